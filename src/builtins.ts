@@ -1,0 +1,3 @@
+// Registers every built-in law and reproduction. Imported by the package entry and the CLI.
+// Each capability adds one import line here.
+export {};

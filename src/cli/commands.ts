@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import { register as reproduce } from './reproduce.js';
+
+/** Every command, one file each. Add a command by adding its register function here. */
+export const commands: ((program: Command) => void)[] = [reproduce];

@@ -1,0 +1,59 @@
+import { InputError, FitError } from '../core/errors.js';
+
+/** Options every command accepts. */
+export interface CommonOptions {
+  json?: boolean;
+}
+
+/**
+ * Wraps a command's action: a caller's mistake (InputError) prints one line and exits 2; a FitError
+ * exits 3; anything else is a bug and keeps its stack trace (exit 1).
+ */
+export function action<A extends unknown[]>(fn: (...args: A) => unknown | Promise<unknown>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (error) {
+      if (error instanceof InputError) {
+        process.stderr.write(`scalelaw: ${error.message}\n`);
+        process.exit(2);
+      }
+      if (error instanceof FitError) {
+        process.stderr.write(`scalelaw: fit failed: ${error.message}\n`);
+        process.exit(3);
+      }
+      throw error;
+    }
+  };
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Parses a number option, naming the option in the error. Accepts 1e23, 5.76e+23, 1_000. */
+export function numberOption(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(String(text).replaceAll('_', ''));
+  if (!Number.isFinite(value)) throw new InputError(`--${name}: not a number: ${JSON.stringify(text)}`, name);
+  return value;
+}
+
+/** A plain fixed-width table for terminal reports. */
+export function table(rows: (string | number)[][], header?: string[]): string {
+  const all = header ? [header, ...rows] : rows;
+  const cells = all.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));
+  const widths = cells[0]!.map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
+  const lines = cells.map((r) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  '));
+  if (header) lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  return lines.join('\n');
+}
+
+/** Four significant digits, exponent form outside [1e-3, 1e6). */
+export function formatNumber(x: number, digits = 4): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e6 || a < 1e-3) return x.toExponential(digits - 1).replace('e+', 'e');
+  return Number(x.toPrecision(digits)).toString();
+}
