@@ -9,3 +9,6 @@ export * from './core/reproductions.js';
 export * from './schedules/spec.js';
 export * from './laws/law.js';
 export * from './laws/registry.js';
+export * from './io/store.js';
+export * from './io/runs-table.js';
+export { writeFileAtomic } from './io/atomic.js';
