@@ -12,3 +12,5 @@ export * from './laws/registry.js';
 export * from './io/store.js';
 export * from './io/runs-table.js';
 export { writeFileAtomic } from './io/atomic.js';
+export * from './schedules/schedule.js';
+export * from './schedules/custom.js';
