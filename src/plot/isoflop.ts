@@ -1,0 +1,54 @@
+import { formatNumber } from '../cli/util.js';
+import { axisFormat, axisScale, requireFinite } from './axes.js';
+import { layered, type ChartOptions, type VegaLiteSpec } from './spec.js';
+
+export interface IsoflopChartData {
+  /** Observed final losses, one per (budget, model size). */
+  points?: readonly { compute: number; N: number; loss: number }[];
+  /** The law along each IsoFLOP curve: L(N, C / (6 N)) for fixed C. */
+  curves?: readonly { compute: number; N: number; loss: number }[];
+  /** The loss-minimising N per budget, with an optional interval on N. */
+  optima?: readonly { compute: number; N: number; loss: number; lower?: number; upper?: number }[];
+}
+
+export interface IsoflopChartOptions extends ChartOptions {
+  /** @default 'parameters N' */
+  xLabel?: string;
+  /** @default 'loss (nats/token)' */
+  yLabel?: string;
+}
+
+/**
+ * IsoFLOP curves (Hoffmann et al. 2022, Fig. 3): loss against model size at fixed compute, one colour
+ * per budget, the minimum of each marked.
+ */
+export function isoflopChart(data: IsoflopChartData, options: IsoflopChartOptions = {}): VegaLiteSpec {
+  const { xLabel = 'parameters N', yLabel = 'loss (nats/token)' } = options;
+  const { points = [], curves = [], optima = [] } = data;
+  for (const [name, rows] of [['points', points], ['curves', curves], ['optima', optima]] as const) {
+    requireFinite('isoflopChart', name, rows, ['compute', 'N', 'loss']);
+  }
+  const label = (c: number) => `${formatNumber(c, 3).replace(/\.?0+e/, 'e')} FLOPs`;
+  const budgets = [...new Set([...points, ...curves, ...optima].map((p) => p.compute))].sort((a, b) => a - b);
+  const sx = axisScale([...points.map((p) => p.N), ...curves.map((p) => p.N), ...optima.flatMap((p) => [p.N, p.lower ?? p.N, p.upper ?? p.N])]);
+  const sy = axisScale([...points, ...curves, ...optima].map((p) => p.loss));
+  const x = { field: 'N', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
+  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: { ...sy, zero: false }, axis: axisFormat(sy.type) };
+  const color = { field: 'budget', type: 'ordinal', title: 'compute C', sort: budgets.map(label), scale: { scheme: 'viridis' } };
+  const tag = <T extends { compute: number }>(rows: readonly T[]) => rows.map((r) => ({ ...r, budget: label(r.compute) }));
+  const layers: Record<string, unknown>[] = [];
+  if (curves.length > 0) {
+    layers.push({ data: { values: tag(curves) }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color, detail: { field: 'budget' } } });
+  }
+  if (points.length > 0) {
+    layers.push({ data: { values: tag(points) }, mark: { type: 'point', filled: true, size: 30 }, encoding: { x, y, color, tooltip: [{ field: 'budget' }, { field: 'N', format: '.3e' }, { field: 'loss', format: '.4f' }] } });
+  }
+  if (optima.length > 0) {
+    const values = tag(optima).map((o) => ({ ...o, lower: o.lower ?? o.N, upper: o.upper ?? o.N }));
+    layers.push(
+      { data: { values }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { ...x, field: 'lower' }, x2: { field: 'upper' }, y, color } },
+      { data: { values }, mark: { type: 'point', shape: 'diamond', filled: true, size: 120, stroke: '#000', strokeWidth: 1 }, encoding: { x, y, color, tooltip: [{ field: 'budget' }, { field: 'N', format: '.3e', title: 'optimal N' }] } },
+    );
+  }
+  return layered(options, layers);
+}
