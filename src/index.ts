@@ -24,3 +24,8 @@ export * from './plot/stopping.js';
 export * from './plot/render.js';
 export * from './plot/html.js';
 export * from './plot/display.js';
+export * from './io/read-observations.js';
+export * from './io/read-runs.js';
+export { readTable, formatOf, type FileFormat, type ReadTableOptions } from './io/table-file.js';
+export * from './io/detect.js';
+export * from './io/units.js';
