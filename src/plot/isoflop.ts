@@ -33,7 +33,7 @@ export function isoflopChart(data: IsoflopChartData, options: IsoflopChartOption
   const sx = axisScale([...points.map((p) => p.N), ...curves.map((p) => p.N), ...optima.flatMap((p) => [p.N, p.lower ?? p.N, p.upper ?? p.N])]);
   const sy = axisScale([...points, ...curves, ...optima].map((p) => p.loss));
   const x = { field: 'N', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
-  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: { ...sy, zero: false }, axis: axisFormat(sy.type) };
+  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
   const color = { field: 'budget', type: 'ordinal', title: 'compute C', sort: budgets.map(label), scale: { scheme: 'viridis' } };
   const tag = <T extends { compute: number }>(rows: readonly T[]) => rows.map((r) => ({ ...r, budget: label(r.compute) }));
   const layers: Record<string, unknown>[] = [];

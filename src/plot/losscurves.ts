@@ -39,7 +39,7 @@ export function lossCurvesChart(series: readonly LossCurveSeries[], options: Los
   const sx = axisScale([...observed, ...predicted].map((p) => p.step), xScale);
   const sy = axisScale([...observed.map((p) => p.loss), ...predicted.flatMap((p) => [p.loss, p.lower ?? p.loss, p.upper ?? p.loss])], yScale);
   const x = { field: 'step', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
-  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: { ...sy, zero: false }, axis: axisFormat(sy.type) };
+  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
   const color = { field: 'schedule', type: 'nominal', title: 'schedule', sort: series.map((s) => s.name) };
   const layers: Record<string, unknown>[] = [];
   if (band.length > 0) {

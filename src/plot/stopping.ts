@@ -45,7 +45,7 @@ export function stoppingChart(curves: readonly StoppingCurve[], options: Stoppin
     });
   const sy = axisScale(lines.map((p) => p.value), yScale);
   const x = { field: 'step', type: 'quantitative', title: xLabel };
-  const y = { field: 'value', type: 'quantitative', title: yLabel, scale: { ...sy, zero: false }, axis: axisFormat(sy.type) };
+  const y = { field: 'value', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
   const color = { field: 'decision', type: 'nominal', title: 'decision', scale: { domain: DECISIONS, range: ['#bbbbbb', '#4c78a8', '#e45756'] } };
   const counts = DECISIONS.map((d) => `${curves.filter((c) => c.decision === d).length} ${d}`).join(', ');
   const layers: Record<string, unknown>[] = [
