@@ -29,3 +29,7 @@ export * from './io/read-runs.js';
 export { readTable, formatOf, type FileFormat, type ReadTableOptions } from './io/table-file.js';
 export * from './io/detect.js';
 export * from './io/units.js';
+export * from './io/write.js';
+export * from './io/import-wandb.js';
+export * from './io/import-tensorboard.js';
+export * from './io/inspect.js';

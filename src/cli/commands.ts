@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as reproduce } from './reproduce.js';
+import { register as inspect } from './inspect.js';
 
 /** Every command, one file each. Add a command by adding its register function here. */
-export const commands: ((program: Command) => void)[] = [reproduce];
+export const commands: ((program: Command) => void)[] = [reproduce, inspect];

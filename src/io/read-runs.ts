@@ -30,7 +30,7 @@ export interface ReadRunsOptions {
   columns?: RunMapping;
   /** @default from the file extension */
   format?: FileFormat;
-  /** `config.family` of every run read. @default 'imported' */
+  /** `config.family` of every run read. @default a `family` column where the file has one, else 'imported' */
   family?: string;
   /** Id of the run when the file has no run column. @default the file name without its extension */
   id?: string;
@@ -74,6 +74,7 @@ export function runIdFromPath(path: string): string {
 
 /** Builds runs from an arquero table as `readRuns` does. */
 export function runsFromTable(table: ColumnTable, options: Omit<ReadRunsOptions, 'format'> = {}): Run[] {
+  const { family: explicitFamily } = options;
   const { columns: explicit = {}, family = 'imported', nonFinite = 'error', source = 'table', id: singleId = 'run' } = options;
   if (nonFinite !== 'error' && nonFinite !== 'keep') throw new InputError(`nonFinite: must be "error" or "keep", got ${show(nonFinite)}`, 'nonFinite');
   const mapping = runColumns(table, explicit, source);
@@ -162,7 +163,9 @@ export function runsFromTable(table: ColumnTable, options: Omit<ReadRunsOptions,
     }
     for (const [id, value] of values) {
       const config = runs.get(id)!.config;
-      config.tags = { ...config.tags, [name]: typeof value === 'boolean' ? value : String(value) };
+      // `writeRuns` writes the family as a column; reading it back restores it.
+      if (name === 'family' && explicitFamily === undefined) config.family = String(value);
+      else config.tags = { ...config.tags, [name]: typeof value === 'boolean' ? value : String(value) };
     }
   }
   return [...runs.values()].map(({ config, trajectory }) => ({ config, trajectory }));
