@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { InputError, show } from '../core/errors.js';
+
+/**
+ * TensorFlow.js backends, fastest first. Optional packages (tfjs-node, webgpu) are loaded with a
+ * dynamic import whose name is in a variable, so neither type-checking nor `npm ci` needs them.
+ */
+export const backendNames = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof backendNames)[number];
+export type BackendChoice = BackendName | 'auto';
+
+// Silences TensorFlow.js's console notes ("install our node backend"): runs record their backend instead.
+tf.enableProdMode();
+
+export { tf };
+
+const tried = new Map<BackendName, boolean>();
+
+async function optionalImport(name: string): Promise<unknown | undefined> {
+  try {
+    return await import(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Registers a backend if its packages are present; true when it can be selected. */
+async function register(name: BackendName): Promise<boolean> {
+  const known = tried.get(name);
+  if (known !== undefined) return known;
+  let ok = false;
+  switch (name) {
+    case 'tensorflow':
+      // tfjs-node-gpu and tfjs-node both register 'tensorflow'; either one is enough.
+      for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+        if (await optionalImport(pkg)) { ok = tf.findBackendFactory('tensorflow') !== null; break; }
+      }
+      break;
+    case 'webgpu':
+      ok = await registerWebgpu();
+      break;
+    case 'wasm':
+      ok = (await optionalImport('@tensorflow/tfjs-backend-wasm')) !== undefined;
+      break;
+    case 'cpu':
+      ok = true;
+      break;
+  }
+  tried.set(name, ok);
+  return ok;
+}
+
+/**
+ * WebGPU in Node through the `webgpu` package (Dawn): install its globals and a `navigator.gpu`,
+ * then ask for an adapter. A software (CPU) adapter is slower than WASM, so `auto` skips it.
+ */
+let webgpuAdapterType: string | undefined;
+async function registerWebgpu(): Promise<boolean> {
+  if (!vulkanLoader()) return false;
+  const pkg = 'webgpu';
+  const mod = (await optionalImport(pkg)) as { create?: (flags: string[]) => unknown; globals?: object } | undefined;
+  if (!mod?.create || !mod.globals) return false;
+  try {
+    const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
+    Object.assign(globalThis, mod.globals);
+    const gpu = mod.create([]) as { requestAdapter(): Promise<{ info?: { adapterType?: string }; requestAdapterInfo?: () => Promise<{ adapterType?: string }> } | null> };
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return false;
+    webgpuAdapterType = adapter.info?.adapterType ?? (await adapter.requestAdapterInfo?.())?.adapterType;
+    Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu }, configurable: true, writable: true });
+    return (await optionalImport('@tensorflow/tfjs-backend-webgpu')) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Dawn needs the Vulkan loader; without it, it prints a warning from native code and finds no
+ * adapter. On Linux look it up in the dynamic linker's cache first and skip Dawn quietly.
+ */
+function vulkanLoader(): boolean {
+  if (process.platform !== 'linux') return true;
+  try {
+    return readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1');
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Selects a backend and returns its name as TensorFlow.js reports it (`tf.getBackend()`), which
+ * every run records. 'auto' tries tensorflow (tfjs-node-gpu, then tfjs-node), then WebGPU when a
+ * hardware adapter exists, then WASM, then the pure-JS CPU backend. A forced backend that cannot
+ * load is an InputError, never a silent fallback.
+ */
+export async function useBackend(choice: BackendChoice = 'auto'): Promise<string> {
+  if (choice !== 'auto' && !backendNames.includes(choice)) {
+    throw new InputError(`backend: unknown backend ${show(choice)}; expected auto, ${backendNames.join(', ')}`, 'backend');
+  }
+  const order: BackendName[] = choice === 'auto' ? [...backendNames] : [choice];
+  for (const name of order) {
+    if (!(await register(name))) continue;
+    if (choice === 'auto' && name === 'webgpu' && webgpuAdapterType !== undefined && /cpu/i.test(webgpuAdapterType)) continue;
+    if (tf.getBackend() === name) return name;
+    if (await quietly(() => tf.setBackend(name))) {
+      await tf.ready();
+      // setBackend can report success and still leave another backend active (STACK.md: WASM
+      // with threads forced); trust only what TensorFlow.js says is running.
+      if (tf.getBackend() === name) return name;
+    }
+  }
+  if (choice !== 'auto') throw new InputError(`backend: ${show(choice)} is not available here (its package is not installed or found no device)`, 'backend');
+  throw new Error('no TensorFlow.js backend could be initialised');
+}
+
+async function quietly<T>(fn: () => Promise<T>): Promise<T | false> {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    return await fn();
+  } catch {
+    return false;
+  } finally {
+    console.warn = warn;
+  }
+}

@@ -1,0 +1,104 @@
+import { rng } from '../core/rng.js';
+import { tf } from './backend.js';
+import { parameterShapes, resolveModel, type DataShape, type ModelConfig } from './model-config.js';
+import { transformerLoss } from './transformer.js';
+import { mlpLoss } from './mlp.js';
+
+/** One batch: token windows [batch, seqLen + 1] or regression inputs and targets. */
+export type Batch =
+  | { kind: 'tokens'; tokens: Int32Array; batch: number; seqLen: number }
+  | { kind: 'regression'; x: Float32Array; y: Float32Array; batch: number };
+
+/**
+ * Scalars measured during a forward pass, kept out of the tape's disposal so the trainer can read
+ * them after the step: the largest attention logit (before softmax, over all layers and heads) and
+ * the root-mean-square of the output logits (Wortsman et al. 2023 watch both for instabilities).
+ */
+export interface ForwardStats {
+  maxAttentionLogit?: tf.Scalar;
+  outputLogitRms?: tf.Scalar;
+  /** The task loss without auxiliary terms (z-loss), which is what a scaling law fits. */
+  taskLoss?: tf.Scalar;
+}
+
+export interface LossOptions {
+  /** z-loss coefficient: adds z * mean(log Z^2) (Chowdhery et al. 2022; Wortsman et al. 2023). @default 0 */
+  zLoss?: number;
+  /** First position whose loss counts (see TokenData.lossStart). @default 0 */
+  lossStart?: number;
+  /** Fills in the forward statistics when given. */
+  stats?: ForwardStats;
+}
+
+export interface Model {
+  config: ModelConfig;
+  names: string[];
+  variables: tf.Variable[];
+  /** Per-variable learning-rate multiplier (muP scales hidden matrices by baseWidth / width). */
+  lrScale: number[];
+  /** Whether weight decay applies (matrices yes; norms and biases no). */
+  decay: boolean[];
+  /** The training loss of a batch (a scalar to differentiate). */
+  loss(batch: Batch, options?: LossOptions): tf.Scalar;
+  dispose(): void;
+}
+
+/** What the forward functions need: parameters by name and the resolved config. */
+export interface ModelParts {
+  config: ReturnType<typeof resolveModel>;
+  p: Record<string, tf.Variable>;
+  /** muP width multiplier m = width / baseWidth; 1 in standard parameterisation. */
+  widthMult: number;
+}
+
+const isNorm = (name: string) => /(^|\.)(ln\w*|qn|kn|lnf)\.[gb]$/.test(name);
+const isBias = (name: string) => /\.b\d?$/.test(name) && !isNorm(name);
+// Matrices whose fan-in grows with width: muP scales their Adam learning rate by 1 / m.
+const isHidden = (name: string) => /\.(wq|wk|wv|wo|w1|w2)$/.test(name) || /^h[1-9]\d*\.w$/.test(name);
+
+/**
+ * Builds a model with its variables initialised from `seed` (the same seed gives the same weights
+ * on every backend). Initialisation: hidden matrices N(0, 1/fan_in) (the muP and standard choice
+ * for Adam), residual projections further divided by sqrt(2 depth) (Radford et al. 2019), token
+ * and position embeddings N(0, 1), norms gain 1 bias 0, biases 0, readout N(0, 1/fan_in).
+ */
+export function createModel(model: ModelConfig, data: DataShape, seed: number): Model {
+  const config = resolveModel(model);
+  const random = rng(seed);
+  const shapes = parameterShapes(config, data);
+  const mup = config.parameterization === 'mup';
+  const widthMult = mup ? config.width / config.baseWidth : 1;
+  const names: string[] = [];
+  const variables: tf.Variable[] = [];
+  const lrScale: number[] = [];
+  const decay: boolean[] = [];
+  const p: Record<string, tf.Variable> = {};
+  for (const [name, shape] of shapes) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(size);
+    if (isNorm(name)) {
+      if (name.endsWith('.g')) values.fill(1);
+    } else if (!isBias(name)) {
+      let std = name === 'embed' || name === 'pos' ? 1 : 1 / Math.sqrt(shape[0]!);
+      if (config.family === 'mlp' && name !== 'out.w') std *= Math.SQRT2; // He init for ReLU layers
+      if (config.family === 'transformer' && /\.(wo|w2)$/.test(name)) std /= Math.sqrt(2 * config.depth);
+      for (let i = 0; i < size; i++) values[i] = std * random.normal();
+    }
+    const v = tf.variable(tf.tensor(values, shape, 'float32'), true, name);
+    names.push(name);
+    variables.push(v);
+    p[name] = v;
+    lrScale.push(mup && isHidden(name) ? 1 / widthMult : 1);
+    decay.push(!isNorm(name) && !isBias(name));
+  }
+  const parts: ModelParts = { config, p, widthMult };
+  return {
+    config,
+    names,
+    variables,
+    lrScale,
+    decay,
+    loss: (batch, options = {}) => (config.family === 'transformer' ? transformerLoss(parts, batch, options) : mlpLoss(parts, batch, options)),
+    dispose: () => variables.forEach((v) => v.dispose()),
+  };
+}
