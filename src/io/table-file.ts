@@ -74,7 +74,8 @@ const FORMATS: Record<FileFormat, (bytes: Buffer, path: string) => ColumnTable> 
 
 function delimited(bytes: Buffer, delimiter: string): ColumnTable {
   // Strip a UTF-8 byte-order mark, which spreadsheet exports add and which would join the first column name.
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  // Trailing blank lines would read as rows of empty cells.
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '').replace(/(\r?\n)+$/, '\n');
   return aq.fromCSV(text, { delimiter, autoType: false });
 }
 

@@ -22,9 +22,9 @@ export function writeTable(table: ColumnTable, path: string, options: WriteOptio
   if (format === undefined) throw new InputError(`${path}: cannot tell the format from the extension; use .csv, .tsv, .json, .jsonl or .arrow, or pass format`, 'format');
   switch (format) {
     case 'csv':
-      return writeFileAtomic(path, aq.toCSV(table) + '\n');
+      return writeFileAtomic(path, withNewline(aq.toCSV(table)));
     case 'tsv':
-      return writeFileAtomic(path, aq.toCSV(table, { delimiter: '\t' }) + '\n');
+      return writeFileAtomic(path, withNewline(aq.toCSV(table, { delimiter: '\t' })));
     case 'json':
       return writeFileAtomic(path, '[\n' + table.objects().map((r) => encodeLine(r)).join(',\n') + '\n]\n');
     case 'jsonl':
@@ -36,6 +36,8 @@ export function writeTable(table: ColumnTable, path: string, options: WriteOptio
       throw new InputError(`${path}: format must be one of csv, tsv, json, jsonl, arrow, got ${show(format)}`, 'format');
   }
 }
+
+const withNewline = (text: string): string => (text.endsWith('\n') ? text : text + '\n');
 
 /** An observation table as an arquero table: N, D, C (where present), loss, then the kept columns. */
 export function observationsToTable(obs: ObservationTable): ColumnTable {
