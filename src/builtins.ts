@@ -1,3 +1,4 @@
 // Registers every built-in law and reproduction. Imported by the package entry and the CLI.
 // Each capability adds one import line here.
 export {};
+import './laws/index.js';

@@ -44,6 +44,11 @@ export interface Law<X = Inputs> {
   evaluate(p: Float64Array, x: X, out: Float64Array): void;
   /** jac[i * params.length + j] = d out[i] / d p[j], natural units. Optional; finite differences otherwise. */
   jacobian?(p: Float64Array, x: X, jac: Float64Array): void;
+  /**
+   * Fills `out` and `jac` in one pass (shares the work of evaluate + jacobian, e.g. the powers).
+   * Optional; the fitter falls back to evaluate then jacobian.
+   */
+  valueAndJacobian?(p: Float64Array, x: X, out: Float64Array, jac: Float64Array): void;
   /** Checks the inputs before a fit or prediction (e.g. positive N); throws InputError. */
   validate?(x: X): void;
   /** The rows at `indices` (for bootstrap resampling); row-wise laws get a default. */

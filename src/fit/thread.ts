@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Starts a worker from a module next to the caller (`new URL('./x-worker.js', import.meta.url)`).
+ * From the built package the `.js` file runs as is. From source the `.ts` sibling is loaded through
+ * tsx's ESM API inside the worker: on Node 20.20 a Worker's `execArgv: ['--import', 'tsx']` is not
+ * applied to the worker's own entry module (ERR_UNKNOWN_FILE_EXTENSION), so core's `startWorker`
+ * cannot start a `.ts` worker there.
+ */
+export function startModuleWorker(url: URL, workerData: unknown): Worker {
+  const path = fileURLToPath(url);
+  if (existsSync(path)) return new Worker(url, { workerData });
+  const ts = path.endsWith('.js') ? path.slice(0, -3) + '.ts' : path;
+  const href = pathToFileURL(ts).href;
+  const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(href)}); })`;
+  return new Worker(code, { eval: true, workerData });
+}

@@ -1,0 +1,103 @@
+import { selectPoints, type CurvePoints, type PreparedCurve } from '../losscurve/curves.js';
+import type { Law } from './law.js';
+import { validateS1 } from './multipower.js';
+
+/**
+ * S2 at every step up to `last` and its derivative in lambda (Tissue et al. 2024, eq. 4):
+ * m_i = lambda m_(i-1) + (lr[i-1] - lr[i]), S2(s) = m_1 + ... + m_s, one pass, O(last).
+ */
+export function momentumS2(curve: PreparedCurve, lambda: number, last = curve.lr.length - 1): { S2: Float64Array; dS2: Float64Array } {
+  const lr = curve.lr;
+  const S2 = new Float64Array(last + 1);
+  const dS2 = new Float64Array(last + 1);
+  let m = 0;
+  let dm = 0;
+  let s2 = 0;
+  let ds2 = 0;
+  for (let i = 1; i <= last; i++) {
+    dm = m + lambda * dm; // d m_i / d lambda, before m is updated
+    m = lambda * m + (lr[i - 1]! - lr[i]!);
+    s2 += m;
+    ds2 += dm;
+    S2[i] = s2;
+    dS2[i] = ds2;
+  }
+  return { S2, dS2 };
+}
+
+/**
+ * The momentum law of Tissue et al. 2024 ("Scaling Law with Learning Rate Annealing"):
+ *
+ *   L(s) = L0 + A S1(s)^-alpha - C S2(s),
+ *   S1(s) = lr[0] + ... + lr[s],  S2(s) = sum_{i=1..s} m_i,  m_i = lambda m_(i-1) + (lr[i-1] - lr[i]).
+ *
+ * lambda is a parameter (0.999 in the paper; fix it with `fixed: { lambda: 0.999 }` or fit it).
+ * S1 and S2 take one pass over the schedule; analytic Jacobian.
+ */
+export function momentumLaw(options: { name?: string } = {}): Law<CurvePoints> {
+  const { name = 'momentum' } = options;
+  const cache = new WeakMap<PreparedCurve, { lambda: number; last: number; S2: Float64Array; dS2: Float64Array }>();
+  const s2Of = (curve: PreparedCurve, lambda: number, last: number) => {
+    const hit = cache.get(curve);
+    if (hit && hit.lambda === lambda && hit.last >= last) return hit;
+    const entry = { lambda, last, ...momentumS2(curve, lambda, last) };
+    cache.set(curve, entry);
+    return entry;
+  };
+  const lastSteps = (x: CurvePoints) => {
+    const last = new Int32Array(x.curves.length);
+    for (let i = 0; i < x.length; i++) last[x.curve[i]!] = Math.max(last[x.curve[i]!]!, x.step[i]!);
+    return last;
+  };
+  const pass = (p: Float64Array, x: CurvePoints, out: Float64Array | undefined, jac: Float64Array | undefined) => {
+    const [L0, A, alpha, C, lambda] = p as unknown as [number, number, number, number, number];
+    const last = lastSteps(x);
+    const tables = x.curves.map((curve, c) => s2Of(curve, lambda, last[c]!));
+    for (let i = 0; i < x.length; i++) {
+      const c = x.curve[i]!;
+      const s = x.step[i]!;
+      const lnS1 = Math.log(x.curves[c]!.prefix[s]!);
+      const power = Math.exp(-alpha * lnS1);
+      const S2 = tables[c]!.S2[s]!;
+      if (out) out[i] = L0 + A * power - C * S2;
+      if (jac) {
+        const r = i * 5;
+        jac[r] = 1;
+        jac[r + 1] = power;
+        jac[r + 2] = -A * power * lnS1;
+        jac[r + 3] = -S2;
+        jac[r + 4] = -C * tables[c]!.dS2[s]!;
+      }
+    }
+  };
+  return {
+    name,
+    description: 'momentum law: loss along any learning-rate schedule (Tissue et al. 2024)',
+    inputs: ['schedule', 'step'],
+    formula: 'L(s) = L0 + A S1(s)^-alpha - C S2(s), S2 = sum_i m_i, m_i = lambda m_(i-1) + (lr[i-1] - lr[i])',
+    params: [
+      { name: 'L0', min: 0, init: 3, description: 'loss floor' },
+      { name: 'A', min: 1e-8, init: 0.5, scale: 'log', description: 'amplitude of the power law in S1' },
+      { name: 'alpha', min: 0, max: 5, init: 0.5, description: 'exponent of S1' },
+      { name: 'C', min: 0, init: 300, description: 'weight of the annealing area S2' },
+      { name: 'lambda', min: 0.9, max: 0.99999, init: 0.999, description: 'decay of the annealing momentum' },
+    ],
+    size: (x) => x.length,
+    evaluate(p, x, out) {
+      pass(p, x, out, undefined);
+    },
+    jacobian(p, x, jac) {
+      pass(p, x, undefined, jac);
+    },
+    valueAndJacobian(p, x, out, jac) {
+      pass(p, x, out, jac);
+    },
+    validate(x) {
+      validateS1(x, 'momentum');
+    },
+    select: selectPoints,
+  };
+}
+
+/** The momentum law as registered under 'momentum'. */
+export const momentum: Law<CurvePoints> = momentumLaw();
