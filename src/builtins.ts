@@ -2,3 +2,4 @@
 // Each capability adds one import line here.
 export {};
 import './laws/index.js';
+import './laws/curves.js';
