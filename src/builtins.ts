@@ -3,3 +3,7 @@
 export {};
 import './laws/index.js';
 import './laws/curves.js';
+import './batch/stepsLaw.js';
+import './batch/powerLaws.js';
+import './batch/kaplanLaws.js';
+import './batch/zhangReproduction.js';
