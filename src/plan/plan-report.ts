@@ -1,0 +1,62 @@
+import { formatNumber } from '../cli/util.js';
+import type { Estimate, PlanRecord } from './planner.js';
+
+function withInterval(e: Estimate, digits = 3): string {
+  const v = formatNumber(e.value, digits);
+  return e.lower === undefined ? v : `${v}  [${formatNumber(e.lower, digits)}, ${formatNumber(e.upper!, digits)}]`;
+}
+
+function hours(h: number): string {
+  if (h < 48) return `${formatNumber(h, 3)} h`;
+  return `${formatNumber(h, 3)} h (${formatNumber(h / 24, 3)} days)`;
+}
+
+/** The plan as a readable report: one block per question, then what could not be answered. */
+export function planReport(plan: PlanRecord): string {
+  const { budget, model, batch, learningRate, steps, schedule } = plan;
+  const pct = `${Math.round(plan.level * 100)}%`;
+  const scaling = plan.fits.find((f) => f.role === 'scaling')!;
+  const lines: string[] = [];
+  const row = (label: string, value: string, note = '') => lines.push(`  ${label.padEnd(20)}${value}${note ? `   ${note}` : ''}`);
+  lines.push(`Plan for a training budget of ${formatNumber(budget.compute, 3)} FLOPs`);
+  lines.push(
+    scaling.bootstrap > 0
+      ? `(intervals: central ${pct}, from ${scaling.bootstrap} bootstrap resamples of ${scaling.source})`
+      : `(no intervals: ${scaling.source} has no bootstrap)`,
+  );
+  lines.push('', `Model: compute-optimal for ${scaling.law}, C = 6 N D, ${model.method}`);
+  row('parameters N', withInterval(model.N));
+  row('tokens D', withInterval(model.D));
+  row('tokens / parameter', formatNumber(model.tokensPerParameter, 3));
+  row('final loss', withInterval(model.loss, 4), 'nats/token');
+  if (batch) {
+    lines.push('', 'Batch and optimizer');
+    if (batch.critical) row('critical batch', `${withInterval(batch.critical)} tokens`, `= ${formatNumber(batch.critical.value / batch.seqLen, 3)} sequences of ${batch.seqLen}`);
+    row('recommended batch', `${batch.recommendedSequences} sequences x ${batch.seqLen} tokens = ${formatNumber(batch.recommended, 3)} tokens`);
+    lines.push(`    source: ${batch.source}`);
+  }
+  if (learningRate) {
+    row('peak learning rate', learningRate.lower === undefined ? formatNumber(learningRate.value, 3) : withInterval(learningRate as Estimate));
+    lines.push(`    source: ${learningRate.source}`);
+  }
+  if (steps !== undefined) row('optimizer steps', steps.toLocaleString('en-US'), 'D / recommended batch');
+  if (schedule) {
+    lines.push('', 'Schedule');
+    row('best schedule', schedule.best + (schedule.cooldownFraction !== undefined ? ` (cooldown ${Math.round(schedule.cooldownFraction * 100)}% of steps)` : ''));
+    row('gain over cosine', `${formatNumber(schedule.gainOverCosine, 3)} nats/token`);
+    for (const [name, loss] of Object.entries(schedule.predictedLoss)) row(`  ${name}`, formatNumber(loss, 5));
+    lines.push(`    source: ${schedule.source}`);
+    if (schedule.note) lines.push(`    note: ${schedule.note}`);
+  }
+  if (budget.gpuHours !== undefined) {
+    lines.push('', `Time and cost (peak ${formatNumber(budget.gpuFlops!, 3)} FLOP/s per GPU at ${Math.round(budget.utilization * 100)}% utilization)`);
+    row('GPU-hours', formatNumber(budget.gpuHours, 4));
+    row('wall-clock', hours(budget.wallHours!), `on ${budget.gpus} GPU${budget.gpus > 1 ? 's' : ''}`);
+    if (budget.cost !== undefined) row('cost', formatNumber(budget.cost, 4), `at ${budget.price} per GPU-hour`);
+  }
+  if (plan.unanswered.length > 0) {
+    lines.push('', 'Not answered');
+    for (const u of plan.unanswered) lines.push(`  - ${u.item}: ${u.reason}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,253 @@
+import { readFileSync } from 'node:fs';
+import { InputError, show } from '../core/errors.js';
+import { predictWith, ScalingFit } from '../fit/result.js';
+import { getLaw } from '../laws/registry.js';
+import { resolveBudget, type Budget, type BudgetInput } from './budget.js';
+
+/** A number with its interval at the plan's level, where one could be computed. */
+export interface Estimate {
+  value: number;
+  lower?: number;
+  upper?: number;
+}
+
+/** What each fit is used for. */
+export type FitRole = 'scaling' | 'critical-batch' | 'batch' | 'learning-rate';
+
+/** Laws the planner knows, by role; each is evaluated at the inputs named here. */
+const ROLES: Record<string, FitRole> = {
+  chinchilla: 'scaling',
+  kaplan: 'scaling',
+  'kaplan-bcrit': 'critical-batch',
+  'bcrit-n': 'critical-batch',
+  'bcrit-d': 'critical-batch',
+  'batch-opt-c': 'batch',
+  'lr-opt-c': 'learning-rate',
+  'lr-opt-n': 'learning-rate',
+};
+
+/**
+ * Published relations used when no fit of that role is given, each labelled as such in the plan:
+ * DeepSeek LLM (Bi et al. 2024, eq. 1): lr_opt = 0.3118 C^-0.1250, B_opt = 0.2920 C^0.3271 tokens.
+ */
+const PUBLISHED = {
+  'learning-rate': { k: 0.3118, e: -0.125, source: 'published: DeepSeek LLM (Bi et al. 2024, eq. 1), lr_opt = 0.3118 C^-0.125' },
+  batch: { k: 0.292, e: 0.3271, source: 'published: DeepSeek LLM (Bi et al. 2024, eq. 1), B_opt = 0.2920 C^0.3271 tokens' },
+} as const;
+
+export interface PlanOptions {
+  /** The compute budget. */
+  budget: BudgetInput;
+  /**
+   * Fits to plan from: exactly one scaling law in N and D (e.g. Chinchilla), and optionally a
+   * critical-batch law (kaplan-bcrit, bcrit-n, bcrit-d), an optimal-batch law (batch-opt-c) and a
+   * learning-rate law (lr-opt-c, lr-opt-n). Each is a ScalingFit or a saved fit's JSON.
+   */
+  fits: readonly (ScalingFit | { fit: ScalingFit; source: string })[];
+  /** Tokens per sequence of the planned run. @default 2048 */
+  seqLen?: number;
+  /**
+   * Unit of the batch sizes the batch fits were made in: 'sequences' (as RunConfig.batchSize) or
+   * 'tokens'. @default 'sequences'
+   */
+  batchUnit?: 'sequences' | 'tokens';
+  /** Tokens per sequence of the runs the batch fits came from (to turn their sequences into tokens). @default seqLen */
+  fitSeqLen?: number;
+  /** Central level of the intervals; the scaling fit's bootstrap level when it has one. @default 0.9 */
+  level?: number;
+}
+
+/** A plan for one training run, as plain data: `report()` reads it, `toJSON()` saves it. */
+export interface PlanRecord {
+  kind: 'plan';
+  version: 1;
+  budget: Budget;
+  /** Central level of every interval. */
+  level: number;
+  fits: { role: FitRole; law: string; source: string; bootstrap: number }[];
+  /** Compute-optimal allocation, C = 6 N D. */
+  model: { N: Estimate; D: Estimate; tokensPerParameter: number; loss: Estimate; method: string };
+  batch?: {
+    /** Critical batch in tokens, where a critical-batch fit was given. */
+    critical?: Estimate;
+    /** Recommended batch in tokens: a power-of-two number of sequences. */
+    recommended: number;
+    recommendedSequences: number;
+    seqLen: number;
+    source: string;
+  };
+  learningRate?: { value: number; lower?: number; upper?: number; source: string };
+  /** Optimizer steps: D / recommended batch tokens. */
+  steps?: number;
+  /** The best standard schedule and WSD cooldown (filled by `withSchedule`). */
+  schedule?: { best: string; cooldownFraction?: number; predictedLoss: Record<string, number>; gainOverCosine: number; source: string; note?: string };
+  /** Questions the plan could not answer, and why. */
+  unanswered: { item: string; reason: string }[];
+}
+
+/**
+ * The loss-minimising N and D = C / (6 N) at compute C for a law with parameters p. Chinchilla has a
+ * closed form (Hoffmann et al. 2022, eq. 4): N_opt = G (C/6)^(beta/(alpha+beta)),
+ * D_opt = G^-1 (C/6)^(alpha/(alpha+beta)), G = (alpha A / (beta B))^(1/(alpha+beta)).
+ */
+export function optimumAt(lawName: string, p: Float64Array, C: number): { N: number; D: number; loss: number; method: string } {
+  const law = getLaw(lawName);
+  const lossAt = (N: number) => predictWith(law, p, { N, D: C / (6 * N) })[0]!;
+  if (lawName === 'chinchilla') {
+    const [A, B, , alpha, beta] = p as unknown as number[];
+    const G = ((alpha! * A!) / (beta! * B!)) ** (1 / (alpha! + beta!));
+    const N = G * (C / 6) ** (beta! / (alpha! + beta!));
+    return { N, D: C / (6 * N), loss: lossAt(N), method: 'closed form (Hoffmann et al. 2022, eq. 4)' };
+  }
+  // Any other law: golden-section search on log N along the IsoFLOP curve.
+  let lo = Math.log(1e3), hi = Math.log(C / 6 / 1e3);
+  const g = (Math.sqrt(5) - 1) / 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-10; i++) {
+    const a = hi - g * (hi - lo), b = lo + g * (hi - lo);
+    if (lossAt(Math.exp(a)) < lossAt(Math.exp(b))) hi = b;
+    else lo = a;
+  }
+  const N = Math.exp((lo + hi) / 2);
+  return { N, D: C / (6 * N), loss: lossAt(N), method: 'numeric minimum of L(N, C / 6N)' };
+}
+
+function percentileInterval(values: number[], level: number): [number, number] | undefined {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (finite.length < 2) return undefined;
+  const at = (q: number) => {
+    const h = (finite.length - 1) * q;
+    const lo = Math.floor(h);
+    return finite[lo]! + (h - lo) * ((finite[Math.min(lo + 1, finite.length - 1)] ?? finite[lo]!) - finite[lo]!);
+  };
+  return [at((1 - level) / 2), at((1 + level) / 2)];
+}
+
+function estimate(value: number, samples: number[] | undefined, level: number): Estimate {
+  const interval = samples && samples.length > 1 ? percentileInterval(samples, level) : undefined;
+  return interval ? { value, lower: interval[0], upper: interval[1] } : { value };
+}
+
+/** Reads a saved fit, naming the file in errors; refuses files that are not fits. */
+export function readFitFile(path: string): ScalingFit {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`${path}: cannot read fit file: ${(error as Error).message}`, 'fit');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InputError(`${path}: not JSON`, 'fit');
+  }
+  const kind = (json as { kind?: unknown } | null)?.kind;
+  if (kind !== 'scaling-fit') throw new InputError(`${path}: a fit of kind "scaling-fit" is needed here; got kind ${show(kind)}`, 'fit');
+  return ScalingFit.fromJSON(json, path);
+}
+
+function roleOf(fit: ScalingFit, source: string): FitRole {
+  const role = ROLES[fit.law];
+  if (!role) throw new InputError(`${source}: the planner has no use for law ${show(fit.law)}; it takes ${Object.keys(ROLES).join(', ')}`, 'fit');
+  return role;
+}
+
+/** Bootstrap parameter vectors of a fit, or none. */
+function samplesOf(fit: ScalingFit): Float64Array[] {
+  return (fit.bootstrap?.samples ?? []).map((s) => Float64Array.from(s));
+}
+
+/**
+ * Plans a training run: compute-optimal N and D for the budget with bootstrap intervals, the loss
+ * it should reach, batch size, learning rate and steps, and the time and cost. Whatever the fits
+ * given cannot answer is listed in `unanswered`, with the reason.
+ */
+export function plan(options: PlanOptions): PlanRecord {
+  const { seqLen = 2048, batchUnit = 'sequences' } = options;
+  const { fitSeqLen = seqLen } = options;
+  if (!Number.isInteger(seqLen) || seqLen < 1) throw new InputError(`seqLen must be a positive integer; got ${show(seqLen)}`, 'seqLen');
+  if (!(fitSeqLen > 0)) throw new InputError(`fitSeqLen must be positive; got ${show(fitSeqLen)}`, 'fitSeqLen');
+  const budget = resolveBudget(options.budget);
+  const byRole = new Map<FitRole, { fit: ScalingFit; source: string }>();
+  for (const entry of options.fits) {
+    const item = entry instanceof ScalingFit ? { fit: entry, source: entry.data.source } : entry;
+    const role = roleOf(item.fit, item.source);
+    const previous = byRole.get(role);
+    if (previous) throw new InputError(`two ${role} fits given: ${previous.source} (${previous.fit.law}) and ${item.source} (${item.fit.law}); give one`, 'fit');
+    byRole.set(role, item);
+  }
+  const scaling = byRole.get('scaling');
+  if (!scaling) {
+    const got = options.fits.map((e) => (e instanceof ScalingFit ? `${e.data.source} (law ${e.law})` : `${e.source} (law ${e.fit.law})`));
+    throw new InputError(`the planner needs a scaling-law fit in N and D (law chinchilla or kaplan, e.g. fits/chinchilla-epoch2024.json); got ${got.length ? got.join(', ') : 'no fits'}`, 'fit');
+  }
+  const level = options.level ?? scaling.fit.bootstrap?.level ?? 0.9;
+  if (!(level > 0 && level < 1)) throw new InputError(`level must be in (0, 1); got ${show(level)}`, 'level');
+  const C = budget.compute;
+  const unanswered: PlanRecord['unanswered'] = [];
+
+  // Compute-optimal allocation at C (Hoffmann et al. 2022, eq. 4 for Chinchilla), and the same for
+  // every bootstrap resample: the percentile interval of N_opt, D_opt and L_opt.
+  const point = optimumAt(scaling.fit.law, scaling.fit.vector(), C);
+  const draws = samplesOf(scaling.fit).map((p) => optimumAt(scaling.fit.law, p, C));
+  if (draws.length === 0) unanswered.push({ item: 'intervals on N, D and loss', reason: `${scaling.source} has no bootstrap; refit with --bootstrap to get them` });
+  const model: PlanRecord['model'] = {
+    N: estimate(point.N, draws.map((d) => d.N), level),
+    D: estimate(point.D, draws.map((d) => d.D), level),
+    tokensPerParameter: point.D / point.N,
+    loss: estimate(point.loss, draws.map((d) => d.loss), level),
+    method: point.method,
+  };
+
+  // Inputs any auxiliary law may read, per draw (index -1 is the point estimate).
+  const inputsAt = (k: number) => {
+    const d = k < 0 ? point : draws[k % Math.max(1, draws.length)] ?? point;
+    return { N: d.N, D: d.D, C, L: d.loss };
+  };
+  const evaluate = (fit: ScalingFit) => {
+    const law = getLaw(fit.law);
+    const value = predictWith(law, fit.vector(), inputsAt(-1))[0]!;
+    const samples = samplesOf(fit);
+    const n = Math.max(samples.length, samples.length > 0 ? draws.length : 0);
+    const values: number[] = [];
+    for (let k = 0; k < n; k++) values.push(predictWith(law, samples[k % samples.length] ?? fit.vector(), inputsAt(k))[0]!);
+    return estimate(value, values, level);
+  };
+  const toTokens = (x: number) => (batchUnit === 'sequences' ? x * fitSeqLen : x);
+
+  // Batch size: the critical batch where a fit gives it (McCandlish et al. 2018: beyond it, more
+  // batch buys little speed), else the published compute-optimal batch.
+  let batch: PlanRecord['batch'];
+  const bcrit = byRole.get('critical-batch');
+  const bopt = byRole.get('batch');
+  const powerOfTwoBelow = (sequences: number) => 2 ** Math.max(0, Math.floor(Math.log2(Math.max(1, sequences))));
+  if (bcrit) {
+    const e = evaluate(bcrit.fit);
+    const critical: Estimate = { value: toTokens(e.value), ...(e.lower !== undefined ? { lower: toTokens(e.lower), upper: toTokens(e.upper!) } : {}) };
+    const sequences = powerOfTwoBelow(critical.value / seqLen);
+    batch = { critical, recommended: sequences * seqLen, recommendedSequences: sequences, seqLen, source: `${bcrit.source} (law ${bcrit.fit.law}); recommended: the largest power-of-two number of sequences at or below B_crit` };
+  } else {
+    unanswered.push({ item: 'critical batch size', reason: 'no critical-batch fit given (laws kaplan-bcrit, bcrit-n, bcrit-d: fit one with `scalelaw batch` on runs at several batch sizes, or plan from --store)' });
+    const published = bopt ? { value: toTokens(evaluate(bopt.fit).value), source: `${bopt.source} (law ${bopt.fit.law})` } : { value: PUBLISHED.batch.k * C ** PUBLISHED.batch.e, source: PUBLISHED.batch.source };
+    const sequences = powerOfTwoBelow(published.value / seqLen);
+    batch = { recommended: sequences * seqLen, recommendedSequences: sequences, seqLen, source: `${published.source}; rounded down to a power-of-two number of sequences` };
+  }
+
+  let learningRate: PlanRecord['learningRate'];
+  const lr = byRole.get('learning-rate');
+  if (lr) {
+    const e = evaluate(lr.fit);
+    learningRate = { ...e, source: `${lr.source} (law ${lr.fit.law})` };
+  } else {
+    const published = PUBLISHED['learning-rate'];
+    learningRate = { value: published.k * C ** published.e, source: published.source };
+  }
+
+  const steps = Math.ceil(point.D / batch.recommended);
+  unanswered.push({ item: 'best schedule and WSD cooldown', reason: 'no loss-curve fit given (kind "curve-fit": fit one with `scalelaw curve fit`)' });
+  if (budget.gpuHours === undefined) unanswered.push({ item: 'wall-clock and cost', reason: 'no GPU FLOP rate given (--gpu-flops, with --utilization, --gpus and --price)' });
+  else if (budget.cost === undefined) unanswered.push({ item: 'cost', reason: 'no price per GPU-hour given (--price)' });
+
+  const fits = [...byRole.entries()].map(([role, { fit, source }]) => ({ role, law: fit.law, source, bootstrap: fit.bootstrap?.resamples ?? 0 }));
+  return { kind: 'plan', version: 1, budget, level, fits, model, batch, learningRate, steps, unanswered };
+}

@@ -1,0 +1,103 @@
+import type { ScalingFit } from '../fit/result.js';
+import { formatNumber } from '../cli/util.js';
+import { htmlPage, type HtmlSection } from '../plot/html.js';
+import { isoflopChart } from '../plot/isoflop.js';
+import { scalingChart } from '../plot/scaling.js';
+import type { VegaLiteSpec } from '../plot/spec.js';
+import { optimumAt, type Estimate, type PlanRecord } from './planner.js';
+import { planReport } from './plan-report.js';
+
+export interface PlanChartsOptions {
+  /** Observations the scaling fit was made from, drawn with the law. @default none */
+  observations?: readonly { N: number; D: number; loss: number }[];
+  /** Decades of compute below the budget that the charts cover. @default 4 */
+  decades?: number;
+}
+
+function quantile(sorted: number[], q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  return sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]!) - sorted[lo]!);
+}
+
+/**
+ * The plan's charts: the compute-optimal frontier L_opt(C) with its bootstrap band and the planned
+ * run marked, and IsoFLOP curves at budgets up to the planned one with their optima.
+ */
+export function planCharts(plan: PlanRecord, scaling: ScalingFit, options: PlanChartsOptions = {}): VegaLiteSpec[] {
+  const { observations = [], decades = 4 } = options;
+  const C = plan.budget.compute;
+  const minObserved = observations.length ? Math.min(...observations.map((o) => 6 * o.N * o.D)) : C / 10 ** decades;
+  const lowC = Math.min(minObserved, C / 10 ** decades) / 2;
+  const grid = Array.from({ length: 41 }, (_, i) => lowC * (2 * C / lowC) ** (i / 40));
+  const samples = (scaling.bootstrap?.samples ?? []).map((s) => Float64Array.from(s));
+  const level = plan.level;
+  const law = grid.map((c) => {
+    const y = optimumAt(scaling.law, scaling.vector(), c).loss;
+    if (samples.length < 2) return { x: c, y };
+    const draws = samples.map((p) => optimumAt(scaling.law, p, c).loss).sort((a, b) => a - b);
+    return { x: c, y, lower: quantile(draws, (1 - level) / 2), upper: quantile(draws, (1 + level) / 2) };
+  });
+  const loss: Estimate = plan.model.loss;
+  const frontier = scalingChart(
+    {
+      points: observations.map((o) => ({ x: 6 * o.N * o.D, y: o.loss })),
+      law,
+      highlights: [{ x: C, y: loss.value, lower: loss.lower, upper: loss.upper, label: `planned: N = ${formatNumber(plan.model.N.value, 3)}, D = ${formatNumber(plan.model.D.value, 3)}` }],
+    },
+    { title: `Compute-optimal loss (${scaling.law}${samples.length > 1 ? `, ${Math.round(level * 100)}% band` : ''})`, xLabel: 'training compute C = 6ND (FLOPs)' },
+  );
+  const budgets = Array.from({ length: Math.min(decades, 4) + 1 }, (_, i) => C / 10 ** (Math.min(decades, 4) - i));
+  const curves = budgets.flatMap((c) => {
+    const opt = optimumAt(scaling.law, scaling.vector(), c);
+    return Array.from({ length: 41 }, (_, i) => opt.N * 10 ** (-1 + i / 20)).map((N) => ({ compute: c, N, loss: scaling.predict({ N, D: c / (6 * N) })[0]! }));
+  });
+  const optima = budgets.map((c) => {
+    const opt = optimumAt(scaling.law, scaling.vector(), c);
+    return c === C ? { compute: c, N: opt.N, loss: opt.loss, lower: plan.model.N.lower, upper: plan.model.N.upper } : { compute: c, N: opt.N, loss: opt.loss };
+  });
+  const isoflop = isoflopChart({ curves, optima }, { title: 'IsoFLOP curves of the fitted law; diamonds: optimal N (bar: interval at the budget)' });
+  return [frontier, isoflop];
+}
+
+/** Extra sections a caller (the demo) adds to the page: the data and analyses behind the fits. */
+export interface PlanHtmlOptions extends PlanChartsOptions {
+  /** Page title. @default 'scalelaw plan' */
+  title?: string;
+  sections?: HtmlSection[];
+}
+
+/** The plan as a self-contained HTML page: summary table, charts and the text report. */
+export async function planHtml(plan: PlanRecord, scaling: ScalingFit, options: PlanHtmlOptions = {}): Promise<string> {
+  const { title = 'scalelaw plan', sections = [] } = options;
+  const fmt = (e: Estimate) => (e.lower === undefined ? formatNumber(e.value, 3) : `${formatNumber(e.value, 3)} [${formatNumber(e.lower, 3)}, ${formatNumber(e.upper!, 3)}]`);
+  const rows: (string | number)[][] = [
+    ['compute budget (FLOPs)', formatNumber(plan.budget.compute, 3)],
+    ['parameters N', fmt(plan.model.N)],
+    ['tokens D', fmt(plan.model.D)],
+    ['tokens per parameter', formatNumber(plan.model.tokensPerParameter, 3)],
+    ['final loss (nats/token)', fmt(plan.model.loss)],
+  ];
+  if (plan.batch?.critical) rows.push(['critical batch (tokens)', fmt(plan.batch.critical)]);
+  if (plan.batch) rows.push(['recommended batch', `${plan.batch.recommendedSequences} x ${plan.batch.seqLen} tokens`]);
+  if (plan.learningRate) rows.push(['peak learning rate', formatNumber(plan.learningRate.value, 3)]);
+  if (plan.steps !== undefined) rows.push(['optimizer steps', plan.steps.toLocaleString('en-US')]);
+  if (plan.schedule) rows.push(['best schedule', plan.schedule.best], ['gain over cosine (nats/token)', formatNumber(plan.schedule.gainOverCosine, 3)]);
+  if (plan.budget.gpuHours !== undefined) rows.push(['GPU-hours', formatNumber(plan.budget.gpuHours, 4)], ['wall-clock (hours)', formatNumber(plan.budget.wallHours!, 4)]);
+  if (plan.budget.cost !== undefined) rows.push(['cost', formatNumber(plan.budget.cost, 4)]);
+  const charts = planCharts(plan, scaling, options);
+  return htmlPage(
+    title,
+    [
+      {
+        heading: 'Plan',
+        paragraphs: [`Intervals are central ${Math.round(plan.level * 100)}% bootstrap intervals where the fits carry a bootstrap.`],
+        table: { header: ['quantity', 'value'], rows },
+      },
+      { heading: 'Scaling law', charts: charts.map((spec) => ({ spec })), pre: scaling.report() },
+      ...sections,
+      { heading: 'Full report', pre: planReport(plan) },
+    ],
+    { subtitle: `generated by scalelaw on ${new Date().toISOString().slice(0, 10)}` },
+  );
+}

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const dir = 'notebooks';
+const notebooks = readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
+
+function jupyterReady(): string | undefined {
+  const python = spawnSync('/usr/bin/python3', ['-c', 'import nbconvert, jupyter_client'], { stdio: 'ignore' });
+  if (python.status !== 0) return 'Debian jupyter-nbconvert / jupyter-client are not installed';
+  const specs = spawnSync('/usr/bin/python3', ['-m', 'jupyter', 'kernelspec', 'list'], { encoding: 'utf8' });
+  if (!/^\s*deno\s/m.test(specs.stdout ?? '')) return 'the Deno Jupyter kernel is not installed';
+  return undefined;
+}
+
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+  name?: string;
+  text?: string | string[];
+}
+interface Notebook {
+  cells: { cell_type: string; execution_count?: number | null; outputs?: Output[] }[];
+}
+
+const outputs = (nb: Notebook) => nb.cells.flatMap((c) => c.outputs ?? []);
+const images = (nb: Notebook) => outputs(nb).filter((o) => o.data?.['image/png'] !== undefined).length;
+const errors = (nb: Notebook) => outputs(nb).filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`);
+
+const missing = jupyterReady();
+if (missing && process.env.CI) throw new Error(`${missing}: CI must run .ci/setup-notebooks.sh`);
+if (missing) console.warn(`skipping notebook execution: ${missing} (run .ci/setup-notebooks.sh)`);
+
+describe('notebooks', () => {
+  it('exist, one per workflow', () => {
+    expect(notebooks.length).toBeGreaterThanOrEqual(1);
+  });
+
+  for (const name of notebooks) {
+    it(`${name} is committed with its outputs, charts included`, () => {
+      const saved = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Notebook;
+      const code = saved.cells.filter((c) => c.cell_type === 'code');
+      expect(code.every((c) => typeof c.execution_count === 'number')).toBe(true);
+      expect(errors(saved)).toEqual([]);
+      expect(images(saved)).toBeGreaterThan(0);
+    });
+
+    it.skipIf(missing !== undefined)(`${name} executes headless without errors`, () => {
+      const out = mkdtempSync(join(tmpdir(), 'scalelaw-nb-'));
+      const run = spawnSync(
+        '/usr/bin/python3',
+        ['-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=240', '--output-dir', out, join(dir, name)],
+        { encoding: 'utf8', timeout: 280_000 },
+      );
+      expect(run.status, run.stderr.slice(-3000)).toBe(0);
+      const executed = JSON.parse(readFileSync(join(out, name), 'utf8')) as Notebook;
+      expect(errors(executed)).toEqual([]);
+      expect(images(executed)).toBeGreaterThan(0);
+    }, 300_000);
+  }
+});
