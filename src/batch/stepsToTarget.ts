@@ -84,9 +84,8 @@ export function stepsToTarget(runs: readonly Run[], targets: readonly number[], 
     }
   }
   if (unreached.length > 0 && onUnreached === 'error') {
-    const byTarget = new Map<number, UnreachedTarget[]>();
-    for (const u of unreached) byTarget.set(u.target, [...(byTarget.get(u.target) ?? []), u]);
-    const parts = [...byTarget].map(
+    const byTarget = new Map<number, UnreachedTarget[]>(targets.map((t) => [t, unreached.filter((u) => u.target === t)]));
+    const parts = [...byTarget].filter(([, list]) => list.length > 0).map(
       ([target, list]) =>
         `target ${show(target)} not reached by ${list.map((u) => `run ${show(u.runId)} (batch ${show(u.batchSize)}, best ${metric} ${show(u.bestLoss)})`).join(', ')}`,
     );
