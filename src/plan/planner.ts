@@ -208,7 +208,8 @@ export function plan(options: PlanOptions): PlanRecord {
     const law = getLaw(fit.law);
     const value = predictWith(law, fit.vector(), inputsAt(-1))[0]!;
     const samples = samplesOf(fit);
-    const n = Math.max(samples.length, samples.length > 0 ? draws.length : 0);
+    // Pair resample k of this fit with resample k of the scaling fit (independent fits: a joint draw).
+    const n = Math.max(samples.length, draws.length);
     const values: number[] = [];
     for (let k = 0; k < n; k++) values.push(predictWith(law, samples[k % samples.length] ?? fit.vector(), inputsAt(k))[0]!);
     return estimate(value, values, level);

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import '../../src/builtins.js';
 import { rng } from '../../src/core/rng.js';
 import { ScalingFit, type FitParam } from '../../src/fit/result.js';
-import { hasLaw } from '../../src/laws/registry.js';
 import { plan, readFitFile } from '../../src/plan/planner.js';
 import { planReport } from '../../src/plan/plan-report.js';
 
@@ -71,8 +70,7 @@ describe('plan', () => {
     expect(p.unanswered.map((u) => u.item)).toEqual(['intervals on N, D and loss', 'critical batch size', 'best schedule and WSD cooldown', 'wall-clock and cost']);
   });
 
-  // The batch laws register when src/batch lands in builtins; until then this case cannot run.
-  it.skipIf(!hasLaw('bcrit-n'))('uses a critical-batch fit in N, converting its sequences to tokens', () => {
+  it('uses a critical-batch fit in N, converting its sequences to tokens', () => {
     // Zhang et al. 2024: CBS = 93.197 N_M^0.46828 sequences of 512 tokens -> k = 93.197 * 1e6^-0.46828 for N in parameters.
     const bcrit = powerFit('bcrit-n', 93.197 * 1e6 ** -0.46828, 0.46828, 'zhang');
     const p = plan({ budget: { compute: 1e22, gpuFlops: 1e15, utilization: 0.5, gpus: 64, price: 2 }, fits: [epochFit(50), bcrit], fitSeqLen: 512, seqLen: 4096 });
