@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { register as reproduce } from './reproduce.js';
 import { register as inspect } from './inspect.js';
+import { register as train } from './train.js';
+import { register as sweep } from './sweep.js';
 
 /** Every command, one file each. Add a command by adding its register function here. */
-export const commands: ((program: Command) => void)[] = [reproduce, inspect];
+export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep];

@@ -8,11 +8,11 @@ import { rng, type Rng } from '../core/rng.js';
  * scaling law fits can be checked against the truth.
  */
 export interface MarkovOptions {
-  /** Vocabulary size. @default 16 */
+  /** Vocabulary size. @default 8 */
   vocab?: number;
   /** Order k: how many previous tokens the next one depends on. @default 2 */
   order?: number;
-  /** Allowed successors per context. @default 4 */
+  /** Allowed successors per context. @default 3 */
   branching?: number;
   /** Zipf exponent s of the successor probabilities p_r ∝ r^-s. @default 1 */
   zipf?: number;
@@ -32,7 +32,7 @@ export interface MarkovLanguage {
 }
 
 export function markovLanguage(options: MarkovOptions = {}): MarkovLanguage {
-  const { vocab = 16, order = 2, branching = 4, zipf = 1, seed = 0 } = options;
+  const { vocab = 8, order = 2, branching = 3, zipf = 1, seed = 0 } = options;
   const int = (v: number, name: string, min: number, max: number) => {
     if (!Number.isInteger(v) || v < min || v > max) throw new InputError(`data.${name}: expected an integer in [${min}, ${max}], got ${show(v)}`, `data.${name}`);
   };

@@ -1,0 +1,125 @@
+import { InputError, show } from '../core/errors.js';
+import { warn } from '../core/warn.js';
+import { resolveTrainConfig, type ResolvedRun, type TrainConfig } from './train-config.js';
+
+/** The axes a sweep may vary, and where each lands in a run's config. */
+export const sweepAxes = ['width', 'depth', 'heads', 'context', 'tokens', 'steps', 'batchSize', 'lr', 'schedule', 'seed'] as const;
+export type SweepAxis = (typeof sweepAxes)[number];
+
+/**
+ * A sweep, as JSON: a base run config, and axes as a grid (every combination) and/or a list
+ * (given combinations). With both, every list entry is combined with every grid point.
+ *
+ * @example { "base": { "model": { "family": "transformer", "depth": 2, "context": 16 },
+ *   "data": { "type": "markov" }, "batchSize": 32 },
+ *   "grid": { "width": [16, 32], "tokens": [1e5, 2e5] } }
+ */
+export interface SweepSpec {
+  name?: string;
+  /** Settings shared by every run (any TrainConfig field). */
+  base: Partial<TrainConfig>;
+  grid?: Partial<Record<SweepAxis, unknown[]>>;
+  list?: Partial<Record<SweepAxis, unknown>>[];
+}
+
+function checkAxes(entry: Record<string, unknown>, where: string): void {
+  for (const key of Object.keys(entry)) {
+    if (!sweepAxes.includes(key as SweepAxis)) throw new InputError(`${where}: unknown axis ${show(key)}; expected one of ${sweepAxes.join(', ')}`, where);
+  }
+}
+
+function apply(base: Partial<TrainConfig>, point: Record<string, unknown>): TrainConfig {
+  const config = structuredClone(base) as TrainConfig & Record<string, unknown>;
+  const model = { ...(config.model ?? {}) } as Record<string, unknown>;
+  for (const [axis, value] of Object.entries(point)) {
+    switch (axis as SweepAxis) {
+      case 'width': case 'depth': case 'heads': case 'context':
+        model[axis] = value;
+        break;
+      case 'tokens':
+        config.tokens = value as number;
+        delete config.steps;
+        break;
+      case 'steps':
+        config.steps = value as number;
+        delete config.tokens;
+        break;
+      case 'schedule':
+        config.schedule = { ...(config.schedule ?? {}), ...(value as object) } as TrainConfig['schedule'];
+        break;
+      default:
+        config[axis] = value;
+    }
+  }
+  config.model = model as unknown as TrainConfig['model'];
+  return config;
+}
+
+/**
+ * Every run of a sweep, validated (an InputError names the first bad run before anything trains),
+ * in spec order, duplicates removed. Run ids come from the configs, so a rerun finds its runs.
+ */
+export function expandSweep(spec: SweepSpec): ResolvedRun[] {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new InputError(`sweep: expected an object with "base" and "grid" or "list", got ${show(spec)}`, 'sweep');
+  if (spec.base === null || typeof spec.base !== 'object') throw new InputError(`sweep.base: expected an object, got ${show(spec.base)}`, 'base');
+  if (spec.grid === undefined && spec.list === undefined) throw new InputError('sweep: give "grid" or "list" (or both)', 'grid');
+  let points: Record<string, unknown>[] = [{}];
+  if (spec.list !== undefined) {
+    if (!Array.isArray(spec.list) || spec.list.length === 0) throw new InputError(`sweep.list: expected a non-empty array, got ${show(spec.list)}`, 'list');
+    spec.list.forEach((entry, i) => {
+      if (entry === null || typeof entry !== 'object') throw new InputError(`sweep.list[${i}]: expected an object, got ${show(entry)}`, 'list');
+      checkAxes(entry, `sweep.list[${i}]`);
+    });
+    points = spec.list.map((e) => ({ ...e }));
+  }
+  if (spec.grid !== undefined) {
+    if (spec.grid === null || typeof spec.grid !== 'object') throw new InputError(`sweep.grid: expected an object of axes, got ${show(spec.grid)}`, 'grid');
+    checkAxes(spec.grid, 'sweep.grid');
+    for (const [axis, values] of Object.entries(spec.grid)) {
+      if (!Array.isArray(values) || values.length === 0) throw new InputError(`sweep.grid.${axis}: empty axis; expected a non-empty array, got ${show(values)}`, `grid.${axis}`);
+      points = points.flatMap((p) => values.map((v) => ({ ...p, [axis]: v })));
+    }
+  }
+  const seen = new Set<string>();
+  const runs: ResolvedRun[] = [];
+  points.forEach((point, i) => {
+    let run: ResolvedRun;
+    try {
+      run = resolveTrainConfig(apply(spec.base, point));
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(`sweep run ${i} ${show(point)}: ${error.message}`, error.field);
+      throw error;
+    }
+    if (seen.has(run.run.id)) {
+      warn(`sweep: run ${show(point)} repeats an earlier run (${run.run.id}); it is trained once`);
+      return;
+    }
+    seen.add(run.run.id);
+    runs.push(run);
+  });
+  return runs;
+}
+
+/** Parses `--shard i/n` (0 <= i < n, as Slurm array and Kubernetes indexed-Job indices count). */
+export function parseShard(text: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(String(text).trim());
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!match || count < 1 || index >= count) throw new InputError(`--shard: expected i/n with 0 <= i < n, got ${show(text)}`, 'shard');
+  return { index, count };
+}
+
+/** A small ready-to-run sweep: six transformer widths x two token budgets on the Markov language. */
+export const exampleSweep: SweepSpec = {
+  name: 'markov-widths',
+  base: {
+    model: { family: 'transformer', width: 16, depth: 2, heads: 2, context: 16 },
+    data: { type: 'markov', vocab: 8, order: 2, branching: 2, seed: 0 },
+    batchSize: 32,
+    schedule: { type: 'cosine', peak: 1e-2, final: 1e-4, warmup: 10 },
+    evalTokens: 8192,
+    logEvery: 5,
+    seed: 0,
+  },
+  grid: { width: [4, 8, 12, 16, 24, 32], tokens: [25600, 51200] },
+};
