@@ -36,9 +36,15 @@ export function runsTable(runs: readonly Run[]): ColumnTable {
       status: summary?.status ?? 'running',
     };
     for (const key of tagNames) fixed[tagColumn(key)] = config.tags?.[key];
-    for (const point of trajectory) {
-      for (const [name, value] of Object.entries(fixed)) columns[name]!.push(value);
-      for (const name of metricNames) columns[name]!.push(point[name]);
+    // Column by column: one tight loop per column is several times faster than row by row here.
+    const n = trajectory.length;
+    for (const [name, value] of Object.entries(fixed)) {
+      const column = columns[name]!;
+      for (let i = 0; i < n; i++) column.push(value);
+    }
+    for (const name of metricNames) {
+      const column = columns[name]!;
+      for (let i = 0; i < n; i++) column.push(trajectory[i]![name]);
     }
   }
   return aq.table(columns);

@@ -19,6 +19,9 @@ export function parseNumber(value: unknown, options: { units?: boolean } = {}): 
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '') return null;
+  // Fast path for the common case; Number() also takes hex, octal and binary literals, which are not data.
+  const plain = Number(text);
+  if (!Number.isNaN(plain) && !/[xXoObB]/.test(text)) return plain;
   if (NUMBER.test(text)) return Number(text.replaceAll('_', ''));
   const special = NON_FINITE[text.toLowerCase()];
   if (special !== undefined) return special;
