@@ -3,6 +3,7 @@ import { register as reproduce } from './reproduce.js';
 import { register as inspect } from './inspect.js';
 import { register as train } from './train.js';
 import { register as sweep } from './sweep.js';
+import { register as plan } from './plan.js';
 
 /** Every command, one file each. Add a command by adding its register function here. */
-export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep];
+export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan];
