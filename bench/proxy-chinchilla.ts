@@ -1,0 +1,47 @@
+/**
+ * Bar (a) of issue 6: a sweep of six transformer sizes x three token budgets on the built-in Markov
+ * language, each run's final eval loss fitted with the Chinchilla law; E against the language's
+ * exact entropy rate.
+ *
+ *   npx tsx bench/proxy-chinchilla.ts [--store bench/.runs/chinchilla] [--workers 2] [--tiny]
+ *
+ * Resumable: rerun with the same store to finish an interrupted sweep and refit.
+ */
+import { parseArgs } from 'node:util';
+import '../src/builtins.js';
+import { fitLaw } from '../src/fit/fit.js';
+import { openStore } from '../src/io/store.js';
+import { createDataset } from '../src/proxy/dataset.js';
+import { progressPrinter } from '../src/proxy/progress.js';
+import { runSweep } from '../src/proxy/sweep.js';
+import type { SweepSpec } from '../src/proxy/sweep-spec.js';
+
+const { values } = parseArgs({ options: { store: { type: 'string', default: 'bench/.runs/chinchilla' }, workers: { type: 'string', default: '2' }, tiny: { type: 'boolean', default: false } } });
+
+const data = { type: 'markov' as const, vocab: 8, order: 2, branching: 3, zipf: 1, seed: 0 };
+export const fullSpec: SweepSpec = {
+  name: 'chinchilla-markov',
+  base: {
+    model: { family: 'transformer', width: 16, depth: 2, heads: 2, context: 16 },
+    data, batchSize: 32,
+    schedule: { type: 'cosine', peak: 1e-2, final: 1e-4, warmup: 20 },
+    evalTokens: 16384, logEvery: 10, seed: 0,
+  },
+  grid: { width: [4, 6, 8, 12, 16, 32], steps: [100, 200, 400] },
+};
+
+const started = performance.now();
+const result = await runSweep(fullSpec, { store: values.store!, workers: Number(values.workers), backend: 'wasm', onProgress: progressPrinter(process.stderr, 30) });
+const wall = (performance.now() - started) / 1000;
+const store = openStore(values.store!);
+const runs = result.ids.map((id) => store.load(id)).filter((r) => r.summary?.status === 'finished');
+const N = runs.map((r) => r.config.N!);
+const D = runs.map((r) => r.config.D!);
+const loss = runs.map((r) => r.summary!.finalEvalLoss as number);
+const fit = await fitLaw('chinchilla', { inputs: { N, D }, loss, source: values.store! }, { threads: 1 });
+const H = (createDataset(data) as { floor: number }).floor;
+const E = fit.values.E!;
+console.log(fit.report?.() ?? JSON.stringify(fit.values));
+console.log(`runs ${runs.length}/${result.ids.length} finished, sweep wall ${wall.toFixed(0)} s (${result.skipped.length} skipped)`);
+for (const r of runs) console.log(`  N ${r.config.N}  D ${r.config.D}  eval ${(r.summary!.finalEvalLoss as number).toFixed(4)}`);
+console.log(`entropy rate H = ${H.toFixed(4)} nats; fitted E = ${E.toFixed(4)}; |E - H| / H = ${((Math.abs(E - H) / H) * 100).toFixed(2)}% (bar: 3%)`);
