@@ -53,3 +53,7 @@ export * from './fit/objective.js';
 export * from './fit/grid.js';
 export { fitLaw, type FitData, type FitOptions } from './fit/fit.js';
 export * from './fit/result.js';
+export * from './plan/budget.js';
+export { plan, readFitFile, type PlanOptions, type PlanRecord, type Estimate, type FitRole } from './plan/planner.js';
+export * from './plan/plan-report.js';
+export * from './plan/report-html.js';
