@@ -64,8 +64,8 @@ const FORMATS: Record<FileFormat, (bytes: Buffer, path: string) => ColumnTable> 
     let arrow;
     try {
       arrow = tableFromIPC(bytes);
-    } catch (error) {
-      throw new InputError(`${path}: not an Arrow IPC file (${(error as Error).message})`, 'path');
+    } catch {
+      throw new InputError(`${path}: not an Arrow IPC file or stream`, 'path');
     }
     // apache-arrow reads files and streams from other writers (pyarrow, polars); arquero wraps its columns.
     return aq.fromArrow(arrow as unknown as Parameters<typeof aq.fromArrow>[0]);

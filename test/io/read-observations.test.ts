@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { readObservations } from '../../src/io/read-observations.js';
 import { writeObservations } from '../../src/io/write.js';
@@ -94,6 +96,19 @@ describe('readObservations', () => {
       expect(Array.from(back.loss), ext).toEqual(Array.from(original.loss));
       expect(back.extra.color, ext).toEqual(original.extra.color);
     }
+  });
+
+  it('reads Arrow files from other writers, with 64-bit integer columns as numbers', () => {
+    const path = join(dir(), 'runs.arrow');
+    const table = tableFromArrays({ n_params: BigInt64Array.from([100_000_000n, 400_000_000n]), tokens: new Float64Array([2e9, 8e9]), loss: new Float32Array([3.5, 2.75]), tag: ['a', 'b'] });
+    writeFileSync(path, tableToIPC(table, 'file'));
+    const t = readObservations(path);
+    expect(Array.from(t.N!)).toEqual([1e8, 4e8]);
+    expect(Array.from(t.C!)).toEqual([1.2e18, 1.92e19]);
+    expect(Array.from(t.loss)).toEqual([3.5, 2.75]);
+    expect(t.extra.tag).toEqual(['a', 'b']);
+    writeFileSync(path, 'not arrow');
+    expect(() => readObservations(path)).toThrow(`${path}: not an Arrow IPC file or stream`);
   });
 
   it('reads JSON as rows or as columns', () => {
