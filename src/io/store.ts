@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, show } from '../core/errors.js';
 import type { Run, RunConfig, RunStatus, RunSummary, TrajectoryPoint } from '../core/run.js';
@@ -120,7 +120,11 @@ class Store implements RunStore {
     // run with a new config.
     rmSync(join(runDir, SUMMARY), { force: true });
     writeFileAtomic(join(runDir, CONFIG), JSON.stringify(config, null, 2) + '\n');
-    return new Writer(id, runDir, openSync(join(runDir, TRAJECTORY), 'w'), fsync, `store ${this.label}: run ${show(id)}`);
+    // Truncate, then append with O_APPEND: every write lands at the end of the file, so even a stale
+    // writer of an earlier attempt cannot leave a hole or overwrite the new lines.
+    const trajectory = join(runDir, TRAJECTORY);
+    writeFileSync(trajectory, '');
+    return new Writer(id, runDir, openSync(trajectory, 'a'), fsync, `store ${this.label}: run ${show(id)}`);
   }
 
   ids(): string[] {
