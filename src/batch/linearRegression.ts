@@ -96,7 +96,8 @@ export interface RegressionRunOptions {
   /**
    * Also measure the gradient noise scale as a trainer would: each step draws a second, independent
    * batch of `gns.bSmall` examples (the step's own gradient is the big batch, so bSmall < batchSize)
-   * and logs gradSqSmall, gradSqBig, bSmall, bBig, and the true B_simple as `trueBSimple`.
+   * and logs gradSqSmall, gradSqBig, bSmall, bBig, the tracker's B_simple as `bSimple`, and the
+   * exact |G|^2 and tr(Sigma) at the step's parameters as `trueG2` and `trueTrSigma`.
    */
   gns?: { bSmall: number } & GnsTrackerOptions;
 }
@@ -121,7 +122,8 @@ export function trainRegression(problem: LinearRegressionProblem, options: Regre
     const gBigSq = sampleGradient(problem, e, batchSize, random, g, z);
     if (gns) {
       const gSmallSq = sampleGradient(problem, e, gns.bSmall, random, gSmall, z);
-      Object.assign(point, { gradSqSmall: gSmallSq, gradSqBig: gBigSq, bSmall: gns.bSmall, bBig: batchSize, trueBSimple: trueNoiseScale(problem, e).bSimple });
+      const truth = trueNoiseScale(problem, e);
+      Object.assign(point, { gradSqSmall: gSmallSq, gradSqBig: gBigSq, bSmall: gns.bSmall, bBig: batchSize, trueG2: truth.G2, trueTrSigma: truth.trSigma });
       point.bSimple = tracker!.update(gSmallSq, gBigSq, gns.bSmall, batchSize).bSimple;
     }
     for (let i = 0; i < d; i++) e[i]! -= lr * g[i]!;
@@ -139,4 +141,60 @@ export function trainRegression(problem: LinearRegressionProblem, options: Regre
     trajectory,
     summary: { status, steps: last.step, tokens: last.tokens, finalEvalLoss: last.evalLoss },
   };
+}
+
+export interface RegressionSweepOptions {
+  /** Batch sizes to train at (at least 2; McCandlish et al. use many). */
+  batchSizes: readonly number[];
+  /** Learning rates tried at every batch size; the fewest mean steps wins (McCandlish et al. tune per batch size). */
+  lrs: readonly number[];
+  /** Seeds per (batch size, learning rate); steps to the target are averaged over them. */
+  seeds: readonly number[];
+  /** Target loss, above the noise floor sigma^2 / 2. */
+  target: number;
+  /** Step limit per run. @default 20000 */
+  maxSteps?: number;
+  e0?: ArrayLike<number>;
+}
+
+export interface RegressionSweepPoint {
+  batchSize: number;
+  /** Learning rate with the fewest mean steps. */
+  lr: number;
+  /** Mean steps to the target over the seeds, interpolated on each run's trajectory. */
+  steps: number;
+}
+
+/**
+ * Trains every (batch size, learning rate, seed) and returns, per batch size, the learning rate
+ * with the fewest steps to the target (averaged over seeds; a (batch, lr) pair where any seed misses
+ * the target is out). The input to `fitStepsVsBatch` for the steps-versus-examples check.
+ */
+export function regressionStepsSweep(problem: LinearRegressionProblem, options: RegressionSweepOptions): RegressionSweepPoint[] {
+  const { batchSizes, lrs, seeds, target, maxSteps = 20000, e0 } = options;
+  if (!(target > 0.5 * problem.sigma * problem.sigma)) {
+    throw new InputError(`target: must be above the noise floor ${show(0.5 * problem.sigma * problem.sigma)}, got ${show(target)}`, 'target');
+  }
+  const out: RegressionSweepPoint[] = [];
+  for (const batchSize of batchSizes) {
+    let best: RegressionSweepPoint | undefined;
+    for (const lr of lrs) {
+      let total = 0;
+      let reached = true;
+      for (const seed of seeds) {
+        const run = trainRegression(problem, { batchSize, lr, maxSteps, stopAt: target, seed: seed * 1_000_003 + batchSize, ...(e0 ? { e0 } : {}) });
+        const t = run.trajectory;
+        const j = t.findIndex((p) => p.evalLoss! <= target);
+        if (j < 0) { reached = false; break; }
+        const [a, b] = [t[j - 1] ?? t[j]!, t[j]!];
+        total += a === b ? b.step : a.step + ((a.evalLoss! - target) / (a.evalLoss! - b.evalLoss!)) * (b.step - a.step);
+      }
+      if (!reached) continue;
+      const steps = total / seeds.length;
+      if (!best || steps < best.steps) best = { batchSize, lr, steps };
+    }
+    if (!best) throw new InputError(`batch size ${show(batchSize)}: no learning rate reached the target ${show(target)} within ${show(maxSteps)} steps`, 'lrs');
+    out.push(best);
+  }
+  return out;
 }
