@@ -57,3 +57,17 @@ export * from './plan/budget.js';
 export { plan, readFitFile, type PlanOptions, type PlanRecord, type Estimate, type FitRole } from './plan/planner.js';
 export * from './plan/plan-report.js';
 export * from './plan/report-html.js';
+// Proxy training (TensorFlow.js is loaded only when a run starts).
+export { train } from './proxy/lazy.js';
+export type { TrainOptions, TrainResult } from './proxy/trainer.js';
+export * from './proxy/train-config.js';
+export * from './proxy/model-config.js';
+export * from './proxy/dataset.js';
+export * from './proxy/markov.js';
+export * from './proxy/teacher.js';
+export * from './proxy/text.js';
+export type { AdamWOptions } from './proxy/adamw.js';
+export type { BackendChoice, BackendName } from './proxy/backend.js';
+export * from './proxy/sweep-spec.js';
+export * from './proxy/sweep.js';
+export * from './proxy/progress.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
-import { train } from '../proxy/trainer.js';
+import { train } from '../proxy/lazy.js';
 import type { TrainConfig } from '../proxy/train-config.js';
 import { action, formatNumber, printJson } from './util.js';
 

@@ -6,7 +6,7 @@ import { startModuleWorker } from '../fit/thread.js';
 import { openStore } from '../io/store.js';
 import { expandSweep, type SweepSpec } from './sweep-spec.js';
 import type { ResolvedRun } from './train-config.js';
-import { train } from './trainer.js';
+import { train } from './lazy.js';
 
 /** Options of `runSweep`. */
 export interface SweepOptions {

@@ -1,0 +1,58 @@
+/**
+ * Bar (c) of issue 6, TensorFlow.js side: training tokens per second of one transformer config
+ * (4 layers, d 128, 4 heads, context 128, batch 32, byte vocabulary 256) on each backend that loads
+ * here, median over 5 timed steps after 1 warm-up step, through the real trainer (one micro-batch,
+ * no evaluation inside the timed steps). PyTorch on the same config: bench/proxy-throughput.py.
+ *
+ *   npx tsx bench/proxy-throughput.ts [--backends cpu,wasm] [--steps 5] [--json]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { train } from '../src/proxy/trainer.js';
+import { parameterCount, trainingFlopsPerToken } from '../src/proxy/model-config.js';
+import type { TrainConfig } from '../src/proxy/train-config.js';
+
+const { values } = parseArgs({ options: { backends: { type: 'string', default: 'wasm,cpu' }, steps: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } } });
+const timed = Number(values.steps);
+const model = { family: 'transformer' as const, width: 128, depth: 4, heads: 4, context: 128 };
+const shape = { kind: 'tokens' as const, vocab: 256 };
+const batchSize = 32;
+const tokensPerStep = batchSize * model.context;
+
+const rows: Record<string, unknown>[] = [];
+for (const backend of values.backends!.split(',')) {
+  const dir = mkdtempSync(join(tmpdir(), 'scalelaw-throughput-'));
+  const config: TrainConfig = {
+    model, batchSize, backend, microBatches: 1, steps: timed + 2, evalEvery: 1000, evalTokens: 128, lr: 1e-3,
+    // 256 tokens, order 1, all successors allowed: random bytes with a little structure.
+    data: { type: 'markov', vocab: 256, order: 1, branching: 16 },
+  };
+  const times: number[] = [];
+  let last = performance.now();
+  const started = last;
+  try {
+    const { summary } = await train(config, {
+      store: dir,
+      onStep: (step) => {
+        const now = performance.now();
+        // step 1 is warm-up (kernel compilation, allocation); the last step also evaluates
+        if (step > 1 && step <= timed + 1) times.push((now - last) / 1000);
+        last = now;
+      },
+    });
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)]!;
+    rows.push({ backend: summary.backend, stepSeconds: median, tokensPerSecond: tokensPerStep / median, steps: times.length, wallSeconds: (performance.now() - started) / 1000 });
+  } catch (error) {
+    rows.push({ backend, error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (!values.json) console.log(JSON.stringify(rows.at(-1)));
+}
+const count = parameterCount(model, shape);
+const flops = trainingFlopsPerToken(model, shape);
+if (values.json) console.log(JSON.stringify({ model, batchSize, params: count, flopsPerToken: flops, rows }, null, 2));
+else console.log(`params ${JSON.stringify(count)}; training FLOPs per token ${flops}; ${tokensPerStep} tokens per step`);
