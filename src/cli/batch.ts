@@ -1,0 +1,159 @@
+import { existsSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { criticalBatch, fitBcritVsLoss } from '../batch/criticalBatch.js';
+import { gnsFromLog, type GradNormRow } from '../batch/gns.js';
+import { InputError, show } from '../core/errors.js';
+import type { Run } from '../core/run.js';
+import { readRuns } from '../io/read-runs.js';
+import { openStore } from '../io/store.js';
+import { readTable } from '../io/table-file.js';
+import { parseNumber } from '../io/units.js';
+import { action, formatNumber, numberOption, printJson, table } from './util.js';
+
+interface BatchOptions {
+  targetLoss?: string;
+  referenceBatch: string;
+  overhead: string;
+  metric: string;
+  excludeUnreached?: boolean;
+  predictLoss?: string;
+  json?: boolean;
+}
+
+/** Runs from a run-store directory or a long-format trajectory file. */
+function loadRuns(path: string): Run[] {
+  if (!existsSync(path)) throw new InputError(`${path}: no such file or directory`, 'path');
+  const runs = statSync(path).isDirectory() ? openStore(path).runs() : readRuns(path);
+  if (runs.length === 0) throw new InputError(`${path}: no runs`, 'path');
+  return runs;
+}
+
+function targetList(text: string): number[] {
+  const values = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  if (values.length === 0) throw new InputError(`--target-loss: no values in ${show(text)}`, 'target-loss');
+  return values.map((t) => {
+    const v = Number(t);
+    if (!Number.isFinite(v) || v <= 0) throw new InputError(`--target-loss: not a positive number: ${show(t)}`, 'target-loss');
+    return v;
+  });
+}
+
+export function register(program: Command): void {
+  const batch = program
+    .command('batch')
+    .description('critical batch size from runs at several batch sizes: steps to a target loss, S(B) = S_min + E_min / B, B_crit and Zhang et al.\'s CBS')
+    .argument('<path>', 'a run-store directory or a trajectory file (CSV, JSONL, ...) with batch size per run')
+    .option('--target-loss <losses>', 'target loss, or several separated by commas (e.g. 3.6,3.4,3.2); required')
+    .option('--reference-batch <n>', "reference batch size B0 for Zhang et al.'s CBS", '256')
+    .option('--overhead <x>', "step overhead over linear scaling for Zhang et al.'s CBS", '0.2')
+    .option('--metric <name>', 'evalLoss or trainLoss', 'evalLoss')
+    .option('--exclude-unreached', 'leave out (and list) runs that never reach a target instead of failing')
+    .option('--predict-loss <loss>', "with 2+ targets: B_crit at this loss from Kaplan's B* / L^(1 / alpha_B)")
+    .option('--json', 'print the analysis as JSON')
+    .action(
+      action(async (path: string, options: BatchOptions) => {
+        // Not a commander requiredOption: that would also be demanded of `batch gns`.
+        if (options.targetLoss === undefined) throw new InputError('--target-loss: required (one loss, or several separated by commas)', 'target-loss');
+        const targets = targetList(options.targetLoss);
+        const referenceBatch = numberOption('reference-batch', options.referenceBatch)!;
+        const overhead = numberOption('overhead', options.overhead)!;
+        if (options.metric !== 'evalLoss' && options.metric !== 'trainLoss') throw new InputError(`--metric: must be evalLoss or trainLoss, got ${show(options.metric)}`, 'metric');
+        const predictLoss = numberOption('predict-loss', options.predictLoss);
+        const runs = loadRuns(path);
+        const analysis = await criticalBatch(runs, targets, {
+          referenceBatch,
+          overhead,
+          metric: options.metric,
+          unreached: options.excludeUnreached ? 'exclude' : 'error',
+        });
+        const kaplan = targets.length >= 2 ? await fitBcritVsLoss(analysis) : undefined;
+        const predicted = kaplan && predictLoss !== undefined ? kaplan.predict({ L: predictLoss })[0]! : undefined;
+        if (predictLoss !== undefined && !kaplan) throw new InputError('--predict-loss: needs at least 2 target losses to fit B_crit(L)', 'predict-loss');
+        if (options.json) {
+          return printJson({
+            source: path,
+            referenceBatch,
+            overhead,
+            targets: analysis.targets.map(({ fit, ...t }) => ({ ...t, fit: fit.toJSON() })),
+            unreached: analysis.unreached,
+            ...(kaplan ? { kaplan: kaplan.toJSON() } : {}),
+            ...(predicted !== undefined ? { predicted: { loss: predictLoss, bcrit: predicted } } : {}),
+          });
+        }
+        const out: string[] = [`${path}: ${runs.length} runs, ${new Set(runs.map((r) => r.config.batchSize)).size} batch sizes`];
+        for (const t of analysis.targets) {
+          out.push('', `target ${options.metric} ${t.target}:`);
+          out.push(table(t.points.map((p) => [String(p.batchSize), p.steps, p.batchSize * p.steps, p.runId]), ['batch', 'steps', 'examples', 'run']));
+          out.push(
+            `S(B) = S_min + E_min / B: S_min ${formatNumber(t.Smin)}, E_min ${formatNumber(t.Emin)}${t.fit.converged ? '' : ' (fit NOT converged)'}`,
+            `B_crit = E_min / S_min = ${formatNumber(t.Bcrit)} (McCandlish et al. 2018)`,
+            `CBS at ${formatNumber(overhead * 100)}% step overhead over linear scaling from B0 = ${formatNumber(referenceBatch)}: ${formatNumber(t.zhang)} (Zhang et al. 2024)`,
+          );
+        }
+        if (analysis.unreached.length) {
+          out.push('', 'left out (target not reached):');
+          for (const u of analysis.unreached) out.push(`  run ${show(u.runId)} (batch ${u.batchSize}): target ${u.target}, best ${options.metric} ${formatNumber(u.bestLoss)}`);
+        }
+        if (kaplan) {
+          out.push('', `B_crit(L) = B* / L^(1 / alpha_B): B* ${formatNumber(kaplan.values.Bstar!)}, alpha_B ${formatNumber(kaplan.values.alphaB!)} (Kaplan et al. 2020)`);
+          if (predicted !== undefined) out.push(`B_crit at loss ${predictLoss}: ${formatNumber(predicted)}`);
+        }
+        process.stdout.write(out.join('\n') + '\n');
+      }),
+    );
+
+  batch
+    .command('gns')
+    .description('gradient noise scale B_simple from logged squared gradient norms at two batch sizes (McCandlish et al. 2018, App. A.1)')
+    .argument('<file>', 'a table (CSV, JSONL, ...) with columns gradSqSmall, gradSqBig, bSmall, bBig and optionally step')
+    .option('--beta <b>', 'weight of the past in the moving averages', '0.99')
+    .option('--every <k>', 'print every k-th row of the smoothed series', '0')
+    .option('--json', 'print the series as JSON')
+    .action(
+      action((file: string, own: { beta: string; every: string; json?: boolean }, command: Command) => {
+        // `--json` after the subcommand is parsed by `batch` too, which declares the same flag.
+        const options = { ...own, json: own.json ?? (command.optsWithGlobals() as { json?: boolean }).json };
+        const beta = numberOption('beta', options.beta)!;
+        const every = numberOption('every', options.every)!;
+        const rows = gradNormRows(file);
+        const series = gnsFromLog(rows, { beta, source: file });
+        if (options.json) {
+          return printJson({ source: file, beta, final: series.final, overall: series.overall, step: Array.from(series.step), bSimple: Array.from(series.bSimple) });
+        }
+        const n = series.step.length;
+        const out = [`${file}: ${n} measurements`];
+        out.push(`B_simple (moving averages, beta ${beta}): ${formatNumber(series.final.bSimple)}  |G|^2 ${formatNumber(series.final.G2)}  tr(Sigma) ${formatNumber(series.final.trSigma)}`);
+        out.push(`B_simple (all rows, ratio of means):    ${formatNumber(series.overall.bSimple)}`);
+        if (every > 0) {
+          const picked = [];
+          for (let i = every - 1; i < n; i += every) picked.push([series.step[i]!, series.bSimple[i]!]);
+          out.push('', table(picked, ['step', 'B_simple']));
+        }
+        process.stdout.write(out.join('\n') + '\n');
+      }),
+    );
+}
+
+/** The four gradient-norm columns (any case, with or without underscores) as numbers, with row-level errors. */
+function gradNormRows(file: string): GradNormRow[] {
+  const t = readTable(file);
+  const names = t.columnNames();
+  const key = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const find = (role: string, required: boolean) => {
+    const name = names.find((c) => key(c) === key(role));
+    if (!name && required) throw new InputError(`${file}: missing column ${role} (columns: ${names.map((c) => show(c)).join(', ')})`, role);
+    return name;
+  };
+  const columns = { gradSqSmall: find('gradSqSmall', true)!, gradSqBig: find('gradSqBig', true)!, bSmall: find('bSmall', true)!, bBig: find('bBig', true)!, step: find('step', false) };
+  const objects = t.objects() as Record<string, unknown>[];
+  return objects.map((o, i) => {
+    const row: GradNormRow = {};
+    for (const [role, column] of Object.entries(columns) as [keyof GradNormRow, string | undefined][]) {
+      if (!column) continue;
+      const v = parseNumber(o[column]);
+      if (v === undefined) throw new InputError(`${file}: row ${i + 1}, column ${column}: not a number: ${show(o[column])}`, column);
+      if (v !== null) row[role] = v;
+    }
+    return row;
+  });
+}
