@@ -41,7 +41,7 @@ describe('linear regression with known gradient noise', () => {
   it('steps versus examples at 5 batch sizes gives B_crit within a factor of 2 of the B_simple measured in training', async () => {
     const P = linearRegressionProblem();
     const target = 0.5 + 0.128;
-    const lrs = Array.from({ length: 8 }, (_, i) => 0.1 * Math.pow(15, i / 7));
+    const lrs = Array.from({ length: 8 }, (_, i) => 0.1 * Math.pow(19, i / 7)); // up to 1.9 < 2 / lambda_max
     const points = regressionStepsSweep(P, { batchSizes: [2, 8, 32, 128, 512], lrs, seeds: [1, 2], target, maxSteps: 3000 });
     const fit = await fitStepsVsBatch(points.map((p) => p.batchSize), points.map((p) => p.steps));
     // B_simple as a trainer measures it: two-batch estimates over the largest batch's runs to the
