@@ -67,7 +67,7 @@ export * from './proxy/markov.js';
 export * from './proxy/teacher.js';
 export * from './proxy/text.js';
 export type { AdamWOptions } from './proxy/adamw.js';
-export type { BackendChoice, BackendName } from './proxy/backend.js';
+export * from './proxy/backend-names.js';
 export * from './proxy/sweep-spec.js';
 export * from './proxy/sweep.js';
 export * from './proxy/progress.js';

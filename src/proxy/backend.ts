@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { InputError, show } from '../core/errors.js';
+import { backendNames, type BackendChoice, type BackendName } from './backend-names.js';
 
-/**
- * TensorFlow.js backends, fastest first. Optional packages (tfjs-node, webgpu) are loaded with a
- * dynamic import whose name is in a variable, so neither type-checking nor `npm ci` needs them.
- */
-export const backendNames = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof backendNames)[number];
-export type BackendChoice = BackendName | 'auto';
+// Optional packages (tfjs-node, webgpu) are loaded with a dynamic import whose name is in a
+// variable, so neither type-checking nor `npm ci` needs them.
+export { backendNames, type BackendChoice, type BackendName };
 
 // Silences TensorFlow.js's console notes ("install our node backend"): runs record their backend instead.
 tf.enableProdMode();

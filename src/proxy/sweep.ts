@@ -29,7 +29,7 @@ export interface SweepProgress {
   /** Runs ended during this call. */
   done: number;
   running: number;
-  /** Fraction of this call's training FLOPs done, in [0, 1]. */
+  /** Fraction of this call's work done (FLOPs plus a per-step overhead), in [0, 1]. */
   fraction: number;
   elapsedSeconds: number;
   /** Remaining time at the rate so far; undefined until something has been measured. */
@@ -67,7 +67,9 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
     else todo.push(r);
   }
   // Largest first, so the last runs to finish are short ones and workers end together.
-  const cost = (r: ResolvedRun) => r.steps * r.perStep * r.flopsPerToken;
+  // Work of a run for the ETA: its FLOPs plus a fixed cost per step, since small models spend
+  // most of a step on per-operation overhead (about 5e7 FLOPs' worth on WASM, measured here).
+  const cost = (r: ResolvedRun) => r.steps * (r.perStep * r.flopsPerToken + 5e7);
   todo.sort((a, b) => cost(b) - cost(a));
   const totalCost = todo.reduce((a, r) => a + cost(r), 0) || 1;
   const progressOf = new Map<string, number>();

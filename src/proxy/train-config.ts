@@ -4,6 +4,7 @@ import type { RunConfig } from '../core/run.js';
 import { lrSchedule, validateSchedule } from '../schedules/schedule.js';
 import type { ScheduleSpec } from '../schedules/spec.js';
 import type { AdamWOptions } from './adamw.js';
+import { backendNames } from './backend-names.js';
 import { createDataset, type DataSpec, type Dataset } from './dataset.js';
 import { parameterCount, resolveModel, trainingFlopsPerToken, type ModelConfig } from './model-config.js';
 
@@ -120,6 +121,8 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedRun {
   const logEvery = config.logEvery === undefined ? 1 : posInt(config.logEvery, 'logEvery');
   const divergeFactor = config.divergeFactor ?? 3;
   if (!(typeof divergeFactor === 'number' && divergeFactor > 1)) fail('divergeFactor', 'expected a number > 1', divergeFactor);
+  const backend = config.backend ?? 'auto';
+  if (backend !== 'auto' && !backendNames.includes(backend as never)) fail('backend', `expected auto, ${backendNames.join(', ')}`, backend);
   const seed = config.seed ?? 0;
   if (!Number.isInteger(seed)) fail('seed', 'expected an integer', seed);
   const zLoss = config.zLoss ?? 0;

@@ -103,3 +103,13 @@ describe('bad input is refused before any training', () => {
     expect(() => expandSweep({ base: tiny, list: [{ batchSize: 0 }] })).toThrow('sweep run 0 {"batchSize":0}: batchSize: expected a positive integer, got 0');
   });
 });
+
+describe('backends', () => {
+  it('records the backend that actually ran and refuses unknown ones up front', async () => {
+    const { summary } = await train({ ...tiny, steps: 2, backend: 'cpu' }, { store: tmp() });
+    expect(summary.backend).toBe('cpu');
+    const dir = join(tmp(), 'store');
+    await expect(train({ ...tiny, backend: 'cuda' }, { store: dir })).rejects.toThrow('backend: expected auto, tensorflow, webgpu, wasm, cpu, got "cuda"');
+    expect(existsSync(dir)).toBe(false);
+  });
+});
