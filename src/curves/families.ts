@@ -57,6 +57,10 @@ function family(spec: FamilySpec): Law<Inputs> {
 }
 
 const free = (name: string, init: number, grid: number[], description: string): ParamSpec => ({ name, init, grid, description });
+// An asymptote more than ~4 spans of the seen curve beyond it is not identified by the data (the fit
+// drifts along c - a x^-alpha with alpha -> 0, c, a -> infinity); cap it in the normalised scale.
+const asymptote = (name: string, description: string): ParamSpec => ({ name, init: 1, grid: ASYMPTOTE, min: -3, max: 4, description });
+const positiveAsymptote = (name: string, description: string): ParamSpec => ({ name, init: 1, grid: ASYMPTOTE, min: 1e-8, max: 4, scale: 'log', description });
 const positive = (name: string, init: number, grid: number[], description: string, max = Infinity): ParamSpec => ({
   name, init, grid, description, min: 1e-8, max, scale: 'log',
 });
@@ -70,7 +74,7 @@ export const pow3 = family({
   name: 'pow3',
   formula: 'y = c - a x^-alpha',
   description: 'power law with an asymptote',
-  params: [free('c', 1, ASYMPTOTE, 'asymptote'), positive('a', 0.5, [0.3, 1], 'amplitude'), positive('alpha', 0.5, SHAPE, 'exponent', 20)],
+  params: [asymptote('c', 'asymptote'), positive('a', 0.5, [0.3, 1], 'amplitude'), positive('alpha', 0.5, SHAPE, 'exponent', 20)],
   f: (p, x) => p[0]! - p[1]! * x ** -p[2]!,
   g: (p, x, g) => {
     const t = x ** -p[2]!;
@@ -82,7 +86,7 @@ export const pow4 = family({
   name: 'pow4',
   formula: 'y = c - (a x + b)^-alpha',
   description: 'power law with an offset in x',
-  params: [free('c', 1, ASYMPTOTE, 'asymptote'), positive('a', 1, [0.3, 3], 'scale of x'), { name: 'b', init: 1, min: 0, max: 1e3, grid: [0, 2], description: 'offset of x' }, positive('alpha', 0.5, SHAPE, 'exponent', 20)],
+  params: [asymptote('c', 'asymptote'), positive('a', 1, [0.3, 3], 'scale of x'), { name: 'b', init: 1, min: 0, max: 1e3, grid: [0, 2], description: 'offset of x' }, positive('alpha', 0.5, SHAPE, 'exponent', 20)],
   f: (p, x) => p[0]! - (p[1]! * x + p[2]!) ** -p[3]!,
   g: (p, x, g) => {
     const u = p[1]! * x + p[2]!;
@@ -95,7 +99,7 @@ export const logPower = family({
   name: 'log_power',
   formula: 'y = a / (1 + (x / e^b)^c)',
   description: 'log-logistic in log x',
-  params: [positive('a', 1, ASYMPTOTE, 'asymptote'), free('b', 0, [0, 2], 'log of the midpoint step'), { name: 'c', init: -1, min: -20, max: -1e-8, grid: [-0.5, -1, -3], description: 'slope (negative: increasing)' }],
+  params: [positiveAsymptote('a', 'asymptote'), free('b', 0, [0, 2], 'log of the midpoint step'), { name: 'c', init: -1, min: -20, max: -1e-8, grid: [-0.5, -1, -3], description: 'slope (negative: increasing)' }],
   f: (p, x) => p[0]! / (1 + (x / Math.exp(p[1]!)) ** p[2]!),
   g: (p, x, g) => {
     const lr = Math.log(x) - p[1]!;
@@ -109,7 +113,7 @@ export const logPower = family({
 
 /** Sigmoidal families α - (α - β) h(x): weibull, mmf and janoschek differ only in h. */
 const sigmoidParams = (): ParamSpec[] => [
-  free('alpha', 1, ASYMPTOTE, 'asymptote'),
+  asymptote('alpha', 'asymptote'),
   free('beta', 0, [0], 'value at x = 0'),
   positive('kappa', 0.3, [0.03, 0.3], 'rate'),
   positive('delta', 1, [0.5, 1, 2], 'shape', 20),
@@ -169,7 +173,7 @@ export const ilog2 = family({
   // log(x + 1) so the family is finite on every step >= 1 and keeps its shape for large x.
   formula: 'y = c - a / log(x + 1)',
   description: 'inverse logarithm',
-  params: [free('c', 1, ASYMPTOTE, 'asymptote'), positive('a', 0.5, [0.3, 1], 'amplitude')],
+  params: [asymptote('c', 'asymptote'), positive('a', 0.5, [0.3, 1], 'amplitude')],
   f: (p, x) => p[0]! - p[1]! / Math.log(x + 1),
   g: (p, x, g) => {
     g[0] = 1; g[1] = -1 / Math.log(x + 1);
@@ -180,7 +184,7 @@ export const exp4 = family({
   name: 'exp4',
   formula: 'y = c - exp(-a x^alpha + b)',
   description: 'stretched exponential',
-  params: [free('c', 1, ASYMPTOTE, 'asymptote'), positive('a', 0.3, [0.03, 0.3], 'rate'), positive('alpha', 1, [0.3, 1], 'exponent', 20), free('b', 0, [-1, 0], 'log amplitude')],
+  params: [asymptote('c', 'asymptote'), positive('a', 0.3, [0.03, 0.3], 'rate'), positive('alpha', 1, [0.3, 1], 'exponent', 20), free('b', 0, [-1, 0], 'log amplitude')],
   f: (p, x) => p[0]! - Math.exp(-p[1]! * x ** p[2]! + p[3]!),
   g: (p, x, g) => {
     const xa = x ** p[2]!;
@@ -217,7 +221,7 @@ export const hill3 = family({
   name: 'hill3',
   formula: 'y = ymax x^eta / (kappa^eta + x^eta)',
   description: 'Hill equation',
-  params: [positive('ymax', 1, ASYMPTOTE, 'asymptote'), positive('eta', 1, [0.5, 1, 2], 'Hill coefficient', 20), positive('kappa', 2, [1, 5], 'half-saturation step')],
+  params: [positiveAsymptote('ymax', 'asymptote'), positive('eta', 1, [0.5, 1, 2], 'Hill coefficient', 20), positive('kappa', 2, [1, 5], 'half-saturation step')],
   f: (p, x) => {
     const xe = x ** p[1]!;
     return (p[0]! * xe) / (p[2]! ** p[1]! + xe);
@@ -233,16 +237,30 @@ export const hill3 = family({
   },
 });
 
+/**
+ * Not one of Domhan et al.'s families: a constant, the curve that has stopped improving. In an
+ * ensemble it is the model a plateau selects (it is the last-seen-value baseline, smoothed), so a
+ * flat tail after a learning-rate drop is not extrapolated with a family's residual slope.
+ */
+export const flat = family({
+  name: 'flat',
+  formula: 'y = c',
+  description: 'plateau (constant)',
+  params: [free('c', 0.9, [0.5, 0.9], 'level')],
+  f: (p) => p[0]!,
+  g: (_p, _x, g) => { g[0] = 1; },
+});
+
 /** All eleven, in the order of Domhan et al. 2015, Table 1. */
 export const curveFamilies: readonly Law<Inputs>[] = [pow3, pow4, logPower, weibull, mmf, janoschek, ilog2, exp4, vap, loglogLinear, hill3];
 
 /** The family called `name` (without the `curve.` prefix). */
 export function curveFamily(name: string): Law<Inputs> {
-  const law = curveFamilies.find((f) => f.name === `curve.${name}` || f.name === name);
+  const law = [...curveFamilies, flat].find((f) => f.name === `curve.${name}` || f.name === name);
   if (!law) {
-    throw new InputError(`unknown curve family: ${show(name)}; known: ${curveFamilies.map((f) => f.name.slice(6)).join(', ')}`, 'families');
+    throw new InputError(`unknown curve family: ${show(name)}; known: ${[...curveFamilies, flat].map((f) => f.name.slice(6)).join(', ')}`, 'families');
   }
   return law;
 }
 
-for (const law of curveFamilies) if (!hasLaw(law.name)) addLaw(law);
+for (const law of [...curveFamilies, flat]) if (!hasLaw(law.name)) addLaw(law);

@@ -1,0 +1,131 @@
+import { InputError, show } from '../core/errors.js';
+import type { Goal } from './curve.js';
+
+/**
+ * The predictive distribution of a curve's value at one future step, as an equally weighted
+ * mixture of normals N(mu_s, sigma_s^2), one per posterior draw s: mu_s is the draw's curve at the
+ * step, sigma_s its noise (so the predictive is of a new observation there, as the held-out final
+ * value is). A point mass is the case sigma_s = 0 for all s.
+ */
+export interface PointPredictive {
+  step: number;
+  goal: Goal;
+  mean: number;
+  median: number;
+  sd: number;
+  /** P(value <= y). */
+  cdf(y: number): number;
+  /** The q-quantile, q in (0, 1). */
+  quantile(q: number): number;
+  /** Central interval with probability `level`. @default level 0.9 */
+  interval(level?: number): [number, number];
+  /** P(value at this step is better than `threshold`): above it for 'max', below for 'min'. */
+  probBetter(threshold: number): number;
+  /** Log predictive density at y (natural log). -Infinity outside a point mass. */
+  logDensity(y: number): number;
+  toJSON(): { step: number; mean: number; median: number; sd: number; q05: number; q95: number };
+}
+
+/** The predictive distribution at several steps. */
+export interface Predictive {
+  goal: Goal;
+  /** How it was computed: 'ensemble', 'fast' or 'constant'. */
+  method: string;
+  steps: Float64Array;
+  /** One entry per step in `steps`. */
+  points: readonly PointPredictive[];
+  /** The predictive at a step given in `steps`. */
+  at(step: number): PointPredictive;
+  /** Family -> weight in the mixture. */
+  weights: Readonly<Record<string, number>>;
+  toJSON(): { method: string; goal: Goal; weights: Record<string, number>; points: ReturnType<PointPredictive['toJSON']>[] };
+}
+
+const SQRT2 = Math.SQRT2;
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** Standard normal CDF via erfc (Numerical Recipes' erfc approximation, |error| < 1.2e-7). */
+export function normalCdf(t: number): number {
+  return 0.5 * erfc(-t / SQRT2);
+}
+
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? r : 2 - r;
+}
+
+/**
+ * A mixture-of-normals predictive at one step. `mu` and `sigma` are per draw, in original units.
+ */
+export function pointPredictive(step: number, goal: Goal, mu: Float64Array, sigma: Float64Array, range: readonly [number, number] = [-Infinity, Infinity]): PointPredictive {
+  const n = mu.length;
+  if (n === 0 || sigma.length !== n) throw new InputError(`pointPredictive: need as many sigmas as draws (${n}), got ${sigma.length}`, 'sigma');
+  let mean = 0;
+  let second = 0;
+  let lo = Infinity, hi = -Infinity;
+  for (let s = 0; s < n; s++) {
+    mean += mu[s]! / n;
+    second += (mu[s]! * mu[s]! + sigma[s]! * sigma[s]!) / n;
+    lo = Math.min(lo, mu[s]! - 10 * sigma[s]!);
+    hi = Math.max(hi, mu[s]! + 10 * sigma[s]!);
+  }
+  const sd = Math.sqrt(Math.max(0, second - mean * mean));
+  const cdf = (y: number): number => {
+    let p = 0;
+    for (let s = 0; s < n; s++) {
+      const sg = sigma[s]!;
+      p += sg > 0 ? normalCdf((y - mu[s]!) / sg) : y >= mu[s]! ? 1 : 0;
+    }
+    return p / n;
+  };
+  const quantile = (q: number): number => {
+    if (!(q > 0 && q < 1)) throw new InputError(`quantile: q must be in (0, 1), got ${show(q)}`, 'q');
+    let a = lo, b = hi;
+    // Bisection on the mixture CDF: 60 halvings reach double precision on any bracket.
+    for (let it = 0; it < 60 && b - a > 1e-12 * Math.max(1, Math.abs(a)); it++) {
+      const m = 0.5 * (a + b);
+      if (cdf(m) < q) a = m; else b = m;
+    }
+    return Math.min(range[1], Math.max(range[0], 0.5 * (a + b)));
+  };
+  const interval = (level = 0.9): [number, number] => {
+    if (!(level > 0 && level < 1)) throw new InputError(`interval: level must be in (0, 1), got ${show(level)}`, 'level');
+    return [quantile((1 - level) / 2), quantile((1 + level) / 2)];
+  };
+  const median = quantile(0.5);
+  return {
+    step, goal, mean, median, sd, cdf, quantile, interval,
+    probBetter: (threshold) => (goal === 'max' ? 1 - cdf(threshold) : cdf(threshold)),
+    logDensity: (y) => {
+      // log mean_s N(y; mu_s, sigma_s), computed with a shift for stability.
+      let maxLog = -Infinity;
+      const logs = new Float64Array(n);
+      for (let s = 0; s < n; s++) {
+        const sg = sigma[s]!;
+        logs[s] = sg > 0 ? -0.5 * ((y - mu[s]!) / sg) ** 2 - Math.log(sg) - LOG_SQRT_2PI : -Infinity;
+        if (logs[s]! > maxLog) maxLog = logs[s]!;
+      }
+      if (maxLog === -Infinity) return -Infinity;
+      let sum = 0;
+      for (let s = 0; s < n; s++) sum += Math.exp(logs[s]! - maxLog);
+      return maxLog + Math.log(sum / n);
+    },
+    toJSON: () => ({ step, mean, median, sd, q05: quantile(0.05), q95: quantile(0.95) }),
+  };
+}
+
+export function predictive(method: string, goal: Goal, points: PointPredictive[], weights: Record<string, number>): Predictive {
+  const steps = Float64Array.from(points.map((p) => p.step));
+  return {
+    method, goal, steps, points, weights,
+    at: (step) => {
+      const p = points.find((q) => q.step === step);
+      if (!p) throw new InputError(`predictive: no prediction at step ${show(step)}; steps: ${Array.from(steps).join(', ')}`, 'step');
+      return p;
+    },
+    toJSON: () => ({ method, goal, weights: { ...weights }, points: points.map((p) => p.toJSON()) }),
+  };
+}
