@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import type { Run } from '../core/run.js';
 
 /**
  * One measurement of the gradient noise scale from two batch sizes.
@@ -198,4 +199,29 @@ export function gnsFromLog(rows: readonly GradNormRow[], options: GnsFromLogOpti
     final: tracker.estimate,
     overall: { G2: sumG2 / n, trSigma: sumS / n, bSimple: sumS / sumG2 },
   };
+}
+
+/** The noise scale of one run, from the gradient norms its trainer logged. */
+export interface RunGns extends GnsSeries {
+  runId: string;
+  batchSize?: number;
+  N?: number;
+}
+
+/**
+ * Gradient noise scale per run, from trajectories that log gradSqSmall, gradSqBig, bSmall and bBig
+ * (the proxy trainer does when it splits a batch into micro-batches). Runs that log none are left
+ * out; an InputError when no run logs them.
+ */
+export function gnsFromRuns(runs: readonly Run[], options: GnsTrackerOptions = {}): RunGns[] {
+  const measured = runs.filter((r) => r.trajectory.some((p) => p.gradSqSmall !== undefined));
+  if (measured.length === 0) {
+    throw new InputError(`none of ${runs.length} runs logs gradSqSmall, gradSqBig, bSmall and bBig (train with micro-batches to log them)`, 'gradSqSmall');
+  }
+  return measured.map((r) => ({
+    runId: r.config.id,
+    ...(r.config.batchSize !== undefined ? { batchSize: r.config.batchSize } : {}),
+    ...(r.config.N !== undefined ? { N: r.config.N } : {}),
+    ...gnsFromLog(r.trajectory, { ...options, source: `run ${show(r.config.id)}` }),
+  }));
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { criticalBatch, fitBcritVsLoss } from '../batch/criticalBatch.js';
-import { gnsFromLog, type GradNormRow } from '../batch/gns.js';
+import { gnsFromLog, gnsFromRuns, type GradNormRow } from '../batch/gns.js';
 import { InputError, show } from '../core/errors.js';
 import type { Run } from '../core/run.js';
 import { readRuns } from '../io/read-runs.js';
@@ -105,7 +105,7 @@ export function register(program: Command): void {
   batch
     .command('gns')
     .description('gradient noise scale B_simple from logged squared gradient norms at two batch sizes (McCandlish et al. 2018, App. A.1)')
-    .argument('<file>', 'a table (CSV, JSONL, ...) with columns gradSqSmall, gradSqBig, bSmall, bBig and optionally step')
+    .argument('<path>', 'a table (CSV, JSONL, ...) with columns gradSqSmall, gradSqBig, bSmall, bBig and optionally step, or a run-store directory whose trajectories log them')
     .option('--beta <b>', 'weight of the past in the moving averages', '0.99')
     .option('--every <k>', 'print every k-th row of the smoothed series', '0')
     .option('--json', 'print the series as JSON')
@@ -115,6 +115,7 @@ export function register(program: Command): void {
         const options = { ...own, json: own.json ?? (command.optsWithGlobals() as { json?: boolean }).json };
         const beta = numberOption('beta', options.beta)!;
         const every = numberOption('every', options.every)!;
+        if (existsSync(file) && statSync(file).isDirectory()) return storeGns(file, beta, options.json);
         const rows = gradNormRows(file);
         const series = gnsFromLog(rows, { beta, source: file });
         if (options.json) {
@@ -156,4 +157,14 @@ function gradNormRows(file: string): GradNormRow[] {
     }
     return row;
   });
+}
+
+/** B_simple per run of a run store, from the gradient norms the trainer logged in each trajectory. */
+function storeGns(dir: string, beta: number, json: boolean | undefined): void {
+  const runs = loadRuns(dir);
+  const results = gnsFromRuns(runs, { beta });
+  if (json) return printJson(results.map(({ runId, batchSize, N, step, final, overall }) => ({ runId, batchSize, N, measurements: step.length, final, overall })));
+  const out = [`${dir}: ${results.length} of ${runs.length} runs log gradient norms`, ''];
+  out.push(table(results.map((r) => [r.runId, r.N ?? '', r.batchSize ?? '', r.step.length, r.final.bSimple, r.overall.bSimple]), ['run', 'N', 'batch', 'measurements', `B_simple (EMA ${beta})`, 'B_simple (all)']));
+  process.stdout.write(out.join('\n') + '\n');
 }

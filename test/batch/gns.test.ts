@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gnsFromLog, gnsTracker, gradientNoiseScale } from '../../src/batch/gns.js';
+import { gnsFromLog, gnsFromRuns, gnsTracker, gradientNoiseScale } from '../../src/batch/gns.js';
 
 interface Vector {
   G2: number; trSigma: number; b_small: number; b_big: number;
@@ -56,6 +56,23 @@ describe('gradientNoiseScale (McCandlish et al. 2018, App. A.1)', () => {
     const s = gnsFromLog(rows);
     expect(Array.from(s.step)).toEqual([20]);
     expect(rel(s.final.bSimple, v.B_simple)).toBeLessThan(1e-9);
+  });
+
+  it('gnsFromRuns measures each run that logs gradient norms and names the run in errors', () => {
+    const v = vectors[1]!;
+    const point = (step: number) => ({ step, trainLoss: 3, gradSqSmall: v.E_g_small_sq, gradSqBig: v.E_g_big_sq, bSmall: v.b_small, bBig: v.b_big });
+    const runs = [
+      { config: { id: 'a', family: 'x', batchSize: v.b_big, N: 1e6 }, trajectory: [point(1), point(2)] },
+      { config: { id: 'plain', family: 'x' }, trajectory: [{ step: 1, trainLoss: 3 }] },
+    ];
+    const [a, ...rest] = gnsFromRuns(runs);
+    expect(rest).toEqual([]);
+    expect(a!.runId).toBe('a');
+    expect(a!.batchSize).toBe(v.b_big);
+    expect(rel(a!.final.bSimple, v.B_simple)).toBeLessThan(1e-9);
+    expect(() => gnsFromRuns([runs[1]!])).toThrow('none of 1 runs logs gradSqSmall, gradSqBig, bSmall and bBig (train with micro-batches to log them)');
+    const bad = { config: { id: 'b', family: 'x' }, trajectory: [{ ...point(1), gradSqBig: 0 }] };
+    expect(() => gnsFromRuns([bad])).toThrow('run "b": row 1: gradSqBig: must be positive, got 0');
   });
 
   it('rejects non-positive norms, B_small >= B_big and incomplete rows with exact messages', () => {
