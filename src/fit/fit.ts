@@ -39,7 +39,10 @@ export interface FitOptions {
   threads?: number;
   /** Throw a FitError when the best start did not converge or ends on a bound. @default false */
   strict?: boolean;
-  /** How many distinct local optima to keep in the result (for seeding bootstrap fits). @default 8 */
+  /**
+   * How many distinct local optima (objective within twice the best) to keep in the result, for
+   * seeding bootstrap fits. @default 8
+   */
   keepOptima?: number;
   /** Date stamped on the result (ISO). @default today */
   date?: string;
@@ -184,14 +187,24 @@ export function summarise(law: Law<Inputs>, built: BuiltProblem, runs: Multistar
   const convergedCount = runs.status.filter((s) => s === 'gradient' || s === 'reduction').length;
   const theta = runs.theta.subarray(best * dim, (best + 1) * dim);
   const p = obj.toNatural(theta);
-  // Distinct optima: keep a start's end point unless one already kept is within 1e-4 in every internal coordinate.
+  // Distinct optima: keep a start's end point unless one already kept is within 1e-2 (relative, or
+  // absolute below 1) in every internal coordinate, or has the same objective to within 10x the
+  // stopping tolerance: starts stopped by the default tolerances scatter along a flat valley
+  // around one minimum, and those count as one.
   const optima: number[][] = [];
   const kept: Float64Array[] = [];
+  const keptF: number[] = [];
+  const ftol = (options.lbfgsb?.factr ?? 1e7) * 2.220446049250313e-16;
+  const bestF = runs.f[best]!;
   for (const s of order) {
-    if (kept.length >= keepOptima) break;
+    // Optima far worse than the best (over twice its objective) are not worth restarting from.
+    if (kept.length >= keepOptima || runs.f[s]! > 2 * bestF + 1e-12) break;
     const t = runs.theta.subarray(s * dim, (s + 1) * dim);
-    if (kept.some((k) => k.every((v, i) => Math.abs(v - t[i]!) <= 1e-4 * Math.max(1, Math.abs(v))))) continue;
+    const fs = runs.f[s]!;
+    const sameF = (k: number) => Math.abs(keptF[k]! - fs) <= 10 * ftol * Math.max(1, Math.abs(fs));
+    if (kept.some((k, n) => sameF(n) || k.every((v, i) => Math.abs(v - t[i]!) <= 1e-2 * Math.max(1, Math.abs(v))))) continue;
     kept.push(t);
+    keptF.push(fs);
     optima.push(Array.from(obj.toNatural(t)));
   }
   const fixed = options.fixed ?? {};

@@ -1,0 +1,14 @@
+// scalelaw's Chinchilla grid fit (4,500 starts, worker threads) on the Epoch points: the counterpart
+// of bench/fit-chinchilla.py. Prints one JSON line: wall seconds, best objective, parameters.
+// Run: npx tsx bench/fit-chinchilla.ts [--threads N]
+import '../src/builtins.js';
+import { fitLaw } from '../src/fit/fit.js';
+import { loadEpochPoints } from '../src/fit/chinchilla-epoch.js';
+
+const threadsArg = process.argv.indexOf('--threads');
+const threads = threadsArg > 0 ? Number(process.argv[threadsArg + 1]) : undefined;
+const table = loadEpochPoints();
+const t0 = performance.now();
+const fit = await fitLaw('chinchilla', table, threads ? { threads } : {});
+const wall = (performance.now() - t0) / 1000;
+console.log(JSON.stringify({ impl: 'scalelaw', threads: threads ?? 'default', starts: fit.starts.count, wall_s: wall, objective: fit.objective.value, ...fit.values }));
