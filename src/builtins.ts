@@ -7,3 +7,4 @@ import './batch/stepsLaw.js';
 import './batch/powerLaws.js';
 import './batch/kaplanLaws.js';
 import './batch/zhangReproduction.js';
+import './losscurve/reproductions.js';

@@ -4,9 +4,10 @@ import { validateS1 } from './multipower.js';
 
 /**
  * S2 at every step up to `last` and its derivative in lambda (Tissue et al. 2024, eq. 4):
- * m_i = lambda m_(i-1) + (lr[i-1] - lr[i]), S2(s) = m_1 + ... + m_s, one pass, O(last).
+ * m_i = lambda m_(i-1) + (lr[i-1] - lr[i]), S2(s) = m_1 + ... + m_s, one pass, O(last). With
+ * `increases` false, rises of the rate contribute 0 instead of a negative drop.
  */
-export function momentumS2(curve: PreparedCurve, lambda: number, last = curve.lr.length - 1): { S2: Float64Array; dS2: Float64Array } {
+export function momentumS2(curve: PreparedCurve, lambda: number, last = curve.lr.length - 1, increases = true): { S2: Float64Array; dS2: Float64Array } {
   const lr = curve.lr;
   const S2 = new Float64Array(last + 1);
   const dS2 = new Float64Array(last + 1);
@@ -16,7 +17,8 @@ export function momentumS2(curve: PreparedCurve, lambda: number, last = curve.lr
   let ds2 = 0;
   for (let i = 1; i <= last; i++) {
     dm = m + lambda * dm; // d m_i / d lambda, before m is updated
-    m = lambda * m + (lr[i - 1]! - lr[i]!);
+    const drop = lr[i - 1]! - lr[i]!;
+    m = lambda * m + (increases || drop > 0 ? drop : 0);
     s2 += m;
     ds2 += dm;
     S2[i] = s2;
@@ -31,16 +33,30 @@ export function momentumS2(curve: PreparedCurve, lambda: number, last = curve.lr
  *   L(s) = L0 + A S1(s)^-alpha - C S2(s),
  *   S1(s) = lr[0] + ... + lr[s],  S2(s) = sum_{i=1..s} m_i,  m_i = lambda m_(i-1) + (lr[i-1] - lr[i]).
  *
- * lambda is a parameter (0.999 in the paper; fix it with `fixed: { lambda: 0.999 }` or fit it).
- * S1 and S2 take one pass over the schedule; analytic Jacobian.
+ * Rate increases (warmup) are left out of m unless `increases` is set. lambda is a parameter (0.999
+ * in the paper; fix it with `fixed: { lambda: 0.999 }` or let the fit find it). S1 and S2 take one
+ * pass over the schedule; analytic Jacobian, lambda included.
  */
-export function momentumLaw(options: { name?: string } = {}): Law<CurvePoints> {
-  const { name = 'momentum' } = options;
+export interface MomentumOptions {
+  /** @default 'momentum' */
+  name?: string;
+  /**
+   * Let rising rates (a warmup) add (negative) annealing momentum, the recursion taken literally.
+   * Off by default: the momentum measures annealing, and on Luo et al.'s curves leaving the warmup
+   * out fits the training curves better (summed Huber 1.80e-4 against 2.08e-4 at 25M) and predicts
+   * the test curves better (PredE 0.00130 against 0.00137).
+   * @default false
+   */
+  increases?: boolean;
+}
+
+export function momentumLaw(options: MomentumOptions = {}): Law<CurvePoints> {
+  const { name = 'momentum', increases = false } = options;
   const cache = new WeakMap<PreparedCurve, { lambda: number; last: number; S2: Float64Array; dS2: Float64Array }>();
   const s2Of = (curve: PreparedCurve, lambda: number, last: number) => {
     const hit = cache.get(curve);
     if (hit && hit.lambda === lambda && hit.last >= last) return hit;
-    const entry = { lambda, last, ...momentumS2(curve, lambda, last) };
+    const entry = { lambda, last, ...momentumS2(curve, lambda, last, increases) };
     cache.set(curve, entry);
     return entry;
   };

@@ -13,6 +13,8 @@ export interface MultiPowerOptions {
   tolerance?: number;
   /** @default 'mpl' */
   name?: string;
+  /** Count rising rates (a warmup) in the loss-drop sum, as Luo et al.'s code does. @default true */
+  increases?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface MultiPowerOptions {
  * negative drops, as in their code. Parameters in that code's order; analytic Jacobian.
  */
 export function multiPowerLaw(options: MultiPowerOptions = {}): Law<CurvePoints> {
-  const { tolerance = 0.03, name = 'mpl' } = options;
+  const { tolerance = 0.03, name = 'mpl', increases = true } = options;
   if (!(tolerance >= 0 && tolerance < 1)) throw new InputError(`tolerance: not in [0, 1): ${tolerance}`, 'tolerance');
 
   // evaluate and jacobian share one pass; keep the last one.
@@ -34,7 +36,7 @@ export function multiPowerLaw(options: MultiPowerOptions = {}): Law<CurvePoints>
   const compute = (p: Float64Array, x: CurvePoints): { out: Float64Array; jac: Float64Array } => {
     if (last && last.x === x && last.p.every((v, i) => v === p[i])) return last;
     const [L0, A, alpha, B, C, beta, gamma] = p as unknown as number[] as [number, number, number, number, number, number, number];
-    const terms = lossDropTerms(x, tolerance);
+    const terms = lossDropTerms(x, tolerance, increases);
     const { start, W, d, lnlr } = terms;
     const n = x.length;
     const out = new Float64Array(n);
@@ -102,7 +104,7 @@ export function multiPowerLaw(options: MultiPowerOptions = {}): Law<CurvePoints>
     },
     validate(x) {
       validateS1(x, 'multi-power');
-      lossDropTerms(x, tolerance);
+      lossDropTerms(x, tolerance, increases);
     },
     select: selectPoints,
   };

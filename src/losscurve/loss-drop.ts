@@ -72,10 +72,10 @@ function changeTables(curve: PreparedCurve): ChangeTables {
 }
 
 /** Terms of LD at step t of a curve. Throws an InputError when a changed-to rate is not positive. */
-function stepTerms(curve: PreparedCurve, t: number, tolerance: number): { W: Float64Array; d: Float64Array; lnlr: Float64Array } {
+function stepTerms(curve: PreparedCurve, t: number, tolerance: number, increases: boolean): { W: Float64Array; d: Float64Array; lnlr: Float64Array } {
   let cache = perStep.get(curve);
   if (!cache) perStep.set(curve, (cache = new Map()));
-  const key = `${tolerance}:${t}`;
+  const key = `${tolerance}:${increases}:${t}`;
   const rateTolerance = 2 * tolerance;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -124,6 +124,11 @@ function stepTerms(curve: PreparedCurve, t: number, tolerance: number): { W: Flo
       }
       i = Math.max(a, a2);
     }
+    if (!increases && lr[k - 1]! < lr[k]!) {
+      // A run of rising rates (a warmup): skipped whole.
+      j = runStart[j]! - 1;
+      continue;
+    }
     if (i === j) {
       W.push(lr[k - 1]! - lr[k]!);
       d.push(Pt - P[k - 1]!);
@@ -144,16 +149,20 @@ function stepTerms(curve: PreparedCurve, t: number, tolerance: number): { W: Flo
   return terms;
 }
 
-/** The loss-drop terms of every row, flattened; cached per rows and tolerance. */
-export function lossDropTerms(x: CurvePoints, tolerance: number): LossDropTerms {
+/**
+ * The loss-drop terms of every row, flattened; cached per rows and options. With `increases` false,
+ * runs of rising rates (warmups) are left out of the sum.
+ */
+export function lossDropTerms(x: CurvePoints, tolerance: number, increases = true): LossDropTerms {
   let cache = perPoints.get(x);
   if (!cache) perPoints.set(x, (cache = new Map()));
-  const hit = cache.get(tolerance);
+  const cacheKey = increases ? tolerance : -1 - tolerance;
+  const hit = cache.get(cacheKey);
   if (hit) return hit;
   const parts = [];
   let total = 0;
   for (let i = 0; i < x.length; i++) {
-    const part = stepTerms(x.curves[x.curve[i]!]!, x.step[i]!, tolerance);
+    const part = stepTerms(x.curves[x.curve[i]!]!, x.step[i]!, tolerance, increases);
     parts.push(part);
     total += part.W.length;
   }
@@ -171,6 +180,6 @@ export function lossDropTerms(x: CurvePoints, tolerance: number): LossDropTerms 
   });
   start[x.length] = o;
   const terms = { start, W, d, lnlr };
-  cache.set(tolerance, terms);
+  cache.set(cacheKey, terms);
   return terms;
 }
