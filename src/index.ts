@@ -71,6 +71,7 @@ export * from './proxy/backend-names.js';
 export * from './proxy/sweep-spec.js';
 export * from './proxy/sweep.js';
 export * from './proxy/progress.js';
+export * from './batch/bcritScaling.js';
 export * from './laws/multipower.js';
 export * from './laws/momentum.js';
 export * from './losscurve/curves.js';

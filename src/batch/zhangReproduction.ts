@@ -2,10 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError, show } from '../core/errors.js';
 import { addReproduction, type ReproducedMetric } from '../core/reproductions.js';
-import { fitLaw } from '../fit/fit.js';
-import { squared } from '../fit/objective.js';
 import { fitStepsVsBatch, zhangCriticalBatch, type StepsVsBatchFit } from './criticalBatch.js';
-import { bcritInN, powerLawStart } from './powerLaws.js';
+import { fitBcritScaling } from './bcritScaling.js';
 
 /** The bundled table of Zhang et al. 2024 (data/zhang2024-cbs/steps_to_target.csv, MIT). */
 export const zhangTablePath = fileURLToPath(new URL('../../data/zhang2024-cbs/steps_to_target.csv', import.meta.url));
@@ -58,9 +56,7 @@ export async function zhangCbs(rows: readonly ZhangRow[] = readZhangTable()): Pr
     const fit = await fitStepsVsBatch(mine.map((r) => r.batchSize), mine.map((r) => r.steps));
     models.push({ model, N: mine[0]!.N, ...fit, cbs: zhangCriticalBatch(fit, { referenceBatch: 256, overhead: 0.2 }) });
   }
-  const N = models.map((m) => m.N / 1e6), cbs = models.map((m) => m.cbs);
-  const [k0, e0] = powerLawStart(N, cbs);
-  const trend = await fitLaw(bcritInN, { inputs: { N }, loss: cbs, source: 'Zhang et al. 2024 CBS' }, { loss: squared(), space: 'log', starts: [{ k: k0, e: e0 }] });
+  const trend = await fitBcritScaling(models.map((m) => ({ N: m.N / 1e6, bcrit: m.cbs })));
   return { models, k: trend.values.k!, e: trend.values.e! };
 }
 

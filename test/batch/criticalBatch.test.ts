@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import '../../src/builtins.js';
 import { criticalBatch, fitBcritVsLoss, fitStepsVsBatch, zhangCriticalBatch } from '../../src/batch/criticalBatch.js';
+import { fitBcritScaling } from '../../src/batch/bcritScaling.js';
 import { readZhangTable, zhangCbs } from '../../src/batch/zhangReproduction.js';
 import { getReproduction } from '../../src/core/reproductions.js';
 import type { Run } from '../../src/core/run.js';
@@ -116,5 +117,17 @@ describe('criticalBatch on runs', () => {
     expect(a.targets[1]!.points.map((p) => p.runId)).toEqual(['b16', 'b32', 'b64', 'b128', 'b256', 'b512']);
     // Target 5 is reached by 'short' (tau 50), faster than 'b128' (tau 89), so it stands for batch 128 there.
     expect(a.targets[0]!.points.find((p) => p.batchSize === 128)!.runId).toBe('short');
+  });
+});
+
+describe('fitBcritScaling', () => {
+  it('recovers B_crit = k D^e and rejects a single size', async () => {
+    const D = [1e9, 4e9, 1.6e10];
+    const fit = await fitBcritScaling(D.map((d) => ({ D: d, bcrit: 3e-3 * Math.pow(d, 0.5) })), { by: 'D' });
+    expect(fit.law).toBe('bcrit-d');
+    within(fit.values.k!, 3e-3, 1e-6);
+    within(fit.values.e!, 0.5, 1e-8);
+    await expect(fitBcritScaling([{ N: 1e8, bcrit: 500 }, { N: 1e8, bcrit: 600 }])).rejects.toThrow('B_crit versus N needs at least 2 distinct values of N, got [100000000,100000000]');
+    await expect(fitBcritScaling([{ D: 1e8, bcrit: 500 }])).rejects.toThrow('points[0].N: must be a positive number, got undefined');
   });
 });
