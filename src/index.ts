@@ -80,3 +80,8 @@ export * from './losscurve/predict.js';
 export * from './losscurve/record.js';
 export * from './losscurve/protocol.js';
 export * from './losscurve/published.js';
+export * from './plan/from-runs.js';
+export { bootstrap, predictInterval, resampleIndices, type BootstrapOptions, type PredictionInterval } from './fit/bootstrap.js';
+export { loadEpochPoints, epochDataPath } from './fit/chinchilla-epoch.js';
+export * from './plan/optimal.js';
+export * from './plan/isoflop.js';
