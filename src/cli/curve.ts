@@ -1,0 +1,185 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError, show } from '../core/errors.js';
+import type { CurveInput } from '../losscurve/curves.js';
+import { bestSchedule, bestWsdCooldown, budgetFromFit, type Budget } from '../losscurve/decide.js';
+import { fitCurves } from '../losscurve/fit.js';
+import { optimizeSchedule } from '../losscurve/optimize.js';
+import { predictCurve } from '../losscurve/predict.js';
+import { curveFitFromJSON, curveFitReport } from '../losscurve/record.js';
+import { parseNumericCsv } from '../schedules/csv.js';
+import { readScheduleCsv } from '../schedules/custom.js';
+import { validateSchedule } from '../schedules/schedule.js';
+import type { ScheduleSpec } from '../schedules/spec.js';
+import { action, formatNumber, numberOption, printJson, table } from './util.js';
+
+function readText(path: string, what: string): string {
+  if (!existsSync(path)) throw new InputError(`${what} ${path}: no such file`, 'path');
+  return readFileSync(path, 'utf8');
+}
+
+/** A schedule from a JSON spec file, or from a CSV file of per-step rates (column lr). */
+export function readSchedule(path: string): ScheduleSpec {
+  if (path.toLowerCase().endsWith('.csv')) {
+    readText(path, 'schedule');
+    return readScheduleCsv(path);
+  }
+  let spec: unknown;
+  try {
+    spec = JSON.parse(readText(path, 'schedule'));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`schedule ${path}: not valid JSON`, 'schedule');
+  }
+  try {
+    validateSchedule(spec);
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`${path}: ${error.message}`, error.field);
+    throw error;
+  }
+  return spec;
+}
+
+function readCurve(path: string, schedule: ScheduleSpec, options: { stepColumn: string; lossColumn: string; N?: number }): CurveInput {
+  const csv = parseNumericCsv(readText(path, 'curve'), path);
+  const steps = csv.columns[options.stepColumn];
+  const loss = csv.columns[options.lossColumn];
+  if (!steps) throw new InputError(`${path}: no column ${show(options.stepColumn)}; columns: ${csv.names.join(', ')}`, 'step-column');
+  if (!loss) throw new InputError(`${path}: no column ${show(options.lossColumn)}; columns: ${csv.names.join(', ')}`, 'loss-column');
+  const name = path.replace(/^.*\//, '').replace(/\.csv$/i, '');
+  return { name, schedule, steps, loss, ...(options.N !== undefined ? { N: options.N } : {}) };
+}
+
+function readFit(path: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(readText(path, 'fit'));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`fit ${path}: not valid JSON`, 'fit');
+  }
+  return curveFitFromJSON(json, path);
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function register(program: Command): void {
+  const curve = program.command('curve').description('whole loss curves across learning-rate schedules: multi-power and momentum laws');
+
+  curve
+    .command('fit')
+    .description('fit a whole-curve law to one or more loss curves, each with its schedule')
+    .argument('<curves...>', 'CSV files with columns step and loss, one per --schedule, in the same order')
+    .option('--schedule <file>', 'schedule of the matching curve: a JSON spec or a CSV of per-step rates (repeat per curve)', collect)
+    .option('--law <name>', 'mpl (Luo et al. 2025) or momentum (Tissue et al. 2024)', 'mpl')
+    .option('--N <params>', 'model size, for the size-aware law (same for every curve)')
+    .option('--step-column <name>', 'column of logged steps', 'step')
+    .option('--loss-column <name>', 'column of losses', 'loss')
+    .option('--fix <name=value>', 'hold a parameter fixed, e.g. lambda=0.999 (repeatable)', collect)
+    .option('--resamples <n>', 'bootstrap resamples for uncertainty bands', '0')
+    .option('--resample-by <what>', 'points or curves', 'points')
+    .option('--seed <n>', 'bootstrap seed', '0')
+    .option('--out <file>', 'write the fit as JSON (kind "curve-fit")')
+    .option('--json', 'print the fit as JSON')
+    .action(
+      action(async (paths: string[], options: { schedule?: string[]; law: string; N?: string; stepColumn: string; lossColumn: string; fix?: string[]; resamples: string; resampleBy: string; seed: string; out?: string; json?: boolean }) => {
+        const schedules = options.schedule ?? [];
+        if (schedules.length !== paths.length) {
+          throw new InputError(`--schedule: ${paths.length} curve files but ${schedules.length} schedules; give one --schedule per curve, in order`, 'schedule');
+        }
+        if (options.law !== 'mpl' && options.law !== 'momentum' && options.law !== 'size-aware') {
+          throw new InputError(`--law: must be mpl or momentum, got ${show(options.law)}`, 'law');
+        }
+        const N = numberOption('N', options.N);
+        const curves = paths.map((p, i) => readCurve(p, readSchedule(schedules[i]!), { stepColumn: options.stepColumn, lossColumn: options.lossColumn, ...(N !== undefined ? { N } : {}) }));
+        const fixed: Record<string, number> = {};
+        for (const item of options.fix ?? []) {
+          const [name, value] = item.split('=');
+          const v = numberOption('fix', value);
+          if (!name || v === undefined) throw new InputError(`--fix: expected name=value, got ${show(item)}`, 'fix');
+          fixed[name] = v;
+        }
+        const resamples = numberOption('resamples', options.resamples)!;
+        if (options.resampleBy !== 'points' && options.resampleBy !== 'curves') throw new InputError(`--resample-by: must be points or curves, got ${show(options.resampleBy)}`, 'resample-by');
+        const fit = fitCurves(curves, { law: options.law, fixed, resamples, resampleBy: options.resampleBy, seed: numberOption('seed', options.seed)! });
+        if (options.out) writeFileSync(options.out, JSON.stringify(fit, null, 2) + '\n');
+        if (options.json) return printJson(fit);
+        process.stdout.write(curveFitReport(fit) + '\n');
+        if (options.out) process.stdout.write(`\nwrote ${options.out}\n`);
+      }),
+    );
+
+  curve
+    .command('predict')
+    .description("predict a schedule's whole loss curve from a saved fit")
+    .requiredOption('--fit <file>', 'a fit written by `scalelaw curve fit --out`')
+    .requiredOption('--schedule <file>', 'a JSON schedule spec or a CSV of per-step rates')
+    .option('--every <n>', 'predict every n steps (default: about 1,000 points)')
+    .option('--level <p>', 'coverage of the bootstrap bands', '0.9')
+    .option('--N <params>', 'model size, for the size-aware law')
+    .option('--out <file>', 'write step,loss[,lower,upper] as CSV')
+    .option('--json', 'print the prediction as JSON')
+    .action(
+      action(async (options: { fit: string; schedule: string; every?: string; level: string; N?: string; out?: string; json?: boolean }) => {
+        const fit = readFit(options.fit);
+        const schedule = readSchedule(options.schedule);
+        const every = numberOption('every', options.every);
+        const N = numberOption('N', options.N);
+        const p = predictCurve(fit, schedule, { level: numberOption('level', options.level)!, ...(every !== undefined ? { every } : {}), ...(N !== undefined ? { N } : {}) });
+        const rows = Array.from(p.steps, (s, i) => (p.lower ? [s, p.loss[i]!, p.lower[i]!, p.upper![i]!] : [s, p.loss[i]!]));
+        const header = p.lower ? ['step', 'loss', 'lower', 'upper'] : ['step', 'loss'];
+        if (options.out) writeFileSync(options.out, [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
+        if (options.json) return printJson({ steps: Array.from(p.steps), loss: Array.from(p.loss), final: p.final, ...(p.lower ? { lower: Array.from(p.lower), upper: Array.from(p.upper!), level: p.level } : {}) });
+        const shown = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / 20)) === 0 || i === rows.length - 1);
+        process.stdout.write(table(shown.map((r) => r.map((v, j) => (j === 0 ? String(v) : formatNumber(v, 5)))), header) + '\n');
+        process.stdout.write(`\nfinal loss ${formatNumber(p.final, 5)} at step ${p.steps[p.steps.length - 1]}${options.out ? `; wrote ${rows.length} rows to ${options.out}` : ''}\n`);
+      }),
+    );
+
+  curve
+    .command('best-schedule')
+    .description('best schedule for a step budget: each family\'s best member, the best WSD cooldown, and a free-form optimum')
+    .requiredOption('--fit <file>', 'a fit written by `scalelaw curve fit --out`')
+    .requiredOption('--steps <n>', 'step budget')
+    .option('--peak <rate>', "peak rate (default: the fit's training schedules')")
+    .option('--warmup <steps>', "warmup steps (default: the fit's training schedules')")
+    .option('--final <rate>', 'rate at the end of decays (default: peak / 10)')
+    .option('--N <params>', 'model size, for the size-aware law')
+    .option('--no-optimize', 'skip the free-form schedule optimisation')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (options: { fit: string; steps: string; peak?: string; warmup?: string; final?: string; N?: string; optimize: boolean; json?: boolean }) => {
+        const fit = readFit(options.fit);
+        const steps = numberOption('steps', options.steps)!;
+        if (!Number.isInteger(steps) || steps < 2) throw new InputError(`--steps: not an integer of at least 2: ${show(options.steps)}`, 'steps');
+        const peak = numberOption('peak', options.peak);
+        const warmup = numberOption('warmup', options.warmup);
+        const final = numberOption('final', options.final);
+        const N = numberOption('N', options.N);
+        const budget: Budget = { ...(peak === undefined ? budgetFromFit(fit, steps) : { steps, peak, warmup: 0 }) };
+        if (warmup !== undefined) budget.warmup = warmup;
+        if (final !== undefined) budget.final = final;
+        if (N !== undefined) budget.N = N;
+        const families = bestSchedule(fit, budget);
+        const wsd = bestWsdCooldown(fit, budget);
+        const optimized = options.optimize && (fit.law === 'mpl' || fit.law === 'momentum') ? optimizeSchedule(fit, budget) : undefined;
+        if (options.json) {
+          return printJson({
+            budget,
+            families: families.map((f) => ({ family: f.family, value: f.value, final: f.final, schedule: f.schedule })),
+            wsd: { fraction: wsd.fraction, final: wsd.final, schedule: wsd.schedule },
+            ...(optimized ? { optimized: { final: optimized.final, cosine: optimized.cosine, gain: optimized.gain, message: optimized.message } } : {}),
+          });
+        }
+        process.stdout.write(`budget: ${steps} steps, peak ${formatNumber(budget.peak)}, warmup ${budget.warmup ?? 0}\n\n`);
+        process.stdout.write(table(families.map((f) => [f.family, f.value, formatNumber(f.final, 5)]), ['family', 'best value', 'final loss']) + '\n\n');
+        process.stdout.write(`best WSD (exponential cooldown): fraction ${wsd.fraction}, final loss ${formatNumber(wsd.final, 5)}\n`);
+        if (optimized) {
+          process.stdout.write(
+            `free-form optimum (non-increasing, <= peak): final loss ${formatNumber(optimized.final, 5)}, ` +
+              `${formatNumber(optimized.gain, 3)} below cosine (${formatNumber(optimized.cosine, 5)})\n`,
+          );
+        }
+      }),
+    );
+}
