@@ -4,8 +4,8 @@ import { register as inspect } from './inspect.js';
 import { register as train } from './train.js';
 import { register as sweep } from './sweep.js';
 import { register as plan } from './plan.js';
+import { register as demo } from './demo.js';
 import { register as batch } from './batch.js';
-import { register as curve } from './curve.js';
 
 /** Every command, one file each. Add a command by adding its register function here. */
-export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve];
+export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, demo];
