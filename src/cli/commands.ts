@@ -6,6 +6,7 @@ import { register as sweep } from './sweep.js';
 import { register as plan } from './plan.js';
 import { register as demo } from './demo.js';
 import { register as batch } from './batch.js';
+import { register as curve } from './curve.js';
 
 /** Every command, one file each. Add a command by adding its register function here. */
-export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, demo];
+export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve, demo];
