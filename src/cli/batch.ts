@@ -2,6 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { criticalBatch, fitBcritVsLoss } from '../batch/criticalBatch.js';
 import { gnsFromLog, gnsFromRuns, type GradNormRow } from '../batch/gns.js';
+import { lrSensitivity } from '../batch/lrSensitivity.js';
+import { optimalBatchLr } from '../batch/optimalBatchLr.js';
 import { InputError, show } from '../core/errors.js';
 import type { Run } from '../core/run.js';
 import { readRuns } from '../io/read-runs.js';
@@ -130,6 +132,54 @@ export function register(program: Command): void {
           for (let i = every - 1; i < n; i += every) picked.push([series.step[i]!, series.bSimple[i]!]);
           out.push('', table(picked, ['step', 'B_simple']));
         }
+        process.stdout.write(out.join('\n') + '\n');
+      }),
+    );
+
+  batch
+    .command('lr')
+    .description('learning-rate sensitivity across model sizes (Wortsman et al. 2023): optimal rate per size, its trend in N, near-optimal band, edge flags')
+    .argument('<path>', 'a run-store directory or trajectory file: runs with N and a learning rate (schedule peak or lr column)')
+    .option('--tolerance <x>', 'near-optimal: final loss within this fraction of the best', '0.01')
+    .option('--metric <name>', 'evalLoss or trainLoss', 'evalLoss')
+    .option('--json', 'print the analysis as JSON')
+    .action(
+      action(async (path: string, own: { tolerance: string; metric: string; json?: boolean }, command: Command) => {
+        const json = own.json ?? (command.optsWithGlobals() as { json?: boolean }).json;
+        const tolerance = numberOption('tolerance', own.tolerance)!;
+        if (own.metric !== 'evalLoss' && own.metric !== 'trainLoss') throw new InputError(`--metric: must be evalLoss or trainLoss, got ${show(own.metric)}`, 'metric');
+        const r = await lrSensitivity(loadRuns(path), { tolerance, metric: own.metric });
+        if (json) return printJson({ source: path, tolerance, sizes: r.sizes, edgeSizes: r.edgeSizes, ...(r.trend ? { trend: r.trend.toJSON() } : {}) });
+        const out = [`${path}: ${r.sizes.length} model sizes`, ''];
+        out.push(
+          table(
+            r.sizes.map((s) => [formatNumber(s.N), s.points.length, s.optimalLr, s.bestLoss, `${formatNumber(s.band[0])}..${formatNumber(s.band[1])}${s.bandOpen.length ? ' (open)' : ''}`, s.bandDecades, s.sensitivity, s.atEdge ? `best at ${s.atEdge} edge` : '']),
+            ['N', 'rates', 'optimal lr', 'best loss', `band (within ${formatNumber(tolerance * 100)}%)`, 'decades', 'sensitivity', ''],
+          ),
+        );
+        if (r.edgeSizes.length) out.push('', `widen the sweep for N = ${r.edgeSizes.map((n) => formatNumber(n)).join(', ')}: the best rate is at its edge (left out of the trend)`);
+        if (r.trend) out.push('', `lr_opt = ${formatNumber(r.trend.values.k!)} N^${formatNumber(r.trend.values.e!)}`);
+        process.stdout.write(out.join('\n') + '\n');
+      }),
+    );
+
+  batch
+    .command('optimal')
+    .description('optimal batch size and learning rate as power laws in compute, B_opt = k C^b and lr_opt = k\' C^e (DeepSeek LLM), from a sweep')
+    .argument('<path>', 'a run-store directory or trajectory file: runs at several compute budgets, batch sizes and learning rates')
+    .option('--band <x>', 'runs within this fraction of their budget\'s best loss enter the fit (DeepSeek: 0.0025)', '0.0025')
+    .option('--metric <name>', 'evalLoss or trainLoss', 'evalLoss')
+    .option('--json', 'print the analysis as JSON')
+    .action(
+      action(async (path: string, own: { band: string; metric: string; json?: boolean }, command: Command) => {
+        const json = own.json ?? (command.optsWithGlobals() as { json?: boolean }).json;
+        const band = numberOption('band', own.band)!;
+        if (own.metric !== 'evalLoss' && own.metric !== 'trainLoss') throw new InputError(`--metric: must be evalLoss or trainLoss, got ${show(own.metric)}`, 'metric');
+        const r = await optimalBatchLr(loadRuns(path), { band, metric: own.metric });
+        if (json) return printJson({ source: path, band, best: r.best, points: r.points, batch: r.batch.toJSON(), lr: r.lr.toJSON() });
+        const out = [`${path}: ${r.best.length} compute budgets, ${r.points.length} near-optimal runs (within ${formatNumber(band * 100)}%)`, ''];
+        out.push(table(r.best.map((p) => [p.C, p.batchSize, p.lr, p.loss, p.runId]), ['C', 'best batch', 'best lr', 'loss', 'run']));
+        out.push('', `B_opt = ${formatNumber(r.batch.values.k!)} C^${formatNumber(r.batch.values.e!)}`, `lr_opt = ${formatNumber(r.lr.values.k!)} C^${formatNumber(r.lr.values.e!)}`);
         process.stdout.write(out.join('\n') + '\n');
       }),
     );

@@ -1,0 +1,64 @@
+// `scalelaw batch gns | lr | optimal`; `scalelaw batch` itself is in batch.test.ts (split so each file stays fast).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'scalelaw-batch-sub-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('scalelaw batch gns', () => {
+  it('computes B_simple from logged gradient norms', () => {
+    // E|G_B|^2 = |G|^2 + tr(Sigma) / B with |G|^2 = 4, tr(Sigma) = 1000 (B_simple = 250).
+    const file = join(dir, 'norms.csv');
+    writeFileSync(file, 'step,grad_sq_small,grad_sq_big,b_small,b_big\n1,19.625,7.90625,64,256\n2,19.625,7.90625,64,256\n3,,,,\n');
+    const { code, stdout, stderr } = runCli(['batch', 'gns', file, '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.final.bSimple).toBeCloseTo(250, 9);
+    expect(out.overall.G2).toBeCloseTo(4, 12);
+    expect(out.step).toEqual([1, 2]);
+  });
+
+  it('rejects non-positive norms naming the row (B_small >= B_big: test/batch/gns)', () => {
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, 'gradSqSmall,gradSqBig,bSmall,bBig\n19.6,7.9,64,256\n0,7.9,64,256\n');
+    const r = runCli(['batch', 'gns', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`scalelaw: ${file}: row 2: gradSqSmall: must be positive, got 0\n`);
+  });
+});
+
+describe('scalelaw batch lr / optimal', () => {
+  it('reports the optimal learning rate per size with edge flags, and B_opt, lr_opt against compute', () => {
+    // Final loss 3 (1 + 0.05 ln(lr / lr*)^2) with lr* = 0.02 (N / 1e6)^-0.5; N = 1e12 has its optimum below the sweep.
+    const lrStar = (N: number) => 0.02 * Math.pow(N / 1e6, -0.5);
+    const rows = ['run,N,step,lr,eval_loss'];
+    for (const N of [1e6, 4e6, 16e6, 1e12]) {
+      for (let i = 0; i < 13; i++) {
+        const lr = 1e-4 * Math.pow(10, i / 4);
+        rows.push(`N${N}-${i},${N},0,${lr},10`, `N${N}-${i},${N},100,${lr},${3 * (1 + 0.05 * Math.log(lr / lrStar(N)) ** 2)}`);
+      }
+    }
+    const lrFile = join(dir, 'lr.csv');
+    writeFileSync(lrFile, rows.join('\n') + '\n');
+    const lr = runCli(['batch', 'lr', lrFile, '--json']);
+    expect(lr.stderr).toBe('');
+    const out = JSON.parse(lr.stdout);
+    expect(out.edgeSizes).toEqual([1e12]);
+    expect(out.sizes.map((s: { atEdge: string | false }) => s.atEdge)).toEqual([false, false, false, 'low']);
+    expect(out.trend.params.find((p: { name: string }) => p.name === 'e').value).toBeCloseTo(-0.5, 6);
+
+    const b = (C: number) => 0.292 * Math.pow(C, 0.3271), l = (C: number) => 0.3118 * Math.pow(C, -0.125);
+    const sweep = ['run,batch_size,step,lr,flops,eval_loss'];
+    for (const C of [1e17, 1e18, 1e19]) for (const fb of [0.5, 1, 2]) for (const fl of [0.5, 1, 2]) sweep.push(`C${C}-${fb}-${fl},${b(C) * fb},100,${l(C) * fl},${C},${3 * (1 + 0.01 * Math.log(fb) ** 2 + 0.02 * Math.log(fl) ** 2)}`);
+    const sweepFile = join(dir, 'sweep.csv');
+    writeFileSync(sweepFile, sweep.join('\n') + '\n');
+    const opt = runCli(['batch', 'optimal', sweepFile, '--band', '0']);
+    expect(opt.code).toBe(0);
+    expect(opt.stdout).toContain('B_opt = 0.292 C^0.3271');
+    expect(opt.stdout).toContain('lr_opt = 0.3118 C^-0.125');
+  });
+});
