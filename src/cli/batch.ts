@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { criticalBatch, fitBcritVsLoss } from '../batch/criticalBatch.js';
 import { gnsFromLog, gnsFromRuns, type GradNormRow } from '../batch/gns.js';
@@ -9,6 +10,8 @@ import type { Run } from '../core/run.js';
 import { readRuns } from '../io/read-runs.js';
 import { openStore } from '../io/store.js';
 import { readTable } from '../io/table-file.js';
+import { stepsExamplesChart } from '../plot/batch.js';
+import { renderPNG, renderSVG } from '../plot/render.js';
 import { parseNumber } from '../io/units.js';
 import { action, formatNumber, numberOption, printJson, table } from './util.js';
 
@@ -19,6 +22,7 @@ interface BatchOptions {
   metric: string;
   excludeUnreached?: boolean;
   predictLoss?: string;
+  plot?: string;
   json?: boolean;
 }
 
@@ -51,9 +55,14 @@ export function register(program: Command): void {
     .option('--metric <name>', 'evalLoss or trainLoss', 'evalLoss')
     .option('--exclude-unreached', 'leave out (and list) runs that never reach a target instead of failing')
     .option('--predict-loss <loss>', "with 2+ targets: B_crit at this loss from Kaplan's B* / L^(1 / alpha_B)")
+    .option('--plot <file>', 'write the steps-versus-examples chart: .svg, .png, or .json (the Vega-Lite spec)')
     .option('--json', 'print the analysis as JSON')
     .action(
       action(async (path: string, options: BatchOptions) => {
+        const plotFormat = options.plot === undefined ? undefined : extname(options.plot).toLowerCase();
+        if (plotFormat !== undefined && !['.svg', '.png', '.json'].includes(plotFormat)) {
+          throw new InputError(`--plot: file must end in .svg, .png or .json, got ${show(options.plot)}`, 'plot');
+        }
         // Not a commander requiredOption: that would also be demanded of `batch gns`.
         if (options.targetLoss === undefined) throw new InputError('--target-loss: required (one loss, or several separated by commas)', 'target-loss');
         const targets = targetList(options.targetLoss);
@@ -71,6 +80,19 @@ export function register(program: Command): void {
         const kaplan = targets.length >= 2 ? await fitBcritVsLoss(analysis) : undefined;
         const predicted = kaplan && predictLoss !== undefined ? kaplan.predict({ L: predictLoss })[0]! : undefined;
         if (predictLoss !== undefined && !kaplan) throw new InputError('--predict-loss: needs at least 2 target losses to fit B_crit(L)', 'predict-loss');
+        if (options.plot !== undefined) {
+          const group = (t: number) => `loss ${formatNumber(t)}`;
+          const spec = stepsExamplesChart(
+            {
+              points: analysis.targets.flatMap((t) => t.points.map((p) => ({ group: group(t.target), steps: p.steps, examples: p.steps * p.batchSize, batchSize: p.batchSize }))),
+              fits: analysis.targets.map((t) => ({ group: group(t.target), sMin: t.Smin, eMin: t.Emin })),
+            },
+            { title: `Steps vs examples to reach the target (${path})` },
+          );
+          if (plotFormat === '.json') writeFileSync(options.plot, JSON.stringify(spec, null, 2) + '\n');
+          else if (plotFormat === '.svg') writeFileSync(options.plot, await renderSVG(spec));
+          else writeFileSync(options.plot, await renderPNG(spec));
+        }
         if (options.json) {
           return printJson({
             source: path,
@@ -98,6 +120,7 @@ export function register(program: Command): void {
         }
         if (kaplan) {
           out.push('', `B_crit(L) = B* / L^(1 / alpha_B): B* ${formatNumber(kaplan.values.Bstar!)}, alpha_B ${formatNumber(kaplan.values.alphaB!)} (Kaplan et al. 2020)`);
+          if (kaplan.atBound.length) out.push(`  note: ${kaplan.atBound.join(', ')} ended on a bound (alpha_B at its maximum means B_crit hardly changes with the loss over these targets)`);
           if (predicted !== undefined) out.push(`B_crit at loss ${predictLoss}: ${formatNumber(predicted)}`);
         }
         process.stdout.write(out.join('\n') + '\n');

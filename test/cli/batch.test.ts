@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,8 @@ writeFileSync(runsFile, csv.join('\n') + '\n');
 
 describe('scalelaw batch', () => {
   it('finds B_crit and the CBS from a trajectory file, and B_crit(L) across targets', () => {
-    const { code, stdout, stderr } = runCli(['batch', runsFile, '--target-loss', '6,4,3', '--reference-batch', '32', '--predict-loss', '2.5', '--json']);
+    const plot = join(dir, 'cb.json');
+    const { code, stdout, stderr } = runCli(['batch', runsFile, '--target-loss', '6,4,3', '--reference-batch', '32', '--predict-loss', '2.5', '--plot', plot, '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
@@ -32,6 +33,10 @@ describe('scalelaw batch', () => {
     }
     expect(out.kaplan.law).toBe('kaplan-bcrit');
     expect(out.predicted.loss).toBe(2.5);
+    // The chart spec, with B_crit marked on each fitted hyperbola.
+    const spec = JSON.parse(readFileSync(plot, 'utf8'));
+    expect(spec.$schema).toContain('vega-lite');
+    expect(JSON.stringify(spec)).toMatch(/B_crit = (99\.\d|100)/);
   });
 
   it('reads a run store and prints a readable report', () => {
