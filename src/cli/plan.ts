@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
+import type { ScalingFit } from '../fit/result.js';
 import { plan, readFitFile } from '../plan/planner.js';
 import { planReport } from '../plan/plan-report.js';
 import { planHtml } from '../plan/report-html.js';
@@ -35,7 +36,7 @@ export function register(program: Command): void {
     .option('--utilization <u>', 'fraction of peak FLOP/s achieved (MFU)', '0.4')
     .option('--gpus <n>', 'GPUs used at once, for the wall-clock time', '1')
     .option('--price <p>', 'price of one GPU-hour, for the cost')
-    .option('--fit <file...>', `saved fits to plan from (a scaling fit, plus optional critical-batch / learning-rate fits); default ${'fits/chinchilla-epoch2024.json'}`)
+    .option('--fit <file...>', `saved fits to plan from (a scaling fit, plus optional critical-batch, learning-rate and loss-curve fits); default ${'fits/chinchilla-epoch2024.json'}`)
     .option('--seq-len <tokens>', 'tokens per sequence of the planned run', '2048')
     .option('--fit-seq-len <tokens>', 'tokens per sequence of the runs the batch fits came from (default: --seq-len)')
     .option('--batch-unit <unit>', "unit of the batch fits' batch sizes: sequences or tokens", 'sequences')
@@ -62,7 +63,8 @@ export function register(program: Command): void {
           batchUnit: options.batchUnit,
         });
         if (options.html) {
-          const scaling = fits.find((f) => f.fit.law === result.fits.find((r) => r.role === 'scaling')!.law)!.fit;
+          const source = result.fits.find((r) => r.role === 'scaling')!.source;
+          const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
           writeFileSync(options.html, await planHtml(result, scaling));
         }
         if (options.json) return printJson(result);

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { InputError, show } from '../core/errors.js';
 import { predictWith, ScalingFit } from '../fit/result.js';
 import { getLaw } from '../laws/registry.js';
+import { bestSchedule, bestWsdCooldown, budgetFromFit } from '../losscurve/decide.js';
+import type { CurveFit } from '../losscurve/fit.js';
+import { finalLosses } from '../losscurve/predict.js';
+import { curveFitFromJSON } from '../losscurve/record.js';
 import { resolveBudget, type Budget, type BudgetInput } from './budget.js';
 
 /** A number with its interval at the plan's level, where one could be computed. */
@@ -12,7 +16,10 @@ export interface Estimate {
 }
 
 /** What each fit is used for. */
-export type FitRole = 'scaling' | 'critical-batch' | 'batch' | 'learning-rate';
+export type FitRole = 'scaling' | 'critical-batch' | 'batch' | 'learning-rate' | 'schedule';
+
+/** A fit the planner reads: a scaling-type law (ScalingFit) or a whole-loss-curve law (CurveFit). */
+export type PlannerFit = ScalingFit | CurveFit;
 
 /** Laws the planner knows, by role; each is evaluated at the inputs named here. */
 const ROLES: Record<string, FitRole> = {
@@ -41,9 +48,10 @@ export interface PlanOptions {
   /**
    * Fits to plan from: exactly one scaling law in N and D (e.g. Chinchilla), and optionally a
    * critical-batch law (kaplan-bcrit, bcrit-n, bcrit-d), an optimal-batch law (batch-opt-c) and a
-   * learning-rate law (lr-opt-c, lr-opt-n). Each is a ScalingFit or a saved fit's JSON.
+   * learning-rate law (lr-opt-c, lr-opt-n), and a whole-loss-curve fit (kind "curve-fit") for the
+   * schedule. Each is a fit object or `{ fit, source }`, `source` naming it in the plan.
    */
-  fits: readonly (ScalingFit | { fit: ScalingFit; source: string })[];
+  fits: readonly (PlannerFit | { fit: PlannerFit; source: string })[];
   /** Tokens per sequence of the planned run. @default 2048 */
   seqLen?: number;
   /**
@@ -127,8 +135,8 @@ function estimate(value: number, samples: number[] | undefined, level: number): 
   return interval ? { value, lower: interval[0], upper: interval[1] } : { value };
 }
 
-/** Reads a saved fit, naming the file in errors; refuses files that are not fits. */
-export function readFitFile(path: string): ScalingFit {
+/** Reads a saved fit, naming the file in errors; refuses files that are not fits the planner reads. */
+export function readFitFile(path: string): PlannerFit {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -142,11 +150,13 @@ export function readFitFile(path: string): ScalingFit {
     throw new InputError(`${path}: not JSON`, 'fit');
   }
   const kind = (json as { kind?: unknown } | null)?.kind;
-  if (kind !== 'scaling-fit') throw new InputError(`${path}: a fit of kind "scaling-fit" is needed here; got kind ${show(kind)}`, 'fit');
+  if (kind === 'curve-fit') return curveFitFromJSON(json, path);
+  if (kind !== 'scaling-fit') throw new InputError(`${path}: kind must be "scaling-fit" or "curve-fit"; got ${show(kind)}`, 'fit');
   return ScalingFit.fromJSON(json, path);
 }
 
-function roleOf(fit: ScalingFit, source: string): FitRole {
+function roleOf(fit: PlannerFit, source: string): FitRole {
+  if (fit.kind === 'curve-fit') return 'schedule';
   const role = ROLES[fit.law];
   if (!role) throw new InputError(`${source}: the planner has no use for law ${show(fit.law)}; it takes ${Object.keys(ROLES).join(', ')}`, 'fit');
   return role;
@@ -168,17 +178,20 @@ export function plan(options: PlanOptions): PlanRecord {
   if (!Number.isInteger(seqLen) || seqLen < 1) throw new InputError(`seqLen must be a positive integer; got ${show(seqLen)}`, 'seqLen');
   if (!(fitSeqLen > 0)) throw new InputError(`fitSeqLen must be positive; got ${show(fitSeqLen)}`, 'fitSeqLen');
   const budget = resolveBudget(options.budget);
-  const byRole = new Map<FitRole, { fit: ScalingFit; source: string }>();
+  const byRole = new Map<FitRole, { fit: PlannerFit; source: string }>();
+  const named = (entry: PlannerFit | { fit: PlannerFit; source: string }) =>
+    'source' in entry && 'fit' in entry ? entry : { fit: entry, source: entry.kind === 'scaling-fit' ? entry.data.source : `curve fit (${entry.law})` };
   for (const entry of options.fits) {
-    const item = entry instanceof ScalingFit ? { fit: entry, source: entry.data.source } : entry;
+    const item = named(entry);
     const role = roleOf(item.fit, item.source);
     const previous = byRole.get(role);
     if (previous) throw new InputError(`two ${role} fits given: ${previous.source} (${previous.fit.law}) and ${item.source} (${item.fit.law}); give one`, 'fit');
     byRole.set(role, item);
   }
-  const scaling = byRole.get('scaling');
+  const scaling = byRole.get('scaling') as { fit: ScalingFit; source: string } | undefined;
+  const scalingRole = (role: FitRole) => byRole.get(role) as { fit: ScalingFit; source: string } | undefined;
   if (!scaling) {
-    const got = options.fits.map((e) => (e instanceof ScalingFit ? `${e.data.source} (law ${e.law})` : `${e.source} (law ${e.fit.law})`));
+    const got = options.fits.map(named).map((e) => `${e.source} (${e.fit.kind === 'curve-fit' ? 'curve fit, ' : ''}law ${e.fit.law})`);
     throw new InputError(`the planner needs a scaling-law fit in N and D (law chinchilla or kaplan, e.g. fits/chinchilla-epoch2024.json); got ${got.length ? got.join(', ') : 'no fits'}`, 'fit');
   }
   const level = options.level ?? scaling.fit.bootstrap?.level ?? 0.9;
@@ -219,8 +232,8 @@ export function plan(options: PlanOptions): PlanRecord {
   // Batch size: the critical batch where a fit gives it (McCandlish et al. 2018: beyond it, more
   // batch buys little speed), else the published compute-optimal batch.
   let batch: PlanRecord['batch'];
-  const bcrit = byRole.get('critical-batch');
-  const bopt = byRole.get('batch');
+  const bcrit = scalingRole('critical-batch');
+  const bopt = scalingRole('batch');
   const powerOfTwoBelow = (sequences: number) => 2 ** Math.max(0, Math.floor(Math.log2(Math.max(1, sequences))));
   if (bcrit) {
     const e = evaluate(bcrit.fit);
@@ -235,7 +248,7 @@ export function plan(options: PlanOptions): PlanRecord {
   }
 
   let learningRate: PlanRecord['learningRate'];
-  const lr = byRole.get('learning-rate');
+  const lr = scalingRole('learning-rate');
   if (lr) {
     const e = evaluate(lr.fit);
     learningRate = { ...e, source: `${lr.source} (law ${lr.fit.law})` };
@@ -245,10 +258,44 @@ export function plan(options: PlanOptions): PlanRecord {
   }
 
   const steps = Math.ceil(point.D / batch.recommended);
-  unanswered.push({ item: 'best schedule and WSD cooldown', reason: 'no loss-curve fit given (kind "curve-fit": fit one with `scalelaw curve fit`)' });
+  let schedule: PlanRecord['schedule'];
+  const curve = byRole.get('schedule') as { fit: CurveFit; source: string } | undefined;
+  if (curve) schedule = scheduleAdvice(curve.fit, curve.source, steps);
+  else unanswered.push({ item: 'best schedule and WSD cooldown', reason: 'no loss-curve fit given (kind "curve-fit": fit one with `scalelaw curve fit`)' });
   if (budget.gpuHours === undefined) unanswered.push({ item: 'wall-clock and cost', reason: 'no GPU FLOP rate given (--gpu-flops, with --utilization, --gpus and --price)' });
   else if (budget.cost === undefined) unanswered.push({ item: 'cost', reason: 'no price per GPU-hour given (--price)' });
 
-  const fits = [...byRole.entries()].map(([role, { fit, source }]) => ({ role, law: fit.law, source, bootstrap: fit.bootstrap?.resamples ?? 0 }));
-  return { kind: 'plan', version: 1, budget, level, fits, model, batch, learningRate, steps, unanswered };
+  const fits = [...byRole.entries()].map(([role, { fit, source }]) => ({
+    role,
+    law: fit.law,
+    source,
+    bootstrap: fit.kind === 'scaling-fit' ? (fit.bootstrap?.resamples ?? 0) : (fit.bootstrap?.values.length ?? 0),
+  }));
+  return { kind: 'plan', version: 1, budget, level, fits, model, batch, learningRate, steps, ...(schedule ? { schedule } : {}), unanswered };
+}
+
+/**
+ * The best standard schedule and WSD cooldown for `steps` under a whole-curve law, with the fit's
+ * own peak rate and warmup, and the predicted gain over cosine to peak / 10. The law was fitted on
+ * some other run's curves, so its loss levels belong to that run: the ranking and the gain are what
+ * carry over.
+ */
+function scheduleAdvice(fit: CurveFit, source: string, steps: number): NonNullable<PlanRecord['schedule']> {
+  const base = budgetFromFit(fit, steps);
+  // A warmup as long as the fit's own may not fit in a shorter run; keep it to 5% there.
+  const warmup = (base.warmup ?? 0) < steps / 4 ? (base.warmup ?? 0) : Math.round(steps * 0.05);
+  const budget = { ...base, warmup };
+  const ranked = bestSchedule(fit, budget);
+  const wsd = bestWsdCooldown(fit, budget, { fractions: Array.from({ length: 19 }, (_, i) => (i + 1) / 20) });
+  const cosine = finalLosses(fit, [{ type: 'cosine', peak: budget.peak, final: budget.peak / 10, steps, warmup }])[0]!;
+  const best = ranked[0]!;
+  const bestName = `${best.family.replace(/ \(.*\)$/, '')} ${best.family.includes('fraction') ? `cooldown ${Math.round(best.value * 100)}%` : `final/peak ${best.value}`}`;
+  return {
+    best: bestName,
+    cooldownFraction: wsd.fraction,
+    predictedLoss: { 'cosine (final/peak 0.1)': cosine, [bestName]: best.final, [`wsd exponential, cooldown ${Math.round(wsd.fraction * 100)}%`]: wsd.final },
+    gainOverCosine: cosine - best.final,
+    source: `${source} (law ${fit.law}), peak ${budget.peak}, warmup ${warmup}, ${steps} steps`,
+    note: "the curve law describes the run it was fitted on; its ranking of schedules and the gain carry over, its loss levels do not",
+  };
 }

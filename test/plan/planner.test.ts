@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import '../../src/builtins.js';
 import { rng } from '../../src/core/rng.js';
 import { ScalingFit, type FitParam } from '../../src/fit/result.js';
+import { fitCurves } from '../../src/losscurve/fit.js';
+import { mplCurve } from '../../src/losscurve/published.js';
 import { plan, readFitFile } from '../../src/plan/planner.js';
 import { planReport } from '../../src/plan/plan-report.js';
 
@@ -100,17 +102,39 @@ describe('plan', () => {
   });
 });
 
+describe('plan with a loss-curve fit', () => {
+  // The multi-power law on two published 25M curves (Luo et al. 2025).
+  const curve = fitCurves([mplCurve('25', 'cosine_24000'), mplCurve('25', 'constant_24000')], { law: 'mpl' });
+
+  it('names the best schedule and WSD cooldown, with the gain over cosine', () => {
+    const p = plan({ budget: { compute: 1e21 }, fits: [epochFit(0), { fit: curve, source: 'mpl-25m' }] });
+    const s = p.schedule!;
+    expect(s.cooldownFraction).toBeGreaterThan(0);
+    expect(s.cooldownFraction).toBeLessThan(1);
+    // Cosine to peak / 10 is a member of the cosine family that bestSchedule searches.
+    expect(s.gainOverCosine).toBeGreaterThanOrEqual(0);
+    expect(s.predictedLoss[s.best]).toBeCloseTo(s.predictedLoss['cosine (final/peak 0.1)']! - s.gainOverCosine, 12);
+    expect(s.source).toContain(`mpl-25m (law mpl), peak 0.0003, warmup 2160, ${p.steps} steps`);
+    expect(p.unanswered.map((u) => u.item)).not.toContain('best schedule and WSD cooldown');
+    expect(planReport(p)).toContain('gain over cosine');
+  });
+
+  it('still needs a scaling fit', () => {
+    expect(() => plan({ budget: { compute: 1e21 }, fits: [{ fit: curve, source: 'c.json' }] })).toThrow('got c.json (curve fit, law mpl)');
+  });
+});
+
 describe('readFitFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scalelaw-plan-'));
   it('round-trips a saved scaling fit', () => {
     const file = join(dir, 'fit.json');
     writeFileSync(file, JSON.stringify(epochFit(3)));
-    expect(readFitFile(file).values.alpha).toBe(0.348);
+    expect((readFitFile(file) as ScalingFit).values.alpha).toBe(0.348);
   });
   it('refuses a file of another kind, and files that are not JSON', () => {
-    const file = join(dir, 'curve.json');
-    writeFileSync(file, JSON.stringify({ kind: 'curve-fit', law: 'multipower' }));
-    expect(() => readFitFile(file)).toThrow(`${file}: a fit of kind "scaling-fit" is needed here; got kind "curve-fit"`);
+    const file = join(dir, 'plan.json');
+    writeFileSync(file, JSON.stringify({ kind: 'plan', version: 1 }));
+    expect(() => readFitFile(file)).toThrow(`${file}: kind must be "scaling-fit" or "curve-fit"; got "plan"`);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, 'law: chinchilla');
     expect(() => readFitFile(bad)).toThrow(`${bad}: not JSON`);
