@@ -1,9 +1,9 @@
 /**
- * Bar (a) of issue 6: a sweep of seven transformer sizes x three token budgets on the built-in Markov
+ * Bar (a) of issue 6: a sweep of six transformer sizes x three token budgets on the built-in Markov
  * language, each run's final eval loss fitted with the Chinchilla law; E against the language's
  * exact entropy rate.
  *
- *   npx tsx bench/proxy-chinchilla.ts [--store bench/out/runs/chinchilla-c4] [--workers 2] [--tiny]
+ *   npx tsx bench/proxy-chinchilla.ts [--store bench/out/runs/chinchilla] [--workers 2] [--tiny]
  *
  * Resumable: rerun with the same store to finish an interrupted sweep and refit.
  */
@@ -16,7 +16,7 @@ import { progressPrinter } from '../src/proxy/progress.js';
 import { runSweep } from '../src/proxy/sweep.js';
 import type { SweepSpec } from '../src/proxy/sweep-spec.js';
 
-const { values } = parseArgs({ options: { store: { type: 'string', default: 'bench/out/runs/chinchilla-c4' }, workers: { type: 'string', default: '2' }, tiny: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { store: { type: 'string', default: 'bench/out/runs/chinchilla' }, workers: { type: 'string', default: '2' }, tiny: { type: 'boolean', default: false } } });
 
 const data = { type: 'markov' as const, vocab: 8, order: 2, branching: 3, zipf: 1, seed: 0 };
 // Context 4: two scored positions per window once the order-2 context is visible. Short windows let
@@ -26,12 +26,12 @@ export const fullSpec: SweepSpec = {
   name: 'chinchilla-markov',
   base: {
     model: { family: 'transformer', width: 16, depth: 1, heads: 2, context: 4 },
-    data, batchSize: 64,
-    schedule: { type: 'cosine', peak: 2e-2, final: 2e-4, warmup: 10 },
+    data, batchSize: 128,
+    schedule: { type: 'cosine', peak: 1e-2, final: 1e-4, warmup: 20 },
     evalTokens: 32768, logEvery: 10, seed: 0,
   },
-  list: [{ width: 4, heads: 1 }, { width: 6, heads: 1 }, { width: 8 }, { width: 12 }, { width: 16 }, { width: 24 }, { width: 32 }],
-  grid: { steps: [150, 300, 600] },
+  list: [{ width: 4, heads: 1 }, { width: 6, heads: 1 }, { width: 8 }, { width: 12 }, { width: 16 }, { width: 24 }],
+  grid: { steps: [200, 400, 800] },
 };
 
 const started = performance.now();

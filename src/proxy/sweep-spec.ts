@@ -109,17 +109,22 @@ export function parseShard(text: string): { index: number; count: number } {
   return { index, count };
 }
 
-/** A small ready-to-run sweep: six transformer widths x two token budgets on the Markov language. */
+/**
+ * A small ready-to-run sweep: six transformer widths x two token budgets on the built-in Markov
+ * language (entropy rate 0.9949 nats), context 4 so that small models learn the order-2 structure
+ * quickly. About a minute on two cores.
+ */
 export const exampleSweep: SweepSpec = {
   name: 'markov-widths',
   base: {
-    model: { family: 'transformer', width: 16, depth: 2, heads: 2, context: 16 },
-    data: { type: 'markov', vocab: 8, order: 2, branching: 2, seed: 0 },
-    batchSize: 32,
-    schedule: { type: 'cosine', peak: 1e-2, final: 1e-4, warmup: 10 },
-    evalTokens: 8192,
+    model: { family: 'transformer', width: 16, depth: 1, heads: 2, context: 4 },
+    data: { type: 'markov', vocab: 8, order: 2, branching: 3, seed: 0 },
+    batchSize: 64,
+    schedule: { type: 'cosine', peak: 2e-2, final: 2e-4, warmup: 10 },
+    evalTokens: 16384,
     logEvery: 5,
     seed: 0,
   },
-  grid: { width: [4, 8, 12, 16, 24, 32], tokens: [25600, 51200] },
+  list: [{ width: 4, heads: 1 }, { width: 6, heads: 1 }, { width: 8 }, { width: 12 }, { width: 16 }, { width: 24 }],
+  grid: { tokens: [25600, 51200] },
 };
