@@ -8,3 +8,4 @@ import './batch/powerLaws.js';
 import './batch/kaplanLaws.js';
 import './batch/zhangReproduction.js';
 import './losscurve/reproductions.js';
+import './fit/reproduction.js';

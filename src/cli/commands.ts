@@ -7,6 +7,9 @@ import { register as plan } from './plan.js';
 import { register as demo } from './demo.js';
 import { register as batch } from './batch.js';
 import { register as curve } from './curve.js';
+import { register as fit } from './fit.js';
+import { register as predict } from './predict.js';
+import { register as optimal } from './optimal.js';
 
 /** Every command, one file each. Add a command by adding its register function here. */
-export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve, demo];
+export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve, fit, predict, optimal, demo];

@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { InputError, show } from '../core/errors.js';
+import { bootstrap } from '../fit/bootstrap.js';
+import { fitLaw, type FitOptions } from '../fit/fit.js';
+import { saveFit } from '../fit/load.js';
+import { huber, squared } from '../fit/objective.js';
+import { readObservations } from '../io/read-observations.js';
+import { action, numberOption, printJson } from './util.js';
+
+interface FitCliOptions {
+  law: string;
+  bootstrap?: string;
+  seed: string;
+  threads?: string;
+  out?: string;
+  loss: string;
+  delta: string;
+  space: string;
+  optimizer: string;
+  fix?: string[];
+  json?: boolean;
+}
+
+/** Parses `--fix E=1.7` pairs. */
+function parseFixed(pairs: string[] | undefined): Record<string, number> {
+  const fixed: Record<string, number> = {};
+  for (const pair of pairs ?? []) {
+    const match = /^([A-Za-z_]\w*)=(.+)$/.exec(pair);
+    if (!match) throw new InputError(`--fix: expected NAME=VALUE, got ${show(pair)}`, 'fix');
+    fixed[match[1]!] = numberOption('fix', match[2])!;
+  }
+  return fixed;
+}
+
+export function register(program: Command): void {
+  program
+    .command('fit')
+    .description('fit a scaling law to a table of runs (CSV, TSV, JSON, JSONL, Arrow); multistart L-BFGS-B, optional bootstrap')
+    .argument('<file>', 'observations: columns for N (parameters), D (tokens) or C (FLOPs), and loss')
+    .requiredOption('--law <name>', 'law to fit, e.g. chinchilla, kaplan, power-N')
+    .option('--bootstrap <resamples>', 'bootstrap resamples for standard errors and intervals (e.g. 1000)')
+    .option('--seed <n>', 'bootstrap seed', '0')
+    .option('--threads <n>', 'worker threads (default: every core)')
+    .option('--loss <name>', 'huber or squared', 'huber')
+    .option('--delta <d>', 'Huber delta', '1e-3')
+    .option('--space <space>', 'residuals in log or linear space', 'log')
+    .option('--optimizer <name>', 'lbfgsb or lm (Levenberg-Marquardt, squared loss only)', 'lbfgsb')
+    .option('--fix <name=value...>', 'hold parameters fixed, e.g. --fix E=1.69')
+    .option('--out <file>', 'write the fit as JSON (load it with predict, optimal, plan)')
+    .option('--json', 'print the fit as JSON instead of the report')
+    .action(
+      action(async (file: string, options: FitCliOptions) => {
+        if (options.loss !== 'huber' && options.loss !== 'squared') throw new InputError(`--loss: must be huber or squared, got ${show(options.loss)}`, 'loss');
+        if (options.space !== 'log' && options.space !== 'linear') throw new InputError(`--space: must be log or linear, got ${show(options.space)}`, 'space');
+        if (options.optimizer !== 'lbfgsb' && options.optimizer !== 'lm') throw new InputError(`--optimizer: must be lbfgsb or lm, got ${show(options.optimizer)}`, 'optimizer');
+        const resamples = numberOption('bootstrap', options.bootstrap);
+        const threads = numberOption('threads', options.threads);
+        const table = readObservations(file);
+        const fitOptions: FitOptions = {
+          loss: options.loss === 'huber' ? huber(numberOption('delta', options.delta)) : squared(),
+          space: options.space,
+          optimizer: options.optimizer,
+          fixed: parseFixed(options.fix),
+          ...(threads !== undefined ? { threads } : {}),
+        };
+        let fit = await fitLaw(options.law, table, fitOptions);
+        if (resamples !== undefined) {
+          fit = await bootstrap(fit, table, {
+            resamples,
+            seed: numberOption('seed', options.seed)!,
+            ...(threads !== undefined ? { threads } : {}),
+            onProgress: options.json ? undefined : (done, total) => process.stderr.write(`\rbootstrap ${done}/${total}`),
+          });
+          if (!options.json) process.stderr.write('\n');
+        }
+        if (options.out) saveFit(fit, options.out);
+        if (options.json) return printJson(fit);
+        process.stdout.write(fit.report() + '\n');
+        if (options.out) process.stdout.write(`wrote ${options.out}\n`);
+      }),
+    );
+}
