@@ -85,3 +85,6 @@ export { bootstrap, predictInterval, resampleIndices, type BootstrapOptions, typ
 export { loadEpochPoints, epochDataPath } from './fit/chinchilla-epoch.js';
 export * from './plan/optimal.js';
 export * from './plan/isoflop.js';
+export * from './laws/size-aware.js';
+export * from './losscurve/decide.js';
+export * from './losscurve/optimize.js';

@@ -32,20 +32,27 @@ export function multiPowerLaw(options: MultiPowerOptions = {}): Law<CurvePoints>
   if (!(tolerance >= 0 && tolerance < 1)) throw new InputError(`tolerance: not in [0, 1): ${tolerance}`, 'tolerance');
 
   // evaluate and jacobian share one pass; keep the last one.
-  let last: { p: Float64Array; x: CurvePoints; out: Float64Array; jac: Float64Array } | undefined;
-  const compute = (p: Float64Array, x: CurvePoints): { out: Float64Array; jac: Float64Array } => {
-    if (last && last.x === x && last.p.every((v, i) => v === p[i])) return last;
+  let last: { p: Float64Array; x: CurvePoints; out: Float64Array; jac: Float64Array | undefined } | undefined;
+  const compute = (p: Float64Array, x: CurvePoints, wantJacobian: boolean): { out: Float64Array; jac: Float64Array | undefined } => {
+    if (last && last.x === x && (last.jac || !wantJacobian) && last.p.every((v, i) => v === p[i])) return last;
     const [L0, A, alpha, B, C, beta, gamma] = p as unknown as number[] as [number, number, number, number, number, number, number];
-    const terms = lossDropTerms(x, tolerance, increases);
-    const { start, W, d, lnlr } = terms;
+    const { start, W, d, lnlr } = lossDropTerms(x, tolerance, increases);
     const n = x.length;
     const out = new Float64Array(n);
-    const jac = new Float64Array(n * 7);
+    const jac = wantJacobian ? new Float64Array(n * 7) : undefined;
     for (let i = 0; i < n; i++) {
       const S1 = x.curves[x.curve[i]!]!.prefix[x.step[i]!]!;
       const lnS1 = Math.log(S1);
       const power = Math.exp(-alpha * lnS1);
       let LD = 0;
+      if (!jac) {
+        for (let j = start[i]!; j < start[i + 1]!; j++) {
+          const z = C * Math.exp(-gamma * lnlr[j]!) * d[j]!;
+          LD -= W[j]! * Math.expm1(-beta * Math.log1p(z)); // W (1 - (1 + z)^-beta)
+        }
+        out[i] = L0 + A * power - B * LD;
+        continue;
+      }
       let dC = 0;
       let dBeta = 0;
       let dGamma = 0;
@@ -92,15 +99,15 @@ export function multiPowerLaw(options: MultiPowerOptions = {}): Law<CurvePoints>
     ],
     size: (x) => x.length,
     evaluate(p, x, out) {
-      out.set(compute(p, x).out);
+      out.set(compute(p, x, false).out);
     },
     jacobian(p, x, jac) {
-      jac.set(compute(p, x).jac);
+      jac.set(compute(p, x, true).jac!);
     },
     valueAndJacobian(p, x, out, jac) {
-      const both = compute(p, x);
+      const both = compute(p, x, true);
       out.set(both.out);
-      jac.set(both.jac);
+      jac.set(both.jac!);
     },
     validate(x) {
       validateS1(x, 'multi-power');

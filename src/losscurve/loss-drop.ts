@@ -40,7 +40,10 @@ interface ChangeTables {
 }
 
 const tables = new WeakMap<PreparedCurve, ChangeTables>();
-const perStep = new WeakMap<PreparedCurve, Map<string, { W: Float64Array; d: Float64Array; lnlr: Float64Array }>>();
+type StepTerms = { W: Float64Array; d: Float64Array; lnlr: Float64Array };
+const perStep = new WeakMap<PreparedCurve, Map<string, Map<number, StepTerms>>>();
+/** Scratch space for one step's terms, grown as needed. */
+let scratch = { W: new Float64Array(1024), d: new Float64Array(1024), lnlr: new Float64Array(1024) };
 const perPoints = new WeakMap<CurvePoints, Map<number, LossDropTerms>>();
 
 function changeTables(curve: PreparedCurve): ChangeTables {
@@ -72,12 +75,14 @@ function changeTables(curve: PreparedCurve): ChangeTables {
 }
 
 /** Terms of LD at step t of a curve. Throws an InputError when a changed-to rate is not positive. */
-function stepTerms(curve: PreparedCurve, t: number, tolerance: number, increases: boolean): { W: Float64Array; d: Float64Array; lnlr: Float64Array } {
-  let cache = perStep.get(curve);
-  if (!cache) perStep.set(curve, (cache = new Map()));
-  const key = `${tolerance}:${increases}:${t}`;
+function stepTerms(curve: PreparedCurve, t: number, tolerance: number, increases: boolean): StepTerms {
+  let byOptions = perStep.get(curve);
+  if (!byOptions) perStep.set(curve, (byOptions = new Map()));
+  const optionKey = `${tolerance}:${increases}`;
+  let cache = byOptions.get(optionKey);
+  if (!cache) byOptions.set(optionKey, (cache = new Map()));
   const rateTolerance = 2 * tolerance;
-  const hit = cache.get(key);
+  const hit = cache.get(t);
   if (hit) return hit;
 
   const { lr, prefix: P, changes } = curve;
@@ -90,9 +95,7 @@ function stepTerms(curve: PreparedCurve, t: number, tolerance: number, increases
     if (changes[mid]! <= t) lo = mid + 1;
     else hi = mid;
   }
-  const W: number[] = [];
-  const d: number[] = [];
-  const lnlr: number[] = [];
+  let n = 0;
   const Pt = P[t]!;
   for (let j = lo - 1; j >= 0; ) {
     const k = changes[j]!;
@@ -104,48 +107,59 @@ function stepTerms(curve: PreparedCurve, t: number, tolerance: number, increases
     }
     let i = j;
     if (tolerance > 0) {
+      // The block reaches back while its width in S1 stays within tolerance x its distance and its
+      // rates within a factor exp(2 tolerance) (lr is monotone within a run); both tests hold on a
+      // suffix of [runStart, j], found by galloping (blocks near t are short) then bisection.
       const limit = P[k - 1]! - tolerance * (Pt - P[k - 1]!);
-      let a = runStart[j]!;
+      const lnk = lnRate[j]!;
+      const rs = runStart[j]!;
       let b = j;
-      // Smallest i in [runStart, j] with S1(changes[i] - 1) >= limit.
+      let step = 1;
+      for (;;) {
+        const m = b - step;
+        if (m < rs || !(P[changes[m]! - 1]! >= limit && Math.abs(lnRate[m]! - lnk) <= rateTolerance)) break;
+        b = m;
+        step *= 2;
+      }
+      let a = b - step >= rs ? b - step + 1 : rs;
       while (a < b) {
         const mid = (a + b) >> 1;
-        if (P[changes[mid]! - 1]! >= limit) b = mid;
+        if (P[changes[mid]! - 1]! >= limit && Math.abs(lnRate[mid]! - lnk) <= rateTolerance) b = mid;
         else a = mid + 1;
       }
-      // And the rates inside it within a factor exp(2 tolerance) (lr is monotone within a run).
-      const lnk = lnRate[j]!;
-      let a2 = runStart[j]!;
-      let b2 = j;
-      while (a2 < b2) {
-        const mid = (a2 + b2) >> 1;
-        if (Math.abs(lnRate[mid]! - lnk) <= rateTolerance) b2 = mid;
-        else a2 = mid + 1;
-      }
-      i = Math.max(a, a2);
+      i = a;
     }
     if (!increases && lr[k - 1]! < lr[k]!) {
       // A run of rising rates (a warmup): skipped whole.
       j = runStart[j]! - 1;
       continue;
     }
+    if (n === scratch.W.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      scratch = { W: grow(scratch.W), d: grow(scratch.d), lnlr: grow(scratch.lnlr) };
+    }
     if (i === j) {
-      W.push(lr[k - 1]! - lr[k]!);
-      d.push(Pt - P[k - 1]!);
-      lnlr.push(Math.log(lr[k]!));
+      scratch.W[n] = lr[k - 1]! - lr[k]!;
+      scratch.d[n] = Pt - P[k - 1]!;
+      scratch.lnlr[n] = lnRate[j]!;
     } else {
       const first = changes[i]!;
       const w = lr[first - 1]! - lr[k]!;
       const qp = QP[j]! - (i > 0 ? QP[i - 1]! : 0);
       const ql = QL[j]! - (i > 0 ? QL[i - 1]! : 0);
-      W.push(w);
-      d.push(Pt - qp / w);
-      lnlr.push(ql / w);
+      scratch.W[n] = w;
+      scratch.d[n] = Pt - qp / w;
+      scratch.lnlr[n] = ql / w;
     }
+    n++;
     j = i - 1;
   }
-  const terms = { W: Float64Array.from(W), d: Float64Array.from(d), lnlr: Float64Array.from(lnlr) };
-  cache.set(key, terms);
+  const terms = { W: scratch.W.slice(0, n), d: scratch.d.slice(0, n), lnlr: scratch.lnlr.slice(0, n) };
+  cache.set(t, terms);
   return terms;
 }
 

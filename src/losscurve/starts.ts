@@ -105,6 +105,12 @@ export function initialStarts(law: Law<CurvePoints>, x: CurvePoints, y: Float64A
   const names = new Set(law.params.map((p) => p.name));
   return polished.map(([L0, A, alpha, B]) => {
     const base: Record<string, number> = { L0: L0!, A: A!, alpha: alpha! };
+    if (law.name === 'size-aware') {
+      // Split the floor: a size term worth 0.3 at the smallest size, growth of the annealing 0.
+      const lambda = fixed.lambda ?? 0.999;
+      const smallest = Math.min(...x.curves.map((c) => (c.N ?? 1e6) / 1e6));
+      return { ...base, L0: Math.max(L0! - 0.3, 0), B: 0.3 * smallest ** 0.3, beta: 0.3, C: Math.max(B! * (1 - lambda), 1e-3), gamma: 0, lambda };
+    }
     if (names.has('lambda') && !names.has('beta')) {
       const lambda = fixed.lambda ?? 0.999;
       return { ...base, C: Math.max(B! * (1 - lambda), 1e-3), lambda };

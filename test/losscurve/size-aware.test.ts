@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import '../../src/builtins.js';
+import { fitCurves } from '../../src/losscurve/fit.js';
+import { curveErrors } from '../../src/losscurve/protocol.js';
+import { mplCurve, mplTestCurves, mplTrainCurves } from '../../src/losscurve/published.js';
+
+const dir = '../shared/data/multipowerlaw';
+
+describe('size-aware momentum law', () => {
+  it('predicts the six 100M test curves from the 25M curves plus one 100M constant curve within PredE 0.5%', () => {
+    const train = [...mplTrainCurves.map((n) => mplCurve('25', n, dir)), { ...mplCurve('100', 'constant_24000', dir), name: '100M constant' }];
+    const fit = fitCurves(train, { law: 'size-aware' });
+    const errors = curveErrors(fit, mplTestCurves.map((n) => mplCurve('100', n, dir)));
+    expect(errors.predE).toBeLessThanOrEqual(0.005);
+    expect(errors.predE).toBeLessThan(0.0018); // measured 0.00169
+  });
+
+  it('needs the model size of every curve', () => {
+    const { N: _, ...curve } = mplCurve('25', 'constant_24000', dir);
+    expect(() => fitCurves([curve], { law: 'size-aware' })).toThrow('constant_24000: no model size N; the size-aware law needs N for every curve');
+  });
+});
