@@ -9,3 +9,5 @@ import './batch/kaplanLaws.js';
 import './batch/zhangReproduction.js';
 import './losscurve/reproductions.js';
 import './fit/reproduction.js';
+import './curves/families.js';
+import './curves/lc-nas.js';

@@ -10,6 +10,8 @@ import { register as curve } from './curve.js';
 import { register as fit } from './fit.js';
 import { register as predict } from './predict.js';
 import { register as optimal } from './optimal.js';
+import { register as extrapolate } from './extrapolate.js';
+import { register as stop } from './stop.js';
 
 /** Every command, one file each. Add a command by adding its register function here. */
-export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve, fit, predict, optimal, demo];
+export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve, fit, predict, optimal, extrapolate, stop, demo];

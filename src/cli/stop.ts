@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { InputError, show } from '../core/errors.js';
+import type { Goal } from '../curves/curve.js';
+import { readCurveCsv } from '../curves/read-curve.js';
+import { stopRule } from '../stopping/by-name.js';
+import { better } from '../stopping/rule.js';
+import { action, numberOption, printJson, table } from './util.js';
+
+interface StopFlags {
+  rule: string;
+  delta?: string;
+  patience?: string;
+  minDelta?: string;
+  alpha?: string;
+  eta?: string;
+  horizon?: string;
+  goal?: string;
+  y?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('stop')
+    .description('which runs to stop now: apply an early-stopping rule to each curve, given the others')
+    .argument('<curves...>', 'one CSV per run (step and metric columns)')
+    .option('--rule <name>', 'predictive, patience, gl, pq, median, asha or overfitting', 'predictive')
+    .option('--delta <p>', 'predictive: stop when P(final better than the best finished run) < delta')
+    .option('--patience <n>', 'patience: points without improvement')
+    .option('--min-delta <x>', 'patience: smallest improvement that counts')
+    .option('--alpha <x>', 'gl / pq: threshold')
+    .option('--eta <x>', 'asha: reduction factor')
+    .option('--horizon <step>', 'planned last step of every run (default: the longest curve\'s last step)')
+    .option('--goal <min|max>', 'whether lower or higher is better (default: guessed from the column name)')
+    .option('--y <column>', 'metric column')
+    .option('--json', 'print decisions as JSON')
+    .action(
+      action((paths: string[], flags: StopFlags) => {
+        const rule = stopRule(flags.rule, {
+          delta: numberOption('delta', flags.delta), patience: numberOption('patience', flags.patience),
+          minDelta: numberOption('min-delta', flags.minDelta), alpha: numberOption('alpha', flags.alpha), eta: numberOption('eta', flags.eta),
+        });
+        const files = paths.map((p) => readCurveCsv(p, { y: flags.y }));
+        const goal = (flags.goal ?? files[0]!.goal) as Goal;
+        if (goal !== 'min' && goal !== 'max') throw new InputError(`--goal: must be min or max, got ${show(flags.goal)}`, 'goal');
+        const horizon = numberOption('horizon', flags.horizon) ?? Math.max(...files.map((f) => f.steps[f.steps.length - 1]!));
+        // Runs that reached the horizon are finished; the best of their last values is the bar.
+        let bestFinal: number | undefined;
+        for (const f of files) {
+          const last = f.values[f.values.length - 1]!;
+          if (f.steps[f.steps.length - 1]! >= horizon && (bestFinal === undefined || better(goal, last, bestFinal))) bestFinal = last;
+        }
+        const decisions = files.map((f, i) => {
+          const finished = f.steps[f.steps.length - 1]! >= horizon;
+          if (finished) return { path: f.path, stop: false, reason: 'finished' };
+          const peers = files.filter((_, j) => j !== i).map((g) => ({ values: Float64Array.from(g.values), finished: g.steps[g.steps.length - 1]! >= horizon }));
+          const d = rule.decide({ id: f.path, steps: Float64Array.from(f.steps), values: Float64Array.from(f.values), goal, horizon, bestFinal, peers, range: goal === 'max' && /acc/i.test(f.column) ? [0, 1] : undefined });
+          return { path: f.path, stop: d.stop, reason: d.reason };
+        });
+        if (flags.json) return printJson({ rule: rule.name, horizon, bestFinal, decisions });
+        process.stdout.write(`rule ${rule.name}, horizon ${horizon}, best finished ${bestFinal ?? '(none yet)'}\n`);
+        process.stdout.write(table(decisions.map((d) => [d.path, d.stop ? 'STOP' : 'continue', d.reason]), ['run', 'decision', 'why']) + '\n');
+      }),
+    );
+}

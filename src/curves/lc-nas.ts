@@ -1,0 +1,106 @@
+import { fileURLToPath } from 'node:url';
+import { addReproduction, type ReproducedMetric } from '../core/reproductions.js';
+import { replay, type ReplayResult } from '../stopping/replay.js';
+import type { RunView } from '../stopping/rule.js';
+import { median, patience, predictive } from '../stopping/rules.js';
+import type { Goal } from './curve.js';
+import { crossFittedScales, LEVELS, predictFinalValues, scoreFinalValues, widen, type CutoffScore, type EvaluateOptions, type FilePredictions, type Predictor } from './evaluate.js';
+import { readNasCurves } from './nas-data.js';
+
+/**
+ * The learning-curve protocol on the NAS curves of Baker et al. 2017 (data/nas-curves): final-value
+ * prediction from 10/20/40/80% of each curve (MAE, mean log predictive density, 90% coverage) for
+ * the ensemble, the fast extrapolator, one pow3 fit and the last seen value; then early stopping
+ * replayed over 40 orderings x 20 runs per file.
+ */
+
+/** P(value better than threshold) from stored quantiles at LEVELS, interpolated linearly. */
+export function probBetterFromQuantiles(quantiles: Float64Array, goal: Goal, threshold: number): number {
+  const n = quantiles.length;
+  let cdf: number;
+  if (threshold <= quantiles[0]!) cdf = LEVELS[0]! / 2;
+  else if (threshold >= quantiles[n - 1]!) cdf = 1 - (1 - LEVELS[n - 1]!) / 2;
+  else {
+    let k = 0;
+    while (quantiles[k + 1]! < threshold) k++;
+    const a = quantiles[k]!, b = quantiles[k + 1]!;
+    cdf = LEVELS[k]! + (b > a ? ((threshold - a) / (b - a)) * (LEVELS[k + 1]! - LEVELS[k]!) : 0);
+  }
+  return goal === 'max' ? 1 - cdf : cdf;
+}
+
+export interface StoppingScore {
+  file: string;
+  predictor: string;
+  result: ReplayResult;
+}
+
+/** Replays predictive termination with the stored (conformally widened) predictions, and patience and median stopping for reference. */
+export function replayNas(files: readonly FilePredictions[], options: { predictor?: Predictor; delta?: number; seed?: number } = {}): StoppingScore[] {
+  const { predictor = 'ensemble', delta = 0.05, seed = 0 } = options;
+  const out: StoppingScore[] = [];
+  for (const file of files) {
+    const preds = file.preds[predictor];
+    if (!preds) continue;
+    const scales = crossFittedScales(preds, file.truths);
+    const predict = (view: RunView) => {
+      const c = file.cutoffs.indexOf(view.values.length);
+      const j = view.id as number; // replay's id: the position in file.curves
+      const q = widen(preds[c]![j]!, scales[c]![j]!);
+      return { probBetter: (t: number) => probBetterFromQuantiles(q, file.goal, t) };
+    };
+    const range: readonly [number, number] = file.goal === 'max' ? [0, 1] : [1, Infinity];
+    const common = { goal: file.goal, checkpoints: file.cutoffs, seed, range };
+    out.push({ file: file.name, predictor, result: replay(file.curves, predictive({ delta, predict }), common) });
+    out.push({ file: file.name, predictor: 'none', result: replay(file.curves, patience({ patience: Math.max(2, Math.round(file.length / 10)) }), { ...common, checkpoints: Array.from({ length: file.length - 1 }, (_, i) => i + 1) }) });
+    out.push({ file: file.name, predictor: 'none', result: replay(file.curves, median(), common) });
+  }
+  return out;
+}
+
+export interface LcNasReport {
+  scores: CutoffScore[];
+  stopping: StoppingScore[];
+  files: FilePredictions[];
+  seconds: number;
+}
+
+export async function runLcNas(options: EvaluateOptions & { dir?: string; delta?: number } = {}): Promise<LcNasReport> {
+  const dir = options.dir ?? fileURLToPath(new URL('../../data/nas-curves', import.meta.url));
+  const t0 = performance.now();
+  const files = await predictFinalValues(readNasCurves(dir), options);
+  const scores = scoreFinalValues(files);
+  const stopping = replayNas(files, { predictor: options.predictors?.includes('ensemble') === false ? options.predictors[0] : 'ensemble', delta: options.delta, seed: options.seed });
+  return { scores, stopping, files, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Each figure next to its baseline: `published` holds the baseline, `ours` the ensemble. */
+export function lcNasMetrics(report: LcNasReport): ReproducedMetric[] {
+  const metrics: ReproducedMetric[] = [];
+  const find = (file: string, fraction: number, predictor: string) => report.scores.find((s) => s.file === file && s.fraction === fraction && s.predictor === predictor);
+  for (const s of report.scores.filter((r) => r.predictor === 'ensemble')) {
+    const last = find(s.file, s.fraction, 'last'), pow3 = find(s.file, s.fraction, 'pow3');
+    const cal = find(s.file, s.fraction, 'ensemble+conformal');
+    const tag = `${s.file} ${Math.round(s.fraction * 100)}%`;
+    if (last) metrics.push({ metric: `${tag} MAE (baseline: last value)`, published: last.mae, ours: s.mae });
+    if (pow3) metrics.push({ metric: `${tag} MAE (baseline: pow3 fit)`, published: pow3.mae, ours: s.mae });
+    if (last) metrics.push({ metric: `${tag} LPD (baseline: last value)`, published: last.lpd, ours: s.lpd });
+    metrics.push({ metric: `${tag} 90% coverage (target 0.9)`, published: 0.9, ours: s.coverage90 });
+    if (cal) metrics.push({ metric: `${tag} 90% coverage, conformal (target 0.9)`, published: 0.9, ours: cal.coverage90 });
+  }
+  for (const s of report.stopping.filter((r) => r.predictor !== 'none')) {
+    metrics.push({ metric: `${s.file} predictive termination speed-up (bar 2x)`, published: 2, ours: s.result.speedup });
+    metrics.push({ metric: `${s.file} predictive termination regret / span (bar 0.005)`, published: 0.005, ours: s.result.regret });
+  }
+  return metrics;
+}
+
+addReproduction({
+  id: 'lc-nas',
+  description: 'Learning-curve extrapolation and early stopping on the NAS curves of Baker et al. 2017 (Domhan et al. 2015 protocol); baseline in the "published" column',
+  async run(options = {}) {
+    const report = await runLcNas({ seed: options.seed, onProgress: options.onProgress });
+    options.onProgress?.(`lc-nas: ${report.seconds.toFixed(0)} s`);
+    return lcNasMetrics(report);
+  },
+});
