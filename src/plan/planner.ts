@@ -7,6 +7,7 @@ import type { CurveFit } from '../losscurve/fit.js';
 import { finalLosses } from '../losscurve/predict.js';
 import { curveFitFromJSON } from '../losscurve/record.js';
 import { resolveBudget, type Budget, type BudgetInput } from './budget.js';
+import { chinchillaOptimal, numericOptimal } from './optimal.js';
 
 /** A number with its interval at the plan's level, where one could be computed. */
 export interface Estimate {
@@ -94,29 +95,28 @@ export interface PlanRecord {
 }
 
 /**
- * The loss-minimising N and D = C / (6 N) at compute C for a law with parameters p. Chinchilla has a
- * closed form (Hoffmann et al. 2022, eq. 4): N_opt = G (C/6)^(beta/(alpha+beta)),
- * D_opt = G^-1 (C/6)^(alpha/(alpha+beta)), G = (alpha A / (beta B))^(1/(alpha+beta)).
+ * The loss-minimising N and D = C / (6 N) at compute C for a law with parameters p, by the fitting
+ * engine's allocation (src/plan/optimal.ts): Chinchilla's closed form (Hoffmann et al. 2022, eq. 4),
+ * a numeric minimum along the IsoFLOP line for any other law of N and D.
  */
 export function optimumAt(lawName: string, p: Float64Array, C: number): { N: number; D: number; loss: number; method: string } {
-  const law = getLaw(lawName);
-  const lossAt = (N: number) => predictWith(law, p, { N, D: C / (6 * N) })[0]!;
   if (lawName === 'chinchilla') {
-    const [A, B, , alpha, beta] = p as unknown as number[];
-    const G = ((alpha! * A!) / (beta! * B!)) ** (1 / (alpha! + beta!));
-    const N = G * (C / 6) ** (beta! / (alpha! + beta!));
-    return { N, D: C / (6 * N), loss: lossAt(N), method: 'closed form (Hoffmann et al. 2022, eq. 4)' };
+    const [A, B, E, alpha, beta] = Array.from(p) as [number, number, number, number, number];
+    const a = chinchillaOptimal({ A, B, E, alpha, beta }, C);
+    return { N: a.N, D: a.D, loss: a.loss, method: 'closed form (Hoffmann et al. 2022, eq. 4)' };
   }
-  // Any other law: golden-section search on log N along the IsoFLOP curve.
-  let lo = Math.log(1e3), hi = Math.log(C / 6 / 1e3);
-  const g = (Math.sqrt(5) - 1) / 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-10; i++) {
-    const a = hi - g * (hi - lo), b = lo + g * (hi - lo);
-    if (lossAt(Math.exp(a)) < lossAt(Math.exp(b))) hi = b;
-    else lo = a;
+  const a = numericOptimal(getLaw(lawName), p, C);
+  return { N: a.N, D: a.D, loss: a.loss, method: 'numeric minimum of L(N, C / 6N)' };
+}
+
+/** optimumAt for a bootstrap resample, NaN where the resample has no finite optimum (it then drops out of the interval). */
+export function drawAt(lawName: string, p: Float64Array, C: number): { N: number; D: number; loss: number } {
+  try {
+    return optimumAt(lawName, p, C);
+  } catch (error) {
+    if (error instanceof InputError) return { N: Number.NaN, D: Number.NaN, loss: Number.NaN };
+    throw error;
   }
-  const N = Math.exp((lo + hi) / 2);
-  return { N, D: C / (6 * N), loss: lossAt(N), method: 'numeric minimum of L(N, C / 6N)' };
 }
 
 function percentileInterval(values: number[], level: number): [number, number] | undefined {
@@ -202,7 +202,7 @@ export function plan(options: PlanOptions): PlanRecord {
   // Compute-optimal allocation at C (Hoffmann et al. 2022, eq. 4 for Chinchilla), and the same for
   // every bootstrap resample: the percentile interval of N_opt, D_opt and L_opt.
   const point = optimumAt(scaling.fit.law, scaling.fit.vector(), C);
-  const draws = samplesOf(scaling.fit).map((p) => optimumAt(scaling.fit.law, p, C));
+  const draws = samplesOf(scaling.fit).map((p) => drawAt(scaling.fit.law, p, C));
   if (draws.length === 0) unanswered.push({ item: 'intervals on N, D and loss', reason: `${scaling.source} has no bootstrap; refit with --bootstrap to get them` });
   const model: PlanRecord['model'] = {
     N: estimate(point.N, draws.map((d) => d.N), level),

@@ -4,7 +4,7 @@ import { htmlPage, type HtmlSection } from '../plot/html.js';
 import { isoflopChart } from '../plot/isoflop.js';
 import { scalingChart } from '../plot/scaling.js';
 import type { VegaLiteSpec } from '../plot/spec.js';
-import { optimumAt, type Estimate, type PlanRecord } from './planner.js';
+import { drawAt, optimumAt, type Estimate, type PlanRecord } from './planner.js';
 import { planReport } from './plan-report.js';
 
 export interface PlanChartsOptions {
@@ -35,7 +35,7 @@ export function planCharts(plan: PlanRecord, scaling: ScalingFit, options: PlanC
   const law = grid.map((c) => {
     const y = optimumAt(scaling.law, scaling.vector(), c).loss;
     if (samples.length < 2) return { x: c, y };
-    const draws = samples.map((p) => optimumAt(scaling.law, p, c).loss).sort((a, b) => a - b);
+    const draws = samples.map((p) => drawAt(scaling.law, p, c).loss).filter(Number.isFinite).sort((a, b) => a - b);
     return { x: c, y, lower: quantile(draws, (1 - level) / 2), upper: quantile(draws, (1 + level) / 2) };
   });
   const loss: Estimate = plan.model.loss;
