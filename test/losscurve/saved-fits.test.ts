@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import '../../src/builtins.js';
+import { curveErrors } from '../../src/losscurve/protocol.js';
+import { mplCurve, mplTestCurves } from '../../src/losscurve/published.js';
+import { curveFitFromJSON } from '../../src/losscurve/record.js';
+
+const dir = '../shared/data/multipowerlaw';
+
+describe('saved curve fits in fits/', () => {
+  for (const [size, predE, worstE] of [['25', 0.0011917, 0.003985], ['100', 0.0012537, 0.0043663]] as const) {
+    it(`fits/mpl-${size}m.json loads and predicts the test curves as when it was saved`, () => {
+      const fit = curveFitFromJSON(JSON.parse(readFileSync(`fits/mpl-${size}m.json`, 'utf8')), `fits/mpl-${size}m.json`);
+      expect(fit.law).toBe('mpl');
+      const errors = curveErrors(fit, mplTestCurves.map((n) => mplCurve(size, n, dir)));
+      expect(errors.predE).toBeCloseTo(predE, 6);
+      expect(errors.worstE).toBeCloseTo(worstE, 6);
+    });
+  }
+});
