@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { rng } from '../../src/core/rng.js';
+import { setWarn, resetWarnings } from '../../src/core/warn.js';
+import { learningCurve } from '../../src/curves/curve.js';
+import { extrapolate } from '../../src/curves/extrapolate.js';
+import { extrapolateMany } from '../../src/curves/many.js';
+
+// A loss curve L(t) = 2 + 3 t^-0.5 with small noise, seen for 20 steps.
+function lossCurve(seed: number, n = 20, noise = 0.01) {
+  const r = rng(seed);
+  const steps = Array.from({ length: n }, (_, i) => i + 1);
+  const values = steps.map((t) => 2 + 3 * t ** -0.5 + noise * r.normal());
+  return { steps, values, truth: (t: number) => 2 + 3 * t ** -0.5 };
+}
+
+describe('extrapolate', () => {
+  it('the ensemble covers the true value of a noisy power law at 5x the seen steps', () => {
+    const { steps, values, truth } = lossCurve(1);
+    const p = extrapolate(learningCurve(steps, values, { goal: 'min' }), { to: 100, seed: 3 }).at(100);
+    const [lo, hi] = p.interval(0.9);
+    expect(lo).toBeLessThan(truth(100));
+    expect(hi).toBeGreaterThan(truth(100));
+    expect(Math.abs(p.median - truth(100))).toBeLessThan(0.1);
+    // Lower is better: P(below the truth + 0.3) is high, P(below 2) (the asymptote) is small.
+    expect(p.probBetter(truth(100) + 0.3)).toBeGreaterThan(0.95);
+    expect(p.probBetter(2)).toBeLessThan(0.1);
+  });
+
+  it('the fast extrapolator covers it too, and is deterministic', () => {
+    const { steps, values, truth } = lossCurve(2);
+    const curve = learningCurve(steps, values, { goal: 'min' });
+    const a = extrapolate(curve, { to: [50, 100], method: 'fast' });
+    const b = extrapolate(curve, { to: [50, 100], method: 'fast' });
+    expect(a.toJSON()).toEqual(b.toJSON());
+    for (const t of [50, 100]) {
+      const [lo, hi] = a.at(t).interval(0.9);
+      expect(lo).toBeLessThan(truth(t));
+      expect(hi).toBeGreaterThan(truth(t));
+    }
+  });
+
+  it('the same seed gives the same ensemble, another seed a different one', () => {
+    const { steps, values } = lossCurve(4, 10);
+    const curve = learningCurve(steps, values, { goal: 'min' });
+    const opts = { to: 40, steps: 60, families: ['pow3', 'ilog2'] };
+    const a = extrapolate(curve, { ...opts, seed: 1 }).at(40);
+    const b = extrapolate(curve, { ...opts, seed: 1 }).at(40);
+    const c = extrapolate(curve, { ...opts, seed: 2 }).at(40);
+    expect(a.toJSON()).toEqual(b.toJSON());
+    expect(a.mean).not.toBe(c.mean);
+  });
+
+  it('a metric to maximise mirrors one to minimise', () => {
+    const { steps, values } = lossCurve(5, 12);
+    const loss = extrapolate(learningCurve(steps, values, { goal: 'min' }), { to: 60, seed: 9, steps: 60 }).at(60);
+    const score = extrapolate(learningCurve(steps, values.map((v) => 10 - v), { goal: 'max' }), { to: 60, seed: 9, steps: 60 }).at(60);
+    expect(score.median).toBeCloseTo(10 - loss.median, 6);
+    expect(score.probBetter(10 - 2.5)).toBeCloseTo(loss.probBetter(2.5), 6);
+  });
+
+  it('keeps bounded metrics inside their range', () => {
+    const steps = [1, 2, 3, 4, 5, 6];
+    const acc = [0.5, 0.7, 0.8, 0.86, 0.9, 0.93];
+    const p = extrapolate(learningCurve(steps, acc, { goal: 'max', range: [0, 1] }), { to: 50, seed: 1 }).at(50);
+    expect(p.quantile(0.99)).toBeLessThanOrEqual(1);
+  });
+
+  it('a constant curve predicts the constant with no spread, and warns', () => {
+    const messages: string[] = [];
+    const previous = setWarn((m) => messages.push(m));
+    resetWarnings();
+    try {
+      const p = extrapolate(learningCurve([1, 2, 3, 4], [0.1, 0.1, 0.1, 0.1], { goal: 'max', source: 'flat.csv' }), { to: 10 }).at(10);
+      expect(p.median).toBe(0.1);
+      expect(p.interval(0.9)).toEqual([0.1, 0.1]);
+      expect(messages).toEqual(['flat.csv: the curve is constant; predicting the same value with no spread']);
+    } finally {
+      setWarn(previous);
+    }
+  });
+
+  it('rejects bad input with messages naming the field and value', () => {
+    const ok = learningCurve([1, 2, 3], [3, 2, 1.5]);
+    expect(() => learningCurve([1, 2, 3], [3, NaN, 1], { source: 'run.csv' })).toThrow('run.csv: row 2, column value: not a finite number: NaN');
+    expect(() => learningCurve([1, 2], [3, 2], { source: 'run.csv' })).toThrow('run.csv: needs at least 3 points to extrapolate, got 2');
+    expect(() => learningCurve([1, 3, 2], [3, 2, 1])).toThrow('curve: row 3, column step: steps must increase, got 2 after 3');
+    expect(() => learningCurve([0, 1, 2], [3, 2, 1])).toThrow('curve: row 1, column step: must be a positive finite number, got 0');
+    expect(() => learningCurve([1, 2, 3], [3, 2, 1], { goal: 'up' as never })).toThrow('curve: goal: must be "min" or "max", got "up"');
+    expect(() => extrapolate(ok, { to: 3 })).toThrow("to: step 3 is not beyond the curve's last step 3");
+    expect(() => extrapolate(ok, { to: [] })).toThrow('to: give at least one step to predict');
+    expect(() => extrapolate(ok, { to: 10, method: 'pfn' as never })).toThrow('method: must be "ensemble" or "fast", got "pfn"');
+    expect(() => extrapolate(ok, { to: 10, families: ['pow5'] })).toThrow('unknown curve family: "pow5"');
+    expect(() => extrapolate(ok, { to: 10, walkers: 3 })).toThrow('walkers: need an even number >= 8 for family pow3, got 3');
+    expect(() => extrapolate(ok, { to: 10 }).at(11)).toThrow('predictive: no prediction at step 11; steps: 10');
+  });
+
+  it('extrapolateMany seeds each curve by its position', () => {
+    const curves = [lossCurve(1, 8), lossCurve(2, 8)].map(({ steps, values }) => ({ steps, values }));
+    const all = extrapolateMany(curves, { to: 30, goal: 'min' });
+    const second = extrapolateMany([curves[1]!], { to: 30, goal: 'min', seed: 1 });
+    expect(all[1]!.toJSON()).toEqual(second[0]!.toJSON());
+  });
+});
