@@ -73,7 +73,9 @@ export function stepsToLoss(lossLaw: LossStepsParams, bcritLaw: BcritParams, tar
 export interface TrajectoryOptions extends BatchPlanOptions {
   /** Last step of the predicted trajectory. */
   steps: number;
-  /** Number of points, spaced evenly in log step from step 1. @default 50 */
+  /** First step of the predicted trajectory. @default 1 */
+  from?: number;
+  /** Number of points, spaced evenly in log step from `from` to `steps`. @default 50 */
   points?: number;
 }
 
@@ -84,14 +86,15 @@ export interface TrajectoryOptions extends BatchPlanOptions {
  */
 export function predictBatchTrajectory(lossLaw: LossStepsParams, bcritLaw: BcritParams, options: TrajectoryOptions): StepsToLoss[] {
   const plan = checkPlan(options);
-  const { steps: last, points = 50 } = options;
+  const { steps: last, points = 50, from = 1 } = options;
   if (!(last >= 1) || !Number.isFinite(last)) throw new InputError(`steps: must be at least 1, got ${show(last)}`, 'steps');
+  if (!(from > 0 && from <= last)) throw new InputError(`from: must be in (0, steps], got ${show(from)}`, 'from');
   if (!Number.isInteger(points) || points < 2) throw new InputError(`points: must be an integer of at least 2, got ${show(points)}`, 'points');
   const { Nc, alphaN } = p4(lossLaw);
   const floor = Math.pow(Nc / plan.N, alphaN);
   const out: StepsToLoss[] = [];
   for (let k = 0; k < points; k++) {
-    const s = Math.exp((Math.log(last) * k) / (points - 1));
+    const s = Math.exp(Math.log(from) + ((Math.log(last) - Math.log(from)) * k) / (points - 1));
     let lo = floor, hi = floor + 1;
     while (stepsToLoss(lossLaw, bcritLaw, hi, plan).steps > s) hi = floor + 2 * (hi - floor);
     for (let it = 0; it < 200 && hi - lo > 1e-12 * hi; it++) {

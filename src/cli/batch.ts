@@ -1,6 +1,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
+import { fitLossVsSteps, predictBatchTrajectory, stepsToLoss } from '../batch/batchTrajectory.js';
 import { criticalBatch, fitBcritVsLoss } from '../batch/criticalBatch.js';
 import { gnsFromLog, gnsFromRuns, type GradNormRow } from '../batch/gns.js';
 import { lrSensitivity } from '../batch/lrSensitivity.js';
@@ -135,9 +136,8 @@ export function register(program: Command): void {
     .option('--every <k>', 'print every k-th row of the smoothed series', '0')
     .option('--json', 'print the series as JSON')
     .action(
-      action((file: string, own: { beta: string; every: string; json?: boolean }, command: Command) => {
-        // `--json` after the subcommand is parsed by `batch` too, which declares the same flag.
-        const options = { ...own, json: own.json ?? (command.optsWithGlobals() as { json?: boolean }).json };
+      action((file: string, _own: unknown, command: Command) => {
+        const options = mergedOptions<{ beta: string; every: string; json?: boolean }>(command);
         const beta = numberOption('beta', options.beta)!;
         const every = numberOption('every', options.every)!;
         if (existsSync(file) && statSync(file).isDirectory()) return storeGns(file, beta, options.json);
@@ -167,8 +167,9 @@ export function register(program: Command): void {
     .option('--metric <name>', 'evalLoss or trainLoss', 'evalLoss')
     .option('--json', 'print the analysis as JSON')
     .action(
-      action(async (path: string, own: { tolerance: string; metric: string; json?: boolean }, command: Command) => {
-        const json = own.json ?? (command.optsWithGlobals() as { json?: boolean }).json;
+      action(async (path: string, _own: unknown, command: Command) => {
+        const own = mergedOptions<{ tolerance: string; metric: string; json?: boolean }>(command);
+        const json = own.json;
         const tolerance = numberOption('tolerance', own.tolerance)!;
         if (own.metric !== 'evalLoss' && own.metric !== 'trainLoss') throw new InputError(`--metric: must be evalLoss or trainLoss, got ${show(own.metric)}`, 'metric');
         const r = await lrSensitivity(loadRuns(path), { tolerance, metric: own.metric });
@@ -194,8 +195,9 @@ export function register(program: Command): void {
     .option('--metric <name>', 'evalLoss or trainLoss', 'evalLoss')
     .option('--json', 'print the analysis as JSON')
     .action(
-      action(async (path: string, own: { band: string; metric: string; json?: boolean }, command: Command) => {
-        const json = own.json ?? (command.optsWithGlobals() as { json?: boolean }).json;
+      action(async (path: string, _own: unknown, command: Command) => {
+        const own = mergedOptions<{ band: string; metric: string; json?: boolean }>(command);
+        const json = own.json;
         const band = numberOption('band', own.band)!;
         if (own.metric !== 'evalLoss' && own.metric !== 'trainLoss') throw new InputError(`--metric: must be evalLoss or trainLoss, got ${show(own.metric)}`, 'metric');
         const r = await optimalBatchLr(loadRuns(path), { band, metric: own.metric });
@@ -206,6 +208,67 @@ export function register(program: Command): void {
         process.stdout.write(out.join('\n') + '\n');
       }),
     );
+
+  batch
+    .command('trajectory')
+    .description("predicted loss trajectory at a chosen batch size: B_crit(L) across target losses and Kaplan's L(N, S_min) fitted to the runs")
+    .argument('<path>', 'a run-store directory or trajectory file: runs at several batch sizes (and model sizes, for the N term)')
+    .option('--target-loss <losses>', 'at least 2 target losses for B_crit(L), separated by commas; required')
+    .option('--n <params>', 'parameters of the model to predict; required')
+    .option('--batch-size <b>', 'batch size it will use, in the runs\' unit; required')
+    .option('--steps <s>', 'last step of the predicted trajectory; required')
+    .option('--from <s>', 'first step of the predicted trajectory (default: steps / 100)')
+    .option('--points <k>', 'points, evenly spaced in log step', '20')
+    .option('--tokens-per-example <t>', 'tokens per batch-size unit (sequence length when batches count sequences)', '1')
+    .option('--loss <l>', 'also report the steps and tokens to reach this loss')
+    .option('--metric <name>', 'evalLoss or trainLoss', 'evalLoss')
+    .option('--json', 'print the fits and the trajectory as JSON')
+    .action(
+      action(async (path: string, _own: unknown, command: Command) => {
+        const own = mergedOptions<Record<string, string | undefined>>(command);
+        const json = own.json;
+        for (const [flag, key] of [['target-loss', 'targetLoss'], ['n', 'n'], ['batch-size', 'batchSize'], ['steps', 'steps']] as const) {
+          if (own[key] === undefined) throw new InputError(`--${flag}: required`, flag);
+        }
+        const metric = own.metric!;
+        if (metric !== 'evalLoss' && metric !== 'trainLoss') throw new InputError(`--metric: must be evalLoss or trainLoss, got ${show(metric)}`, 'metric');
+        const targets = targetList(own.targetLoss!);
+        const plan = {
+          N: numberOption('n', own.n)!,
+          batchSize: numberOption('batch-size', own.batchSize)!,
+          tokensPerExample: numberOption('tokens-per-example', own.tokensPerExample)!,
+        };
+        const runs = loadRuns(path);
+        const analysis = await criticalBatch(runs, targets, { metric });
+        const bcrit = await fitBcritVsLoss(analysis);
+        const loss = await fitLossVsSteps(runs, bcrit.values, { metric });
+        const steps = numberOption('steps', own.steps)!;
+        const from = numberOption('from', own.from) ?? steps / 100;
+        const trajectory = predictBatchTrajectory(loss.values, bcrit.values, { ...plan, steps, from, points: numberOption('points', own.points)! });
+        const target = numberOption('loss', own.loss);
+        const reach = target === undefined ? undefined : stepsToLoss(loss.values, bcrit.values, target, plan);
+        if (json) return printJson({ source: path, plan, bcrit: bcrit.toJSON(), loss: loss.toJSON(), trajectory, ...(reach ? { reach } : {}) });
+        const out = [
+          `${path}: ${runs.length} runs; B_crit(L) from ${targets.length} targets, L(N, S_min) from every logged point`,
+          `B_crit(L) = ${formatNumber(bcrit.values.Bstar!)} / L^(1 / ${formatNumber(bcrit.values.alphaB!)})`,
+          `L(N, S_min) = (${formatNumber(loss.values.Nc!)} / N)^${formatNumber(loss.values.alphaN!)} + (${formatNumber(loss.values.Sc!)} / S_min)^${formatNumber(loss.values.alphaS!)}${loss.converged ? '' : ' (fit NOT converged)'}`,
+          '',
+          `predicted for N = ${formatNumber(plan.N)} at batch size ${formatNumber(plan.batchSize)}:`,
+          table(trajectory.map((p) => [p.steps, p.tokens, p.loss, p.bcrit, p.Smin]), ['step', 'tokens', 'loss', 'B_crit', 'S_min']),
+        ];
+        if (reach) out.push('', `loss ${reach.loss}: ${formatNumber(reach.steps)} steps, ${formatNumber(reach.tokens)} tokens (S_min ${formatNumber(reach.Smin)}, B_crit ${formatNumber(reach.bcrit)})`);
+        process.stdout.write(out.join('\n') + '\n');
+      }),
+    );
+}
+
+/**
+ * A subcommand's options merged with those of `batch`: commander hands flags that `batch` also
+ * declares (--json, --metric, --target-loss) to `batch` even when they follow the subcommand's name.
+ * Shared flags have the same defaults in both, so the merge is what the user typed.
+ */
+function mergedOptions<T>(command: Command): T {
+  return command.optsWithGlobals() as T;
 }
 
 /** The four gradient-norm columns (any case, with or without underscores) as numbers, with row-level errors. */

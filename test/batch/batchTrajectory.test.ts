@@ -26,6 +26,10 @@ describe("Kaplan's L(N, S_min) with B_crit(L)", () => {
     const t = predictBatchTrajectory(loss, bcrit, { N: 1e9, batchSize: 5e5, steps: 1e5, points: 20, tokensPerExample: 1 });
     expect(t).toHaveLength(20);
     expect(t[19]!.steps).toBeCloseTo(1e5, 6);
+    expect(t[0]!.steps).toBeCloseTo(1, 12);
+    const late = predictBatchTrajectory(loss, bcrit, { N: 1e9, batchSize: 5e5, steps: 1e5, from: 1e3, points: 3 });
+    expect(late.map((p) => Math.round(p.steps))).toEqual([1e3, 1e4, 1e5]);
+    expect(() => predictBatchTrajectory(loss, bcrit, { N: 1e9, batchSize: 5e5, steps: 10, from: 20 })).toThrow('from: must be in (0, steps], got 20');
     for (let i = 0; i < t.length; i++) {
       const back = stepsToLoss(loss, bcrit, t[i]!.loss, { N: 1e9, batchSize: 5e5 });
       expect(back.steps / t[i]!.steps).toBeCloseTo(1, 8);

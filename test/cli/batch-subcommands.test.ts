@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { predictBatchTrajectory } from '../../src/batch/batchTrajectory.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scalelaw-batch-sub-'));
@@ -60,5 +61,32 @@ describe('scalelaw batch lr / optimal', () => {
     expect(opt.code).toBe(0);
     expect(opt.stdout).toContain('B_opt = 0.292 C^0.3271');
     expect(opt.stdout).toContain('lr_opt = 0.3118 C^-0.125');
+  });
+});
+
+describe('scalelaw batch trajectory', () => {
+  it("fits B_crit(L) and Kaplan's L(N, S_min) to runs drawn from the law, and predicts the trajectory at a new batch size", () => {
+    // Runs generated from Kaplan et al. 2020's published values, steps rounded to integers as a trainer logs them.
+    const loss = { Nc: 6.5e13, alphaN: 0.077, Sc: 2.1e3, alphaS: 0.76 }, bcrit = { Bstar: 2e8, alphaB: 0.21 };
+    const rows = ['run,N,batch_size,step,eval_loss'];
+    for (const N of [1e7, 3e7, 1e8]) {
+      for (const B of [1e5, 3e5, 1e6]) {
+        const t = predictBatchTrajectory(loss, bcrit, { N, batchSize: B, steps: 3e5, points: 40 });
+        t.filter((p, i) => i === 0 || Math.round(p.steps) > Math.round(t[i - 1]!.steps)).forEach((p) => rows.push(`N${N}-B${B},${N},${B},${Math.round(p.steps)},${p.loss}`));
+      }
+    }
+    const file = join(dir, 'kaplan.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const { code, stdout, stderr } = runCli(['batch', 'trajectory', file, '--target-loss', '4.5,4,3.6', '--n', '1e9', '--batch-size', '5e5', '--steps', '1e5', '--points', '5', '--loss', '2.6', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    const value = (fit: { params: { name: string; value: number }[] }, name: string) => fit.params.find((p) => p.name === name)!.value;
+    expect(Math.abs(value(out.loss, 'alphaS') / 0.76 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(value(out.loss, 'alphaN') / 0.077 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(value(out.bcrit, 'alphaB') / 0.21 - 1)).toBeLessThan(0.1);
+    expect(out.trajectory.map((p: { steps: number }) => Math.round(p.steps))).toEqual([1000, 3162, 10000, 31623, 100000]);
+    expect(out.reach.loss).toBe(2.6);
+    expect(out.reach.tokens).toBeCloseTo(out.reach.steps * 5e5, 0);
   });
 });
