@@ -72,3 +72,15 @@ describe('batch laws', () => {
     expect(minCompute(10, 64, 64)).toBe(5);
   });
 });
+
+describe('saved batch fits', () => {
+  it('a fit of a batch law survives toJSON / fromJSON and predicts the same', async () => {
+    const { fitBcritVsLoss } = await import('../../src/batch/criticalBatch.js');
+    const { ScalingFit } = await import('../../src/fit/result.js');
+    const L = [2.5, 3, 3.5];
+    const fit = await fitBcritVsLoss({ loss: L, bcrit: L.map((l) => 2e8 * Math.pow(l, -1 / 0.21)) });
+    const again = ScalingFit.fromJSON(JSON.parse(JSON.stringify(fit)));
+    expect(again.law).toBe('kaplan-bcrit');
+    expect(again.predict({ L: 2.8 })[0]).toBe(fit.predict({ L: 2.8 })[0]);
+  });
+});
