@@ -1,0 +1,42 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'scalelaw-lc-'));
+const write = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+const finished = write('a.csv', 'step,loss\n' + [4.0, 3.1, 2.8, 2.6, 2.5, 2.45, 2.42, 2.4, 2.39, 2.38].map((v, i) => `${i + 1},${v}`).join('\n') + '\n');
+const behind = write('b.csv', 'step,loss\n' + [4.2, 3.9, 3.7, 3.6, 3.55, 3.52].map((v, i) => `${i + 1},${v}`).join('\n') + '\n');
+const gap = write('gap.csv', 'step,loss\n1,4\n2,\n3,3\n');
+
+describe('scalelaw extrapolate / stop', () => {
+  it('extrapolate --method fast --json prints the predictive at each step', () => {
+    const { code, stdout, stderr } = runCli(['extrapolate', behind, '--to', '20', '60', '--method', 'fast', '--threshold', '3', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.method).toBe('fast');
+    expect(out.goal).toBe('min');
+    expect(out.points.map((p: { step: number }) => p.step)).toEqual([20, 60]);
+    expect(out.points[0].median).toBeLessThan(3.52);
+    expect(out.probBetter[1]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('stop --rule predictive stops the run that cannot catch up', () => {
+    const { code, stdout } = runCli(['stop', finished, behind, '--rule', 'predictive', '--delta', '0.05', '--json']);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.bestFinal).toBe(2.38);
+    expect(out.decisions.map((d: { stop: boolean }) => d.stop)).toEqual([false, true]);
+  });
+
+  it('bad input: a gap in the curve, an unknown rule', () => {
+    let r = runCli(['extrapolate', gap, '--to', '10']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`scalelaw: ${gap}: row 2, column loss: not a finite number: ""\n`);
+    r = runCli(['stop', finished, '--rule', 'oracle']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('scalelaw: unknown rule: "oracle"; known rules: predictive, patience, gl, pq, median, asha, overfitting\n');
+  });
+});
