@@ -12,7 +12,8 @@ import { validateS1 } from './multipower.js';
  * with S1 and S2 as in the momentum law (rises of the rate add no momentum) and N in millions of
  * parameters (N / 1e6), so the constants stay of order one. Fit curves of several model sizes
  * together; every curve must carry its N. With only two sizes L0, B and beta trade off along a flat
- * direction that leaves predictions at those sizes unchanged.
+ * direction that leaves predictions at those sizes unchanged; and gamma is identified only when
+ * annealed curves of more than one size are given, so otherwise fix it (`fixed: { gamma: 0 }`).
  */
 export function sizeAwareLaw(options: { name?: string } = {}): Law<CurvePoints> {
   const { name = 'size-aware' } = options;

@@ -9,10 +9,11 @@ const dir = '../shared/data/multipowerlaw';
 describe('size-aware momentum law', () => {
   it('predicts the six 100M test curves from the 25M curves plus one 100M constant curve within PredE 0.5%', () => {
     const train = [...mplTrainCurves.map((n) => mplCurve('25', n, dir)), { ...mplCurve('100', 'constant_24000', dir), name: '100M constant' }];
-    const fit = fitCurves(train, { law: 'size-aware' });
+    // gamma is not identified: the only 100M curve is never annealed, so hold it at 0.
+    const fit = fitCurves(train, { law: 'size-aware', fixed: { gamma: 0 } });
     const errors = curveErrors(fit, mplTestCurves.map((n) => mplCurve('100', n, dir)));
     expect(errors.predE).toBeLessThanOrEqual(0.005);
-    expect(errors.predE).toBeLessThan(0.0018); // measured 0.00169
+    expect(errors.predE).toBeLessThan(0.0023); // measured 0.00219
   });
 
   it('needs the model size of every curve', () => {
