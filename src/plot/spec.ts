@@ -25,7 +25,7 @@ export function frame(options: ChartOptions): Record<string, unknown> {
     width,
     height,
     background: 'white',
-    config: { font: 'DejaVu Sans, sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11 } },
+    config: { font: 'DejaVu Sans, sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, symbolOpacity: 1 } },
   };
 }
 
