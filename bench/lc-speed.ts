@@ -1,0 +1,39 @@
+// Speed of the curve extrapolators (BENCHMARKS.md, "Learning curves"): the ensemble's posterior
+// predictive for one curve, and the fast extrapolator on a batch of 1,000 curves, one thread.
+// npx tsx bench/lc-speed.ts
+import { learningCurve } from '../src/curves/curve.js';
+import { extrapolate } from '../src/curves/extrapolate.js';
+import { extrapolateMany } from '../src/curves/many.js';
+import { readNasCurves } from '../src/curves/nas-data.js';
+
+const sets = readNasCurves(new URL('../data/nas-curves', import.meta.url).pathname);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+for (const set of sets) {
+  for (const fraction of [0.4, 0.8]) {
+    const m = Math.round(fraction * set.length);
+    const steps = Array.from({ length: m }, (_, i) => i + 1);
+    const times: number[] = [];
+    for (let k = 0; k < 7; k++) {
+      const curve = learningCurve(steps, set.curves[k * 13]!.subarray(0, m), { goal: set.goal, range: set.range });
+      const t0 = performance.now();
+      extrapolate(curve, { to: set.length, seed: k }).at(set.length).interval(0.9);
+      times.push(performance.now() - t0);
+    }
+    console.log(`ensemble ${set.name} ${m} points: median ${median(times.slice(1)).toFixed(0)} ms per curve (max ${Math.max(...times.slice(1)).toFixed(0)})`);
+  }
+}
+const set = sets[0]!;
+for (const fraction of [0.4, 0.8]) {
+  const m = Math.round(fraction * set.length);
+  const steps = Array.from({ length: m }, (_, i) => i + 1);
+  const batch = set.curves.slice(0, 1000).map((c) => ({ steps, values: c.subarray(0, m) }));
+  const runs: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    const out = extrapolateMany(batch, { to: set.length, goal: set.goal, range: set.range, method: 'fast' });
+    for (const p of out) p.interval(0.9);
+    runs.push((performance.now() - t0) / batch.length);
+  }
+  console.log(`fast ${set.name} batch of ${batch.length}, ${m} points: median ${median(runs).toFixed(2)} ms per curve (runs: ${runs.map((v) => v.toFixed(2)).join(', ')})`);
+}
