@@ -4,6 +4,7 @@ import { fitLaw, type FitOptions } from '../fit/fit.js';
 import { squared } from '../fit/objective.js';
 import type { ScalingFit } from '../fit/result.js';
 import { kaplanBcrit } from './kaplanLaws.js';
+import { peakLr } from './runQuantities.js';
 import { stepsVsBatch } from './stepsLaw.js';
 import { stepsToTarget, type StepsToTargetOptions, type UnreachedTarget } from './stepsToTarget.js';
 
@@ -75,14 +76,26 @@ export interface CriticalBatchOptions extends StepsToTargetOptions, StepsVsBatch
   referenceBatch?: number;
   /** Step overhead x over linear scaling for Zhang et al.'s definition. @default 0.2 */
   overhead?: number;
+  /**
+   * Runs at the same batch size and peak learning rate (repeats with different seeds) count as one
+   * setting whose steps are the mean over the repeats that reached the target; the best setting then
+   * stands for its batch size. Without this, the luckiest seed would. Runs without a learning rate
+   * are settings of their own.
+   * @default true
+   */
+  averageSeeds?: boolean;
 }
 
-/** One batch size's steps to a target: the best (fewest-step) run at that batch size. */
+/** One batch size's steps to a target: its best (fewest-step) setting. */
 export interface BatchPoint {
   batchSize: number;
+  /** Steps to the target (mean over the setting's seeds). */
   steps: number;
   tokens?: number;
+  /** The setting's run (the first of its seeds). */
   runId: string;
+  /** Runs averaged into `steps` (1 without repeats). */
+  runs: number;
 }
 
 export interface TargetAnalysis extends StepsVsBatchFit {
@@ -101,26 +114,36 @@ export interface CriticalBatchAnalysis {
 }
 
 /**
- * From runs at several batch sizes: per target loss, the steps each batch size needs (the best run
- * when several share a batch size, e.g. a learning-rate sweep, since McCandlish et al. 2018 tune
- * the learning rate per batch size), the fit of S(B), McCandlish's B_crit and Zhang's CBS.
+ * From runs at several batch sizes: per target loss, the steps each batch size needs (its best
+ * learning rate when several runs share a batch size, since McCandlish et al. 2018 tune the learning
+ * rate per batch size; seeds of one setting averaged), the fit of S(B), McCandlish's B_crit and Zhang's CBS.
  */
 export async function criticalBatch(runs: readonly Run[], targets: readonly number[], options: CriticalBatchOptions = {}): Promise<CriticalBatchAnalysis> {
-  const { referenceBatch = 256, overhead = 0.2, fit, ...stepsOptions } = options;
+  const { referenceBatch = 256, overhead = 0.2, averageSeeds = true, fit, ...stepsOptions } = options;
   const { reached, unreached } = stepsToTarget(runs, targets, stepsOptions);
+  // A setting is (batch size, peak learning rate); seeds of one setting share its key.
+  const settingOf = new Map(runs.map((r) => [r.config.id, averageSeeds ? settingKey(r) : r.config.id]));
   const sizes = new Set(runs.map((r) => r.config.batchSize));
   if (sizes.size < 2) {
     throw new InputError(`steps versus batch size needs runs at at least 2 distinct batch sizes, got only ${show([...sizes][0])} (${runs.length} run${runs.length === 1 ? '' : 's'})`, 'batchSize');
   }
   const out: TargetAnalysis[] = [];
   for (const target of targets) {
-    const best = new Map<number, BatchPoint>();
+    const settings = new Map<string, { batchSize: number; runId: string; steps: number[]; tokens: number[] }>();
     for (const r of reached) {
       if (r.target !== target) continue;
-      const previous = best.get(r.batchSize);
-      if (!previous || r.steps < previous.steps) {
-        best.set(r.batchSize, { batchSize: r.batchSize, steps: r.steps, runId: r.runId, ...(r.tokens !== undefined ? { tokens: r.tokens } : {}) });
-      }
+      const key = settingOf.get(r.runId) ?? r.runId;
+      const s = settings.get(key) ?? { batchSize: r.batchSize, runId: r.runId, steps: [], tokens: [] };
+      s.steps.push(r.steps);
+      if (r.tokens !== undefined) s.tokens.push(r.tokens);
+      settings.set(key, s);
+    }
+    const best = new Map<number, BatchPoint>();
+    for (const s of settings.values()) {
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const point: BatchPoint = { batchSize: s.batchSize, steps: mean(s.steps), runId: s.runId, runs: s.steps.length, ...(s.tokens.length === s.steps.length ? { tokens: mean(s.tokens) } : {}) };
+      const previous = best.get(s.batchSize);
+      if (!previous || point.steps < previous.steps) best.set(s.batchSize, point);
     }
     const points = [...best.values()].sort((a, b) => a.batchSize - b.batchSize);
     if (points.length < 2) {
@@ -130,6 +153,15 @@ export async function criticalBatch(runs: readonly Run[], targets: readonly numb
     out.push({ target, points, ...f, zhang: zhangCriticalBatch(f, { referenceBatch, overhead }) });
   }
   return { targets: out, unreached, referenceBatch, overhead };
+}
+
+/** Batch size and peak learning rate of a run, or its id when it has no learning rate. */
+function settingKey(run: Run): string {
+  try {
+    return `${run.config.batchSize}|${peakLr(run)}`;
+  } catch {
+    return `id|${run.config.id}`;
+  }
 }
 
 /**

@@ -94,6 +94,23 @@ describe('criticalBatch on runs', () => {
     expect(a.targets[0]!.points.find((p) => p.batchSize === 64)!.runId).toBe('b64');
   });
 
+  it('averages seeds of one (batch size, learning rate) setting before taking the best rate', async () => {
+    const withLr = (r: Run, lr: number, id: string): Run => ({ ...r, config: { ...r.config, id, tags: { lr } } });
+    const base = runs.map((r) => withLr(r, 0.1, r.config.id));
+    // Two more seeds at batch 64, lr 0.1: one faster, one slower (tau 40 and 100 vs 50 (1 + 100 / 64) = 128).
+    const seeds = [withLr(run('x', 64, 40, 4000), 0.1, 'b64-s2'), withLr(run('x', 64, 100, 4000), 0.1, 'b64-s3')];
+    // A different learning rate at batch 64 that is slower still.
+    const slowLr = withLr(run('x', 64, 200, 4000), 0.3, 'b64-lr0.3');
+    const a = await criticalBatch([...base, ...seeds, slowLr], [4]);
+    const p64 = a.targets[0]!.points.find((p) => p.batchSize === 64)!;
+    // Steps to loss 4 are tau (8 / 2 - 1) = 3 tau, interpolated on a 1-step grid.
+    expect(p64.runs).toBe(3);
+    expect(p64.runId).toBe('b64');
+    expect(p64.steps).toBeCloseTo((3 * 128 + 3 * 40 + 3 * 100) / 3, 0);
+    const luckiest = await criticalBatch([...base, ...seeds, slowLr], [4], { averageSeeds: false });
+    expect(luckiest.targets[0]!.points.find((p) => p.batchSize === 64)!.runId).toBe('b64-s2');
+  });
+
   it('fits Kaplan B_crit(L) = B* / L^(1 / alpha_B) across targets', async () => {
     const L = [2.5, 3, 3.5, 4];
     const fit = await fitBcritVsLoss({ loss: L, bcrit: L.map((l) => 2e8 * Math.pow(l, -1 / 0.21)) });
