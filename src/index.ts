@@ -102,3 +102,4 @@ export * from './stopping/replay.js';
 export * from './laws/size-aware.js';
 export * from './losscurve/decide.js';
 export * from './losscurve/optimize.js';
+export { widenPredictive } from './curves/widen.js';

@@ -101,3 +101,21 @@ describe('extrapolate', () => {
     expect(all[1]!.toJSON()).toEqual(second[0]!.toJSON());
   });
 });
+
+describe('widenPredictive', () => {
+  it('scales intervals about the median and keeps densities normalised', async () => {
+    const { widenPredictive } = await import('../../src/curves/widen.js');
+    const { pointPredictive } = await import('../../src/curves/predictive.js');
+    const p = pointPredictive(10, 'min', Float64Array.of(1, 1.2), Float64Array.of(0.1, 0.1));
+    const w = widenPredictive(p, 2);
+    const [lo, hi] = p.interval(0.9), [wlo, whi] = w.interval(0.9);
+    expect(w.median).toBe(p.median);
+    expect(wlo).toBeCloseTo(p.median - 2 * (p.median - lo), 12);
+    expect(whi).toBeCloseTo(p.median + 2 * (hi - p.median), 12);
+    let mass = 0;
+    for (let y = -1; y < 3; y += 0.001) mass += Math.exp(w.logDensity(y)) * 0.001;
+    expect(mass).toBeCloseTo(1, 3);
+    expect(w.probBetter(p.median)).toBeCloseTo(0.5, 6);
+    expect(() => widenPredictive(p, 0)).toThrow('widen: factor must be a positive number, got 0');
+  });
+});

@@ -1,0 +1,29 @@
+import { InputError, show } from '../core/errors.js';
+import type { PointPredictive } from './predictive.js';
+
+/**
+ * A predictive widened by a factor c about its median: Y' = m + c (Y - m). This is how a conformal
+ * factor from `conformalScale` (calibrated on finished curves of the same kind) is applied to a new
+ * curve's prediction; c > 1 widens, c < 1 narrows, the median stays.
+ *
+ * @example widenPredictive(extrapolate(curve, { to: 50 }).at(50), 1.8).interval(0.9)
+ */
+export function widenPredictive(p: PointPredictive, c: number): PointPredictive {
+  if (!(Number.isFinite(c) && c > 0)) throw new InputError(`widen: factor must be a positive number, got ${show(c)}`, 'widen');
+  if (c === 1) return p;
+  const m = p.median;
+  const back = (y: number) => m + (y - m) / c;
+  const quantile = (q: number) => m + c * (p.quantile(q) - m);
+  const cdf = (y: number) => p.cdf(back(y));
+  return {
+    step: p.step, goal: p.goal, median: m, mean: m + c * (p.mean - m), sd: c * p.sd,
+    cdf, quantile,
+    interval: (level = 0.9) => {
+      const [lo, hi] = p.interval(level);
+      return [m + c * (lo - m), m + c * (hi - m)];
+    },
+    probBetter: (threshold) => (p.goal === 'max' ? 1 - cdf(threshold) : cdf(threshold)),
+    logDensity: (y) => p.logDensity(back(y)) - Math.log(c),
+    toJSON: () => ({ step: p.step, mean: m + c * (p.mean - m), median: m, sd: c * p.sd, q05: quantile(0.05), q95: quantile(0.95) }),
+  };
+}
