@@ -14,9 +14,9 @@ import { fitFamily, toNatural, workingBounds, type FamilyFit } from './least-squ
 export interface EnsembleOptions {
   /** Families to combine (names without the `curve.` prefix). @default all eleven */
   families?: readonly string[];
-  /** Walkers per family (even, >= 2 x (parameters + 1)). @default 16 */
+  /** Walkers per family (even, >= 2 x (parameters + 1)). @default 12 */
   walkers?: number;
-  /** Sampler iterations per family, half of them burn-in. @default 300 */
+  /** Sampler iterations per family, half of them burn-in. @default 200 */
   steps?: number;
   /** Draws in the combined predictive. @default 2000 */
   draws?: number;
@@ -143,7 +143,7 @@ export function resolveFamilies(names: readonly string[] | undefined): Law<Input
  * (mu[s * T + t], sigma[s * T + t] for draw s and target t).
  */
 export function ensembleDraws(curve: LearningCurve, targets: Float64Array, options: EnsembleOptions = {}): { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> } {
-  const { walkers = 16, steps = 300, draws = 2000, seed = 0 } = options;
+  const { walkers = 12, steps = 200, draws = 2000, seed = 0 } = options;
   if (!Number.isInteger(draws) || draws < 1) throw new InputError(`draws: must be a positive integer, got ${show(draws)}`, 'draws');
   if (!Number.isInteger(steps) || steps < 2) throw new InputError(`steps: must be an integer >= 2, got ${show(steps)}`, 'steps');
   const laws = resolveFamilies(options.families);

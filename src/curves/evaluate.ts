@@ -145,14 +145,24 @@ export async function predictFinalValues(sets: readonly CurveSet[], options: Eva
     };
     for (const predictor of predictors) {
       const t0 = performance.now();
-      const chunks = Math.min(threads, curves.length);
-      const parts = await Promise.all(Array.from({ length: chunks }, (_, k) => {
+      // Several chunks per thread, run `threads` at a time, so progress can be reported.
+      const chunks = Math.min(threads > 1 ? threads * 4 : 1, curves.length);
+      const jobs = Array.from({ length: chunks }, (_, k) => {
         const pick = index.map((_, j) => j).filter((j) => j % chunks === k);
         const job: PredictJob = {
           curves: pick.map((j) => curves[j]!), goal: set.goal, range: set.range, cutoffs, predictor, seed,
           index: pick.map((j) => index[j]!), options: options.extrapolate,
         };
-        return runJob(job, threads > 1).then((r) => ({ pick, r }));
+        return { pick, job };
+      });
+      const parts: { pick: number[]; r: StoredPrediction[][] }[] = [];
+      let next = 0;
+      await Promise.all(Array.from({ length: Math.min(threads, chunks) }, async () => {
+        while (next < jobs.length) {
+          const { pick, job } = jobs[next++]!;
+          parts.push({ pick, r: await runJob(job, threads > 1) });
+          if (chunks > 1) onProgress?.(`${set.name}: ${predictor}: ${parts.length}/${chunks} chunks`);
+        }
       }));
       const merged: StoredPrediction[][] = cutoffs.map(() => new Array(curves.length));
       for (const { pick, r } of parts) r.forEach((row, c) => row.forEach((p, j) => { merged[c]![pick[j]!] = p; }));
