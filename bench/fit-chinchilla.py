@@ -3,7 +3,7 @@
 Same data (Epoch points, 5 highest-loss rows dropped), same objective (sum of Huber(1e-3) on
 log Lhat - log L with log Lhat = LSE(a - alpha log N, b - beta log D, e)), same analytic gradient,
 same 4,500-point grid and scipy's default L-BFGS-B settings as bench/fit-chinchilla.ts.
-Prints one JSON line: wall seconds, best objective, parameters.
+Prints one JSON line: wall and CPU seconds, the 1-minute load average, best objective, parameters.
 Run: python3 bench/fit-chinchilla.py [path/to/svg_extracted_data.csv]
 """
 import csv, itertools, json, os, sys, time
@@ -35,12 +35,14 @@ grid = [(a, b, e, alpha, beta)
         for alpha, beta, e, a, b in itertools.product(np.arange(0, 2.5, 0.5), np.arange(0, 2.5, 0.5), np.arange(-1, 1.5, 0.5), np.arange(0, 30, 5), np.arange(0, 30, 5))]
 assert len(grid) == 4500
 t0 = time.perf_counter()
+c0 = time.process_time()
 best = None
 for start in grid:
     res = minimize(objective, np.array(start, float), jac=True, method='L-BFGS-B')
     if best is None or res.fun < best.fun:
         best = res
 wall = time.perf_counter() - t0
+cpu = time.process_time() - c0
 a, b, e, alpha, beta = best.x
-print(json.dumps({'impl': 'scipy', 'starts': len(grid), 'wall_s': wall, 'objective': float(best.fun),
+print(json.dumps({'impl': 'scipy', 'starts': len(grid), 'wall_s': wall, 'cpu_s': cpu, 'load1': os.getloadavg()[0], 'objective': float(best.fun),
                   'A': float(np.exp(a)), 'B': float(np.exp(b)), 'E': float(np.exp(e)), 'alpha': float(alpha), 'beta': float(beta)}))

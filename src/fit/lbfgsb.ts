@@ -520,6 +520,11 @@ export class Lbfgsb {
         for (let b = 0; b < col2; b++) A[a * col2 + b] = A[a * col2 + b]! + wa * w[b]!;
       }
     }
+    const dir = this.d;
+    if (nFree <= col2 && this.subspaceDirect(nFree, dir)) {
+      this.projectStep(dir);
+      return;
+    }
     // K = I - M A / theta, column by column through bmv.
     const colVec = this.w, out = this.tmp2;
     for (let b = 0; b < col2; b++) {
@@ -530,7 +535,6 @@ export class Lbfgsb {
     this.bmv(u, v); // v = M u
     if (!solveInPlace(K, v, col2, this.pivot)) return; // singular: keep the Cauchy point
     // d̂ = -r̂ / theta - Z^T W v / theta^2, applied at xc.
-    const dir = this.d;
     for (let i = 0; i < n; i++) {
       if (!free[i]) { dir[i] = 0; continue; }
       this.wRow(i, w);
@@ -538,7 +542,77 @@ export class Lbfgsb {
       for (let a = 0; a < col2; a++) wv += w[a]! * v[a]!;
       dir[i] = -r[i]! / theta - wv / (theta * theta);
     }
-    // Morales-Nocedal: project xc + d̂ onto the box and keep it if it is a descent direction from x.
+    this.projectStep(dir);
+  }
+
+  /**
+   * With no more free variables than 2 col, the reduced Hessian B̂ = theta I - Z^T W M W^T Z is
+   * smaller than the Sherman-Morrison-Woodbury system: form it (one bmv per free variable) and solve
+   * B̂ d = -r̂ by Cholesky. Same step, less work. False if B̂ is not numerically positive definite.
+   */
+  private subspaceDirect(nFree: number, dir: Float64Array): boolean {
+    const { n, free, theta, col, r, w } = this;
+    const col2 = 2 * col;
+    const index = this.freeIndex ??= new Int32Array(n);
+    const Wf = this.wFree ??= new Float64Array(n * 2 * this.m);
+    const MWf = this.mwFree ??= new Float64Array(n * 2 * this.m);
+    const H = this.reduced ??= new Float64Array(n * n);
+    let k = 0;
+    for (let i = 0; i < n; i++) if (free[i]) index[k++] = i;
+    for (let a = 0; a < nFree; a++) {
+      this.wRow(index[a]!, w);
+      Wf.set(w.subarray(0, col2), a * col2);
+      this.bmv(w, this.tmp2);
+      MWf.set(this.tmp2.subarray(0, col2), a * col2);
+    }
+    for (let a = 0; a < nFree; a++) {
+      for (let b = 0; b <= a; b++) {
+        let dot = 0;
+        for (let t = 0; t < col2; t++) dot += Wf[a * col2 + t]! * MWf[b * col2 + t]!;
+        H[a * nFree + b] = (a === b ? theta : 0) - dot;
+      }
+    }
+    // Cholesky in place (lower triangle).
+    for (let j = 0; j < nFree; j++) {
+      let diag = H[j * nFree + j]!;
+      for (let t = 0; t < j; t++) diag -= H[j * nFree + t]! ** 2;
+      if (!(diag > 0)) return false;
+      const root = Math.sqrt(diag);
+      H[j * nFree + j] = root;
+      for (let i = j + 1; i < nFree; i++) {
+        let sum = H[i * nFree + j]!;
+        for (let t = 0; t < j; t++) sum -= H[i * nFree + t]! * H[j * nFree + t]!;
+        H[i * nFree + j] = sum / root;
+      }
+    }
+    const y = this.rhsFree ??= new Float64Array(n);
+    for (let a = 0; a < nFree; a++) {
+      let sum = -r[index[a]!]!;
+      for (let t = 0; t < a; t++) sum -= H[a * nFree + t]! * y[t]!;
+      y[a] = sum / H[a * nFree + a]!;
+    }
+    for (let a = nFree - 1; a >= 0; a--) {
+      let sum = y[a]!;
+      for (let t = a + 1; t < nFree; t++) sum -= H[t * nFree + a]! * y[t]!;
+      y[a] = sum / H[a * nFree + a]!;
+    }
+    dir.fill(0);
+    for (let a = 0; a < nFree; a++) dir[index[a]!] = y[a]!;
+    return true;
+  }
+
+  private freeIndex: Int32Array | undefined;
+  private wFree: Float64Array | undefined;
+  private mwFree: Float64Array | undefined;
+  private reduced: Float64Array | undefined;
+  private rhsFree: Float64Array | undefined;
+
+  /**
+   * Morales-Nocedal: project xc + d̂ onto the box and keep it if it is a descent direction from x;
+   * otherwise truncate the step at the first bound it meets (the original 1995 rule).
+   */
+  private projectStep(dir: Float64Array): void {
+    const { n, x, g, xc, z, free, lower, upper } = this;
     let descent = 0;
     for (let i = 0; i < n; i++) {
       const zi = free[i] ? Math.min(Math.max(xc[i]! + dir[i]!, lower[i]!), upper[i]!) : xc[i]!;
@@ -546,7 +620,6 @@ export class Lbfgsb {
       descent += (zi - x[i]!) * g[i]!;
     }
     if (descent <= 0) return;
-    // Otherwise truncate the step at the first bound it meets (the original 1995 rule).
     let alpha = 1;
     for (let i = 0; i < n; i++) {
       if (!free[i]) continue;

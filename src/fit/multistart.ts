@@ -100,17 +100,24 @@ function canUseWorkers(law: Law<any>): boolean {
 }
 
 /**
- * Runs the starts spread over `threads` worker threads (contiguous chunks, results in start order).
+ * Runs the starts spread over `threads` worker threads (results in start order).
  * Falls back to the calling thread for one thread, few starts, or a law a worker cannot load by name.
  */
 export async function runStartsParallel(problem: Problem, starts: Float64Array, dim: number, lbfgsbOptions: LbfgsbOptions = {}, threads = defaultThreads()): Promise<MultistartRuns> {
   const count = starts.length / dim;
   const workers = Math.max(1, Math.min(threads, Math.floor(count / 16)));
   if (workers <= 1 || !canUseWorkers(problem.law)) return runStarts(problem, starts, lbfgsbOptions);
-  const chunks: [number, number][] = [];
-  for (let w = 0; w < workers; w++) chunks.push([Math.floor((w * count) / workers), Math.floor(((w + 1) * count) / workers)]);
+  // Interleaved assignment (start s to worker s mod W): neighbouring grid points cost alike, so
+  // every worker gets a similar mix and none sits idle at the end.
+  const assigned = Array.from({ length: workers }, (_, w) => {
+    const ids: number[] = [];
+    for (let s = w; s < count; s += workers) ids.push(s);
+    return ids;
+  });
   const parts = await Promise.all(
-    chunks.map(([from, to]) => {
+    assigned.map((ids) => {
+      const chunk = new Float64Array(ids.length * dim);
+      ids.forEach((s, k) => chunk.set(starts.subarray(s * dim, (s + 1) * dim), k * dim));
       const request: WorkerRequest = {
         law: problem.law.name,
         inputs: { ...problem.inputs },
@@ -119,7 +126,7 @@ export async function runStartsParallel(problem: Problem, starts: Float64Array, 
         space: problem.space,
         fixed: { ...problem.fixed },
         bounds: Object.fromEntries(Object.entries(problem.bounds).map(([k, v]) => [k, [v[0], v[1]]])),
-        starts: starts.slice(from * dim, to * dim),
+        starts: chunk,
         lbfgsb: lbfgsbOptions,
       };
       if (problem.weights) request.weights = problem.weights;
@@ -140,12 +147,13 @@ export async function runStartsParallel(problem: Problem, starts: Float64Array, 
     evaluations: new Int32Array(count),
   };
   parts.forEach((part, w) => {
-    const from = chunks[w]![0];
-    out.f.set(part.f, from);
-    out.theta.set(part.theta, from * dim);
-    out.iterations.set(part.iterations, from);
-    out.evaluations.set(part.evaluations, from);
-    part.status.forEach((code, k) => { out.status[from + k] = STATUSES[code]!; });
+    assigned[w]!.forEach((s, k) => {
+      out.f[s] = part.f[k]!;
+      out.theta.set(part.theta.subarray(k * dim, (k + 1) * dim), s * dim);
+      out.iterations[s] = part.iterations[k]!;
+      out.evaluations[s] = part.evaluations[k]!;
+      out.status[s] = STATUSES[part.status[k]!]!;
+    });
   });
   return out;
 }
