@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultThreads } from '../core/worker.js';
+import { bootstrap } from '../fit/bootstrap.js';
 import { openStore } from '../io/store.js';
 import { fitsFromRuns } from '../plan/from-runs.js';
 import { planReport } from '../plan/plan-report.js';
@@ -106,7 +107,13 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
     // few proxy runs to determine A, B, alpha and beta.
     const entropyRate = createDataset(spec.base.data!).floor ?? Number.NaN;
     say(`[2/4] fitting the Chinchilla law to the final losses (E fixed at the language's entropy rate, ${formatNumber(entropyRate, 4)} nats/token), and the critical batch size to the batch-size runs`);
-    const fits = await fitsFromRuns(runs, { source: storeDir, threads: workers, ...(Number.isFinite(entropyRate) ? { fixed: { E: entropyRate } } : {}) });
+    const fits = await fitsFromRuns(runs, {
+      source: storeDir,
+      threads: workers,
+      ...(Number.isFinite(entropyRate) ? { fixed: { E: entropyRate } } : {}),
+      // Resampling the runs gives the plan its intervals.
+      bootstrap: (fit, data) => bootstrap(fit, data, { resamples: 200, seed: 0, level: 0.9, threads: workers }),
+    });
     say(`      L = E + A/N^alpha + B/D^beta: ${fits.scaling.params.map((p) => `${p.name} = ${formatNumber(p.value, 4)}`).join(', ')}`);
     const cb = fits.criticalBatch;
     if (cb) {

@@ -3,7 +3,11 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
 import type { ScalingFit } from '../fit/result.js';
-import { plan, readFitFile } from '../plan/planner.js';
+import { bootstrap } from '../fit/bootstrap.js';
+import { openStore } from '../io/store.js';
+import { resolveBudget } from '../plan/budget.js';
+import { fitsFromRuns } from '../plan/from-runs.js';
+import { plan, readFitFile, type PlannerFit } from '../plan/planner.js';
 import { planReport } from '../plan/plan-report.js';
 import { planHtml } from '../plan/report-html.js';
 import { action, numberOption, printJson } from './util.js';
@@ -19,6 +23,7 @@ interface PlanCliOptions {
   gpus: string;
   price?: string;
   fit?: string[];
+  store?: string;
   seqLen: string;
   fitSeqLen?: string;
   batchUnit: string;
@@ -37,6 +42,7 @@ export function register(program: Command): void {
     .option('--gpus <n>', 'GPUs used at once, for the wall-clock time', '1')
     .option('--price <p>', 'price of one GPU-hour, for the cost')
     .option('--fit <file...>', `saved fits to plan from (a scaling fit, plus optional critical-batch, learning-rate and loss-curve fits); default ${'fits/chinchilla-epoch2024.json'}`)
+    .option('--store <dir>', 'a run store to fit on the spot: the scaling law on final losses (with a 200-resample bootstrap) and, from runs of one size at several batch sizes, the critical batch size')
     .option('--seq-len <tokens>', 'tokens per sequence of the planned run', '2048')
     .option('--fit-seq-len <tokens>', 'tokens per sequence of the runs the batch fits came from (default: --seq-len)')
     .option('--batch-unit <unit>', "unit of the batch fits' batch sizes: sequences or tokens", 'sequences')
@@ -44,19 +50,30 @@ export function register(program: Command): void {
     .option('--html <file>', 'also write a self-contained HTML report with charts')
     .action(
       action(async (options: PlanCliOptions) => {
-        const files = options.fit ?? [DEFAULT_FIT];
+        // Check the budget before any fitting.
+        const budget = {
+          compute: numberOption('compute', options.compute),
+          gpuHours: numberOption('gpu-hours', options.gpuHours),
+          gpuFlops: numberOption('gpu-flops', options.gpuFlops),
+          utilization: numberOption('utilization', options.utilization),
+          gpus: numberOption('gpus', options.gpus),
+          price: numberOption('price', options.price),
+        };
+        resolveBudget(budget);
+        const files = options.fit ?? (options.store ? [] : [DEFAULT_FIT]);
         for (const f of files) if (!existsSync(f)) throw new InputError(`--fit: no such file: ${show(f)}`, 'fit');
-        const fits = files.map((source) => ({ fit: readFitFile(source), source }));
+        const fits: { fit: PlannerFit; source: string }[] = files.map((source) => ({ fit: readFitFile(source), source }));
+        if (options.store) {
+          if (!existsSync(options.store)) throw new InputError(`--store: no such directory: ${show(options.store)}`, 'store');
+          const runs = openStore(options.store).runs();
+          const fromRuns = await fitsFromRuns(runs, { source: options.store, bootstrap: (fit, data) => bootstrap(fit, data, { resamples: 200, seed: 0, level: 0.9 }) });
+          fits.push({ fit: fromRuns.scaling, source: `${options.store} (scaling fit)` });
+          if (fromRuns.criticalBatch) fits.push({ fit: fromRuns.criticalBatch.fit, source: `${options.store} (critical batch, N = ${fromRuns.criticalBatch.N})` });
+          for (const note of fromRuns.notes) process.stderr.write(`scalelaw: note: ${note}\n`);
+        }
         if (options.batchUnit !== 'sequences' && options.batchUnit !== 'tokens') throw new InputError(`--batch-unit must be sequences or tokens; got ${show(options.batchUnit)}`, 'batchUnit');
         const result = plan({
-          budget: {
-            compute: numberOption('compute', options.compute),
-            gpuHours: numberOption('gpu-hours', options.gpuHours),
-            gpuFlops: numberOption('gpu-flops', options.gpuFlops),
-            utilization: numberOption('utilization', options.utilization),
-            gpus: numberOption('gpus', options.gpus),
-            price: numberOption('price', options.price),
-          },
+          budget,
           fits,
           seqLen: numberOption('seq-len', options.seqLen),
           fitSeqLen: numberOption('fit-seq-len', options.fitSeqLen),
