@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .description('fit a whole-curve law to one or more loss curves, each with its schedule')
     .argument('<curves...>', 'CSV files with columns step and loss, one per --schedule, in the same order')
     .option('--schedule <file>', 'schedule of the matching curve: a JSON spec or a CSV of per-step rates (repeat per curve)', collect)
-    .option('--law <name>', 'mpl (Luo et al. 2025) or momentum (Tissue et al. 2024)', 'mpl')
+    .option('--law <name>', 'mpl (Luo et al. 2025), momentum or size-aware (Tissue et al. 2024)', 'mpl')
     .option('--N <params>', 'model size, for the size-aware law (same for every curve)')
     .option('--step-column <name>', 'column of logged steps', 'step')
     .option('--loss-column <name>', 'column of losses', 'loss')
@@ -88,7 +88,7 @@ export function register(program: Command): void {
           throw new InputError(`--schedule: ${paths.length} curve files but ${schedules.length} schedules; give one --schedule per curve, in order`, 'schedule');
         }
         if (options.law !== 'mpl' && options.law !== 'momentum' && options.law !== 'size-aware') {
-          throw new InputError(`--law: must be mpl or momentum, got ${show(options.law)}`, 'law');
+          throw new InputError(`--law: must be mpl, momentum or size-aware, got ${show(options.law)}`, 'law');
         }
         const N = numberOption('N', options.N);
         const curves = paths.map((p, i) => readCurve(p, readSchedule(schedules[i]!), { stepColumn: options.stepColumn, lossColumn: options.lossColumn, ...(N !== undefined ? { N } : {}) }));
