@@ -103,3 +103,5 @@ export * from './laws/size-aware.js';
 export * from './losscurve/decide.js';
 export * from './losscurve/optimize.js';
 export { widenPredictive } from './curves/widen.js';
+export { observationsFromRuns, type TrajectoryOptions } from './fit/trajectories.js';
+export { loadFit, saveFit } from './fit/load.js';

@@ -39,3 +39,26 @@ describe('observationsFromRuns', () => {
     expect(() => observationsFromRuns([run('a', 1e6, 0)], { from: 1 })).toThrow('from: must be in [0, 1), got 1');
   });
 });
+
+describe('fitting whole trajectories', () => {
+  it('fits Chinchilla to checkpoints with per-run weights and a bootstrap grouped by run', async () => {
+    await import('../../src/builtins.js');
+    const { fitLaw } = await import('../../src/fit/fit.js');
+    const { bootstrap } = await import('../../src/fit/bootstrap.js');
+    const truth = { A: 400, B: 1000, E: 1.7, alpha: 0.34, beta: 0.3 };
+    const runs: Run[] = [1e7, 3e7, 1e8, 3e8].map((N) => ({
+      config: { id: `n${N}`, family: 'mlp', N, D: 2e10, batchSize: 1e6 },
+      trajectory: Array.from({ length: 20 }, (_, k) => {
+        const tokens = (k + 1) * 1e9;
+        return { step: (k + 1) * 1000, tokens, evalLoss: truth.E + truth.A / N ** truth.alpha + truth.B / tokens ** truth.beta };
+      }),
+    }));
+    const table = observationsFromRuns(runs, { from: 0.1 });
+    const grid = { A: [Math.exp(5), Math.exp(7)], B: [Math.exp(6), Math.exp(8)], E: [1, 2], alpha: [0.2, 0.5], beta: [0.2, 0.5] };
+    const fit = await fitLaw('chinchilla', table, { weights: table.extra.weight as number[], grid, threads: 1, lbfgsb: { factr: 1, pgtol: 1e-12 } });
+    expect(fit.values.alpha!).toBeCloseTo(truth.alpha, 3);
+    expect(fit.values.beta!).toBeCloseTo(truth.beta, 3);
+    const grouped = await bootstrap(fit, table, { resamples: 10, seed: 1, threads: 1, groups: table.extra.run as string[], weights: table.extra.weight as number[] });
+    expect(grouped.bootstrap!.resamples).toBe(10);
+  });
+});
