@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const dir = 'notebooks';
-const notebooks = readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
+// One test file per notebook (test/notebooks/<name>.test.ts) keeps each file short and lets vitest run them in parallel.
+
+export const dir = 'notebooks';
+export const notebooks = readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
 
 function jupyterReady(): string | undefined {
   const python = spawnSync('/usr/bin/python3', ['-c', 'import nbconvert, jupyter_client'], { stdio: 'ignore' });
@@ -35,13 +37,13 @@ const missing = jupyterReady();
 if (missing && process.env.CI) throw new Error(`${missing}: CI must run .ci/setup-notebooks.sh`);
 if (missing) console.warn(`skipping notebook execution: ${missing} (run .ci/setup-notebooks.sh)`);
 
-describe('notebooks', () => {
-  it('exist, one per workflow', () => {
-    expect(notebooks.length).toBeGreaterThanOrEqual(1);
-  });
-
-  for (const name of notebooks) {
-    it(`${name} is committed with its outputs, charts included`, () => {
+/**
+ * Tests one notebook: committed with outputs (charts included) and no errors, and, where Jupyter and
+ * the Deno kernel are installed (always in CI), executed headless again without errors.
+ */
+export function notebookTests(name: string): void {
+  describe(name, () => {
+    it('is committed with its outputs, charts included', () => {
       const saved = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Notebook;
       const code = saved.cells.filter((c) => c.cell_type === 'code');
       expect(code.every((c) => typeof c.execution_count === 'number')).toBe(true);
@@ -49,7 +51,7 @@ describe('notebooks', () => {
       expect(images(saved)).toBeGreaterThan(0);
     });
 
-    it.skipIf(missing !== undefined)(`${name} executes headless without errors`, () => {
+    it.skipIf(missing !== undefined)('executes headless without errors', () => {
       const out = mkdtempSync(join(tmpdir(), 'scalelaw-nb-'));
       const run = spawnSync(
         '/usr/bin/python3',
@@ -61,5 +63,5 @@ describe('notebooks', () => {
       expect(errors(executed)).toEqual([]);
       expect(images(executed)).toBeGreaterThan(0);
     }, 300_000);
-  }
-});
+  });
+}

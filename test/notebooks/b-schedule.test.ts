@@ -1,0 +1,3 @@
+import { notebookTests } from './run-notebook.js';
+
+notebookTests('b-schedule.ipynb');
