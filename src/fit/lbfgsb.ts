@@ -142,6 +142,7 @@ export class Lbfgsb {
   private readonly v: Float64Array;
   private readonly w: Float64Array;
   private readonly tmp: Float64Array;
+  private readonly tmp2: Float64Array;
   private readonly K: Float64Array;
   private readonly A: Float64Array;
   private readonly pivot: Int32Array;
@@ -172,7 +173,7 @@ export class Lbfgsb {
     this.order = new Int32Array(n);
     const m2 = 2 * m;
     this.p = new Float64Array(m2); this.c = new Float64Array(m2); this.v = new Float64Array(m2);
-    this.w = new Float64Array(m2); this.tmp = new Float64Array(m2);
+    this.w = new Float64Array(m2); this.tmp = new Float64Array(m2); this.tmp2 = new Float64Array(m2);
     this.K = new Float64Array(m2 * m2); this.A = new Float64Array(m2 * m2);
     this.pivot = new Int32Array(m2);
   }
@@ -635,10 +636,6 @@ export class Lbfgsb {
     for (let i = 0; i < n; i++) z[i] = free[i] ? Math.min(Math.max(xc[i]! + alpha * dir[i]!, lower[i]!), upper[i]!) : xc[i]!;
   }
 
-  private get tmp2(): Float64Array {
-    return (this._tmp2 ??= new Float64Array(2 * this.m));
-  }
-  private _tmp2: Float64Array | undefined;
 }
 
 function isFiniteState(f: number, g: Float64Array): boolean {
