@@ -32,6 +32,32 @@ export interface Reportable {
   report(): string;
 }
 
+/** A fitted parameter as fit results list them (ScalingFit's params). */
+interface ParamRow {
+  name: string;
+  value: number;
+  stderr?: number;
+  interval?: readonly [number, number];
+}
+
+/** The parameter table of a fit result, when it lists its parameters. */
+function paramTable(value: unknown): DisplayContent['table'] | undefined {
+  const params = (value as { params?: unknown }).params;
+  if (!Array.isArray(params) || !params.every((p) => typeof p?.name === 'string' && typeof p?.value === 'number')) return undefined;
+  const rows = params as ParamRow[];
+  const withErrors = rows.some((p) => p.stderr !== undefined);
+  const withIntervals = rows.some((p) => p.interval !== undefined);
+  return {
+    header: ['parameter', 'value', ...(withErrors ? ['std. error'] : []), ...(withIntervals ? ['interval'] : [])],
+    rows: rows.map((p) => [
+      p.name,
+      p.value,
+      ...(withErrors ? [p.stderr ?? ''] : []),
+      ...(withIntervals ? [p.interval ? `${Number(p.interval[0].toPrecision(4))} to ${Number(p.interval[1].toPrecision(4))}` : ''] : []),
+    ]),
+  };
+}
+
 function isReportable(value: unknown): value is Reportable {
   return typeof value === 'object' && value !== null && typeof (value as Reportable).report === 'function';
 }
@@ -50,13 +76,14 @@ function stack(charts: VegaLiteSpec[]): VegaLiteSpec {
 /**
  * Makes a rich notebook output: `await display(fit, { charts: [scalingChart(...)] })` as the last
  * expression of a cell shows a table, the report and the charts (HTML with inline SVG, a PNG, and
- * plain text). Rendering is asynchronous, so it happens here and the display hook only hands over
+ * plain text). A fit result (anything with `report()` and a `params` list) gets its parameter
+ * table, with standard errors and intervals when it has a bootstrap, without being asked. Rendering is asynchronous, so it happens here and the display hook only hands over
  * the finished bundle.
  */
 export async function display(value: DisplayContent | Reportable | string, extra: DisplayContent = {}): Promise<Displayable> {
   let content: DisplayContent;
   if (typeof value === 'string') content = { text: value };
-  else if (isReportable(value)) content = { text: value.report() };
+  else if (isReportable(value)) content = { text: value.report(), table: paramTable(value) };
   else if (typeof value === 'object' && value !== null) content = value;
   else throw new InputError(`display: expected a report, a result with report() or { title, table, text, charts }; got ${show(value)}`, 'value');
   const { title = extra.title ?? content.title, table = extra.table ?? content.table, text = [content.text, extra.text].filter(Boolean).join('\n\n') || undefined } = {};

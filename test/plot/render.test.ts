@@ -54,6 +54,12 @@ describe('display', () => {
     expect(bundle['text/html']!.match(/<svg/g)!.length).toBe(2);
     expect(Buffer.from(bundle['image/png']!, 'base64').subarray(1, 4).toString()).toBe('PNG');
   });
+  it('tabulates a fit result\'s parameters by itself, with errors and intervals', async () => {
+    const fit = { report: () => 'r', params: [{ name: 'alpha', value: 0.34731, stderr: 0.0151, interval: [0.3212, 0.3688] as const }, { name: 'E', value: 1.8172 }] };
+    const bundle = (await display(fit))[JUPYTER_DISPLAY]();
+    expect(bundle['text/plain']).toBe('parameter\tvalue\tstd. error\tinterval\nalpha\t0.3473\t0.0151\t0.3212 to 0.3688\nE\t1.817\t\t\n\nr');
+    expect(bundle['image/png']).toBeUndefined();
+  });
   it('refuses what it cannot show', async () => {
     await expect(display(42 as never)).rejects.toThrow('display: expected a report, a result with report() or { title, table, text, charts }; got 42');
   });
