@@ -55,7 +55,7 @@ export function predictCutoffs(job: PredictJob): StoredPrediction[][] {
     const method = predictor === 'ensemble' ? 'ensemble' : 'fast';
     const extra: Partial<ExtrapolateOptions> = predictor === 'pow3' ? { fastFamilies: ['pow3'], window: 'all' } : {};
     const p = extrapolate(curve, { ...options, ...extra, to: length, method, seed: seed + index[i]! }).at(length);
-    const quantiles = LEVELS.map((q) => p.quantile(q));
+    const quantiles = p.quantiles(LEVELS);
     const median = p.median;
     const logDensity = SCALES.map((s) => p.logDensity(median + (truth - median) / s) - Math.log(s));
     return { quantiles, logDensity };

@@ -17,6 +17,8 @@ export interface PointPredictive {
   cdf(y: number): number;
   /** The q-quantile, q in (0, 1). */
   quantile(q: number): number;
+  /** Several quantiles at once (increasing levels in (0, 1)): much cheaper than one call each. */
+  quantiles(levels: ArrayLike<number>): Float64Array;
   /** Central interval with probability `level`. @default level 0.9 */
   interval(level?: number): [number, number];
   /** P(value at this step is better than `threshold`): above it for 'max', below for 'min'. */
@@ -91,13 +93,36 @@ export function pointPredictive(step: number, goal: Goal, mu: Float64Array, sigm
     }
     return Math.min(range[1], Math.max(range[0], 0.5 * (a + b)));
   };
+  const quantiles = (levels: ArrayLike<number>): Float64Array => {
+    // The CDF on a grid of 256 points, then 6 bisections inside the cell that holds each level
+    // (resolution (hi - lo) / 16384): about 850 CDF evaluations for 99 levels instead of 6,000.
+    const G = 256;
+    const out = new Float64Array(levels.length);
+    if (!(hi > lo)) return out.fill(Math.min(range[1], Math.max(range[0], mean)));
+    const grid = new Float64Array(G + 1), F = new Float64Array(G + 1);
+    for (let g = 0; g <= G; g++) { grid[g] = lo + ((hi - lo) * g) / G; F[g] = cdf(grid[g]!); }
+    let g = 0;
+    for (let k = 0; k < levels.length; k++) {
+      const q = levels[k]!;
+      if (!(q > 0 && q < 1)) throw new InputError(`quantiles: each level must be in (0, 1), got ${show(q)}`, 'levels');
+      if (k > 0 && q < levels[k - 1]!) g = 0;
+      while (g < G - 1 && F[g + 1]! < q) g++;
+      let a = grid[g]!, b = grid[g + 1]!;
+      for (let it = 0; it < 6; it++) {
+        const m = 0.5 * (a + b);
+        if (cdf(m) < q) a = m; else b = m;
+      }
+      out[k] = Math.min(range[1], Math.max(range[0], 0.5 * (a + b)));
+    }
+    return out;
+  };
   const interval = (level = 0.9): [number, number] => {
     if (!(level > 0 && level < 1)) throw new InputError(`interval: level must be in (0, 1), got ${show(level)}`, 'level');
     return [quantile((1 - level) / 2), quantile((1 + level) / 2)];
   };
   const median = quantile(0.5);
   return {
-    step, goal, mean, median, sd, cdf, quantile, interval,
+    step, goal, mean, median, sd, cdf, quantile, quantiles, interval,
     probBetter: (threshold) => (goal === 'max' ? 1 - cdf(threshold) : cdf(threshold)),
     logDensity: (y) => {
       // log mean_s N(y; mu_s, sigma_s), computed with a shift for stability.

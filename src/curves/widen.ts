@@ -18,6 +18,7 @@ export function widenPredictive(p: PointPredictive, c: number): PointPredictive 
   return {
     step: p.step, goal: p.goal, median: m, mean: m + c * (p.mean - m), sd: c * p.sd,
     cdf, quantile,
+    quantiles: (levels) => p.quantiles(levels).map((v) => m + c * (v - m)),
     interval: (level = 0.9) => {
       const [lo, hi] = p.interval(level);
       return [m + c * (lo - m), m + c * (hi - m)];
