@@ -17,7 +17,7 @@ export interface BudgetInput {
 }
 
 /** The budget in FLOPs, with the time and money it takes where the GPU is known. */
-export interface Budget {
+export interface ComputeBudget {
   compute: number;
   gpuFlops?: number;
   utilization: number;
@@ -40,7 +40,7 @@ function positive(name: string, value: unknown, what: string): number {
  * Turns a stated budget into FLOPs and, where a GPU is given, GPU-hours, wall-clock and cost.
  * A GPU-hour budget without the GPU's FLOP rate cannot be converted and is refused.
  */
-export function resolveBudget(input: BudgetInput): Budget {
+export function resolveBudget(input: BudgetInput): ComputeBudget {
   const { compute, gpuHours, gpuFlops, utilization = 0.4, gpus = 1, price } = input;
   if (compute === undefined && gpuHours === undefined) throw new InputError('budget: give compute (FLOPs) or gpuHours (with gpuFlops)', 'compute');
   if (compute !== undefined && gpuHours !== undefined) throw new InputError(`budget: give compute or gpuHours, not both; got compute = ${show(compute)} and gpuHours = ${show(gpuHours)}`, 'compute');
@@ -58,7 +58,7 @@ export function resolveBudget(input: BudgetInput): Budget {
   } else {
     flops = positive('compute', compute, 'a positive number of FLOPs');
   }
-  const budget: Budget = { compute: flops, utilization, gpus };
+  const budget: ComputeBudget = { compute: flops, utilization, gpus };
   if (gpuFlops !== undefined) {
     budget.gpuFlops = gpuFlops;
     budget.gpuHours = gpuHours ?? flops / (gpuFlops * utilization) / 3600;

@@ -6,7 +6,7 @@ import { bestSchedule, bestWsdCooldown, budgetFromFit } from '../losscurve/decid
 import type { CurveFit } from '../losscurve/fit.js';
 import { finalLosses } from '../losscurve/predict.js';
 import { curveFitFromJSON } from '../losscurve/record.js';
-import { resolveBudget, type Budget, type BudgetInput } from './budget.js';
+import { resolveBudget, type BudgetInput, type ComputeBudget } from './budget.js';
 import { chinchillaOptimal, numericOptimal } from './optimal.js';
 
 /** A number with its interval at the plan's level, where one could be computed. */
@@ -70,7 +70,7 @@ export interface PlanOptions {
 export interface PlanRecord {
   kind: 'plan';
   version: 1;
-  budget: Budget;
+  budget: ComputeBudget;
   /** Central level of every interval. */
   level: number;
   fits: { role: FitRole; law: string; source: string; bootstrap: number }[];
