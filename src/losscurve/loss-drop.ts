@@ -37,6 +37,8 @@ interface ChangeTables {
   QL: Float64Array;
   /** log lr[changes[j]], to bound the spread of rates inside a block. */
   lnRate: Float64Array;
+  /** S1(changes[j] - 1), read by the block search without the indirection. */
+  before: Float64Array;
 }
 
 const tables = new WeakMap<PreparedCurve, ChangeTables>();
@@ -55,6 +57,7 @@ function changeTables(curve: PreparedCurve): ChangeTables {
   const QP = new Float64Array(n);
   const QL = new Float64Array(n);
   const lnRate = new Float64Array(n);
+  const before = new Float64Array(n);
   let qp = 0;
   let ql = 0;
   for (let j = 0; j < n; j++) {
@@ -66,10 +69,11 @@ function changeTables(curve: PreparedCurve): ChangeTables {
     qp += drop * prefix[k - 1]!;
     ql += drop * Math.log(lr[k]!);
     lnRate[j] = Math.log(lr[k]!);
+    before[j] = prefix[k - 1]!;
     QP[j] = qp;
     QL[j] = ql;
   }
-  t = { runStart, QP, QL, lnRate };
+  t = { runStart, QP, QL, lnRate, before };
   tables.set(curve, t);
   return t;
 }
@@ -86,7 +90,7 @@ function stepTerms(curve: PreparedCurve, t: number, tolerance: number, increases
   if (hit) return hit;
 
   const { lr, prefix: P, changes } = curve;
-  const { runStart, QP, QL, lnRate } = changeTables(curve);
+  const { runStart, QP, QL, lnRate, before } = changeTables(curve);
   // Last change at or before t.
   let lo = 0;
   let hi = changes.length;
@@ -117,14 +121,14 @@ function stepTerms(curve: PreparedCurve, t: number, tolerance: number, increases
       let step = 1;
       for (;;) {
         const m = b - step;
-        if (m < rs || !(P[changes[m]! - 1]! >= limit && Math.abs(lnRate[m]! - lnk) <= rateTolerance)) break;
+        if (m < rs || !(before[m]! >= limit && Math.abs(lnRate[m]! - lnk) <= rateTolerance)) break;
         b = m;
         step *= 2;
       }
       let a = b - step >= rs ? b - step + 1 : rs;
       while (a < b) {
         const mid = (a + b) >> 1;
-        if (P[changes[mid]! - 1]! >= limit && Math.abs(lnRate[mid]! - lnk) <= rateTolerance) b = mid;
+        if (before[mid]! >= limit && Math.abs(lnRate[mid]! - lnk) <= rateTolerance) b = mid;
         else a = mid + 1;
       }
       i = a;
