@@ -1,5 +1,5 @@
 // Final-value prediction on the NAS curves of Baker et al. 2017 (see BENCHMARKS.md, "Learning curves").
-// npx tsx bench/lc-eval.ts [--stride 1] [--threads 2] [--predictors ensemble,fast,pow3,last] [--save out.json]
+// npx tsx bench/lc-eval.ts [--stride 1] [--threads 2] [--predictors ensemble,fast,pow3,last] [--files a,b] [--save out.json] [--save-preds preds.json]
 import { writeFileSync } from 'node:fs';
 import { predictFinalValues, scoreFinalValues, type Predictor } from '../src/curves/evaluate.js';
 import { readNasCurves } from '../src/curves/nas-data.js';
@@ -14,7 +14,14 @@ const threads = Number(arg('threads', '2'));
 const predictors = arg('predictors', 'ensemble,fast,pow3,last').split(',') as Predictor[];
 const sets = readNasCurves(new URL('../data/nas-curves', import.meta.url).pathname);
 const t0 = performance.now();
-const files = await predictFinalValues(sets, { stride, threads, predictors, onProgress: (m) => console.error(m) });
+const only = arg('files', '');
+const files = [];
+// One file at a time, saving after each, so a long run leaves results as it goes.
+for (const set of sets.filter((s) => !only || only.split(',').includes(s.name))) {
+  files.push(...(await predictFinalValues([set], { stride, threads, predictors, onProgress: (m) => console.error(m) })));
+  const partial = arg('save', '');
+  if (partial) writeFileSync(partial, JSON.stringify({ rows: scoreFinalValues(files), wall: (performance.now() - t0) / 1000, partial: true }, null, 1));
+}
 const wall = (performance.now() - t0) / 1000;
 const rows = scoreFinalValues(files);
 console.log(table(rows.map((r) => [r.file, r.fraction, r.points, r.predictor, r.curves, r.mae, r.lpd, r.coverage90]), ['file', 'fraction', 'points', 'predictor', 'curves', 'MAE', 'LPD', 'cover90']));

@@ -116,8 +116,8 @@ export function familyPosterior(curve: LearningCurve, law: Law<Inputs>, targets:
  */
 function initialFit(law: Law<Inputs>, x: Float64Array, z: Float64Array): { u: Float64Array; sse: number } {
   const name = law.name.slice(6);
-  const projected = hasProjection(name) ? projectionFit(name, x, z) : undefined;
-  if (!projected) return fitFamily(law, x, z);
+  if (!hasProjection(name)) return fitFamily(law, x, z);
+  const projected = projectionFit(name, x, z);
   const u = projected.params.map((v, j) => (law.params[j]!.scale === 'log' ? Math.log(v) : v));
   return { u, sse: projected.sse };
 }

@@ -40,6 +40,8 @@ export interface StoredPrediction {
   quantiles: Float64Array;
   /** logDensity[k]: log density of the truth under the predictive widened by SCALES[k] about its median. */
   logDensity: Float64Array;
+  /** True when the predictor failed on this curve and the last-value prediction stands in. */
+  fallback?: boolean;
 }
 
 /** Predictions of one slice of curves: out[cutoff][curve]. */
@@ -54,7 +56,14 @@ export function predictCutoffs(job: PredictJob): StoredPrediction[][] {
     const curve = learningCurve(steps, seen, { goal, range });
     const method = predictor === 'ensemble' ? 'ensemble' : 'fast';
     const extra: Partial<ExtrapolateOptions> = predictor === 'pow3' ? { fastFamilies: ['pow3'], window: 'all' } : {};
-    const p = extrapolate(curve, { ...options, ...extra, to: length, method, seed: seed + index[i]! }).at(length);
+    let p;
+    try {
+      p = extrapolate(curve, { ...options, ...extra, to: length, method, seed: seed + index[i]! }).at(length);
+    } catch (error) {
+      // A curve no family can describe counts with the last-value prediction, and is flagged.
+      if (!(error instanceof InputError)) throw error;
+      return { ...lastValuePrediction(seen, length, truth), fallback: true };
+    }
     const quantiles = p.quantiles(LEVELS);
     const median = p.median;
     const logDensity = SCALES.map((s) => p.logDensity(median + (truth - median) / s) - Math.log(s));
@@ -243,6 +252,8 @@ export interface CutoffScore {
   lpd: number;
   /** Fraction of curves whose true final value lies in the central 90% interval. */
   coverage90: number;
+  /** Curves where the predictor failed and the last-value prediction stood in. */
+  fallbacks: number;
 }
 
 /** MAE (of the median), mean log predictive density and 90% coverage per file, cutoff and predictor. */
@@ -255,7 +266,7 @@ export function scoreFinalValues(files: readonly FilePredictions[], options: { c
       if (conformal && predictor !== 'last') variants.push(crossFittedScales(preds, file.truths));
       for (const scales of variants) {
         file.cutoffs.forEach((m, c) => {
-          let mae = 0, lpd = 0, cover = 0;
+          let mae = 0, lpd = 0, cover = 0, fallbacks = 0;
           const n = preds[c]!.length;
           preds[c]!.forEach((p, i) => {
             const y = file.truths[i]!;
@@ -264,8 +275,9 @@ export function scoreFinalValues(files: readonly FilePredictions[], options: { c
             mae += Math.abs(q[49]! - y) / n;
             lpd += (scales ? widenedLogDensity(p, s) : p.logDensity[5]!) / n;
             cover += (y >= q[4]! && y <= q[94]! ? 1 : 0) / n;
+            if (p.fallback) fallbacks++;
           });
-          rows.push({ file: file.name, fraction: file.fractions[c]!, points: m, predictor: scales ? `${predictor}+conformal` : predictor, curves: n, mae, lpd, coverage90: cover });
+          rows.push({ file: file.name, fraction: file.fractions[c]!, points: m, predictor: scales ? `${predictor}+conformal` : predictor, curves: n, mae, lpd, coverage90: cover, fallbacks });
         });
       }
     }

@@ -36,7 +36,6 @@ export function fastDraws(curve: LearningCurve, targets: Float64Array, options: 
     const d = law.params.length;
     const name = law.name.slice(6);
     const projected = hasProjection(name) ? projectionFit(name, x, z) : undefined;
-    if (hasProjection(name) && !projected) return { family: name, mu: new Float64Array(T), sd: new Float64Array(T), logEvidence: -Infinity };
     // Jacobian in natural units for projected fits, in working units for L-BFGS-B fits; the delta
     // method gives the same predictive variance in either.
     const fit = projected ? { params: projected.params, sse: projected.sse, jac: naturalJacobian(law, projected.params, x) } : fitFamily(law, x, z);

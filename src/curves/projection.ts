@@ -18,6 +18,8 @@ interface Projection {
   k: number;
   /** The law's parameter vector from linear and nonlinear values; undefined when the curve would not increase or leaves the bounds. */
   params(lin: Float64Array, nl: Float64Array): Float64Array | undefined;
+  /** Parameters of the (nearly) flat member at level v: the constrained optimum of a curve that does not improve. */
+  flat(v: number): Float64Array;
 }
 
 const logspace = (lo: number, hi: number, n: number) => Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)));
@@ -31,27 +33,33 @@ const projections: Record<string, Projection> = {
     // c - a x^-alpha = c * 1 + a * (-x^-alpha)
     basis: (nl, x, out) => { out[0] = 1; out[1] = -(x ** -nl[0]!); },
     params: (lin, nl) => (lin[1]! > 0 && lin[0]! <= ASYMPTOTE_MAX ? Float64Array.of(lin[0]!, lin[1]!, nl[0]!) : undefined),
+    flat: (v) => Float64Array.of(v, 1e-8, 1),
   },
   ilog2: {
     law: ilog2, k: 2, grid: [new Float64Array(0)],
     basis: (_nl, x, out) => { out[0] = 1; out[1] = -1 / Math.log(x + 1); },
     params: (lin) => (lin[1]! > 0 && lin[0]! <= ASYMPTOTE_MAX ? Float64Array.of(lin[0]!, lin[1]!) : undefined),
+    flat: (v) => Float64Array.of(v, 1e-8),
   },
   mmf: {
     law: mmf, k: 2, grid: grid2(logspace(1e-3, 3, 16), logspace(0.3, 4, 10)),
     // alpha - (alpha - beta) h = alpha (1 - h) + beta h
     basis: (nl, x, out) => { const h = 1 / (1 + (nl[0]! * x) ** nl[1]!); out[0] = 1 - h; out[1] = h; },
     params: (lin, nl) => (lin[0]! > lin[1]! && lin[0]! <= ASYMPTOTE_MAX ? Float64Array.of(lin[0]!, lin[1]!, nl[0]!, nl[1]!) : undefined),
+    flat: (v) => Float64Array.of(v, v - 1e-8, 1, 1),
   },
   weibull: {
     law: weibull, k: 2, grid: grid2(logspace(1e-3, 3, 16), logspace(0.3, 4, 10)),
     basis: (nl, x, out) => { const h = Math.exp(-((nl[0]! * x) ** nl[1]!)); out[0] = 1 - h; out[1] = h; },
     params: (lin, nl) => (lin[0]! > lin[1]! && lin[0]! <= ASYMPTOTE_MAX ? Float64Array.of(lin[0]!, lin[1]!, nl[0]!, nl[1]!) : undefined),
+    flat: (v) => Float64Array.of(v, v - 1e-8, 1, 1),
   },
   hill3: {
     law: hill3, k: 1, grid: grid2(logspace(0.2, 6, 14), logspace(0.3, 200, 16)),
     basis: (nl, x, out) => { const xe = x ** nl[0]!; out[0] = xe / (nl[1]! ** nl[0]! + xe); },
     params: (lin, nl) => (lin[0]! > 0 && lin[0]! <= ASYMPTOTE_MAX ? Float64Array.of(lin[0]!, nl[0]!, nl[1]!) : undefined),
+    // x^eta / (kappa^eta + x^eta) -> 1/2 as eta -> 0.
+    flat: (v) => Float64Array.of(Math.min(ASYMPTOTE_MAX, Math.max(1e-8, 2 * v)), 1e-8, 1),
   },
 };
 
@@ -64,9 +72,10 @@ export function hasProjection(family: string): boolean {
 
 /**
  * The least-squares fit of `family` to (x, z) on its grid: natural-unit parameters and the sum of
- * squares; undefined when no grid point gives an increasing curve within bounds.
+ * squares. When no grid point gives an increasing curve within bounds (a declining curve), the
+ * family's flat member at the mean level.
  */
-export function projectionFit(family: string, x: Float64Array, z: Float64Array): { law: Law<Inputs>; params: Float64Array; sse: number } | undefined {
+export function projectionFit(family: string, x: Float64Array, z: Float64Array): { law: Law<Inputs>; params: Float64Array; sse: number } {
   const proj = projections[family]!;
   const { k } = proj;
   const n = x.length;
@@ -101,5 +110,16 @@ export function projectionFit(family: string, x: Float64Array, z: Float64Array):
     }
     if (Number.isFinite(sse) && (!best || sse < best.sse)) best = { params, sse };
   }
-  return best && { law: proj.law, ...best };
+  if (!best) {
+    // No grid point improves: the data decline or stall, and the constrained least-squares optimum
+    // is the family's flat member at the mean level.
+    const v = z.reduce((a, b) => a + b, 0) / n;
+    const params = proj.flat(v);
+    const pred = new Float64Array(n);
+    proj.law.evaluate(params, { step: x }, pred);
+    let sse = 0;
+    for (let i = 0; i < n; i++) sse += (pred[i]! - z[i]!) ** 2;
+    best = { params, sse };
+  }
+  return { law: proj.law, ...best };
 }

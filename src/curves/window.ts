@@ -31,7 +31,6 @@ export function fitWindowStart(curve: LearningCurve): number {
   const pred = new Float64Array(h);
   for (const j of candidates) {
     const fit = projectionFit('pow3', x.subarray(j, m - h), z.subarray(j, m - h));
-    if (!fit) continue;
     pow3.evaluate(fit.params, { step: hx }, pred);
     // Gaussian log density of the held-out points, with the noise the window's own residuals show
     // (floored at 1e-3 of the observed span): a window through a jump has large residuals.

@@ -119,3 +119,15 @@ describe('widenPredictive', () => {
     expect(() => widenPredictive(p, 0)).toThrow('widen: factor must be a positive number, got 0');
   });
 });
+
+describe('curves that do not improve', () => {
+  it('a declining accuracy curve gets a flat prediction near its level, not an error', () => {
+    const steps = [1, 2, 3, 4, 5, 6];
+    const acc = [0.5, 0.48, 0.47, 0.45, 0.44, 0.42];
+    for (const method of ['fast', 'ensemble'] as const) {
+      const p = extrapolate(learningCurve(steps, acc, { goal: 'max', range: [0, 1] }), { to: 20, method, steps: 60 }).at(20);
+      expect(p.median, method).toBeGreaterThan(0.4);
+      expect(p.median, method).toBeLessThan(0.5);
+    }
+  });
+});
