@@ -3,7 +3,7 @@
  * language, each run's final eval loss fitted with the Chinchilla law; E against the language's
  * exact entropy rate.
  *
- *   npx tsx bench/proxy-chinchilla.ts [--store bench/out/runs/chinchilla] [--workers 2] [--tiny]
+ *   npx tsx bench/proxy-chinchilla.ts [--store bench/out/runs/chinchilla-order<k>] [--workers 2] [--order 1|2]
  *
  * Resumable: rerun with the same store to finish an interrupted sweep and refit.
  */
@@ -16,33 +16,39 @@ import { progressPrinter } from '../src/proxy/progress.js';
 import { runSweep } from '../src/proxy/sweep.js';
 import type { SweepSpec } from '../src/proxy/sweep-spec.js';
 
-const { values } = parseArgs({ options: { store: { type: 'string', default: 'bench/out/runs/chinchilla' }, workers: { type: 'string', default: '2' }, tiny: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { store: { type: 'string', default: '' }, workers: { type: 'string', default: '2' }, order: { type: 'string', default: '1' } } });
 
-const data = { type: 'markov' as const, vocab: 8, order: 2, branching: 3, zipf: 1, seed: 0 };
-// Context 4: two scored positions per window once the order-2 context is visible. Short windows let
-// small models learn the order-2 dependence smoothly (at context 16 the smallest ones stall at the
-// bigram loss), so the sweep measures capacity and data, which is what the law describes.
+// Two languages, both with entropy rate 0.9949 nats (three successors per context, p ∝ 1, 1/2, 1/3):
+// --order 2: vocab 8, order 2, windows of 4 tokens (positions 2 and 3 scored);
+// --order 1: vocab 64, order 1, windows of 2 tokens (position 1 scored). Its 64 x 64 transition
+// table needs width to represent (a width-d model has rank-d logits), so size limits the loss
+// smoothly, without the order-2 source's stall while attention learns to look two tokens back.
+const order = Number(values.order);
+const data = order === 1
+  ? { type: 'markov' as const, vocab: 64, order: 1, branching: 3, zipf: 1, seed: 0 }
+  : { type: 'markov' as const, vocab: 8, order: 2, branching: 3, zipf: 1, seed: 0 };
 export const fullSpec: SweepSpec = {
-  name: 'chinchilla-markov',
+  name: `chinchilla-markov-order${order}`,
   base: {
-    model: { family: 'transformer', width: 16, depth: 1, heads: 2, context: 4 },
+    model: { family: 'transformer', width: 16, depth: 1, heads: 1, context: order === 1 ? 2 : 4 },
     data, batchSize: 128,
-    schedule: { type: 'cosine', peak: 1e-2, final: 1e-4, warmup: 20 },
+    schedule: { type: 'cosine', peak: order === 1 ? 2e-2 : 1e-2, final: order === 1 ? 2e-4 : 1e-4, warmup: 20 },
     evalTokens: 32768, logEvery: 10, seed: 0,
   },
-  list: [{ width: 4, heads: 1 }, { width: 6, heads: 1 }, { width: 8 }, { width: 12 }, { width: 16 }, { width: 24 }],
-  grid: { steps: [200, 400, 800] },
+  list: [4, 6, 8, 12, 16, 24].map((width) => ({ width, heads: width >= 8 ? 2 : 1 })),
+  grid: { steps: order === 1 ? [300, 600, 1200] : [200, 400, 800] },
 };
 
+const storeDir = values.store || `bench/out/runs/chinchilla-order${order}`;
 const started = performance.now();
-const result = await runSweep(fullSpec, { store: values.store!, workers: Number(values.workers), backend: 'wasm', onProgress: progressPrinter(process.stderr, 30) });
+const result = await runSweep(fullSpec, { store: storeDir, workers: Number(values.workers), backend: 'wasm', onProgress: progressPrinter(process.stderr, 30) });
 const wall = (performance.now() - started) / 1000;
-const store = openStore(values.store!);
+const store = openStore(storeDir);
 const runs = result.ids.map((id) => store.load(id)).filter((r) => r.summary?.status === 'finished');
 const N = runs.map((r) => r.config.N!);
 const D = runs.map((r) => r.config.D!);
 const loss = runs.map((r) => r.summary!.finalEvalLoss as number);
-const fit = await fitLaw('chinchilla', { inputs: { N, D }, loss, source: values.store! }, { threads: 1 });
+const fit = await fitLaw('chinchilla', { inputs: { N, D }, loss, source: storeDir }, { threads: 1 });
 const H = (createDataset(data) as { floor: number }).floor;
 const E = fit.values.E!;
 console.log(fit.report?.() ?? JSON.stringify(fit.values));

@@ -1,7 +1,7 @@
 """PyTorch CPU reference for bench/proxy-throughput.ts: the same transformer (pre-norm, 4 layers,
 d 128, 4 heads, context 128, ReLU MLP 4d with biases, bias-free attention projections, untied
 readout, vocab 256), AdamW (0.9, 0.95, wd 0.1), grad clipping at 1, batch 32. Median step time over
-5 timed steps after 1 warm-up step, as tokens per second.
+5 timed steps after 1 warm-up step, as tokens per second of wall time and of process CPU time.
 
     /usr/bin/python3 bench/proxy-throughput.py [threads ...]   # Debian's python3-torch
 """
@@ -50,9 +50,9 @@ def measure(threads, timed=5):
     model = Model()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.95), weight_decay=0.1)
     data = torch.randint(0, V, (B, T + 1))
-    times = []
+    times, cpu = [], []
     for step in range(timed + 1):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         logits = model(data[:, :-1])
         loss = F.cross_entropy(logits.reshape(-1, V), data[:, 1:].reshape(-1))
         opt.zero_grad()
@@ -61,9 +61,11 @@ def measure(threads, timed=5):
         opt.step()
         if step > 0:
             times.append(time.perf_counter() - start)
-    median = statistics.median(times)
+            cpu.append(time.process_time() - start_cpu)
+    median, median_cpu = statistics.median(times), statistics.median(cpu)
     params = sum(p.numel() for p in model.parameters())
-    return {'backend': f'pytorch {torch.__version__} cpu, {threads} thread(s)', 'stepSeconds': median, 'tokensPerSecond': B * T / median, 'params': params}
+    return {'backend': f'pytorch {torch.__version__} cpu, {threads} thread(s)', 'stepSeconds': median, 'tokensPerSecond': B * T / median,
+            'cpuSecondsPerStep': median_cpu, 'tokensPerCpuSecond': B * T / median_cpu, 'params': params}
 
 
 if __name__ == '__main__':
