@@ -110,16 +110,17 @@ export function parseShard(text: string): { index: number; count: number } {
 }
 
 /**
- * A small ready-to-run sweep: six transformer widths x two token budgets on the built-in Markov
- * language (entropy rate 0.9949 nats), context 4 so that small models learn the order-2 structure
- * quickly. About a minute on two cores.
+ * A small ready-to-run sweep: six transformer widths x two token budgets on a Markov language of
+ * order 1 over 64 tokens (entropy rate 0.9949 nats), whose transition table needs width to
+ * represent, so loss falls smoothly with size (bench/proxy-chinchilla.ts --order 1 is the full
+ * version). About a minute on two cores.
  */
 export const exampleSweep: SweepSpec = {
   name: 'markov-widths',
   base: {
-    model: { family: 'transformer', width: 16, depth: 1, heads: 2, context: 4 },
-    data: { type: 'markov', vocab: 8, order: 2, branching: 3, seed: 0 },
-    batchSize: 64,
+    model: { family: 'transformer', width: 16, depth: 1, heads: 2, context: 2 },
+    data: { type: 'markov', vocab: 64, order: 1, branching: 3, seed: 0 },
+    batchSize: 128,
     schedule: { type: 'cosine', peak: 2e-2, final: 2e-4, warmup: 10 },
     evalTokens: 16384,
     logEvery: 5,
