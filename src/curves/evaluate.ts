@@ -1,7 +1,5 @@
 import { InputError, show } from '../core/errors.js';
-import { defaultThreads } from '../core/worker.js';
-// core's startWorker cannot start a .ts worker on Node 20 (see src/fit/thread.ts); this one can.
-import { startModuleWorker } from '../fit/thread.js';
+import { defaultThreads, startWorker } from '../core/worker.js';
 import { learningCurve, type Goal } from './curve.js';
 import { extrapolate, type ExtrapolateOptions } from './extrapolate.js';
 import type { CurveSet } from './nas-data.js';
@@ -187,7 +185,7 @@ export async function predictFinalValues(sets: readonly CurveSet[], options: Eva
 function runJob(job: PredictJob, inWorker: boolean): Promise<StoredPrediction[][]> {
   if (!inWorker) return Promise.resolve(predictCutoffs(job));
   return new Promise((resolve, reject) => {
-    const worker = startModuleWorker(new URL('./evaluate-worker.js', import.meta.url), job);
+    const worker = startWorker(new URL('./evaluate-worker.js', import.meta.url), job);
     worker.once('message', (r: StoredPrediction[][]) => { resolve(r); void worker.terminate(); });
     worker.once('error', reject);
   });

@@ -1,6 +1,6 @@
 import { InputError, show } from '../core/errors.js';
 import { rng } from '../core/rng.js';
-import { defaultThreads } from '../core/worker.js';
+import { defaultThreads, startWorker } from '../core/worker.js';
 import type { Inputs } from '../laws/law.js';
 import { getLaw } from '../laws/registry.js';
 import type { LbfgsbOptions } from './lbfgsb.js';
@@ -8,7 +8,6 @@ import { buildProblem, type FitData, type FitOptions } from './fit.js';
 import { problemObjective, runStarts, type Problem } from './multistart.js';
 import { lossFromJSON } from './objective.js';
 import { ScalingFit, type FitParam, predictWith } from './result.js';
-import { startModuleWorker } from './thread.js';
 
 export interface BootstrapOptions {
   /** Number of resamples. @default 1000 */
@@ -74,7 +73,7 @@ export async function bootstrap(fit: ScalingFit, data: FitData, options: Bootstr
     await Promise.all(
       chunks.map(([from, to]) =>
         new Promise<void>((resolve, reject) => {
-          const worker = startModuleWorker(new URL('./bootstrap-worker.js', import.meta.url), {
+          const worker = startWorker(new URL('./bootstrap-worker.js', import.meta.url), {
             law: law.name,
             inputs: { ...problem.inputs },
             y: problem.y,

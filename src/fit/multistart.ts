@@ -1,5 +1,4 @@
-import { defaultThreads } from '../core/worker.js';
-import { startModuleWorker } from './thread.js';
+import { defaultThreads, startWorker } from '../core/worker.js';
 import type { Inputs, Law } from '../laws/law.js';
 import { hasLaw, getLaw } from '../laws/registry.js';
 import { Lbfgsb, type LbfgsbOptions, type LbfgsbStatus } from './lbfgsb.js';
@@ -131,7 +130,7 @@ export async function runStartsParallel(problem: Problem, starts: Float64Array, 
       };
       if (problem.weights) request.weights = problem.weights;
       return new Promise<Omit<MultistartRuns, 'status'> & { status: Uint8Array }>((resolve, reject) => {
-        const worker = startModuleWorker(new URL('./multistart-worker.js', import.meta.url), request);
+        const worker = startWorker(new URL('./multistart-worker.js', import.meta.url), request);
         worker.once('message', (message) => { resolve(message); void worker.terminate(); });
         worker.once('error', reject);
         worker.once('exit', (code) => { if (code !== 0) reject(new Error(`multistart worker exited with code ${code}`)); });

@@ -1,8 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { InputError, show } from '../core/errors.js';
 import type { RunStatus } from '../core/run.js';
-// core's startWorker cannot start a .ts worker on Node 20 (see src/fit/thread.ts); this one can.
-import { startModuleWorker } from '../fit/thread.js';
+import { startWorker } from '../core/worker.js';
 import { openStore } from '../io/store.js';
 import { expandSweep, type SweepSpec } from './sweep-spec.js';
 import type { ResolvedRun } from './train-config.js';
@@ -115,7 +114,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
 
   const queue = [...todo];
   await Promise.all(Array.from({ length: Math.min(workers, todo.length) }, () => new Promise<void>((resolve, reject) => {
-    const worker: Worker = startModuleWorker(new URL('./sweep-worker.js', import.meta.url), { store: store.dir });
+    const worker: Worker = startWorker(new URL('./sweep-worker.js', import.meta.url), { store: store.dir });
     let current: ResolvedRun | undefined;
     const next = () => {
       current = queue.shift();
