@@ -3,6 +3,7 @@ import { InputError, show } from '../core/errors.js';
 import type { RunStatus } from '../core/run.js';
 import { startWorker } from '../core/worker.js';
 import { openStore } from '../io/store.js';
+import { backendNames } from './backend-names.js';
 import { expandSweep, type SweepSpec } from './sweep-spec.js';
 import type { ResolvedRun } from './train-config.js';
 import { train } from './lazy.js';
@@ -55,6 +56,9 @@ const ENDED: readonly (RunStatus | 'missing')[] = ['finished', 'diverged'];
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepResult> {
   const { store: dir, workers = 1, shard, backend, onProgress } = options;
   if (!Number.isInteger(workers) || workers < 1) throw new InputError(`workers: expected a positive integer, got ${show(workers)}`, 'workers');
+  if (backend !== undefined && backend !== 'auto' && !backendNames.includes(backend as never)) {
+    throw new InputError(`backend: expected auto, ${backendNames.join(', ')}, got ${show(backend)}`, 'backend');
+  }
   let runs = expandSweep(spec);
   if (shard) runs = runs.filter((_, i) => i % shard.count === shard.index);
   if (backend !== undefined) for (const r of runs) r.config.backend = backend;

@@ -39,6 +39,12 @@ describe('sweep specs', () => {
     expect(shards.flat().sort()).toEqual([...ids].sort());
   });
 
+  it('refuses an unknown backend before training anything', async () => {
+    const dir = join(tmp(), 'store');
+    await expect(runSweep(spec, { store: dir, backend: 'tpu' })).rejects.toThrow('backend: expected auto, tensorflow, webgpu, wasm, cpu, got "tpu"');
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('skips finished runs on a rerun and trains shards into one store', async () => {
     const dir = tmp();
     const first = await runSweep(spec, { store: dir, shard: { index: 0, count: 2 } });
