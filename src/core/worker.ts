@@ -14,6 +14,8 @@ export function startWorker(url: URL, workerData?: unknown): Worker {
   const path = fileURLToPath(url);
   if (existsSync(path)) return new Worker(url, { workerData });
   const ts = path.endsWith('.js') ? path.slice(0, -3) + '.ts' : path;
+  // Deno (the notebook kernel) runs TypeScript itself; tsx's loader hooks do not exist there.
+  if ('Deno' in globalThis) return new Worker(pathToFileURL(ts), { workerData });
   const href = pathToFileURL(ts).href;
   const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(href)}); })`;
   return new Worker(code, { eval: true, workerData });

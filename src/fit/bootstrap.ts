@@ -93,8 +93,9 @@ export async function bootstrap(fit: ScalingFit, data: FitData, options: Bootstr
               return;
             }
             results.set(message.results!, from * (dim + 2));
-            void worker.terminate();
+            // Settle first: Deno's worker_threads emits 'exit' (code 1) synchronously on terminate.
             resolve();
+            void worker.terminate();
           });
           worker.once('error', reject);
           worker.once('exit', (code) => { if (code !== 0) reject(new Error(`bootstrap worker exited with code ${code}`)); });
