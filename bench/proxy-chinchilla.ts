@@ -3,7 +3,7 @@
  * language, each run's final eval loss fitted with the Chinchilla law; E against the language's
  * exact entropy rate.
  *
- *   npx tsx bench/proxy-chinchilla.ts [--store bench/out/runs/chinchilla-order<k>] [--workers 2] [--order 1|2]
+ *   npx tsx bench/proxy-chinchilla.ts [--store bench/out/runs/chinchilla-order<k>] [--workers 2] [--order 1|2] [--seed 0]
  *
  * Resumable: rerun with the same store to finish an interrupted sweep and refit.
  */
@@ -16,7 +16,7 @@ import { progressPrinter } from '../src/proxy/progress.js';
 import { runSweep } from '../src/proxy/sweep.js';
 import type { SweepSpec } from '../src/proxy/sweep-spec.js';
 
-const { values } = parseArgs({ options: { store: { type: 'string', default: '' }, workers: { type: 'string', default: '2' }, order: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { store: { type: 'string', default: '' }, workers: { type: 'string', default: '2' }, order: { type: 'string', default: '1' }, seed: { type: 'string', default: '0' } } });
 
 // Two languages, both with entropy rate 0.9949 nats (three successors per context, p ∝ 1, 1/2, 1/3):
 // --order 2: vocab 8, order 2, windows of 4 tokens (positions 2 and 3 scored);
@@ -33,13 +33,13 @@ export const fullSpec: SweepSpec = {
     model: { family: 'transformer', width: 16, depth: 1, heads: 1, context: order === 1 ? 2 : 4 },
     data, batchSize: 128,
     schedule: { type: 'cosine', peak: order === 1 ? 2e-2 : 1e-2, final: order === 1 ? 2e-4 : 1e-4, warmup: 20 },
-    evalTokens: 32768, logEvery: 10, seed: 0,
+    evalTokens: 32768, logEvery: 10, seed: Number(values.seed),
   },
   list: [4, 6, 8, 12, 16, 24].map((width) => ({ width, heads: width >= 8 ? 2 : 1 })),
   grid: { steps: order === 1 ? [300, 600, 1200] : [200, 400, 800] },
 };
 
-const storeDir = values.store || `bench/out/runs/chinchilla-order${order}`;
+const storeDir = values.store || `bench/out/runs/chinchilla-order${order}${values.seed === '0' ? '' : `-seed${values.seed}`}`;
 const started = performance.now();
 const result = await runSweep(fullSpec, { store: storeDir, workers: Number(values.workers), backend: 'wasm', onProgress: progressPrinter(process.stderr, 30) });
 const wall = (performance.now() - started) / 1000;
