@@ -13,6 +13,7 @@ interface StopFlags {
   minDelta?: string;
   alpha?: string;
   eta?: string;
+  threshold?: string;
   horizon?: string;
   goal?: string;
   y?: string;
@@ -24,12 +25,13 @@ export function register(program: Command): void {
     .command('stop')
     .description('which runs to stop now: apply an early-stopping rule to each curve, given the others')
     .argument('<curves...>', 'one CSV per run (step and metric columns)')
-    .option('--rule <name>', 'predictive, patience, gl, pq, median, asha or overfitting', 'predictive')
+    .option('--rule <name>', 'predictive, patience, gl, pq, median, asha, overfitting or improvement', 'predictive')
     .option('--delta <p>', 'predictive: stop when P(final better than the best finished run) < delta')
     .option('--patience <n>', 'patience: points without improvement')
     .option('--min-delta <x>', 'patience: smallest improvement that counts')
     .option('--alpha <x>', 'gl / pq: threshold')
     .option('--eta <x>', 'asha: reduction factor')
+    .option('--threshold <x>', 'improvement: stop when the predicted gain per step falls below this')
     .option('--horizon <step>', 'planned last step of every run (default: the longest curve\'s last step)')
     .option('--goal <min|max>', 'whether lower or higher is better (default: guessed from the column name)')
     .option('--y <column>', 'metric column')
@@ -38,7 +40,7 @@ export function register(program: Command): void {
       action((paths: string[], flags: StopFlags) => {
         const rule = stopRule(flags.rule, {
           delta: numberOption('delta', flags.delta), patience: numberOption('patience', flags.patience),
-          minDelta: numberOption('min-delta', flags.minDelta), alpha: numberOption('alpha', flags.alpha), eta: numberOption('eta', flags.eta),
+          minDelta: numberOption('min-delta', flags.minDelta), alpha: numberOption('alpha', flags.alpha), eta: numberOption('eta', flags.eta), threshold: numberOption('threshold', flags.threshold),
         });
         const files = paths.map((p) => readCurveCsv(p, { y: flags.y }));
         const goal = (flags.goal ?? files[0]!.goal) as Goal;

@@ -1,7 +1,7 @@
 import { InputError, show } from '../core/errors.js';
 import type { StopRule } from './rule.js';
 import { asha, gl, median, patience, pq, predictive } from './rules.js';
-import { overfitting } from './single-run.js';
+import { improvementPerCompute, overfitting } from './single-run.js';
 
 /** Options a rule can take by name (the CLI's flags); each rule reads the ones it knows. */
 export interface RuleOptions {
@@ -13,6 +13,8 @@ export interface RuleOptions {
   eta?: number;
   minPoints?: number;
   margin?: number;
+  /** improvement: predicted gain per unit of compute below which to stop (required). */
+  threshold?: number;
 }
 
 const makers: Record<string, (o: RuleOptions) => StopRule> = {
@@ -23,6 +25,10 @@ const makers: Record<string, (o: RuleOptions) => StopRule> = {
   median: (o) => median({ minPoints: o.minPoints }),
   asha: (o) => asha({ minPoints: o.minPoints, eta: o.eta }),
   overfitting: (o) => overfitting({ margin: o.margin }),
+  improvement: (o) => {
+    if (o.threshold === undefined) throw new InputError('improvement: needs a threshold (predicted gain per unit of compute)', 'threshold');
+    return improvementPerCompute({ threshold: o.threshold });
+  },
 };
 
 /** Names `stopRule` knows. */

@@ -37,6 +37,6 @@ describe('scalelaw extrapolate / stop', () => {
     expect(r.stderr).toBe(`scalelaw: ${gap}: row 2, column loss: not a finite number: ""\n`);
     r = runCli(['stop', finished, '--rule', 'oracle']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('scalelaw: unknown rule: "oracle"; known rules: predictive, patience, gl, pq, median, asha, overfitting\n');
+    expect(r.stderr).toBe('scalelaw: unknown rule: "oracle"; known rules: predictive, patience, gl, pq, median, asha, overfitting, improvement\n');
   });
 });

@@ -87,7 +87,9 @@ describe('stopping rules', () => {
   it('rules by name, and unknown names', () => {
     expect(stopRule('patience', { patience: 2 }).name).toBe('patience(2, minDelta=0)');
     expect(stopRule('predictive', { delta: 0.1, patience: undefined }).name).toBe('predictive(delta=0.1)');
-    expect(() => stopRule('oracle')).toThrow('unknown rule: "oracle"; known rules: predictive, patience, gl, pq, median, asha, overfitting');
+    expect(() => stopRule('oracle')).toThrow('unknown rule: "oracle"; known rules: predictive, patience, gl, pq, median, asha, overfitting, improvement');
+    expect(() => stopRule('improvement')).toThrow('improvement: needs a threshold (predicted gain per unit of compute)');
+    expect(stopRule('improvement', { threshold: 0.01 }).name).toBe('improvementPerCompute(0.01)');
     expect(() => patience({ patience: 0 })).toThrow('patience: patience: must be a positive integer, got 0');
     expect(() => patience().decide(view([1, NaN, 2]))).toThrow('patience: value at step 2 is not a finite number: NaN');
   });
