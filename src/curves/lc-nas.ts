@@ -50,7 +50,8 @@ export function replayNas(files: readonly FilePredictions[], options: { predicto
       return { probBetter: (t: number) => probBetterFromQuantiles(q, file.goal, t) };
     };
     const range: readonly [number, number] = file.goal === 'max' ? [0, 1] : [1, Infinity];
-    const common = { goal: file.goal, checkpoints: file.cutoffs, seed, range };
+    // 20 runs per ordering as in the protocol; fewer when a subset of the curves is evaluated.
+    const common = { goal: file.goal, checkpoints: file.cutoffs, seed, range, budget: Math.min(20, file.curves.length) };
     out.push({ file: file.name, predictor, result: replay(file.curves, predictive({ delta, predict }), common) });
     out.push({ file: file.name, predictor: 'none', result: replay(file.curves, patience({ patience: Math.max(2, Math.round(file.length / 10)) }), { ...common, checkpoints: Array.from({ length: file.length - 1 }, (_, i) => i + 1) }) });
     out.push({ file: file.name, predictor: 'none', result: replay(file.curves, median(), common) });
