@@ -13,7 +13,7 @@ if (!available && process.env.CI) throw new Error('chromium is missing in CI: ru
 /** The demo's pipeline on a sweep small enough for a test: three widths at two lengths, one width at three batch sizes. */
 const tiny: SweepSpec = {
   name: 'demo-test',
-  base: { ...demoSweep.base, model: { family: 'transformer', width: 4, depth: 1, heads: 1, context: 8 }, batchSize: 16, evalTokens: 512, logEvery: 2 },
+  base: { ...demoSweep.base, model: { family: 'transformer', width: 4, depth: 1, heads: 1, context: 8 }, batchSize: 16, schedule: { type: 'cosine', peak: 1e-2, final: 1e-4, warmup: 4 }, evalTokens: 512, evalEvery: 2, logEvery: 2 },
   list: [
     ...[4, 6, 8].flatMap((width) => [16, 32].map((steps) => ({ width, tokens: steps * 16 * 8, batchSize: 16 }))),
     ...[8, 32].map((batchSize) => ({ width: 4, tokens: 32 * 16 * 8, batchSize })),
@@ -29,6 +29,8 @@ describe('the demo', () => {
     // Progress was visible at each stage, and the plan was printed.
     for (const stage of ['[1/4]', '[2/4]', '[3/4]', '[4/4]']) expect(messages.some((m) => m.startsWith(stage))).toBe(true);
     expect(printed).toContain('Plan for a training budget of');
+    // E is fitted free and set against the language's entropy rate.
+    expect(messages.some((m) => /fitted E = [\d.]+ nats\/token against the entropy rate 0\.9949 \([+-][\d.]+%\)/.test(m))).toBe(true);
     expect(plan.model.N.value).toBeGreaterThan(0);
     expect(plan.batch?.critical?.value).toBeGreaterThan(0);
     const html = readFileSync(report, 'utf8');

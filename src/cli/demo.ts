@@ -14,33 +14,48 @@ import { createDataset } from '../proxy/dataset.js';
 import { runSweep, type SweepProgress } from '../proxy/sweep.js';
 import { expandSweep, type SweepSpec } from '../proxy/sweep-spec.js';
 import type { PlanRecord } from '../plan/planner.js';
+import type { ScalingFit } from '../fit/result.js';
 import { action, formatNumber, numberOption } from './util.js';
 
-/** Tokens per sequence of the demo's proxies (the Markov language needs little context). */
-const CONTEXT = 16;
+/** Tokens per sequence of the demo's proxies: the order-1 language needs one token of context. */
+const CONTEXT = 2;
+
+/** Width of the batch-size runs: not one of the scaling widths, so its runs form their own group. */
+const BATCH_WIDTH = 20;
+
+/** The order-1 language of bench/proxy-chinchilla.ts: vocab 64, 3 successors per token, entropy rate 0.9949 nats. */
+const LANGUAGE = { type: 'markov', vocab: 64, order: 1, branching: 3, zipf: 1, seed: 0 } as const;
 
 /**
- * The demo's sweep on the synthetic Markov language: four widths at three token budgets for the
- * scaling law, and one width at five batch sizes for the critical batch size. Small enough to train
- * on two CPU cores in a few minutes.
+ * The demo's scaling sweep on the order-1 Markov language of bench/proxy-chinchilla.ts, where six
+ * widths at three budgets fit E free within 1-2% of the entropy rate (BENCHMARKS.md, "Proxy
+ * training"): widths 4 to 24 at 250, 500 and 1,000 steps of 128 windows, a cosine schedule.
  */
 export const demoSweep: SweepSpec = {
   name: 'demo',
   base: {
-    model: { family: 'transformer', width: 16, depth: 2, heads: 2, context: CONTEXT },
-    // The language of bench/proxy-chinchilla.ts, where small models approach the entropy rate quickly.
-    data: { type: 'markov', vocab: 8, order: 2, branching: 3, zipf: 1, seed: 0 },
-    batchSize: 32,
-    schedule: { type: 'cosine', peak: 1e-2, final: 1e-4, warmup: 10 },
-    evalTokens: 2048,
-    logEvery: 5,
+    model: { family: 'transformer', width: 16, depth: 1, heads: 1, context: CONTEXT },
+    data: LANGUAGE,
+    batchSize: 128,
+    schedule: { type: 'cosine', peak: 2e-2, final: 2e-4, warmup: 20 },
+    // 8,192 scored positions: the final losses, which E is fitted to, are read to about 0.5%.
+    evalTokens: 16384,
+    logEvery: 10,
     microBatches: 1,
     seed: 0,
   },
-  list: [
-    ...[4, 8, 12, 16].flatMap((width) => [100, 200, 400].map((steps) => ({ width, tokens: steps * 32 * CONTEXT, batchSize: 32 }))),
-    ...[8, 16, 64, 128].map((batchSize) => ({ width: 16, tokens: 100 * 32 * CONTEXT, batchSize })),
-  ],
+  list: [4, 6, 8, 12, 16, 24].flatMap((width) => [250, 500, 1000].map((steps) => ({ width, heads: width >= 8 ? 2 : 1, steps, batchSize: 128 }))),
+};
+
+/**
+ * The demo's batch-size runs: one width at six batch sizes, each trained for the same 250 steps of
+ * the same schedule, evaluated every 5 steps, so the steps to each target are read well inside
+ * every run (McCandlish et al. 2018's S(B) needs steps, not the end of a schedule).
+ */
+export const demoBatchSweep: SweepSpec = {
+  name: 'demo-batch',
+  base: { ...demoSweep.base, evalTokens: 4096, evalEvery: 5, logEvery: 5 },
+  list: [16, 32, 64, 128, 256, 512].map((batchSize) => ({ width: BATCH_WIDTH, heads: 2, steps: 250, batchSize })),
 };
 
 const defaultLog = (m: string) => process.stderr.write(m);
@@ -69,8 +84,11 @@ function progressPrinter(label: string, log: (message: string) => void): (p: Swe
 export interface DemoOptions {
   /** Where the run store and the report go (created). */
   out: string;
-  /** The proxy sweep: a scaling grid at one batch size plus one width at several batch sizes. @default demoSweep */
-  sweep?: SweepSpec;
+  /**
+   * The proxy sweeps, trained in order into one store: together a scaling grid at one batch size
+   * plus one width at several batch sizes. @default [demoSweep, demoBatchSweep]
+   */
+  sweep?: SweepSpec | readonly SweepSpec[];
   /** Runs trained at once. @default every core */
   workers?: number;
   /** The planned run is this many times the largest proxy run's compute. @default 1000 */
@@ -89,36 +107,70 @@ export interface DemoOptions {
 export async function runDemo(options: DemoOptions): Promise<{ report: string; plan: PlanRecord; seconds: number }> {
     const started = performance.now();
     const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
-    const { sweep: spec = demoSweep, workers = defaultThreads(), scale = 1000, log = defaultLog, print = (m: string) => process.stdout.write(m) } = options;
+    const { sweep = [demoSweep, demoBatchSweep], workers = defaultThreads(), scale = 1000, log = defaultLog, print = (m: string) => process.stdout.write(m) } = options;
     const say = (message: string) => log(`${message}\n`);
     const out = resolve(options.out);
     mkdirSync(out, { recursive: true });
     const storeDir = join(out, 'runs');
-    const runCount = expandSweep(spec).length;
+    const specs = Array.isArray(sweep) ? (sweep as readonly SweepSpec[]) : [sweep as SweepSpec];
+    const spec = specs[0]!;
+    // Tokens per sequence, for the plan's batch in sequences.
+    const context = (spec.base.model as { context?: number } | undefined)?.context ?? CONTEXT;
+    const runCount = specs.reduce((n, s) => n + expandSweep(s).length, 0);
 
     say(`[1/4] training ${runCount} proxy transformers on a synthetic Markov language (${workers} worker${workers > 1 ? 's' : ''}; store: ${storeDir})`);
-    const sweep = await runSweep(spec, { store: storeDir, workers, onProgress: progressPrinter('      ', log) });
-    if (sweep.failed.length > 0) say(`      ${sweep.failed.length} runs failed: ${sweep.failed.map((f) => `${f.id} (${f.reason})`).join('; ')}`);
-    if (sweep.diverged.length > 0) say(`      ${sweep.diverged.length} runs diverged: ${sweep.diverged.join(', ')}`);
-    const runs = openStore(storeDir).runs().filter((r) => sweep.ids.includes(r.config.id));
+    const ids: string[] = [];
+    for (const [i, s] of specs.entries()) {
+      const label = specs.length > 1 ? `      ${i + 1}/${specs.length}` : '      ';
+      const result = await runSweep(s, { store: storeDir, workers, onProgress: progressPrinter(label, log) });
+      if (result.failed.length > 0) say(`      ${result.failed.length} runs failed: ${result.failed.map((f) => `${f.id} (${f.reason})`).join('; ')}`);
+      if (result.diverged.length > 0) say(`      ${result.diverged.length} runs diverged: ${result.diverged.join(', ')}`);
+      ids.push(...result.ids);
+    }
+    const runs = openStore(storeDir).runs().filter((r) => ids.includes(r.config.id));
     say(`      done at ${seconds()} s`);
 
-    // The language's entropy rate is the irreducible loss E, known exactly; fixing it leaves the
-    // few proxy runs to determine A, B, alpha and beta.
+    // The language's entropy rate is the irreducible loss E, known exactly: E is fitted free and
+    // checked against it; only if the free fit ends on a bound is E fixed at the entropy rate.
     const entropyRate = createDataset(spec.base.data!).floor ?? Number.NaN;
-    say(`[2/4] fitting the Chinchilla law to the final losses (E fixed at the language's entropy rate, ${formatNumber(entropyRate, 4)} nats/token), and the critical batch size to the batch-size runs`);
-    const fits = await fitsFromRuns(runs, {
+    say(`[2/4] fitting the Chinchilla law to the final losses (E free, to compare with the language's entropy rate ${formatNumber(entropyRate, 4)} nats/token), and the critical batch size to the batch-size runs`);
+    const fitOptions = {
       source: storeDir,
       threads: workers,
-      ...(Number.isFinite(entropyRate) ? { fixed: { E: entropyRate } } : {}),
       // Resampling the runs gives the plan its intervals.
-      bootstrap: (fit, data) => bootstrap(fit, data, { resamples: 200, seed: 0, level: 0.9, threads: workers }),
-    });
-    say(`      L = E + A/N^alpha + B/D^beta: ${fits.scaling.params.map((p) => `${p.name} = ${formatNumber(p.value, 4)}`).join(', ')}`);
+      bootstrap: (fit: ScalingFit, data: Parameters<typeof bootstrap>[1]) => bootstrap(fit, data, { resamples: 200, seed: 0, level: 0.9, threads: workers }),
+    };
+    let fits = await fitsFromRuns(runs, fitOptions);
+    const chinchilla = (f: ScalingFit) => `L = E + A/N^alpha + B/D^beta: ${f.params.map((p) => `${p.name} = ${formatNumber(p.value, 4)}`).join(', ')}`;
+    say(`      ${chinchilla(fits.scaling)}`);
+    let eNote = '';
+    const freeE = fits.scaling.values.E!;
+    if (Number.isFinite(entropyRate)) {
+      const off = ((freeE - entropyRate) / entropyRate) * 100;
+      eNote = `fitted E = ${formatNumber(freeE, 4)} nats/token against the entropy rate ${formatNumber(entropyRate, 4)} (${off >= 0 ? '+' : ''}${off.toFixed(2)}%)`;
+      say(`      ${eNote}`);
+      const bound = fits.scaling.atBound;
+      if (bound.length > 0) {
+        say(`      the free fit ended on a bound (${bound.join(', ')}): falling back to E fixed at the entropy rate`);
+        fits = await fitsFromRuns(runs, { ...fitOptions, fixed: { E: entropyRate } });
+        say(`      ${chinchilla(fits.scaling)} (E fixed)`);
+        eNote += `; the free fit ended on a bound (${bound.join(', ')}), so the plan uses E fixed at the entropy rate`;
+      }
+    }
     const cb = fits.criticalBatch;
+    let bcritUsable = false;
     if (cb) {
-      for (const t of cb.analysis.targets) say(`      target loss ${formatNumber(t.target, 4)}: S_min = ${formatNumber(t.Smin, 3)} steps, E_min = ${formatNumber(t.Emin, 3)} sequences, B_crit = ${formatNumber(t.Bcrit, 3)} sequences`);
-      say(`      B_crit(L) = B* / L^(1/alpha_B): B* = ${formatNumber(cb.fit.values.Bstar!, 4)}, alpha_B = ${formatNumber(cb.fit.values.alphaB!, 3)}`);
+      for (const t of cb.analysis.targets) {
+        const first = Math.min(...t.points.map((p) => p.steps));
+        say(`      target loss ${formatNumber(t.target, 4)}: S_min = ${formatNumber(t.Smin, 3)} steps, E_min = ${formatNumber(t.Emin, 3)} sequences, B_crit = ${formatNumber(t.Bcrit, 3)} sequences (reached after ${formatNumber(first, 3)} to ${formatNumber(Math.max(...t.points.map((p) => p.steps)), 3)} steps at batch ${t.points.map((p) => p.batchSize).join('/')})`);
+      }
+      const kaplan = `B_crit(L) = B* / L^(1/alpha_B): B* = ${formatNumber(cb.fit.values.Bstar!, 4)}, alpha_B = ${formatNumber(cb.fit.values.alphaB!, 3)}`;
+      if (cb.fit.atBound.length > 0) {
+        say(`      ${kaplan} -- ENDED ON A BOUND (${cb.fit.atBound.join(', ')}): the bound, not the runs, set it, so the plan does not use it and gives no critical batch size`);
+      } else {
+        bcritUsable = true;
+        say(`      ${kaplan}`);
+      }
     }
     for (const note of fits.notes) say(`      note: ${note}`);
     say(`      done at ${seconds()} s`);
@@ -128,9 +180,9 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
     say(`[3/4] planning a run of ${formatNumber(compute, 3)} FLOPs (${scale}x the largest proxy run, ${formatNumber(largest, 3)} FLOPs)`);
     const result = plan({
       budget: { compute },
-      fits: [{ fit: fits.scaling, source: `${storeDir} (scaling runs)` }, ...(cb ? [{ fit: cb.fit, source: `${storeDir} (batch-size runs, N = ${cb.N})` }] : [])],
-      seqLen: CONTEXT,
-      fitSeqLen: CONTEXT,
+      fits: [{ fit: fits.scaling, source: `${storeDir} (scaling runs)` }, ...(cb && bcritUsable ? [{ fit: cb.fit, source: `${storeDir} (batch-size runs, N = ${cb.N})` }] : [])],
+      seqLen: context,
+      fitSeqLen: context,
       batchUnit: 'sequences',
     });
     print('\n' + planReport(result) + '\n\n');
@@ -147,7 +199,10 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
     const sections = [
       {
         heading: 'Proxy sweep',
-        paragraphs: [`${runs.length} transformer runs on a synthetic order-2 Markov language (vocabulary 8), context ${CONTEXT}, trained with AdamW and a cosine schedule.`],
+        paragraphs: [
+          `${runs.length} transformer runs on a synthetic order-${spec.base.data?.type === 'markov' ? (spec.base.data.order ?? 2) : '?'} Markov language (vocabulary ${spec.base.data?.type === 'markov' ? (spec.base.data.vocab ?? 8) : '?'}), context ${context}, trained with AdamW and a cosine schedule.`,
+          ...(eNote ? [`Chinchilla fit: ${eNote}.`] : []),
+        ],
         table: {
           header: ['run', 'N', 'tokens', 'batch', 'final eval loss', 'seconds', 'backend'],
           rows: runs.map((r) => [r.config.id, r.config.N ?? '', r.summary?.tokens ?? r.config.D ?? '', r.config.batchSize ?? '', r.summary?.finalEvalLoss ?? '', r.summary?.wallSeconds ?? '', String(r.summary?.backend ?? '')]),
