@@ -224,7 +224,12 @@ export function plan(options: PlanOptions): PlanRecord {
     // Pair resample k of this fit with resample k of the scaling fit (independent fits: a joint draw).
     const n = Math.max(samples.length, draws.length);
     const values: number[] = [];
-    for (let k = 0; k < n; k++) values.push(predictWith(law, samples[k % samples.length] ?? fit.vector(), inputsAt(k))[0]!);
+    for (let k = 0; k < n; k++) {
+      // A resample whose law has no finite optimum at C (loss or N infinite) has nothing to pair with.
+      const inputs = inputsAt(k);
+      if (![inputs.N, inputs.D, inputs.L].every(Number.isFinite)) continue;
+      values.push(predictWith(law, samples[k % samples.length] ?? fit.vector(), inputs)[0]!);
+    }
     return estimate(value, values, level);
   };
   const toTokens = (x: number) => (batchUnit === 'sequences' ? x * fitSeqLen : x);
