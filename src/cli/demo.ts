@@ -120,12 +120,15 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
 
     say(`[1/4] training ${runCount} proxy transformers on a synthetic Markov language (${workers} worker${workers > 1 ? 's' : ''}; store: ${storeDir})`);
     const ids: string[] = [];
+    // The first sweep's runs are the scaling runs; the others only feed the critical batch size.
+    const scalingIds = new Set<string>();
     for (const [i, s] of specs.entries()) {
       const label = specs.length > 1 ? `      ${i + 1}/${specs.length}` : '      ';
       const result = await runSweep(s, { store: storeDir, workers, onProgress: progressPrinter(label, log) });
       if (result.failed.length > 0) say(`      ${result.failed.length} runs failed: ${result.failed.map((f) => `${f.id} (${f.reason})`).join('; ')}`);
       if (result.diverged.length > 0) say(`      ${result.diverged.length} runs diverged: ${result.diverged.join(', ')}`);
       ids.push(...result.ids);
+      if (i === 0 && specs.length > 1) for (const id of result.ids) scalingIds.add(id);
     }
     const runs = openStore(storeDir).runs().filter((r) => ids.includes(r.config.id));
     say(`      done at ${seconds()} s`);
@@ -137,6 +140,7 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
     const fitOptions = {
       source: storeDir,
       threads: workers,
+      ...(scalingIds.size > 0 ? { scalingRuns: (r: { config: { id: string } }) => scalingIds.has(r.config.id) } : {}),
       // Resampling the runs gives the plan its intervals.
       bootstrap: (fit: ScalingFit, data: Parameters<typeof bootstrap>[1]) => bootstrap(fit, data, { resamples: 200, seed: 0, level: 0.9, threads: workers }),
     };

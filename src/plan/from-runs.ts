@@ -31,6 +31,12 @@ export interface RunFitsOptions {
   threads?: number;
   /** Refines the scaling fit with a bootstrap (e.g. `bootstrap` from src/fit), for intervals. @default none */
   bootstrap?: (fit: ScalingFit, observations: { inputs: { N: Float64Array; D: Float64Array }; loss: Float64Array; source: string }) => Promise<ScalingFit>;
+  /**
+   * Which runs the scaling law reads, e.g. the scaling sweep's ids, so that batch-size runs that
+   * share its batch size (with other lengths or eval sets) do not pull the law around.
+   * @default the finished runs at the most common batch size
+   */
+  scalingRuns?: (run: Run) => boolean;
   /** Names the runs in fit sources. @default 'runs' */
   source?: string;
 }
@@ -66,7 +72,7 @@ export function runObservations(runs: readonly Run[]): RunObservation[] {
 export async function fitsFromRuns(runs: readonly Run[], options: RunFitsOptions = {}): Promise<RunFits> {
   const { law = 'chinchilla', threads, source = 'runs', fixed } = options;
   const notes: string[] = [];
-  const all = runObservations(runs);
+  const all = runObservations(options.scalingRuns ? runs.filter(options.scalingRuns) : runs);
   if (all.length === 0) throw new InputError(`${source}: no finished run with N, tokens and a final loss (of ${runs.length} runs)`, 'runs');
   // The scaling fit reads one batch size, so the batch-size sweep does not pull the law around.
   const counts = new Map<number | undefined, number>();
