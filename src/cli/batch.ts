@@ -69,13 +69,13 @@ export function register(program: Command): void {
         const targets = targetList(options.targetLoss);
         const referenceBatch = numberOption('reference-batch', options.referenceBatch)!;
         const overhead = numberOption('overhead', options.overhead)!;
-        if (options.metric !== 'evalLoss' && options.metric !== 'trainLoss') throw new InputError(`--metric: must be evalLoss or trainLoss, got ${show(options.metric)}`, 'metric');
+        const metric = metricOption(options.metric);
         const predictLoss = numberOption('predict-loss', options.predictLoss);
         const runs = loadRuns(path);
         const analysis = await criticalBatch(runs, targets, {
           referenceBatch,
           overhead,
-          metric: options.metric,
+          metric,
           unreached: options.excludeUnreached ? 'exclude' : 'error',
         });
         const kaplan = targets.length >= 2 ? await fitBcritVsLoss(analysis) : undefined;
@@ -171,8 +171,7 @@ export function register(program: Command): void {
         const own = mergedOptions<{ tolerance: string; metric: string; json?: boolean }>(command);
         const json = own.json;
         const tolerance = numberOption('tolerance', own.tolerance)!;
-        if (own.metric !== 'evalLoss' && own.metric !== 'trainLoss') throw new InputError(`--metric: must be evalLoss or trainLoss, got ${show(own.metric)}`, 'metric');
-        const r = await lrSensitivity(loadRuns(path), { tolerance, metric: own.metric });
+        const r = await lrSensitivity(loadRuns(path), { tolerance, metric: metricOption(own.metric) });
         if (json) return printJson({ source: path, tolerance, sizes: r.sizes, edgeSizes: r.edgeSizes, ...(r.trend ? { trend: r.trend.toJSON() } : {}) });
         const out = [`${path}: ${r.sizes.length} model sizes`, ''];
         out.push(
@@ -199,8 +198,7 @@ export function register(program: Command): void {
         const own = mergedOptions<{ band: string; metric: string; json?: boolean }>(command);
         const json = own.json;
         const band = numberOption('band', own.band)!;
-        if (own.metric !== 'evalLoss' && own.metric !== 'trainLoss') throw new InputError(`--metric: must be evalLoss or trainLoss, got ${show(own.metric)}`, 'metric');
-        const r = await optimalBatchLr(loadRuns(path), { band, metric: own.metric });
+        const r = await optimalBatchLr(loadRuns(path), { band, metric: metricOption(own.metric) });
         if (json) return printJson({ source: path, band, best: r.best, points: r.points, batch: r.batch.toJSON(), lr: r.lr.toJSON() });
         const out = [`${path}: ${r.best.length} compute budgets, ${r.points.length} near-optimal runs (within ${formatNumber(band * 100)}%)`, ''];
         out.push(table(r.best.map((p) => [p.C, p.batchSize, p.lr, p.loss, p.runId]), ['C', 'best batch', 'best lr', 'loss', 'run']));
@@ -230,8 +228,7 @@ export function register(program: Command): void {
         for (const [flag, key] of [['target-loss', 'targetLoss'], ['n', 'n'], ['batch-size', 'batchSize'], ['steps', 'steps']] as const) {
           if (own[key] === undefined) throw new InputError(`--${flag}: required`, flag);
         }
-        const metric = own.metric!;
-        if (metric !== 'evalLoss' && metric !== 'trainLoss') throw new InputError(`--metric: must be evalLoss or trainLoss, got ${show(metric)}`, 'metric');
+        const metric = metricOption(own.metric!);
         const targets = targetList(own.targetLoss!);
         const plan = {
           N: numberOption('n', own.n)!,
@@ -303,4 +300,10 @@ function storeGns(dir: string, beta: number, json: boolean | undefined): void {
   const out = [`${dir}: ${results.length} of ${runs.length} runs log gradient norms`, ''];
   out.push(table(results.map((r) => [r.runId, r.N ?? '', r.batchSize ?? '', r.step.length, r.final.bSimple, r.overall.bSimple]), ['run', 'N', 'batch', 'measurements', `B_simple (EMA ${beta})`, 'B_simple (all)']));
   process.stdout.write(out.join('\n') + '\n');
+}
+
+/** The loss a sweep analysis reads: --metric evalLoss or trainLoss. */
+function metricOption(metric: string): 'evalLoss' | 'trainLoss' {
+  if (metric !== 'evalLoss' && metric !== 'trainLoss') throw new InputError(`--metric: must be evalLoss or trainLoss, got ${show(metric)}`, 'metric');
+  return metric;
 }

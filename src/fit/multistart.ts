@@ -45,14 +45,7 @@ export function runStarts(problem: Problem, starts: Float64Array, lbfgsbOptions:
   const count = starts.length / dim;
   const { memory = 10, factr = 1e7, pgtol = 1e-5, maxIterations = 15000, maxEvaluations = 15000, maxLineSearch = 20 } = lbfgsbOptions;
   const solver = new Lbfgsb(dim, memory, obj.lower, obj.upper);
-  const out: MultistartRuns = {
-    dimension: dim,
-    f: new Float64Array(count),
-    theta: new Float64Array(count * dim),
-    status: new Array(count),
-    iterations: new Int32Array(count),
-    evaluations: new Int32Array(count),
-  };
+  const out = emptyRuns(dim, count);
   for (let s = 0; s < count; s++) {
     const x0 = starts.subarray(s * dim, (s + 1) * dim);
     const result = solver.run(obj.valueAndGradient, x0, factr * 2.220446049250313e-16, pgtol, maxIterations, maxEvaluations, maxLineSearch);
@@ -137,14 +130,7 @@ export async function runStartsParallel(problem: Problem, starts: Float64Array, 
       });
     }),
   );
-  const out: MultistartRuns = {
-    dimension: dim,
-    f: new Float64Array(count),
-    theta: new Float64Array(count * dim),
-    status: new Array(count),
-    iterations: new Int32Array(count),
-    evaluations: new Int32Array(count),
-  };
+  const out = emptyRuns(dim, count);
   parts.forEach((part, w) => {
     assigned[w]!.forEach((s, k) => {
       out.f[s] = part.f[k]!;
@@ -160,4 +146,16 @@ export async function runStartsParallel(problem: Problem, starts: Float64Array, 
 /** Status codes travel between threads as bytes. */
 export function encodeStatuses(statuses: LbfgsbStatus[]): Uint8Array {
   return Uint8Array.from(statuses, (s) => STATUSES.indexOf(s));
+}
+
+/** Storage for the results of `count` starts in `dim` parameters. */
+function emptyRuns(dim: number, count: number): MultistartRuns {
+  return {
+    dimension: dim,
+    f: new Float64Array(count),
+    theta: new Float64Array(count * dim),
+    status: new Array(count),
+    iterations: new Int32Array(count),
+    evaluations: new Int32Array(count),
+  };
 }
