@@ -76,13 +76,14 @@ export function register(program: Command): void {
     .option('--step-column <name>', 'column of logged steps', 'step')
     .option('--loss-column <name>', 'column of losses', 'loss')
     .option('--fix <name=value>', 'hold a parameter fixed, e.g. lambda=0.999 (repeatable)', collect)
+    .option('--optimizer <name>', "adamw (Luo et al.'s early-stopped fit; default for mpl) or lbfgsb (to convergence; default otherwise)")
     .option('--resamples <n>', 'bootstrap resamples for uncertainty bands', '0')
     .option('--resample-by <what>', 'points or curves', 'points')
     .option('--seed <n>', 'bootstrap seed', '0')
     .option('--out <file>', 'write the fit as JSON (kind "curve-fit")')
     .option('--json', 'print the fit as JSON')
     .action(
-      action(async (paths: string[], options: { schedule?: string[]; law: string; N?: string; stepColumn: string; lossColumn: string; fix?: string[]; resamples: string; resampleBy: string; seed: string; out?: string; json?: boolean }) => {
+      action(async (paths: string[], options: { schedule?: string[]; law: string; N?: string; stepColumn: string; lossColumn: string; fix?: string[]; resamples: string; resampleBy: string; seed: string; optimizer?: string; out?: string; json?: boolean }) => {
         const schedules = options.schedule ?? [];
         if (schedules.length !== paths.length) {
           throw new InputError(`--schedule: ${paths.length} curve files but ${schedules.length} schedules; give one --schedule per curve, in order`, 'schedule');
@@ -101,7 +102,17 @@ export function register(program: Command): void {
         }
         const resamples = numberOption('resamples', options.resamples)!;
         if (options.resampleBy !== 'points' && options.resampleBy !== 'curves') throw new InputError(`--resample-by: must be points or curves, got ${show(options.resampleBy)}`, 'resample-by');
-        const fit = fitCurves(curves, { law: options.law, fixed, resamples, resampleBy: options.resampleBy, seed: numberOption('seed', options.seed)! });
+        if (options.optimizer !== undefined && options.optimizer !== 'adamw' && options.optimizer !== 'lbfgsb') {
+          throw new InputError(`--optimizer: must be adamw or lbfgsb, got ${show(options.optimizer)}`, 'optimizer');
+        }
+        const fit = fitCurves(curves, {
+          law: options.law,
+          fixed,
+          resamples,
+          resampleBy: options.resampleBy,
+          seed: numberOption('seed', options.seed)!,
+          ...(options.optimizer ? { optimizer: options.optimizer } : {}),
+        });
         if (options.out) writeFileSync(options.out, JSON.stringify(fit, null, 2) + '\n');
         if (options.json) return printJson(fit);
         process.stdout.write(curveFitReport(fit) + '\n');

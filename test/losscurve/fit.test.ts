@@ -28,7 +28,7 @@ describe('fitCurves', () => {
   const curves = schedules.map((s, i) => synthetic(s, `curve ${i + 1}`));
 
   it('recovers a synthetic multi-power-law curve family to within 2e-4 in relative loss on a new schedule', () => {
-    const fit = fitCurves(curves, { law: 'mpl', lbfgsb: { factr: 10, pgtol: 1e-10 }, date: '2026-11-23' });
+    const fit = fitCurves(curves, { law: 'mpl', optimizer: 'lbfgsb', lbfgsb: { factr: 10, pgtol: 1e-10 }, date: '2026-11-23' });
     expect(fit.kind).toBe('curve-fit');
     const wsd: ScheduleSpec = { type: 'wsd', ...base, final: 3e-5, cooldownFraction: 0.2 };
     const predicted = predictCurve(fit, wsd, { every: 500 });
@@ -36,6 +36,18 @@ describe('fitCurves', () => {
     const exact = new Float64Array(x.length);
     multiPowerLaw({ tolerance: 0 }).evaluate(Float64Array.from(truth), x, exact);
     exact.forEach((v, i) => expect(Math.abs(predicted.loss[i]! - v) / v).toBeLessThan(2e-4));
+  });
+
+  it("fits the multi-power law by Luo et al.'s early-stopped AdamW by default, and lowers the objective from its start", () => {
+    const adam = fitCurves(curves, { law: 'mpl' });
+    expect(adam.message).toMatch(/^AdamW, \d+ steps: /);
+    const start = fitCurves(curves, { law: 'mpl', adamw: { maxSteps: 1 } });
+    expect(start.message).toBe('AdamW, 1 steps: reached the maximum of 1 steps');
+    expect(start.converged).toBe(false);
+    expect(adam.objective).toBeLessThan(start.objective);
+    const converged = fitCurves(curves, { law: 'mpl', optimizer: 'lbfgsb' });
+    expect(converged.objective).toBeLessThanOrEqual(adam.objective);
+    expect(() => fitCurves(curves, { law: 'mpl', optimizer: 'sgd' as never })).toThrow('optimizer: not "adamw" or "lbfgsb": "sgd"');
   });
 
   it('fits the momentum law with lambda fitted or fixed', () => {
