@@ -1,25 +1,44 @@
 // Early-stopping replay on the NAS curves from predictions saved by bench/lc-eval.ts --save-preds.
-// npx tsx bench/lc-stop.ts /tmp/lc-preds.json [delta]
+// npx tsx bench/lc-stop.ts /tmp/lc-preds.json [delta] [--per-epoch] [--threads 2] [--predictors ensemble,fast] [--files a,b]
+// --per-epoch: predictive termination decides at every epoch from the first cutoff on (each curve's
+// prefix predicted once, in worker threads); without it, only at the stored cutoffs.
 import { readFileSync } from 'node:fs';
 import { table } from '../src/cli/util.js';
 import type { FilePredictions, StoredPrediction } from '../src/curves/evaluate.js';
-import { replayNas } from '../src/curves/lc-nas.js';
+import { replayNas, replayNasPerEpoch } from '../src/curves/lc-nas.js';
 import { readNasCurves } from '../src/curves/nas-data.js';
 
-const saved = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as any[];
-const delta = Number(process.argv[3] ?? 0.05);
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1]!.startsWith('--') && args[i - 1] !== '--per-epoch'));
+const saved = JSON.parse(readFileSync(positional[0]!, 'utf8')) as any[];
+const delta = Number(positional[1] ?? 0.05);
+const perEpoch = args.includes('--per-epoch');
+const threads = Number(flag('threads', '2'));
+const predictors = flag('predictors', 'ensemble,fast').split(',');
+const only = flag('files', '');
 const sets = readNasCurves(new URL('../data/nas-curves', import.meta.url).pathname);
-const files: FilePredictions[] = saved.map((f) => {
+const files: FilePredictions[] = saved.filter((f) => !only || only.split(',').includes(f.name)).map((f) => {
   const set = sets.find((s) => s.name === f.name)!;
   const preds = Object.fromEntries(Object.entries(f.preds as Record<string, { q: number[]; l: number[] }[][]>).map(([k, rows]) => [k, rows.map((row) => row.map((p): StoredPrediction => ({ quantiles: Float64Array.from(p.q), logDensity: Float64Array.from(p.l) })))]));
   return { ...f, truths: Float64Array.from(f.truths), curves: (f.index as number[]).map((i) => set.curves[i]!), preds, seconds: {} };
 });
 const rows = [];
-for (const predictor of ['ensemble', 'fast'] as const) {
+const t0 = performance.now();
+for (const predictor of predictors as ('ensemble' | 'fast')[]) {
   if (!files[0]!.preds[predictor]) continue;
-  for (const s of replayNas(files, { predictor, delta })) {
-    if (predictor === 'fast' && s.predictor === 'none') continue;
-    rows.push([s.file, s.predictor === 'none' ? '-' : s.predictor, s.result.rule, s.result.speedup, s.result.regret, s.result.maxRegret, s.result.sameBest, s.result.span]);
+  const scores = perEpoch
+    ? await replayNasPerEpoch(files, { predictor, delta, threads, onProgress: (m) => console.error(m) })
+    : replayNas(files, { predictor, delta });
+  for (const s of scores) {
+    if (predictor !== predictors[0] && s.predictor === 'none') continue;
+    const e = s as { predictions?: number; seconds?: number };
+    const extra = e.predictions !== undefined ? `${e.predictions} predictions, ${e.seconds!.toFixed(0)} s` : '';
+    rows.push([s.file, s.predictor === 'none' ? '-' : s.predictor, s.result.rule, s.result.speedup, s.result.regret, s.result.maxRegret, s.result.sameBest, s.result.span, extra]);
   }
 }
-console.log(table(rows, ['file', 'predictor', 'rule', 'speed-up', 'regret/span', 'max regret/span', 'same best', 'span']));
+console.log(table(rows, ['file', 'predictor', 'rule', 'speed-up', 'regret/span', 'max regret/span', 'same best', 'span', 'work']));
+console.log(`${perEpoch ? 'decisions every epoch' : 'decisions at the cutoffs'}, delta ${delta}, ${threads} threads, wall ${((performance.now() - t0) / 1000).toFixed(0)} s`);

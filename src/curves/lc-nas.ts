@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { addReproduction, type ReproducedMetric } from '../core/reproductions.js';
-import { replay, type ReplayResult } from '../stopping/replay.js';
+import { replay, replayAsync, type ReplayResult } from '../stopping/replay.js';
 import type { RunView } from '../stopping/rule.js';
 import { median, patience, predictive } from '../stopping/rules.js';
 import type { Goal } from './curve.js';
 import { crossFittedScales, LEVELS, predictFinalValues, scoreFinalValues, widen, type CutoffScore, type EvaluateOptions, type FilePredictions, type Predictor } from './evaluate.js';
+import type { ExtrapolateOptions } from './extrapolate.js';
 import { readNasCurves } from './nas-data.js';
+import { predictionPool } from './prediction-pool.js';
 
 /**
  * The learning-curve protocol on the NAS curves of Baker et al. 2017 (data/nas-curves): final-value
@@ -54,6 +56,82 @@ export function replayNas(files: readonly FilePredictions[], options: { predicto
     const common = { goal: file.goal, checkpoints: file.cutoffs, seed, range, budget: Math.min(20, file.curves.length) };
     out.push({ file: file.name, predictor, result: replay(file.curves, predictive({ delta, predict }), common) });
     out.push({ file: file.name, predictor: 'none', result: replay(file.curves, patience({ patience: Math.max(2, Math.round(file.length / 10)) }), { ...common, checkpoints: Array.from({ length: file.length - 1 }, (_, i) => i + 1) }) });
+    out.push({ file: file.name, predictor: 'none', result: replay(file.curves, median(), common) });
+  }
+  return out;
+}
+
+/**
+ * The conformal factor of curve j after m points, between the factors cross-fitted at the cutoffs
+ * (`crossFittedScales`, so never calibrated on curve j itself): linear in log c between the two
+ * nearest cutoffs, constant beyond the first and the last.
+ */
+export function epochScale(cutoffs: readonly number[], scales: readonly Float64Array[], j: number, m: number): number {
+  if (m <= cutoffs[0]!) return scales[0]![j]!;
+  const last = cutoffs.length - 1;
+  if (m >= cutoffs[last]!) return scales[last]![j]!;
+  let c = 0;
+  while (cutoffs[c + 1]! < m) c++;
+  const t = (m - cutoffs[c]!) / (cutoffs[c + 1]! - cutoffs[c]!);
+  return Math.exp((1 - t) * Math.log(scales[c]![j]!) + t * Math.log(scales[c + 1]![j]!));
+}
+
+export interface EpochReplayOptions {
+  predictor?: Predictor;
+  /** @default 0.05 */
+  delta?: number;
+  /** @default 0 */
+  seed?: number;
+  /** Worker threads computing the predictions. @default every core */
+  threads?: number;
+  /** Passed to `extrapolate`; must match what produced `files` for the stored cutoff predictions to be reused. */
+  extrapolate?: Partial<ExtrapolateOptions>;
+  onProgress?: (message: string) => void;
+}
+
+/**
+ * Early stopping with a decision at every epoch from the first cutoff (10% of the epochs, at least
+ * 3 points) on: predictive termination with the conformally widened predictive of each prefix that a
+ * run reaches (computed once per curve and prefix, in worker threads, and shared by the 40
+ * orderings; the stored cutoff predictions are reused), and patience and median stopping checked at
+ * the same epochs for reference. `predictions` counts the prefixes predicted.
+ */
+export async function replayNasPerEpoch(files: readonly FilePredictions[], options: EpochReplayOptions = {}): Promise<(StoppingScore & { predictions?: number; seconds?: number })[]> {
+  const { predictor = 'ensemble', delta = 0.05, seed = 0, threads, extrapolate, onProgress } = options;
+  const out: (StoppingScore & { predictions?: number; seconds?: number })[] = [];
+  for (const file of files) {
+    const preds = file.preds[predictor];
+    if (!preds) continue;
+    const t0 = performance.now();
+    const scales = crossFittedScales(preds, file.truths);
+    const range: readonly [number, number] = file.goal === 'max' ? [0, 1] : [1, Infinity];
+    const pool = predictionPool({ curves: file.curves, goal: file.goal, range, predictor, seed, index: file.index, threads, extrapolate });
+    file.cutoffs.forEach((m, c) => preds[c]!.forEach((p, j) => pool.put(j, m, p)));
+    const first = file.cutoffs[0]!;
+    const checkpoints = Array.from({ length: file.length - first }, (_, k) => first + k);
+    const predict = (view: RunView) => {
+      const j = view.id as number;
+      const m = view.values.length;
+      const q = widen(pool.cached(j, m)!, epochScale(file.cutoffs, scales, j, m));
+      return { probBetter: (t: number) => probBetterFromQuantiles(q, file.goal, t) };
+    };
+    const common = { goal: file.goal, checkpoints, seed, range, budget: Math.min(20, file.curves.length) };
+    let asked = 0;
+    const stored = pool.size;
+    try {
+      const result = await replayAsync(file.curves, predictive({ delta, predict, minPoints: first }), {
+        ...common,
+        prefetch: async (view) => {
+          if (view.bestFinal === undefined) return;
+          await pool.predict(view.id as number, view.values.length);
+          if (++asked % 500 === 0) onProgress?.(`${file.name}: ${asked} decisions, ${pool.size - stored} new predictions`);
+        },
+      });
+      out.push({ file: file.name, predictor, result, predictions: pool.size - stored, seconds: (performance.now() - t0) / 1000 });
+    } finally {
+      await pool.close();
+    }
+    out.push({ file: file.name, predictor: 'none', result: replay(file.curves, patience({ patience: Math.max(2, Math.round(file.length / 10)) }), common) });
     out.push({ file: file.name, predictor: 'none', result: replay(file.curves, median(), common) });
   }
   return out;

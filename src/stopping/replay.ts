@@ -1,7 +1,7 @@
 import { InputError, show } from '../core/errors.js';
 import type { Goal } from '../curves/curve.js';
 import { rng } from '../core/rng.js';
-import { better, type PeerRun, type StopRule } from './rule.js';
+import { better, type Decision, type PeerRun, type RunView, type StopRule } from './rule.js';
 
 /**
  * Replays a stopping rule over complete curves, as in Domhan et al. 2015 (§5) and Baker et al.
@@ -41,6 +41,49 @@ export interface ReplayResult {
 }
 
 export function replay(curves: readonly Float64Array[], rule: StopRule, options: ReplayOptions): ReplayResult {
+  const plan = replayPlan(curves, options);
+  const outcomes = plan.orders.map((order) => runOrdering(curves, order, plan, (view) => rule.decide(view)));
+  return summarize(rule.name, outcomes, plan);
+}
+
+/**
+ * `replay` for rules whose decisions need work that is best done in parallel (a prediction per
+ * run and epoch): `prefetch` is awaited before each decision, so it can fill a cache that the
+ * rule's predictor then reads synchronously. All orderings run at once and wait on `prefetch`
+ * together, so a worker pool behind it sees many requests; orderings and results are those of
+ * `replay` with the same seed.
+ */
+export async function replayAsync(curves: readonly Float64Array[], rule: StopRule, options: ReplayOptions & { prefetch: (view: RunView) => Promise<void> }): Promise<ReplayResult> {
+  const plan = replayPlan(curves, options);
+  const { prefetch } = options;
+  const outcomes = await Promise.all(plan.orders.map(async (order) => {
+    // The same loop as runOrdering, with an await before each decision.
+    const steps = runOrderingSteps(curves, order, plan);
+    let next = steps.next();
+    while (!next.done) {
+      await prefetch(next.value);
+      next = steps.next(rule.decide(next.value));
+    }
+    return next.value;
+  }));
+  return summarize(rule.name, outcomes, plan);
+}
+
+interface Plan {
+  goal: Goal;
+  checkpoints: readonly number[];
+  range?: readonly [number, number];
+  length: number;
+  budget: number;
+  finals: number[];
+  span: number;
+  steps: Float64Array;
+  orders: number[][];
+}
+
+interface Outcome { epochs: number; best?: number; bestAll: number }
+
+function replayPlan(curves: readonly Float64Array[], options: ReplayOptions): Plan {
   const { goal, checkpoints, orderings = 40, budget = 20, seed = 0, range } = options;
   if (curves.length < budget) throw new InputError(`replay: budget: ${show(budget)} runs but only ${curves.length} curves`, 'budget');
   const length = curves[0]!.length;
@@ -51,30 +94,49 @@ export function replay(curves: readonly Float64Array[], rule: StopRule, options:
   const span = options.span ?? Math.max(...finals) - Math.min(...finals);
   const steps = Float64Array.from({ length }, (_, i) => i + 1);
   const random = rng(seed);
-  let speedup = 0, regret = 0, maxRegret = 0, same = 0;
-  for (let o = 0; o < orderings; o++) {
-    const order = random.shuffle(curves.map((_, i) => i)).slice(0, budget);
-    let best: number | undefined;
-    let bestAll: number | undefined;
-    let epochs = 0;
-    const peers: PeerRun[] = [];
-    for (const i of order) {
-      const c = curves[i]!;
-      if (bestAll === undefined || better(goal, finals[i]!, bestAll)) bestAll = finals[i]!;
-      let stoppedAt = length;
-      for (const m of checkpoints) {
-        const d = rule.decide({ id: i, steps: steps.subarray(0, m), values: c.subarray(0, m), goal, horizon: length, range, bestFinal: best, peers });
-        if (d.stop) { stoppedAt = m; break; }
-      }
-      epochs += stoppedAt;
-      peers.push({ values: c.subarray(0, stoppedAt), finished: stoppedAt === length });
-      if (stoppedAt === length && (best === undefined || better(goal, finals[i]!, best))) best = finals[i]!;
+  const orders = Array.from({ length: orderings }, () => random.shuffle(curves.map((_, i) => i)).slice(0, budget));
+  return { goal, checkpoints, range, length, budget, finals, span, steps, orders };
+}
+
+/** One ordering as a generator: yields each view to decide on, receives the decision. */
+function* runOrderingSteps(curves: readonly Float64Array[], order: readonly number[], plan: Plan): Generator<RunView, Outcome, Decision> {
+  const { goal, checkpoints, range, length, finals, steps } = plan;
+  let best: number | undefined;
+  let bestAll: number | undefined;
+  let epochs = 0;
+  const peers: PeerRun[] = [];
+  for (const i of order) {
+    const c = curves[i]!;
+    if (bestAll === undefined || better(goal, finals[i]!, bestAll)) bestAll = finals[i]!;
+    let stoppedAt = length;
+    for (const m of checkpoints) {
+      const d = yield { id: i, steps: steps.subarray(0, m), values: c.subarray(0, m), goal, horizon: length, range, bestFinal: best, peers };
+      if (d.stop) { stoppedAt = m; break; }
     }
+    epochs += stoppedAt;
+    peers.push({ values: c.subarray(0, stoppedAt), finished: stoppedAt === length });
+    if (stoppedAt === length && (best === undefined || better(goal, finals[i]!, best))) best = finals[i]!;
+  }
+  return { epochs, best, bestAll: bestAll! };
+}
+
+function runOrdering(curves: readonly Float64Array[], order: readonly number[], plan: Plan, decide: (view: RunView) => Decision): Outcome {
+  const steps = runOrderingSteps(curves, order, plan);
+  let next = steps.next();
+  while (!next.done) next = steps.next(decide(next.value));
+  return next.value;
+}
+
+function summarize(rule: string, outcomes: readonly Outcome[], plan: Plan): ReplayResult {
+  const { budget, length, span } = plan;
+  const orderings = outcomes.length;
+  let speedup = 0, regret = 0, maxRegret = 0, same = 0;
+  for (const { epochs, best, bestAll } of outcomes) {
     speedup += (budget * length) / epochs / orderings;
-    const r = best === undefined ? 1 : Math.abs(bestAll! - best) / span;
+    const r = best === undefined ? 1 : Math.abs(bestAll - best) / span;
     regret += r / orderings;
     maxRegret = Math.max(maxRegret, r);
     if (best === bestAll) same += 1 / orderings;
   }
-  return { rule: rule.name, orderings, budget, speedup, regret, maxRegret, sameBest: same, span };
+  return { rule, orderings, budget, speedup, regret, maxRegret, sameBest: same, span };
 }
