@@ -11,7 +11,7 @@ const lstm = readCurveSet(`${dir}/lstm_ptb.csv`, { prefix: 'ep_', goal: 'min', r
 describe('predictions per prefix', () => {
   it('a worker pool and this thread give the predictions of predictFinalValues, computed once', async () => {
     const index = [0, 1, 2]; // positions in the set given to predictFinalValues below
-    const curves = index.map((i) => lstm.curves[i]!);
+    const curves = [0, 7, 14].map((i) => lstm.curves[i]!);
     const [file] = await predictFinalValues([{ ...lstm, curves: lstm.curves.filter((_, i) => i % 7 === 0 && i <= 14) }], { fractions: [0.2], predictors: ['fast'], threads: 1, seed: 3 });
     const pooled = predictionPool({ curves, goal: 'min', range: [1, Infinity], predictor: 'fast', seed: 3, index, threads: 2 });
     const local = predictionPool({ curves, goal: 'min', range: [1, Infinity], predictor: 'fast', seed: 3, index, threads: 0 });
