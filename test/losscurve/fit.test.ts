@@ -39,9 +39,13 @@ describe('fitCurves', () => {
   });
 
   it("fits the multi-power law by Luo et al.'s early-stopped AdamW by default, and lowers the objective from its start", () => {
-    const adam = fitCurves(curves, { law: 'mpl' });
+    const adam = fitCurves(curves, { law: 'mpl', adamw: { members: 1 } });
     expect(adam.message).toMatch(/^AdamW, \d+ steps: /);
-    const start = fitCurves(curves, { law: 'mpl', adamw: { maxSteps: 1 } });
+    const mean = fitCurves(curves, { law: 'mpl', seed: 3 });
+    expect(mean.message).toMatch(/^AdamW, mean of 4 early-stopped fits \(\d+-\d+ steps each\)/);
+    expect(fitCurves(curves, { law: 'mpl', seed: 3 }).values).toEqual(mean.values);
+    expect(() => fitCurves(curves, { law: 'mpl', adamw: { members: 0 } })).toThrow('adamw.members: not a positive integer: 0');
+    const start = fitCurves(curves, { law: 'mpl', adamw: { maxSteps: 1, members: 1 } });
     expect(start.message).toBe('AdamW, 1 steps: reached the maximum of 1 steps');
     expect(start.converged).toBe(false);
     expect(adam.objective).toBeLessThan(start.objective);

@@ -8,7 +8,7 @@ import { curveFitFromJSON } from '../../src/losscurve/record.js';
 const dir = '../shared/data/multipowerlaw';
 
 describe('saved curve fits in fits/', () => {
-  for (const [size, predE, worstE] of [['25', 0.0010132, 0.0034418], ['100', 0.0013496, 0.0057318]] as const) {
+  for (const [size, predE, worstE] of [['25', 0.0008327, 0.0030107], ['100', 0.0013146, 0.0054321]] as const) {
     it(`fits/mpl-${size}m.json loads and predicts the test curves as when it was saved`, () => {
       const fit = curveFitFromJSON(JSON.parse(readFileSync(`fits/mpl-${size}m.json`, 'utf8')), `fits/mpl-${size}m.json`);
       expect(fit.law).toBe('mpl');
