@@ -2,11 +2,9 @@
 // npx tsx bench/lc-stop.ts /tmp/lc-preds.json [delta] [--per-epoch] [--threads 2] [--predictors ensemble,fast] [--files a,b]
 // --per-epoch: predictive termination decides at every epoch from the first cutoff on (each curve's
 // prefix predicted once, in worker threads); without it, only at the stored cutoffs.
-import { readFileSync } from 'node:fs';
 import { table } from '../src/cli/util.js';
-import type { FilePredictions, StoredPrediction } from '../src/curves/evaluate.js';
 import { replayNas, replayNasPerEpoch } from '../src/curves/lc-nas.js';
-import { readNasCurves } from '../src/curves/nas-data.js';
+import { loadPreds } from './lc-preds.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => {
@@ -14,18 +12,12 @@ const flag = (name: string, fallback: string) => {
   return i >= 0 ? args[i + 1]! : fallback;
 };
 const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1]!.startsWith('--') && args[i - 1] !== '--per-epoch'));
-const saved = JSON.parse(readFileSync(positional[0]!, 'utf8')) as any[];
 const delta = Number(positional[1] ?? 0.05);
 const perEpoch = args.includes('--per-epoch');
 const threads = Number(flag('threads', '2'));
 const predictors = flag('predictors', 'ensemble,fast').split(',');
 const only = flag('files', '');
-const sets = readNasCurves(new URL('../data/nas-curves', import.meta.url).pathname);
-const files: FilePredictions[] = saved.filter((f) => !only || only.split(',').includes(f.name)).map((f) => {
-  const set = sets.find((s) => s.name === f.name)!;
-  const preds = Object.fromEntries(Object.entries(f.preds as Record<string, { q: number[]; l: number[] }[][]>).map(([k, rows]) => [k, rows.map((row) => row.map((p): StoredPrediction => ({ quantiles: Float64Array.from(p.q), logDensity: Float64Array.from(p.l) })))]));
-  return { ...f, truths: Float64Array.from(f.truths), curves: (f.index as number[]).map((i) => set.curves[i]!), preds, seconds: {} };
-});
+const files = loadPreds(positional[0]!, only);
 const rows = [];
 const t0 = performance.now();
 for (const predictor of predictors as ('ensemble' | 'fast')[]) {

@@ -14,6 +14,9 @@ import { normalCdf } from './predictive.js';
 /** The predictors compared. 'last': the last seen value; 'pow3': one pow3 least-squares fit. */
 export type Predictor = 'ensemble' | 'fast' | 'pow3' | 'last';
 
+/** A predictor corrected by a regression learned from the other curves of its file (`crossFittedCorrection`). */
+export type LearnedPredictor = `${Predictor}+learned`;
+
 /** Probability levels of the stored predictive quantiles: 0.01, 0.02, ..., 0.99. */
 export const LEVELS = Float64Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
 /** Interval scales c at which the log density of the truth is stored (see `conformalScale`). */
@@ -130,7 +133,7 @@ export interface FilePredictions {
   index: number[];
   truths: Float64Array;
   curves: Float64Array[];
-  preds: Partial<Record<Predictor, StoredPrediction[][]>>;
+  preds: Partial<Record<Predictor | LearnedPredictor, StoredPrediction[][]>>;
   /** Wall seconds per predictor for this file. */
   seconds: Partial<Record<Predictor, number>>;
 }
@@ -243,7 +246,7 @@ export interface CutoffScore {
   file: string;
   fraction: number;
   points: number;
-  predictor: Predictor | `${Predictor}+conformal`;
+  predictor: Predictor | LearnedPredictor | `${Predictor}+conformal`;
   curves: number;
   mae: number;
   /** Mean log predictive density of the true final value. */
@@ -259,9 +262,10 @@ export function scoreFinalValues(files: readonly FilePredictions[], options: { c
   const { conformal = true } = options;
   const rows: CutoffScore[] = [];
   for (const file of files) {
-    for (const [predictor, preds] of Object.entries(file.preds) as [Predictor, StoredPrediction[][]][]) {
+    for (const [predictor, preds] of Object.entries(file.preds) as [Predictor | LearnedPredictor, StoredPrediction[][]][]) {
       const variants: (Float64Array[] | undefined)[] = [undefined];
-      if (conformal && predictor !== 'last') variants.push(crossFittedScales(preds, file.truths));
+      // A learned correction's intervals are already conformal (out-of-fold residuals).
+      if (conformal && predictor !== 'last' && !predictor.endsWith('+learned')) variants.push(crossFittedScales(preds, file.truths));
       for (const scales of variants) {
         file.cutoffs.forEach((m, c) => {
           let mae = 0, lpd = 0, cover = 0, fallbacks = 0;
@@ -275,7 +279,7 @@ export function scoreFinalValues(files: readonly FilePredictions[], options: { c
             cover += (y >= q[4]! && y <= q[94]! ? 1 : 0) / n;
             if (p.fallback) fallbacks++;
           });
-          rows.push({ file: file.name, fraction: file.fractions[c]!, points: m, predictor: scales ? `${predictor}+conformal` : predictor, curves: n, mae, lpd, coverage90: cover, fallbacks });
+          rows.push({ file: file.name, fraction: file.fractions[c]!, points: m, predictor: scales ? `${predictor as Predictor}+conformal` : predictor, curves: n, mae, lpd, coverage90: cover, fallbacks });
         });
       }
     }
