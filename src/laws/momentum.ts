@@ -38,7 +38,10 @@ export function momentumS2(curve: PreparedCurve, lambda: number, last = curve.lr
  * pass over the schedule; analytic Jacobian, lambda included.
  */
 export interface MomentumOptions {
-  /** @default 'momentum' */
+  /**
+   * The name saved fits refer to; predictions rebuild the law from the registry by this name, so a
+   * variant needs its own. @default 'momentum', or 'momentum-warmup' with `increases`
+   */
   name?: string;
   /**
    * Let rising rates (a warmup) add (negative) annealing momentum, the recursion taken literally.
@@ -51,7 +54,8 @@ export interface MomentumOptions {
 }
 
 export function momentumLaw(options: MomentumOptions = {}): Law<CurvePoints> {
-  const { name = 'momentum', increases = false } = options;
+  const { increases = false } = options;
+  const { name = increases ? 'momentum-warmup' : 'momentum' } = options;
   const cache = new WeakMap<PreparedCurve, { lambda: number; last: number; S2: Float64Array; dS2: Float64Array }>();
   const s2Of = (curve: PreparedCurve, lambda: number, last: number) => {
     const hit = cache.get(curve);
@@ -117,3 +121,5 @@ export function momentumLaw(options: MomentumOptions = {}): Law<CurvePoints> {
 
 /** The momentum law as registered under 'momentum'. */
 export const momentum: Law<CurvePoints> = momentumLaw();
+/** The recursion taken literally, warmup rises included (`increases: true`). */
+export const momentumWarmup: Law<CurvePoints> = momentumLaw({ increases: true });

@@ -11,7 +11,10 @@ export interface MultiPowerOptions {
    * @default 0.03
    */
   tolerance?: number;
-  /** @default 'mpl' */
+  /**
+   * The name saved fits refer to; predictions rebuild the law from the registry by this name, so a
+   * variant needs its own. @default 'mpl', or 'mpl-no-warmup' without `increases`
+   */
   name?: string;
   /** Count rising rates (a warmup) in the loss-drop sum, as Luo et al.'s code does. @default true */
   increases?: boolean;
@@ -28,7 +31,8 @@ export interface MultiPowerOptions {
  * negative drops, as in their code. Parameters in that code's order; analytic Jacobian.
  */
 export function multiPowerLaw(options: MultiPowerOptions = {}): Law<CurvePoints> {
-  const { tolerance = 0.03, name = 'mpl', increases = true } = options;
+  const { tolerance = 0.03, increases = true } = options;
+  const { name = increases ? 'mpl' : 'mpl-no-warmup' } = options;
   if (!(tolerance >= 0 && tolerance < 1)) throw new InputError(`tolerance: not in [0, 1): ${tolerance}`, 'tolerance');
 
   // evaluate and jacobian share one pass; keep the last one.
@@ -130,3 +134,5 @@ export function validateS1(x: CurvePoints, law: string): void {
 
 /** The multi-power law with the default tolerance, as registered under 'mpl'. */
 export const multiPower: Law<CurvePoints> = multiPowerLaw();
+/** The multi-power law with warmup rises left out of the loss-drop sum (`increases: false`). */
+export const multiPowerNoWarmup: Law<CurvePoints> = multiPowerLaw({ increases: false });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import '../../src/builtins.js';
+import { momentumLaw } from '../../src/laws/momentum.js';
 import { multiPowerLaw } from '../../src/laws/multipower.js';
 import { curvePoints, type CurveInput } from '../../src/losscurve/curves.js';
 import { fitCurves } from '../../src/losscurve/fit.js';
@@ -52,6 +53,19 @@ describe('fitCurves', () => {
     const converged = fitCurves(curves, { law: 'mpl', optimizer: 'lbfgsb' });
     expect(converged.objective).toBeLessThanOrEqual(adam.objective);
     expect(() => fitCurves(curves, { law: 'mpl', optimizer: 'sgd' as never })).toThrow('optimizer: not "adamw" or "lbfgsb": "sgd"');
+  });
+
+  it('names law variants apart, so a saved fit predicts with the law it was fitted with', () => {
+    const variant = momentumLaw({ increases: true });
+    expect(variant.name).toBe('momentum-warmup');
+    const fit = fitCurves(curves.slice(0, 2), { law: variant });
+    const spec = schedules[2]!;
+    const predicted = predictCurve(curveFitFromJSON(JSON.parse(JSON.stringify(fit))), spec, { every: 1000 });
+    const { x } = curvePoints([{ schedule: spec, steps: predicted.steps }]);
+    const direct = new Float64Array(x.length);
+    variant.evaluate(Float64Array.from(fit.values), x, direct);
+    expect(Array.from(predicted.loss)).toEqual(Array.from(direct));
+    expect(multiPowerLaw({ increases: false }).name).toBe('mpl-no-warmup');
   });
 
   it('fits the momentum law with lambda fitted or fixed', () => {
