@@ -108,3 +108,4 @@ export { loadFit, saveFit } from './fit/load.js';
 export { learnCorrection, fitCorrection, correctionFeatures, extrapolatedMedians, CORRECTION_FEATURES, type LearnedCorrection, type LearnCorrectionOptions, type CorrectionFit, type CorrectionFitOptions, type CorrectionRow } from './curves/learned.js';
 export { crossFittedCorrection } from './curves/learned-eval.js';
 export { predictionPool, type PredictionPool, type PredictionPoolOptions } from './curves/prediction-pool.js';
+export type { ManyOptions } from './curves/many.js';

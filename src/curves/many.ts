@@ -1,7 +1,19 @@
-import { InputError } from '../core/errors.js';
+import { InputError, show } from '../core/errors.js';
 import { learningCurve, type CurveOptions } from './curve.js';
 import { extrapolate, type ExtrapolateOptions } from './extrapolate.js';
+import { learnCorrection, type LearnedCorrection } from './learned.js';
 import type { PointPredictive } from './predictive.js';
+
+export interface ManyOptions extends Omit<ExtrapolateOptions, 'to'>, CurveOptions {
+  /** The one step every curve is extrapolated to. */
+  to: number;
+  /**
+   * Finished curves of the same search (values at steps 1..`to`). When given, each partial curve
+   * (logged at steps 1..m) is predicted by a correction learned from them (`learnCorrection`, one
+   * per distinct m, on top of `method`), instead of by the extrapolator alone.
+   */
+  finished?: readonly ArrayLike<number>[];
+}
 
 /**
  * Extrapolates many curves to one step, for sweeps of thousands of runs: the fast extrapolator by
@@ -9,15 +21,30 @@ import type { PointPredictive } from './predictive.js';
  * batching. Returns one point predictive per curve.
  *
  * @example extrapolateMany(curves.map((c) => ({ steps, values: c })), { to: 50, goal: 'max' })
+ * @example extrapolateMany(partials, { to: 50, goal: 'max', range: [0, 1], finished })
  */
 export function extrapolateMany(
   curves: readonly { steps: ArrayLike<number>; values: ArrayLike<number> }[],
-  options: Omit<ExtrapolateOptions, 'to'> & CurveOptions & { to: number },
+  options: ManyOptions,
 ): PointPredictive[] {
-  const { goal, range, method = 'fast', seed = 0 } = options;
+  const { goal, range, method = 'fast', seed = 0, finished } = options;
   if (typeof options.to !== 'number') throw new InputError('to: give one step for every curve', 'to');
+  const corrections = new Map<number, LearnedCorrection>();
   return curves.map((c, i) => {
     const curve = learningCurve(c.steps, c.values, { goal, range, source: `curve ${i + 1}` });
-    return extrapolate(curve, { ...options, method, seed: seed + i }).at(options.to);
+    if (!finished) return extrapolate(curve, { ...options, method, seed: seed + i }).at(options.to);
+    if (finished[0] !== undefined && finished[0].length !== options.to) {
+      throw new InputError(`finished: curves have ${finished[0].length} points but to is ${show(options.to)}; finished curves must run to the predicted step`, 'finished');
+    }
+    curve.step.forEach((s, k) => {
+      if (s !== k + 1) throw new InputError(`curve ${i + 1}: steps must be 1, 2, 3, ... to use finished curves, got ${show(s)} at row ${k + 1}`, 'step');
+    });
+    const m = curve.step.length;
+    let correction = corrections.get(m);
+    if (!correction) {
+      correction = learnCorrection(finished, { ...options, seen: m, method, seed });
+      corrections.set(m, correction);
+    }
+    return correction.predict(curve.value, seed + i);
   });
 }

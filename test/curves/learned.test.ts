@@ -105,3 +105,18 @@ describe('crossFittedCorrection', () => {
     expect(() => crossFittedCorrection(file!, { base: 'ensemble' })).toThrow('crossFittedCorrection: lstm_ptb: needs stored ensemble, fast and pow3 predictions');
   }, 60_000);
 });
+
+describe('extrapolateMany with finished curves', () => {
+  it('learns one correction per partial length and predicts each curve with it', async () => {
+    const { extrapolateMany } = await import('../../src/curves/many.js');
+    const lstm = readCurveSet(`${dir}/lstm_ptb.csv`, { prefix: 'ep_', goal: 'min', range: [1, Infinity], name: 'lstm_ptb' });
+    const finished = lstm.curves.slice(0, 100);
+    const partials = [lstm.curves[200]!.subarray(0, 12), lstm.curves[201]!.subarray(0, 20), lstm.curves[202]!.subarray(0, 12)].map((v) => ({ steps: Array.from(v, (_, k) => k + 1), values: v }));
+    const out = extrapolateMany(partials, { to: 60, goal: 'min', range: [1, Infinity], finished });
+    const direct = learnCorrection(finished, { seen: 20, goal: 'min', range: [1, Infinity], method: 'fast' }).predict(partials[1]!.values, 1);
+    expect(out[1]!.median).toBeCloseTo(direct.median, 10);
+    expect(out.every((p) => p.step === 60 && Number.isFinite(p.median))).toBe(true);
+    expect(() => extrapolateMany(partials, { to: 50, goal: 'min', finished })).toThrow('finished: curves have 60 points but to is 50; finished curves must run to the predicted step');
+    expect(() => extrapolateMany([{ steps: [2, 4, 6], values: [3, 2, 1] }], { to: 60, finished })).toThrow('curve 1: steps must be 1, 2, 3, ... to use finished curves, got 2 at row 1');
+  });
+});
