@@ -1,4 +1,7 @@
 import { InputError, FitError } from '../core/errors.js';
+import { formatNumber } from '../core/format.js';
+
+export { formatNumber };
 
 /** Options every command accepts. */
 export interface CommonOptions {
@@ -49,11 +52,3 @@ export function table(rows: (string | number)[][], header?: string[]): string {
   return lines.join('\n');
 }
 
-/** Four significant digits, exponent form outside [1e-3, 1e6). */
-export function formatNumber(x: number, digits = 4): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e6 || a < 1e-3) return x.toExponential(digits - 1).replace('e+', 'e');
-  return Number(x.toPrecision(digits)).toString();
-}

@@ -1,4 +1,4 @@
-import { formatNumber } from '../cli/util.js';
+import { formatNumber } from '../core/format.js';
 import type { Estimate, PlanRecord } from './planner.js';
 
 function withInterval(e: Estimate, digits = 3): string {

@@ -1,5 +1,5 @@
 import type { ScalingFit } from '../fit/result.js';
-import { formatNumber } from '../cli/util.js';
+import { formatNumber } from '../core/format.js';
 import { htmlPage, type HtmlSection } from '../plot/html.js';
 import { isoflopChart } from '../plot/isoflop.js';
 import { scalingChart } from '../plot/scaling.js';

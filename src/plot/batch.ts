@@ -1,5 +1,5 @@
 import { InputError, show } from '../core/errors.js';
-import { formatNumber } from '../cli/util.js';
+import { formatNumber } from '../core/format.js';
 import { axisFormat, axisScale, requireFinite } from './axes.js';
 import { layered, type ChartOptions, type VegaLiteSpec } from './spec.js';
 

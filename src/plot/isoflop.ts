@@ -1,4 +1,4 @@
-import { formatNumber } from '../cli/util.js';
+import { formatNumber } from '../core/format.js';
 import { axisFormat, axisScale, requireFinite } from './axes.js';
 import { layered, type ChartOptions, type VegaLiteSpec } from './spec.js';
 

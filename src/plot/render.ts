@@ -1,7 +1,4 @@
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile } from 'vega-lite';
 import { warn } from '../core/warn.js';
 import type { VegaLiteSpec } from './spec.js';
 
@@ -20,6 +17,8 @@ export interface RenderPngOptions {
  * carries its text as text, so a browser draws it with its own fonts.
  */
 export async function renderSVG(spec: VegaLiteSpec): Promise<string> {
+  // Loaded on first use: Vega alone takes ~0.5 s to import, which every CLI call would pay.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -38,6 +37,7 @@ export async function renderPNG(spec: VegaLiteSpec | string, options: RenderPngO
   if (fontFiles.length === 0 && !DEJAVU.some((f) => existsSync(f))) {
     warn('DejaVu Sans not found (Debian: apt-get install fonts-dejavu-core); chart PNGs may lose their text. Pass fontFiles to use another font.');
   }
+  const { Resvg } = await import('@resvg/resvg-js');
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     font: { loadSystemFonts: true, fontFiles, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
