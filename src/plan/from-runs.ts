@@ -64,6 +64,24 @@ export function runObservations(runs: readonly Run[]): RunObservation[] {
   return out;
 }
 
+/** Runs `runObservations` leaves out, each with the reason, so reports can list them. */
+export function unusedRuns(runs: readonly Run[]): { id: string; reason: string }[] {
+  const out: { id: string; reason: string }[] = [];
+  for (const { config, summary } of runs) {
+    if (summary?.status !== 'finished') {
+      out.push({ id: config.id, reason: summary ? summary.status : 'no summary (unfinished or interrupted)' });
+      continue;
+    }
+    const missing = [
+      config.N === undefined ? 'N' : '',
+      (summary.tokens ?? config.D) === undefined ? 'tokens' : '',
+      (summary.finalEvalLoss ?? summary.finalTrainLoss) === undefined ? 'final loss' : '',
+    ].filter(Boolean);
+    if (missing.length) out.push({ id: config.id, reason: `no ${missing.join(', ')}` });
+  }
+  return out;
+}
+
 /**
  * Fits what the planner needs from a set of runs: the scaling law on the final losses of the runs at
  * the most common batch size, and, where one model size was trained at several batch sizes, the
@@ -72,7 +90,13 @@ export function runObservations(runs: readonly Run[]): RunObservation[] {
 export async function fitsFromRuns(runs: readonly Run[], options: RunFitsOptions = {}): Promise<RunFits> {
   const { law = 'chinchilla', threads, source = 'runs', fixed } = options;
   const notes: string[] = [];
-  const all = runObservations(options.scalingRuns ? runs.filter(options.scalingRuns) : runs);
+  const scalingRuns = options.scalingRuns ? runs.filter(options.scalingRuns) : runs;
+  const all = runObservations(scalingRuns);
+  const unused = unusedRuns(scalingRuns);
+  if (unused.length > 0) {
+    const listed = unused.slice(0, 10).map((u) => `${u.id} (${u.reason})`).join(', ');
+    notes.push(`scaling law: ${unused.length} of ${scalingRuns.length} runs not used: ${listed}${unused.length > 10 ? ', ...' : ''}`);
+  }
   if (all.length === 0) throw new InputError(`${source}: no finished run with N, tokens and a final loss (of ${runs.length} runs)`, 'runs');
   // The scaling fit reads one batch size, so the batch-size sweep does not pull the law around.
   const counts = new Map<number | undefined, number>();
