@@ -226,9 +226,7 @@ function estimate(
   const theta = obj.toInternal(values);
   const f = obj.valueAndGradient(theta, new Float64Array(obj.dimension));
   const steps = fits.map((fit) => Number(fit.message.match(/AdamW, (\d+) steps/)?.[1] ?? NaN));
-  const atBound = obj.free
-    .filter((j, k) => theta[k] === obj.lower[k] || theta[k] === obj.upper[k])
-    .map((j) => law.params[j]!.name);
+  const atBound = namesAtBound(law, obj, theta);
   return {
     start: best.start,
     values,
@@ -263,13 +261,16 @@ function fitFrom(
     if (!Number.isFinite(result.f)) return;
     if (best && result.f >= best.f) return;
     const values = Array.from(obj.toNatural(result.x));
-    const atBound = obj.free
-      .filter((j, k) => result.x[k] === obj.lower[k] || result.x[k] === obj.upper[k])
-      .map((j) => law.params[j]!.name);
+    const atBound = namesAtBound(law, obj, result.x);
     best = { start: index, values, f: result.f, converged: result.converged, message: result.message, atBound };
   });
   if (!best) throw new FitError(`law ${show(law.name)}: no start reached a finite objective (${starts.length} starts)`);
   return best;
+}
+
+/** Names of the free parameters that sit on a bound at theta. */
+function namesAtBound(law: Law<CurvePoints>, obj: ReturnType<typeof objective>, theta: ArrayLike<number>): string[] {
+  return obj.free.filter((j, k) => theta[k] === obj.lower[k] || theta[k] === obj.upper[k]).map((j) => law.params[j]!.name);
 }
 
 interface FitSettings {
