@@ -1,7 +1,8 @@
 // Early-stopping replay on the NAS curves from predictions saved by bench/lc-eval.ts --save-preds.
-// npx tsx bench/lc-stop.ts /tmp/lc-preds.json [delta] [--per-epoch] [--threads 2] [--predictors ensemble,fast] [--files a,b]
+// npx tsx bench/lc-stop.ts /tmp/lc-preds.json [delta] [--per-epoch] [--learned] [--threads 2] [--predictors ensemble,fast] [--files a,b]
 // --per-epoch: predictive termination decides at every epoch from the first cutoff on (each curve's
-// prefix predicted once, in worker threads); without it, only at the stored cutoffs.
+// prefix predicted once, in worker threads); without it, only at the stored cutoffs. --learned (with
+// --per-epoch): predict with a correction learned from the runs finished so far in each ordering.
 import { table } from '../src/cli/util.js';
 import { replayNas, replayNasPerEpoch } from '../src/curves/lc-nas.js';
 import { loadPreds } from './lc-preds.js';
@@ -11,9 +12,10 @@ const flag = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1]! : fallback;
 };
-const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1]!.startsWith('--') && args[i - 1] !== '--per-epoch'));
+const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1]!.startsWith('--') && args[i - 1] !== '--per-epoch' && args[i - 1] !== '--learned'));
 const delta = Number(positional[1] ?? 0.05);
 const perEpoch = args.includes('--per-epoch');
+const learned = args.includes('--learned');
 const threads = Number(flag('threads', '2'));
 const predictors = flag('predictors', 'ensemble,fast').split(',');
 const only = flag('files', '');
@@ -23,7 +25,7 @@ const t0 = performance.now();
 for (const predictor of predictors as ('ensemble' | 'fast')[]) {
   if (!files[0]!.preds[predictor]) continue;
   const scores = perEpoch
-    ? await replayNasPerEpoch(files, { predictor, delta, threads, onProgress: (m) => console.error(m) })
+    ? await replayNasPerEpoch(files, { predictor, delta, threads, learned, onProgress: (m) => console.error(m) })
     : replayNas(files, { predictor, delta });
   for (const s of scores) {
     if (predictor !== predictors[0] && s.predictor === 'none') continue;
@@ -33,4 +35,4 @@ for (const predictor of predictors as ('ensemble' | 'fast')[]) {
   }
 }
 console.log(table(rows, ['file', 'predictor', 'rule', 'speed-up', 'regret/span', 'max regret/span', 'same best', 'span', 'work']));
-console.log(`${perEpoch ? 'decisions every epoch' : 'decisions at the cutoffs'}, delta ${delta}, ${threads} threads, wall ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`${perEpoch ? 'decisions every epoch' : 'decisions at the cutoffs'}${learned ? ', learned from the runs finished so far' : ''}, delta ${delta}, ${threads} threads, wall ${((performance.now() - t0) / 1000).toFixed(0)} s`);

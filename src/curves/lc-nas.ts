@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
+import { InputError, show } from '../core/errors.js';
 import { addReproduction, type ReproducedMetric } from '../core/reproductions.js';
 import { replay, replayAsync, type ReplayResult } from '../stopping/replay.js';
 import type { RunView } from '../stopping/rule.js';
 import { median, patience, predictive } from '../stopping/rules.js';
-import type { Goal } from './curve.js';
 import { crossFittedScales, LEVELS, predictFinalValues, scoreFinalValues, widen, type CutoffScore, type EvaluateOptions, type FilePredictions, type Predictor } from './evaluate.js';
-import type { ExtrapolateOptions } from './extrapolate.js';
+import { learningCurve, type Goal } from './curve.js';
+import { extrapolate as extrapolateCurve, type ExtrapolateOptions } from './extrapolate.js';
+import { correctionFeatures, fitCorrection } from './learned.js';
 import { crossFittedCorrection } from './learned-eval.js';
 import { readNasCurves } from './nas-data.js';
 import { predictionPool } from './prediction-pool.js';
@@ -88,6 +90,15 @@ export interface EpochReplayOptions {
   /** Passed to `extrapolate`; must match what produced `files` for the stored cutoff predictions to be reused. */
   extrapolate?: Partial<ExtrapolateOptions>;
   onProgress?: (message: string) => void;
+  /**
+   * Predict with a correction learned from the runs finished so far in the same ordering
+   * (`fitCorrection` with 3 folds, on the base, fast and pow3 predictions of their prefix of the
+   * same length), once at least `minFinished` have finished; before that, the conformally widened
+   * base predictive. @default false
+   */
+  learned?: boolean;
+  /** @default 6 */
+  minFinished?: number;
 }
 
 /**
@@ -98,7 +109,8 @@ export interface EpochReplayOptions {
  * the same epochs for reference. `predictions` counts the prefixes predicted.
  */
 export async function replayNasPerEpoch(files: readonly FilePredictions[], options: EpochReplayOptions = {}): Promise<(StoppingScore & { predictions?: number; seconds?: number })[]> {
-  const { predictor = 'ensemble', delta = 0.05, seed = 0, threads, extrapolate, onProgress } = options;
+  const { predictor = 'ensemble', delta = 0.05, seed = 0, threads, extrapolate, onProgress, learned = false, minFinished = 6 } = options;
+  if (!(Number.isInteger(minFinished) && minFinished >= 6)) throw new InputError(`minFinished: must be an integer >= 6 (3 folds of at least 2 runs), got ${show(minFinished)}`, 'minFinished');
   const out: (StoppingScore & { predictions?: number; seconds?: number })[] = [];
   for (const file of files) {
     const preds = file.preds[predictor];
@@ -110,9 +122,40 @@ export async function replayNasPerEpoch(files: readonly FilePredictions[], optio
     file.cutoffs.forEach((m, c) => preds[c]!.forEach((p, j) => pool.put(j, m, p)));
     const first = file.cutoffs[0]!;
     const checkpoints = Array.from({ length: file.length - first }, (_, k) => first + k);
+    // The fast and pow3 medians the learned correction needs as features, computed in this thread
+    // (milliseconds) and kept.
+    const medians = new Map<number, number>();
+    const fastMedian = (kind: 'fast' | 'pow3', j: number, m: number): number => {
+      const key = (j * 1000 + m) * 2 + (kind === 'pow3' ? 1 : 0);
+      let v = medians.get(key);
+      if (v === undefined) {
+        const seen = file.curves[j]!.subarray(0, m);
+        const curve = learningCurve(Array.from({ length: m }, (_, k) => k + 1), seen, { goal: file.goal, range });
+        const o: Partial<ExtrapolateOptions> = kind === 'pow3' ? { fastFamilies: ['pow3'], window: 'all' } : {};
+        try {
+          v = extrapolateCurve(curve, { ...extrapolate, ...o, method: 'fast', to: file.length }).at(file.length).median;
+        } catch (error) {
+          // As in the evaluation: a curve no family describes is predicted by its last value.
+          if (!(error instanceof InputError)) throw error;
+          v = seen[m - 1]!;
+        }
+        medians.set(key, v);
+      }
+      return v;
+    };
+    const features = (j: number, m: number) => correctionFeatures(file.curves[j]!.subarray(0, m), file.goal, {
+      base: pool.cached(j, m)!.quantiles[49]!, fast: fastMedian('fast', j, m), pow3: fastMedian('pow3', j, m),
+    });
+    const finishedPeers = (view: RunView) => (view.peers ?? []).filter((p) => p.finished).map((p) => p.id as number);
     const predict = (view: RunView) => {
       const j = view.id as number;
       const m = view.values.length;
+      const done = learned ? finishedPeers(view) : [];
+      if (done.length >= minFinished) {
+        const rows = done.map((k) => ({ features: features(k, m), offset: file.curves[k]![m - 1]!, target: file.truths[k]! }));
+        const fit = fitCorrection(rows, { folds: 3 });
+        return fit.predictive({ features: features(j, m), offset: view.values[m - 1]! }, file.length, file.goal, range);
+      }
       const q = widen(pool.cached(j, m)!, epochScale(file.cutoffs, scales, j, m));
       return { probBetter: (t: number) => probBetterFromQuantiles(q, file.goal, t) };
     };
@@ -124,11 +167,13 @@ export async function replayNasPerEpoch(files: readonly FilePredictions[], optio
         ...common,
         prefetch: async (view) => {
           if (view.bestFinal === undefined) return;
-          await pool.predict(view.id as number, view.values.length);
+          const m = view.values.length;
+          const ids = learned ? [view.id as number, ...finishedPeers(view)] : [view.id as number];
+          await Promise.all(ids.map((k) => pool.predict(k, m)));
           if (++asked % 500 === 0) onProgress?.(`${file.name}: ${asked} decisions, ${pool.size - stored} new predictions`);
         },
       });
-      out.push({ file: file.name, predictor, result, predictions: pool.size - stored, seconds: (performance.now() - t0) / 1000 });
+      out.push({ file: file.name, predictor: learned ? `${predictor}+learned` : predictor, result, predictions: pool.size - stored, seconds: (performance.now() - t0) / 1000 });
     } finally {
       await pool.close();
     }

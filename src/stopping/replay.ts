@@ -114,7 +114,7 @@ function* runOrderingSteps(curves: readonly Float64Array[], order: readonly numb
       if (d.stop) { stoppedAt = m; break; }
     }
     epochs += stoppedAt;
-    peers.push({ values: c.subarray(0, stoppedAt), finished: stoppedAt === length });
+    peers.push({ id: i, values: c.subarray(0, stoppedAt), finished: stoppedAt === length });
     if (stoppedAt === length && (best === undefined || better(goal, finals[i]!, best))) best = finals[i]!;
   }
   return { epochs, best, bestAll: bestAll! };

@@ -12,6 +12,8 @@ export interface PeerRun {
   values: Float64Array;
   /** True when it ran to its planned end. */
   finished: boolean;
+  /** Identifies the run (a replay passes the curve's index). */
+  id?: number | string;
 }
 
 /** What a rule sees about the run it decides on. */

@@ -48,4 +48,16 @@ describe('predictions per prefix', () => {
     expect(pred.predictions).toBeGreaterThan(0);
     expect(rows.map((r) => r.result.rule)).toEqual(['predictive(delta=0.05)', 'patience(6, minDelta=0)', 'median']);
   }, 60_000);
+
+  it('replays with a correction learned from the runs finished so far in each ordering', async () => {
+    const metaqnn = readCurveSet(`${dir}/metaqnn_cifar10.csv`, { prefix: 'acc_', goal: 'max', range: [0, 1], name: 'metaqnn_cifar10' });
+    const files = await predictFinalValues([metaqnn], { stride: 10, predictors: ['fast'], threads: 1 });
+    const plain = await replayNasPerEpoch(files, { predictor: 'fast', threads: 0 });
+    const learned = await replayNasPerEpoch(files, { predictor: 'fast', threads: 0, learned: true });
+    expect(learned[0]!.predictor).toBe('fast+learned');
+    expect(learned[0]!.result.budget).toBe(20);
+    expect(learned[0]!.result.speedup).toBeGreaterThan(1);
+    expect(learned[0]!.result.speedup).not.toBe(plain[0]!.result.speedup);
+    await expect(replayNasPerEpoch(files, { predictor: 'fast', threads: 0, learned: true, minFinished: 3 })).rejects.toThrow('minFinished: must be an integer >= 6 (3 folds of at least 2 runs), got 3');
+  }, 60_000);
 });
