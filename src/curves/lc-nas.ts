@@ -4,7 +4,7 @@ import { addReproduction, type ReproducedMetric } from '../core/reproductions.js
 import { replay, replayAsync, type ReplayResult } from '../stopping/replay.js';
 import type { RunView } from '../stopping/rule.js';
 import { median, patience, predictive } from '../stopping/rules.js';
-import { crossFittedScales, LEVELS, predictFinalValues, scoreFinalValues, widen, type CutoffScore, type EvaluateOptions, type FilePredictions, type Predictor } from './evaluate.js';
+import { crossFittedScales, LEVELS, predictFinalValues, scoreFinalValues, widen, type CutoffScore, type EvaluateOptions, type FilePredictions, type LearnedPredictor, type Predictor } from './evaluate.js';
 import { learningCurve, type Goal } from './curve.js';
 import { extrapolate as extrapolateCurve, type ExtrapolateOptions } from './extrapolate.js';
 import { correctionFeatures, fitCorrection } from './learned.js';
@@ -41,7 +41,7 @@ export interface StoppingScore {
 }
 
 /** Replays predictive termination with the stored (conformally widened) predictions, and patience and median stopping for reference. */
-export function replayNas(files: readonly FilePredictions[], options: { predictor?: Predictor; delta?: number; seed?: number } = {}): StoppingScore[] {
+export function replayNas(files: readonly FilePredictions[], options: { predictor?: Predictor | LearnedPredictor; delta?: number; seed?: number } = {}): StoppingScore[] {
   const { predictor = 'ensemble', delta = 0.05, seed = 0 } = options;
   const out: StoppingScore[] = [];
   for (const file of files) {
@@ -217,6 +217,9 @@ export async function runLcNas(options: LcNasOptions = {}): Promise<LcNasReport>
   const predictor = options.predictors?.includes('ensemble') === false ? options.predictors[0] : 'ensemble';
   const common = { predictor, delta: options.delta, seed: options.seed };
   const stopping: LcNasReport['stopping'] = replayNas(files, common).map((s) => ({ ...s, decisions: 'cutoffs' as const }));
+  // The learned correction trained on the other folds' finished curves (as if from an earlier search of the same kind).
+  const learnedStopping = replayNas(files.filter((f) => f.preds[`${predictor}+learned`]), { ...common, predictor: `${predictor}+learned` });
+  stopping.push(...learnedStopping.filter((r) => r.predictor !== 'none').map((s) => ({ ...s, decisions: 'cutoffs' as const })));
   if (perEpoch) {
     const rows = await replayNasPerEpoch(files, { ...common, threads: options.threads, extrapolate: options.extrapolate, onProgress: options.onProgress });
     stopping.push(...rows.filter((r) => r.predictor !== 'none').map((s) => ({ ...s, decisions: 'every epoch' as const })));
@@ -249,7 +252,7 @@ export function lcNasMetrics(report: LcNasReport): ReproducedMetric[] {
     }
   }
   for (const s of report.stopping.filter((r) => r.predictor !== 'none')) {
-    const how = s.decisions === 'every epoch' ? ', every epoch' : ', at the cutoffs';
+    const how = `${s.predictor.endsWith('+learned') ? ` (${s.predictor})` : ''}${s.decisions === 'every epoch' ? ', every epoch' : ', at the cutoffs'}`;
     metrics.push({ metric: `${s.file} predictive termination${how}, speed-up (bar 2x)`, published: 2, ours: s.result.speedup });
     metrics.push({ metric: `${s.file} predictive termination${how}, regret / span (bar 0.005)`, published: 0.005, ours: s.result.regret });
   }

@@ -14,6 +14,7 @@ describe('lc-nas reproduction (fixed subsets, short chains)', () => {
     expect(names).toContain('lstm_ptb 10% ensemble+learned MAE (baseline: pow3 fit)');
     expect(names).toContain('deep_resnets_cifar10 80% ensemble+learned 90% coverage (target 0.9)');
     expect(names).toContain('deep_resnets_cifar10 predictive termination, at the cutoffs, speed-up (bar 2x)');
+    expect(names).toContain('lstm_ptb predictive termination (ensemble+learned), at the cutoffs, regret / span (bar 0.005)');
     for (const m of metrics) expect(Number.isFinite(m.ours), m.metric).toBe(true);
     const speedup = metrics.find((m) => m.metric === 'lstm_ptb predictive termination, at the cutoffs, speed-up (bar 2x)')!;
     expect(speedup.ours).toBeGreaterThanOrEqual(1);
