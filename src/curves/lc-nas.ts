@@ -261,7 +261,8 @@ export function lcNasMetrics(report: LcNasReport): ReproducedMetric[] {
 
 addReproduction({
   id: 'lc-nas',
-  description: 'Learning-curve extrapolation and early stopping on the NAS curves of Baker et al. 2017 (Domhan et al. 2015 protocol); baseline in the "published" column',
+  // All curves: about 13 min of predictions, 6 min of learned corrections and 30-40 min of per-epoch replay on 2 cores.
+  description: 'Learning-curve extrapolation (Bayesian ensemble, and with a correction learned from the other folds\' finished curves) and early stopping at the cutoffs and every epoch, on the NAS curves of Baker et al. 2017 (Domhan et al. 2015 protocol); baseline or bar in the "published" column',
   async run(options = {}) {
     const report = await runLcNas({ seed: options.seed, onProgress: options.onProgress });
     options.onProgress?.(`lc-nas: ${report.seconds.toFixed(0)} s`);
