@@ -13,10 +13,10 @@ describe('lc-nas reproduction (fixed subsets, short chains)', () => {
     expect(names).toContain('metaqnn_cifar10 20% 90% coverage, conformal (target 0.9)');
     expect(names).toContain('lstm_ptb 10% ensemble+learned MAE (baseline: pow3 fit)');
     expect(names).toContain('deep_resnets_cifar10 80% ensemble+learned 90% coverage (target 0.9)');
-    expect(names).toContain('deep_resnets_cifar10 predictive termination, at the cutoffs, speed-up (bar 2x)');
+    expect(names).toContain('deep_resnets_cifar10 predictive termination (ensemble), at the cutoffs, speed-up (bar 2x)');
     expect(names).toContain('lstm_ptb predictive termination (ensemble+learned), at the cutoffs, regret / span (bar 0.005)');
     for (const m of metrics) expect(Number.isFinite(m.ours), m.metric).toBe(true);
-    const speedup = metrics.find((m) => m.metric === 'lstm_ptb predictive termination, at the cutoffs, speed-up (bar 2x)')!;
+    const speedup = metrics.find((m) => m.metric === 'lstm_ptb predictive termination (ensemble), at the cutoffs, speed-up (bar 2x)')!;
     expect(speedup.ours).toBeGreaterThanOrEqual(1);
     // Even on 50 MetaQNN curves the correction learned from the other folds beats the last value at 20%.
     const m = metrics.find((x) => x.metric === 'metaqnn_cifar10 20% ensemble+learned MAE (baseline: last value)')!;
@@ -26,8 +26,8 @@ describe('lc-nas reproduction (fixed subsets, short chains)', () => {
   it('every 100th curve: the replay with a decision every epoch (fast extrapolator)', async () => {
     const report = await runLcNas({ dir, stride: 100, threads: 1, predictors: ['fast', 'pow3', 'last'] });
     const names = lcNasMetrics(report).map((m) => m.metric);
-    expect(names).toContain('metaqnn_cifar10 predictive termination, every epoch, speed-up (bar 2x)');
-    expect(names).toContain('lstm_ptb predictive termination, every epoch, regret / span (bar 0.005)');
+    expect(names).toContain('metaqnn_cifar10 predictive termination (fast), every epoch, speed-up (bar 2x)');
+    expect(names).toContain('lstm_ptb predictive termination (fast), every epoch, regret / span (bar 0.005)');
     // Three and five LSTM / ResNet curves are too few to cross-fit a correction.
     expect(names.some((n) => n.includes('+learned'))).toBe(false);
     expect(report.stopping.filter((s) => s.decisions === 'every epoch').map((s) => s.result.budget)).toEqual([10, 5, 3]);
