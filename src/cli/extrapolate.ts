@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
 import { learningCurve, type Goal } from '../curves/curve.js';
 import { extrapolate } from '../curves/extrapolate.js';
-import { readCurveCsv } from '../curves/read-curve.js';
+import { learnCorrection } from '../curves/learned.js';
+import type { PointPredictive } from '../curves/predictive.js';
+import { readCurveCsv, readCurvesCsv } from '../curves/read-curve.js';
 import { action, numberOption, printJson, table } from './util.js';
 
 interface ExtrapolateFlags {
@@ -13,6 +15,7 @@ interface ExtrapolateFlags {
   y?: string;
   level: string;
   threshold?: string;
+  finished?: string;
   seed: string;
   json?: boolean;
 }
@@ -29,6 +32,7 @@ export function register(program: Command): void {
     .option('--y <column>', 'metric column (default: the first other column)')
     .option('--level <p>', 'central interval probability', '0.9')
     .option('--threshold <value>', 'also print P(value at each step is better than this)')
+    .option('--finished <runs.csv>', "finished runs of the same search (the step column, then one column per run): learn a correction from them (Baker et al. 2017) and predict this run's value at their last step")
     .option('--seed <n>', 'seed of the sampler', '0')
     .option('--json', 'print the predictive as JSON')
     .action(
@@ -41,8 +45,10 @@ export function register(program: Command): void {
         if (!(level > 0 && level < 1)) throw new InputError(`--level: must be in (0, 1), got ${show(level)}`, 'level');
         const to = flags.to.map((t) => numberOption('to', t)!);
         const threshold = numberOption('threshold', flags.threshold);
+        const seed = numberOption('seed', flags.seed)!;
+        if (flags.finished) return printLearned(path, file, flags, { goal, level, to, threshold, seed, method: flags.method });
         const curve = learningCurve(file.steps, file.values, { goal, source: path });
-        const p = extrapolate(curve, { to, method: flags.method, seed: numberOption('seed', flags.seed) });
+        const p = extrapolate(curve, { to, method: flags.method, seed });
         if (flags.json) {
           return printJson({ ...p.toJSON(), column: file.column, level, intervals: p.points.map((q) => q.interval(level)), probBetter: threshold === undefined ? undefined : p.points.map((q) => q.probBetter(threshold)) });
         }
@@ -58,4 +64,33 @@ export function register(program: Command): void {
         if (weights.length) process.stdout.write(`weights: ${weights.map(([k, w]) => `${k} ${w.toFixed(2)}`).join(', ')}\n`);
       }),
     );
+}
+
+/** `--finished`: the final value predicted by a correction learned from the search's finished runs. */
+function printLearned(
+  path: string,
+  file: ReturnType<typeof readCurveCsv>,
+  flags: ExtrapolateFlags,
+  o: { goal: Goal; level: number; to: number[]; threshold: number | undefined; seed: number; method: 'ensemble' | 'fast' },
+): void {
+  const runs = readCurvesCsv(flags.finished!, { x: flags.x });
+  const last = runs.steps[runs.steps.length - 1]!;
+  if (o.to.length !== 1 || o.to[0] !== last) {
+    throw new InputError(`--to: with --finished the prediction is for the finished runs' last step, ${last}; got ${o.to.join(' ')}`, 'to');
+  }
+  const m = file.steps.length;
+  if (m >= runs.steps.length || file.steps.some((step, k) => step !== runs.steps[k])) {
+    throw new InputError(`${path}: its steps must be the first steps of ${flags.finished} (${runs.steps.slice(0, Math.min(m, 5)).join(', ')}${m > 5 ? ', ...' : ''}), fewer than all ${runs.steps.length}`, 'steps');
+  }
+  const correction = learnCorrection(runs.columns.map((c) => c.values), { seen: m, goal: o.goal, method: o.method, seed: o.seed });
+  const q: PointPredictive = correction.predict(file.values, o.seed);
+  const [lo, hi] = q.interval(o.level);
+  const probBetter = o.threshold === undefined ? undefined : q.probBetter(o.threshold);
+  if (flags.json) {
+    return printJson({ step: last, goal: o.goal, column: file.column, method: `${o.method}+learned`, finishedRuns: runs.columns.length, mean: q.mean, median: q.median, level: o.level, interval: [lo, hi], probBetter, correction: correction.toJSON() });
+  }
+  const pct = Math.round(o.level * 100);
+  const header = ['step', 'mean', 'median', `${pct}% low`, `${pct}% high`, ...(probBetter === undefined ? [] : [`P(${o.goal === 'max' ? '>' : '<'} ${o.threshold})`])];
+  process.stdout.write(`${path}: ${file.column} (${o.goal === 'max' ? 'higher' : 'lower'} is better), ${m} points, method ${o.method} corrected by ${runs.columns.length} finished runs (${flags.finished})\n`);
+  process.stdout.write(table([[last, q.mean, q.median, lo, hi, ...(probBetter === undefined ? [] : [probBetter])]], header) + '\n');
 }

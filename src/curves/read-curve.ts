@@ -58,3 +58,19 @@ export function readCurveCsv(path: string, options: ReadCurveOptions = {}): Curv
   });
   return { path, steps, values, column: y, goal: guessGoal(y) };
 }
+
+/** Several curves on one grid of steps: a step column and one column per run (a wide export). */
+export interface CurvesFile {
+  path: string;
+  steps: number[];
+  columns: { column: string; values: number[] }[];
+}
+
+/** Reads a wide CSV of runs: the step column (as in `readCurveCsv`) and every other column a run. */
+export function readCurvesCsv(path: string, options: Pick<ReadCurveOptions, 'x'> = {}): CurvesFile {
+  const first = readCurveCsv(path, options);
+  const header = splitCsvLine(readFileSync(path, 'utf8').split(/\r?\n/, 1)[0]!).map((h) => h.trim());
+  const x = options.x ?? (header.includes('step') ? 'step' : header[0]!);
+  const columns = header.filter((h) => h !== x).map((column) => ({ column, values: column === first.column ? first.values : readCurveCsv(path, { x, y: column }).values }));
+  return { path, steps: first.steps, columns };
+}

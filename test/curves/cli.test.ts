@@ -31,6 +31,32 @@ describe('scalelaw extrapolate / stop', () => {
     expect(out.decisions.map((d: { stop: boolean }) => d.stop)).toEqual([false, true]);
   });
 
+  it('extrapolate --finished predicts the last step with a correction learned from finished runs', () => {
+    // 16 finished runs of 10 epochs, L(t) = a + b t^-0.7, and a partial run of 5 epochs from the same family.
+    const law = (a: number, b: number, t: number) => a + b * t ** -0.7;
+    const runs = Array.from({ length: 16 }, (_, i) => [2 + 0.05 * i, 2 + 0.1 * (i % 5)] as const);
+    const rows = Array.from({ length: 10 }, (_, t) => [t + 1, ...runs.map(([a, b]) => law(a, b, t + 1).toFixed(5))].join(','));
+    const wide = write('runs.csv', ['step', ...runs.map((_, i) => `run${i + 1}`)].join(',') + '\n' + rows.join('\n') + '\n');
+    const partial = write('partial.csv', 'step,loss\n' + [1, 2, 3, 4, 5].map((t) => `${t},${law(2.3, 2.2, t).toFixed(5)}`).join('\n') + '\n');
+    const { code, stdout, stderr } = runCli(['extrapolate', partial, '--finished', wide, '--to', '10', '--method', 'fast', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.method).toBe('fast+learned');
+    expect(out.finishedRuns).toBe(16);
+    expect(out.step).toBe(10);
+    expect(Math.abs(out.median - law(2.3, 2.2, 10))).toBeLessThan(0.02);
+    expect(out.interval[0]).toBeLessThan(out.median);
+
+    let r = runCli(['extrapolate', partial, '--finished', wide, '--to', '20', '--method', 'fast']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("scalelaw: --to: with --finished the prediction is for the finished runs' last step, 10; got 20\n");
+    const offGrid = write('off.csv', 'step,loss\n2,3\n4,2.9\n6,2.8\n');
+    r = runCli(['extrapolate', offGrid, '--finished', wide, '--to', '10', '--method', 'fast']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`scalelaw: ${offGrid}: its steps must be the first steps of ${wide} (1, 2, 3), fewer than all 10\n`);
+  });
+
   it('bad input: a gap in the curve, an unknown rule', () => {
     let r = runCli(['extrapolate', gap, '--to', '10']);
     expect(r.code).toBe(2);
