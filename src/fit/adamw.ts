@@ -34,6 +34,8 @@ export interface AdamWResult {
   /** Objective evaluations (one per step). */
   readonly steps: number;
   readonly message: string;
+  /** Why it stopped: no improvement for `patience` steps, a small gradient, the step limit, or a non-finite objective. */
+  readonly stop: 'patience' | 'gradient' | 'max-steps' | 'not-finite';
   /** Objective at every evaluated iterate, in order. */
   readonly trace: Float64Array;
 }
@@ -65,16 +67,17 @@ export function adamw(fg: (x: Float64Array, grad: Float64Array) => number, x0: A
   let best = x.slice(), bestF = Infinity, sinceBest = 0;
   const trace: number[] = [];
   let message = `reached the maximum of ${maxSteps} steps`;
+  let stop: AdamWResult['stop'] = 'max-steps';
   for (let t = 1; t <= maxSteps; t++) {
     const f = fg(x, g);
     trace.push(f);
-    if (!Number.isFinite(f)) { message = `objective not finite at step ${t}`; break; }
+    if (!Number.isFinite(f)) { message = `objective not finite at step ${t}`; stop = 'not-finite'; break; }
     if (f < bestF) { bestF = f; best = x.slice(); sinceBest = 0; }
     else sinceBest++;
-    if (t - 1 > patience && sinceBest >= patience) { message = `no improvement in ${patience} steps`; break; }
+    if (t - 1 > patience && sinceBest >= patience) { message = `no improvement in ${patience} steps`; stop = 'patience'; break; }
     let norm = 0;
     for (let j = 0; j < n; j++) norm += g[j]! * g[j]!;
-    if (Math.sqrt(norm) < gradientTolerance) { message = `gradient norm below ${gradientTolerance}`; break; }
+    if (Math.sqrt(norm) < gradientTolerance) { message = `gradient norm below ${gradientTolerance}`; stop = 'gradient'; break; }
     const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
     for (let j = 0; j < n; j++) {
       const gj = g[j]!;
@@ -87,5 +90,5 @@ export function adamw(fg: (x: Float64Array, grad: Float64Array) => number, x0: A
       x[j] = xj;
     }
   }
-  return { x: best, f: bestF, steps: trace.length, message, trace: Float64Array.from(trace) };
+  return { x: best, f: bestF, steps: trace.length, message, stop, trace: Float64Array.from(trace) };
 }

@@ -194,6 +194,8 @@ interface Best {
   converged: boolean;
   message: string;
   atBound: string[];
+  /** For AdamW fits: steps taken and why it stopped. */
+  adam?: { steps: number; reason: string };
 }
 
 /**
@@ -225,14 +227,14 @@ function estimate(
   const obj = objective(law, x, y, { loss: o.loss, space: 'log', fixed: o.fixed, bounds: o.bounds });
   const theta = obj.toInternal(values);
   const f = obj.valueAndGradient(theta, new Float64Array(obj.dimension));
-  const steps = fits.map((fit) => Number(fit.message.match(/AdamW, (\d+) steps/)?.[1] ?? NaN));
+  const steps = fits.map((fit) => fit.adam!.steps);
   const atBound = namesAtBound(law, obj, theta);
   return {
     start: best.start,
     values,
     f,
     converged: fits.every((fit) => fit.converged),
-    message: `AdamW, mean of ${members} early-stopped fits (${Math.min(...steps)}-${Math.max(...steps)} steps each); best single fit: ${best.message.replace(/^AdamW, \d+ steps: /, '')}`,
+    message: `AdamW, mean of ${members} early-stopped fits (${Math.min(...steps)}-${Math.max(...steps)} steps each); best single fit: ${best.adam!.reason}`,
     atBound,
   };
 }
@@ -262,7 +264,7 @@ function fitFrom(
     if (best && result.f >= best.f) return;
     const values = Array.from(obj.toNatural(result.x));
     const atBound = namesAtBound(law, obj, result.x);
-    best = { start: index, values, f: result.f, converged: result.converged, message: result.message, atBound };
+    best = { start: index, values, f: result.f, converged: result.converged, message: result.message, atBound, ...('adam' in result ? { adam: result.adam } : {}) };
   });
   if (!best) throw new FitError(`law ${show(law.name)}: no start reached a finite objective (${starts.length} starts)`);
   return best;
@@ -317,8 +319,13 @@ function adamwFrom(law: Law<CurvePoints>, obj: ReturnType<typeof objective>, the
     lower: obj.free.map((j) => obj.naturalBounds[j]![0]),
     upper: obj.free.map((j) => obj.naturalBounds[j]![1]),
   });
-  const stopped = !result.message.startsWith('reached') && !result.message.startsWith('objective');
-  return { x: toInternal(result.x).slice(), f: result.f, converged: stopped, message: `AdamW, ${result.steps} steps: ${result.message}` };
+  return {
+    x: toInternal(result.x).slice(),
+    f: result.f,
+    converged: result.stop === 'patience' || result.stop === 'gradient',
+    message: `AdamW, ${result.steps} steps: ${result.message}`,
+    adam: { steps: result.steps, reason: result.message },
+  };
 }
 
 function deepFreeze<T>(value: T): T {
