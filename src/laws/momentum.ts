@@ -28,6 +28,25 @@ export function momentumS2(curve: PreparedCurve, lambda: number, last = curve.lr
 }
 
 /**
+ * S2 and dS2/dlambda of every curve of `x` up to its last row's step, kept per curve between calls
+ * with the same lambda (a fit evaluates the same curves many times; lambda changes less often).
+ */
+export function momentumTables(increases: boolean): (x: CurvePoints, lambda: number) => { S2: Float64Array; dS2: Float64Array }[] {
+  const cache = new WeakMap<PreparedCurve, { lambda: number; last: number; S2: Float64Array; dS2: Float64Array }>();
+  return (x, lambda) => {
+    const last = new Int32Array(x.curves.length);
+    for (let i = 0; i < x.length; i++) last[x.curve[i]!] = Math.max(last[x.curve[i]!]!, x.step[i]!);
+    return x.curves.map((curve, c) => {
+      const hit = cache.get(curve);
+      if (hit && hit.lambda === lambda && hit.last >= last[c]!) return hit;
+      const entry = { lambda, last: last[c]!, ...momentumS2(curve, lambda, last[c]!, increases) };
+      cache.set(curve, entry);
+      return entry;
+    });
+  };
+}
+
+/**
  * The momentum law of Tissue et al. 2024 ("Scaling Law with Learning Rate Annealing"):
  *
  *   L(s) = L0 + A S1(s)^-alpha - C S2(s),
@@ -56,23 +75,10 @@ export interface MomentumOptions {
 export function momentumLaw(options: MomentumOptions = {}): Law<CurvePoints> {
   const { increases = false } = options;
   const { name = increases ? 'momentum-warmup' : 'momentum' } = options;
-  const cache = new WeakMap<PreparedCurve, { lambda: number; last: number; S2: Float64Array; dS2: Float64Array }>();
-  const s2Of = (curve: PreparedCurve, lambda: number, last: number) => {
-    const hit = cache.get(curve);
-    if (hit && hit.lambda === lambda && hit.last >= last) return hit;
-    const entry = { lambda, last, ...momentumS2(curve, lambda, last, increases) };
-    cache.set(curve, entry);
-    return entry;
-  };
-  const lastSteps = (x: CurvePoints) => {
-    const last = new Int32Array(x.curves.length);
-    for (let i = 0; i < x.length; i++) last[x.curve[i]!] = Math.max(last[x.curve[i]!]!, x.step[i]!);
-    return last;
-  };
+  const s2Tables = momentumTables(increases);
   const pass = (p: Float64Array, x: CurvePoints, out: Float64Array | undefined, jac: Float64Array | undefined) => {
     const [L0, A, alpha, C, lambda] = p as unknown as [number, number, number, number, number];
-    const last = lastSteps(x);
-    const tables = x.curves.map((curve, c) => s2Of(curve, lambda, last[c]!));
+    const tables = s2Tables(x, lambda);
     for (let i = 0; i < x.length; i++) {
       const c = x.curve[i]!;
       const s = x.step[i]!;

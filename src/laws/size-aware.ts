@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
-import { selectPoints, type CurvePoints, type PreparedCurve } from '../losscurve/curves.js';
+import { selectPoints, type CurvePoints } from '../losscurve/curves.js';
 import type { Law } from './law.js';
-import { momentumS2 } from './momentum.js';
+import { momentumTables } from './momentum.js';
 import { validateS1 } from './multipower.js';
 
 /**
@@ -17,18 +17,10 @@ import { validateS1 } from './multipower.js';
  */
 export function sizeAwareLaw(options: { name?: string } = {}): Law<CurvePoints> {
   const { name = 'size-aware' } = options;
-  const cache = new WeakMap<PreparedCurve, { lambda: number; last: number; S2: Float64Array; dS2: Float64Array }>();
+  const s2Tables = momentumTables(false);
   const pass = (p: Float64Array, x: CurvePoints, out: Float64Array | undefined, jac: Float64Array | undefined) => {
     const [L0, A, alpha, B, beta, C, gamma, lambda] = p as unknown as [number, number, number, number, number, number, number, number];
-    const last = new Int32Array(x.curves.length);
-    for (let i = 0; i < x.length; i++) last[x.curve[i]!] = Math.max(last[x.curve[i]!]!, x.step[i]!);
-    const tables = x.curves.map((curve, c) => {
-      const hit = cache.get(curve);
-      if (hit && hit.lambda === lambda && hit.last >= last[c]!) return hit;
-      const entry = { lambda, last: last[c]!, ...momentumS2(curve, lambda, last[c]!, false) };
-      cache.set(curve, entry);
-      return entry;
-    });
+    const tables = s2Tables(x, lambda);
     for (let i = 0; i < x.length; i++) {
       const c = x.curve[i]!;
       const curve = x.curves[c]!;
