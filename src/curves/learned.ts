@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import { inverseOf } from '../core/linear.js';
 import { learningCurve, type Goal } from './curve.js';
 import { extrapolate, type ExtrapolateOptions } from './extrapolate.js';
 import { pointPredictive, type PointPredictive } from './predictive.js';
@@ -170,7 +171,7 @@ function fitRidge(rows: readonly CorrectionRow[], lambdas: readonly number[]): {
   for (const lambda of lambdas) {
     const A = XtX.slice();
     for (let a = 0; a < d; a++) A[a * d + a] += lambda * n;
-    const Ainv = invert(A, d);
+    const Ainv = inverseOf(A, d);
     if (!Ainv) continue;
     const beta = new Float64Array(d);
     for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) beta[a] += Ainv[a * d + b]! * Xty[b]!;
@@ -190,33 +191,6 @@ function fitRidge(rows: readonly CorrectionRow[], lambdas: readonly number[]): {
   }
   if (!best) throw new InputError('fitCorrection: lambdas: no penalty gave a solvable system; give positive values', 'lambdas');
   return best;
-}
-
-/** Inverse of a small symmetric positive definite matrix by Gauss-Jordan; undefined if singular. */
-function invert(A: Float64Array, d: number): Float64Array | undefined {
-  const M = A.slice();
-  const I = new Float64Array(d * d);
-  for (let a = 0; a < d; a++) I[a * d + a] = 1;
-  for (let c = 0; c < d; c++) {
-    let p = c;
-    for (let r = c + 1; r < d; r++) if (Math.abs(M[r * d + c]!) > Math.abs(M[p * d + c]!)) p = r;
-    if (!(Math.abs(M[p * d + c]!) > 1e-300)) return undefined;
-    if (p !== c) {
-      for (let k = 0; k < d; k++) {
-        [M[c * d + k], M[p * d + k]] = [M[p * d + k]!, M[c * d + k]!];
-        [I[c * d + k], I[p * d + k]] = [I[p * d + k]!, I[c * d + k]!];
-      }
-    }
-    const pivot = M[c * d + c]!;
-    for (let k = 0; k < d; k++) { M[c * d + k] = M[c * d + k]! / pivot; I[c * d + k] = I[c * d + k]! / pivot; }
-    for (let r = 0; r < d; r++) {
-      if (r === c) continue;
-      const f = M[r * d + c]!;
-      if (f === 0) continue;
-      for (let k = 0; k < d; k++) { M[r * d + k] = M[r * d + k]! - f * M[c * d + k]!; I[r * d + k] = I[r * d + k]! - f * I[c * d + k]!; }
-    }
-  }
-  return I;
 }
 
 export interface LearnCorrectionOptions extends Omit<Partial<ExtrapolateOptions>, 'to'>, CorrectionFitOptions {

@@ -1,3 +1,4 @@
+import { solveLinear } from '../core/linear.js';
 import { lbfgsb } from '../fit/lbfgsb.js';
 import { huber, objective } from '../fit/objective.js';
 import type { Law } from '../laws/law.js';
@@ -38,23 +39,6 @@ const surrogate: Law<CurvePoints> = {
   },
 };
 
-/** Solves the 3 x 3 system M b = v (Gaussian elimination with partial pivoting); undefined if singular. */
-function solve3(M: number[][], v: number[]): number[] | undefined {
-  const a = M.map((row, i) => [...row, v[i]!]);
-  for (let c = 0; c < 3; c++) {
-    let pivot = c;
-    for (let r = c + 1; r < 3; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[pivot]![c]!)) pivot = r;
-    if (Math.abs(a[pivot]![c]!) < 1e-300) return undefined;
-    [a[c], a[pivot]] = [a[pivot]!, a[c]!];
-    for (let r = 0; r < 3; r++) {
-      if (r === c) continue;
-      const f = a[r]![c]! / a[c]![c]!;
-      for (let k = c; k < 4; k++) a[r]![k]! -= f * a[c]![k]!;
-    }
-  }
-  return [a[0]![3]! / a[0]![0]!, a[1]![3]! / a[1]![1]!, a[2]![3]! / a[2]![2]!];
-}
-
 /**
  * Starting points for a whole-curve law from Luo et al. 2025's surrogate (their `fitting.py`)
  * L = L0 + A S1^-alpha - B (lr_max - lr(t)). They search it by L-BFGS-B over a grid; here, for each
@@ -89,7 +73,7 @@ export function initialStarts(law: Law<CurvePoints>, x: CurvePoints, y: Float64A
         for (let b = 0; b < 3; b++) M[a]![b]! += row[a]! * row[b]!;
       }
     }
-    const sol = solve3(M, v);
+    const sol = solveLinear(M, v);
     if (!sol) continue;
     const p = [Math.max(sol[0]!, 0), Math.max(sol[1]!, 1e-6), alpha, Math.max(sol[2]!, 0)];
     const f = obj.valueAndGradient(obj.toInternal(p), grad);

@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import { solveLinear } from '../core/linear.js';
 import type { ObservationTable } from '../core/observations.js';
 import { warn } from '../core/warn.js';
 
@@ -125,15 +126,8 @@ function quadraticFit(x: number[], y: number[]): [number, number, number] {
     for (let k = 0; k < 5; k++) { S[k]! += p; if (k < 3) T[k]! += p * y[i]!; p *= u; }
   }
   const M = [[S[0]!, S[1]!, S[2]!], [S[1]!, S[2]!, S[3]!], [S[2]!, S[3]!, S[4]!]];
-  const [d0, d1, d2] = solve3(M, T as [number, number, number]);
+  // A singular system (all points at one x) leaves the parabola undefined: NaN coefficients.
+  const [d0, d1, d2] = solveLinear(M, T) ?? [NaN, NaN, NaN];
   // Back from u = x - m: y = d0 + d1 (x - m) + d2 (x - m)^2.
   return [d0 - d1 * m + d2 * m * m, d1 - 2 * d2 * m, d2];
-}
-
-function solve3(M: number[][], b: [number, number, number]): [number, number, number] {
-  const det = (A: number[][]) =>
-    A[0]![0]! * (A[1]![1]! * A[2]![2]! - A[1]![2]! * A[2]![1]!) - A[0]![1]! * (A[1]![0]! * A[2]![2]! - A[1]![2]! * A[2]![0]!) + A[0]![2]! * (A[1]![0]! * A[2]![1]! - A[1]![1]! * A[2]![0]!);
-  const D = det(M);
-  const col = (k: number) => det(M.map((row, i) => row.map((v, j) => (j === k ? b[i]! : v))));
-  return [col(0) / D, col(1) / D, col(2) / D];
 }
