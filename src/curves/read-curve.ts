@@ -30,6 +30,32 @@ export function guessGoal(column: string): Goal {
  * with a gap must be cleaned by the caller; interpolating it silently would invent data).
  */
 export function readCurveCsv(path: string, options: ReadCurveOptions = {}): CurveFile {
+  const table = readCsvTable(path, options);
+  const y = options.y ?? table.header.find((h) => h !== table.x);
+  if (y === undefined) throw new InputError(`${path}: needs a column of values besides ${show(table.x)}`, 'y');
+  const yi = table.header.indexOf(y);
+  if (yi < 0) throw new InputError(`${path}: no column ${show(y)}; columns: ${table.header.join(', ')}`, 'y');
+  const [steps, values] = table.parse([table.xi, yi]);
+  return { path, steps: steps!, values: values!, column: y, goal: guessGoal(y) };
+}
+
+/** Several curves on one grid of steps: a step column and one column per run (a wide export). */
+export interface CurvesFile {
+  path: string;
+  steps: number[];
+  columns: { column: string; values: number[] }[];
+}
+
+/** Reads a wide CSV of runs: the step column (as in `readCurveCsv`) and every other column a run. */
+export function readCurvesCsv(path: string, options: Pick<ReadCurveOptions, 'x'> = {}): CurvesFile {
+  const table = readCsvTable(path, options);
+  const runs = table.header.flatMap((column, j) => (j === table.xi ? [] : [j]));
+  const [steps, ...values] = table.parse([table.xi, ...runs]);
+  return { path, steps: steps!, columns: runs.map((j, k) => ({ column: table.header[j]!, values: values[k]! })) };
+}
+
+/** The file read and split once, with its step column found; `parse` reads columns row by row. */
+function readCsvTable(path: string, options: Pick<ReadCurveOptions, 'x'>) {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -42,35 +68,19 @@ export function readCurveCsv(path: string, options: ReadCurveOptions = {}): Curv
   const x = options.x ?? (header.includes('step') ? 'step' : header[0]!);
   const xi = header.indexOf(x);
   if (xi < 0) throw new InputError(`${path}: no column ${show(x)}; columns: ${header.join(', ')}`, 'x');
-  const y = options.y ?? header.find((h) => h !== x);
-  if (y === undefined) throw new InputError(`${path}: needs a column of values besides ${show(x)}`, 'y');
-  const yi = header.indexOf(y);
-  if (yi < 0) throw new InputError(`${path}: no column ${show(y)}; columns: ${header.join(', ')}`, 'y');
-  const steps: number[] = [], values: number[] = [];
-  lines.slice(1).forEach((line, r) => {
-    const cells = splitCsvLine(line);
-    for (const [j, out] of [[xi, steps], [yi, values]] as const) {
-      const raw = (cells[j] ?? '').trim();
-      const v = raw === '' ? NaN : Number(raw);
-      if (!Number.isFinite(v)) throw new InputError(`${path}: row ${r + 1}, column ${header[j]}: not a finite number: ${show(cells[j] ?? '')}`, header[j]);
-      out.push(v);
-    }
-  });
-  return { path, steps, values, column: y, goal: guessGoal(y) };
-}
-
-/** Several curves on one grid of steps: a step column and one column per run (a wide export). */
-export interface CurvesFile {
-  path: string;
-  steps: number[];
-  columns: { column: string; values: number[] }[];
-}
-
-/** Reads a wide CSV of runs: the step column (as in `readCurveCsv`) and every other column a run. */
-export function readCurvesCsv(path: string, options: Pick<ReadCurveOptions, 'x'> = {}): CurvesFile {
-  const first = readCurveCsv(path, options);
-  const header = splitCsvLine(readFileSync(path, 'utf8').split(/\r?\n/, 1)[0]!).map((h) => h.trim());
-  const x = options.x ?? (header.includes('step') ? 'step' : header[0]!);
-  const columns = header.filter((h) => h !== x).map((column) => ({ column, values: column === first.column ? first.values : readCurveCsv(path, { x, y: column }).values }));
-  return { path, steps: first.steps, columns };
+  /** The numbers of columns `js`, one array each; an empty or non-numeric cell is an error naming its row and column. */
+  const parse = (js: readonly number[]): number[][] => {
+    const out = js.map(() => [] as number[]);
+    lines.slice(1).forEach((line, r) => {
+      const cells = splitCsvLine(line);
+      js.forEach((j, k) => {
+        const raw = (cells[j] ?? '').trim();
+        const v = raw === '' ? NaN : Number(raw);
+        if (!Number.isFinite(v)) throw new InputError(`${path}: row ${r + 1}, column ${header[j]}: not a finite number: ${show(cells[j] ?? '')}`, header[j]);
+        out[k]!.push(v);
+      });
+    });
+    return out;
+  };
+  return { header, x, xi, parse };
 }
