@@ -1,7 +1,7 @@
 import { InputError, show } from '../core/errors.js';
 import { defaultThreads, startWorker } from '../core/worker.js';
 import { learningCurve, type Goal } from './curve.js';
-import { extrapolate, type ExtrapolateOptions } from './extrapolate.js';
+import { extrapolate, POW3_FIT, type ExtrapolateOptions } from './extrapolate.js';
 import type { CurveSet } from './nas-data.js';
 import { normalCdf } from './predictive.js';
 
@@ -56,10 +56,10 @@ export function predictCutoffs(job: PredictJob): StoredPrediction[][] {
     if (predictor === 'last') return lastValuePrediction(seen, length, truth);
     const curve = learningCurve(steps, seen, { goal, range });
     const method = predictor === 'ensemble' ? 'ensemble' : 'fast';
-    const extra: Partial<ExtrapolateOptions> = predictor === 'pow3' ? { fastFamilies: ['pow3'], window: 'all' } : {};
+    const extra: Partial<ExtrapolateOptions> = predictor === 'pow3' ? POW3_FIT : {};
     let p;
     try {
-      p = extrapolate(curve, { ...options, ...extra, to: length, method, seed: seed + index[i]! }).at(length);
+      p = extrapolate(curve, { ...options, method, ...extra, to: length, seed: seed + index[i]! }).at(length);
     } catch (error) {
       // A curve no family can describe counts with the last-value prediction, and is flagged.
       if (!(error instanceof InputError)) throw error;

@@ -23,6 +23,9 @@ export interface ExtrapolateOptions extends EnsembleOptions, FastOptions {
   window?: 'auto' | 'all';
 }
 
+/** Options that make `extrapolate` one pow3 least-squares fit on every seen point: the pow3 baseline. */
+export const POW3_FIT = { method: 'fast', fastFamilies: ['pow3'], window: 'all' } as const satisfies Partial<ExtrapolateOptions>;
+
 /**
  * The posterior predictive of a partial learning curve at future steps.
  *

@@ -6,7 +6,7 @@ import type { RunView } from '../stopping/rule.js';
 import { median, patience, predictive } from '../stopping/rules.js';
 import { crossFittedScales, LEVELS, predictFinalValues, scoreFinalValues, widen, type CutoffScore, type EvaluateOptions, type FilePredictions, type LearnedPredictor, type Predictor } from './evaluate.js';
 import { learningCurve, type Goal } from './curve.js';
-import { extrapolate as extrapolateCurve, type ExtrapolateOptions } from './extrapolate.js';
+import { extrapolate as extrapolateCurve, POW3_FIT, type ExtrapolateOptions } from './extrapolate.js';
 import { correctionFeatures, fitCorrection } from './learned.js';
 import { crossFittedCorrection } from './learned-eval.js';
 import { readNasCurves } from './nas-data.js';
@@ -131,9 +131,9 @@ export async function replayNasPerEpoch(files: readonly FilePredictions[], optio
       if (v === undefined) {
         const seen = file.curves[j]!.subarray(0, m);
         const curve = learningCurve(Array.from({ length: m }, (_, k) => k + 1), seen, { goal: file.goal, range });
-        const o: Partial<ExtrapolateOptions> = kind === 'pow3' ? { fastFamilies: ['pow3'], window: 'all' } : {};
+        const o: Partial<ExtrapolateOptions> = kind === 'pow3' ? POW3_FIT : { method: 'fast' };
         try {
-          v = extrapolateCurve(curve, { ...extrapolate, ...o, method: 'fast', to: file.length }).at(file.length).median;
+          v = extrapolateCurve(curve, { ...extrapolate, ...o, to: file.length }).at(file.length).median;
         } catch (error) {
           // As in the evaluation: a curve no family describes is predicted by its last value.
           if (!(error instanceof InputError)) throw error;

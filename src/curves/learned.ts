@@ -1,7 +1,7 @@
 import { InputError, show } from '../core/errors.js';
 import { inverseOf } from '../core/linear.js';
 import { learningCurve, type Goal } from './curve.js';
-import { extrapolate, type ExtrapolateOptions } from './extrapolate.js';
+import { extrapolate, POW3_FIT, type ExtrapolateOptions } from './extrapolate.js';
 import { pointPredictive, type PointPredictive } from './predictive.js';
 
 /**
@@ -226,7 +226,7 @@ export function extrapolatedMedians(values: ArrayLike<number>, horizon: number, 
   const curve = learningCurve(steps, values, { goal, range, source: 'partial curve' });
   const median = (o: Partial<ExtrapolateOptions>) => extrapolate(curve, { ...options, ...o, to: horizon }).at(horizon).median;
   const fast = median({ method: 'fast' });
-  return { base: method === 'fast' ? fast : median({ method }), fast, pow3: median({ method: 'fast', fastFamilies: ['pow3'], window: 'all' }) };
+  return { base: method === 'fast' ? fast : median({ method }), fast, pow3: median(POW3_FIT) };
 }
 
 /**
