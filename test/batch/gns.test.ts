@@ -1,16 +1,21 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gnsFromLog, gnsFromRuns, gnsTracker, gradientNoiseScale } from '../../src/batch/gns.js';
+import { hasShared, SHARED_DATA } from '../reference-data.js';
 
 interface Vector {
   G2: number; trSigma: number; b_small: number; b_big: number;
   E_g_small_sq: number; E_g_big_sq: number; est_G2: number; est_S: number; B_simple: number;
 }
-const vectors: Vector[] = JSON.parse(readFileSync(new URL('../../../shared/data/gns-vectors/exact_vectors.json', import.meta.url), 'utf8'));
+// The exact vectors are workplace reference data, not bundled with the package: the test runs where
+// ../shared/data has them (CI does).
+const hasVectors = hasShared('gns-vectors/exact_vectors.json');
+const vectors: Vector[] = hasVectors ? JSON.parse(readFileSync(join(SHARED_DATA, 'gns-vectors/exact_vectors.json'), 'utf8')) : [];
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
 describe('gradientNoiseScale (McCandlish et al. 2018, App. A.1)', () => {
-  it('reproduces every exact vector to 1e-9 relative', () => {
+  it.skipIf(!hasVectors)('reproduces every exact vector to 1e-9 relative', () => {
     expect(vectors.length).toBeGreaterThanOrEqual(3);
     for (const v of vectors) {
       const got = gradientNoiseScale(v.E_g_small_sq, v.E_g_big_sq, v.b_small, v.b_big);

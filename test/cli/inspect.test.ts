@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/io/store.js';
 import { runCli } from './run-cli.js';
+import { referenceData } from '../reference-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scalelaw-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('scalelaw inspect', () => {
   it('reports 245 rows of the Chinchilla data and detects N, C and loss', () => {
-    const { code, stdout, stderr } = runCli(['inspect', '../shared/data/chinchilla-epoch/svg_extracted_data.csv', '--json']);
+    const { code, stdout, stderr } = runCli(['inspect', referenceData('chinchilla-epoch/svg_extracted_data.csv'), '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
@@ -27,7 +28,7 @@ describe('scalelaw inspect', () => {
   });
 
   it('prints a readable table without --json', () => {
-    const { code, stdout } = runCli(['inspect', '../shared/data/multipowerlaw/csv_25/wsdcon_3.csv']);
+    const { code, stdout } = runCli(['inspect', referenceData('multipowerlaw/csv_25/wsdcon_3.csv')]);
     expect(code).toBe(0);
     expect(stdout).toContain('detected: loss = "loss", step = "step"');
     expect(stdout).toContain('wsdcon_3.csv: csv, 95 rows, 3 columns');

@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { lcNasMetrics, runLcNas } from '../../src/curves/lc-nas.js';
+import { referenceData } from '../reference-data.js';
 
-const dir = fileURLToPath(new URL('../../../shared/data/nas-curves', import.meta.url));
+const dir = referenceData('nas-curves');
 
 describe('lc-nas reproduction (fixed subsets, short chains)', () => {
   it('every 20th curve: each ensemble and ensemble+learned figure next to its baseline, and the replay at the cutoffs', async () => {

@@ -1,12 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../src/core/rng.js';
 import { extrapolate } from '../../src/curves/extrapolate.js';
 import { learningCurve } from '../../src/curves/curve.js';
 import { correctionFeatures, fitCorrection, learnCorrection, type CorrectionRow } from '../../src/curves/learned.js';
 import { readCurveSet } from '../../src/curves/nas-data.js';
+import { referenceData } from '../reference-data.js';
 
-const dir = fileURLToPath(new URL('../../../shared/data/nas-curves', import.meta.url));
+const dir = referenceData('nas-curves');
 
 describe('fitCorrection', () => {
   // Known truth: target = offset + 2 f1 - f2 + N(0, 0.5^2); f3 is noise.

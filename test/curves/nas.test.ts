@@ -1,12 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { conformalScale, cutoffPoints, LEVELS, predictFinalValues, scoreFinalValues, type StoredPrediction } from '../../src/curves/evaluate.js';
 import { probBetterFromQuantiles } from '../../src/curves/lc-nas.js';
 import { readCurveSet, readNasCurves } from '../../src/curves/nas-data.js';
 import { normalCdf } from '../../src/curves/predictive.js';
+import { referenceData } from '../reference-data.js';
 
-// Reference data lives next to the project: ../shared/data/nas-curves (Baker et al. 2017, MIT).
-const dir = fileURLToPath(new URL('../../../shared/data/nas-curves', import.meta.url));
+// Reference data: ../shared/data/nas-curves, else the bundled data/nas-curves (Baker et al. 2017, MIT).
+const dir = referenceData('nas-curves');
 
 describe('NAS learning curves (fixed subset)', () => {
   it('reads the three files with their shapes', () => {

@@ -1,11 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { predictFinalValues } from '../../src/curves/evaluate.js';
 import { epochScale, replayNasPerEpoch } from '../../src/curves/lc-nas.js';
 import { readCurveSet } from '../../src/curves/nas-data.js';
 import { predictionPool } from '../../src/curves/prediction-pool.js';
+import { referenceData } from '../reference-data.js';
 
-const dir = fileURLToPath(new URL('../../../shared/data/nas-curves', import.meta.url));
+const dir = referenceData('nas-curves');
 const lstm = readCurveSet(`${dir}/lstm_ptb.csv`, { prefix: 'ep_', goal: 'min', range: [1, Infinity], name: 'lstm_ptb' });
 
 describe('predictions per prefix', () => {

@@ -1,9 +1,9 @@
 // Loads the Epoch replication points (Besiroglu et al. 2024) for tests, with the published protocol:
 // D = C / (6 N), drop the 5 highest-loss rows.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { referenceData } from '../reference-data.js';
 
-export const EPOCH_CSV = fileURLToPath(new URL('../../../shared/data/chinchilla-epoch/svg_extracted_data.csv', import.meta.url));
+export const EPOCH_CSV = referenceData('chinchilla-epoch/svg_extracted_data.csv');
 
 export function epochPoints(): { N: Float64Array; D: Float64Array; loss: Float64Array } {
   const [header, ...lines] = readFileSync(EPOCH_CSV, 'utf8').trim().split('\n');

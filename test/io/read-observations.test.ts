@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { readObservations } from '../../src/io/read-observations.js';
 import { writeObservations } from '../../src/io/write.js';
 import { useTempDir } from './tmp.js';
+import { referenceData } from '../reference-data.js';
 
-const chinchilla = '../shared/data/chinchilla-epoch/svg_extracted_data.csv';
+const chinchilla = referenceData('chinchilla-epoch/svg_extracted_data.csv');
 const { dir, file } = useTempDir();
 
 describe('readObservations', () => {
@@ -43,7 +44,7 @@ describe('readObservations', () => {
   });
 
   it('falls back to the only column that mentions loss', () => {
-    const t = readObservations('../shared/data/zhang2024-cbs/steps_to_target.csv');
+    const t = readObservations(referenceData('zhang2024-cbs/steps_to_target.csv'));
     expect(t.length).toBe(45);
     expect(t.N![0]).toBe(85e6);
     expect(t.loss[0]).toBe(3.42);

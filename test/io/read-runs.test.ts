@@ -4,6 +4,7 @@ import { resetWarnings, setWarn } from '../../src/core/warn.js';
 import { readRuns } from '../../src/io/read-runs.js';
 import { writeRuns } from '../../src/io/write.js';
 import { useTempDir } from './tmp.js';
+import { referenceData } from '../reference-data.js';
 
 const { dir, file } = useTempDir();
 let warnings: string[] = [];
@@ -17,7 +18,7 @@ afterEach(() => void setWarn(previous));
 
 describe('readRuns', () => {
   it('reads a published loss curve as one run named after the file; a lone `loss` is the evaluated loss', () => {
-    const [run, ...rest] = readRuns('../shared/data/multipowerlaw/csv_25/cosine_24000.csv');
+    const [run, ...rest] = readRuns(referenceData('multipowerlaw/csv_25/cosine_24000.csv'));
     expect(rest).toEqual([]);
     expect(run!.config).toEqual({ id: 'cosine_24000', family: 'imported' });
     expect(run!.trajectory.length).toBe(171);

@@ -4,8 +4,9 @@ import { curvePoints } from '../../src/losscurve/curves.js';
 import { mplCurve, mplTestCurves } from '../../src/losscurve/published.js';
 import { lrSchedule } from '../../src/schedules/schedule.js';
 import type { ScheduleSpec } from '../../src/schedules/spec.js';
+import { referenceData } from '../reference-data.js';
 
-const dir = '../shared/data/multipowerlaw';
+const dir = referenceData('multipowerlaw');
 // Luo et al. 2025's fitted parameters (their repository's config.py), [L0, A, alpha, B, C, beta, gamma].
 const published = {
   '25': [3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257],

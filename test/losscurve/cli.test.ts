@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
+import { referenceData } from '../reference-data.js';
 
-const data = '../shared/data/multipowerlaw/csv_25';
+const data = referenceData('multipowerlaw/csv_25');
 const spec = (s: object) => JSON.stringify({ peak: 3e-4, warmup: 2160, ...s });
 
 describe('scalelaw curve', () => {

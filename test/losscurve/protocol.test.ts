@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import '../../src/builtins.js';
 import { mplProtocol } from '../../src/losscurve/protocol.js';
+import { referenceData } from '../reference-data.js';
 
-const dir = '../shared/data/multipowerlaw';
+const dir = referenceData('multipowerlaw');
 
 // Published bars (Luo et al. 2025: repository README for the multi-power law, Table 1 for the momentum law).
 describe("Luo et al.'s protocol: fit 3 curves, predict 6", () => {

@@ -4,8 +4,9 @@ import '../../src/builtins.js';
 import { curveErrors } from '../../src/losscurve/protocol.js';
 import { mplCurve, mplTestCurves } from '../../src/losscurve/published.js';
 import { curveFitFromJSON } from '../../src/losscurve/record.js';
+import { referenceData } from '../reference-data.js';
 
-const dir = '../shared/data/multipowerlaw';
+const dir = referenceData('multipowerlaw');
 
 describe('saved curve fits in fits/', () => {
   for (const [size, predE, worstE] of [['25', 0.0008327, 0.0030107], ['100', 0.0013146, 0.0054321]] as const) {

@@ -3,8 +3,9 @@ import '../../src/builtins.js';
 import { fitCurves } from '../../src/losscurve/fit.js';
 import { curveErrors } from '../../src/losscurve/protocol.js';
 import { mplCurve, mplTestCurves, mplTrainCurves } from '../../src/losscurve/published.js';
+import { referenceData } from '../reference-data.js';
 
-const dir = '../shared/data/multipowerlaw';
+const dir = referenceData('multipowerlaw');
 
 describe('size-aware momentum law', () => {
   it('predicts the six 100M test curves from the 25M curves plus one 100M constant curve within PredE 0.5%', () => {

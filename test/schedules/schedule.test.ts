@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lrSchedule, validateSchedule } from '../../src/schedules/schedule.js';
 import { parseNumericCsv } from '../../src/schedules/csv.js';
 import type { ScheduleSpec } from '../../src/schedules/spec.js';
+import { referenceData } from '../reference-data.js';
 
 const peak = 3e-4;
 const base = { peak, warmup: 2160 } as const;
@@ -28,7 +29,7 @@ describe('lrSchedule', () => {
 
   for (const [name, spec] of Object.entries(published)) {
     it(`matches the logged rates of ${name} (25M curves)`, () => {
-      const csv = parseNumericCsv(readFileSync(`../shared/data/multipowerlaw/csv_25/${name}.csv`, 'utf8'));
+      const csv = parseNumericCsv(readFileSync(referenceData(`multipowerlaw/csv_25/${name}.csv`), 'utf8'));
       const lr = lrSchedule(spec);
       const step = csv.columns.step!;
       const logged = csv.columns.lr!;
