@@ -37,6 +37,18 @@ const missing = jupyterReady();
 if (missing && process.env.CI) throw new Error(`${missing}: CI must run .ci/setup-notebooks.sh`);
 if (missing) console.warn(`skipping notebook execution: ${missing} (run .ci/setup-notebooks.sh)`);
 
+/** Executes a notebook headless with nbconvert and returns the executed copy. */
+function execute(name: string): Notebook {
+  const out = mkdtempSync(join(tmpdir(), 'scalelaw-nb-'));
+  const run = spawnSync(
+    '/usr/bin/python3',
+    ['-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=240', '--output-dir', out, join(dir, name)],
+    { encoding: 'utf8', timeout: 280_000 },
+  );
+  expect(run.status, run.stderr.slice(-3000)).toBe(0);
+  return JSON.parse(readFileSync(join(out, name), 'utf8')) as Notebook;
+}
+
 /**
  * Tests one notebook: committed with outputs (charts included) and no errors, and, where Jupyter and
  * the Deno kernel are installed (always in CI), executed headless again without errors.
@@ -52,16 +64,18 @@ export function notebookTests(name: string): void {
     });
 
     it.skipIf(missing !== undefined)('executes headless without errors', () => {
-      const out = mkdtempSync(join(tmpdir(), 'scalelaw-nb-'));
-      const run = spawnSync(
-        '/usr/bin/python3',
-        ['-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=240', '--output-dir', out, join(dir, name)],
-        { encoding: 'utf8', timeout: 280_000 },
-      );
-      expect(run.status, run.stderr.slice(-3000)).toBe(0);
-      const executed = JSON.parse(readFileSync(join(out, name), 'utf8')) as Notebook;
+      let executed = execute(name);
       expect(errors(executed)).toEqual([]);
+      if (images(executed) === 0) {
+        // Under load the Deno kernel can publish "idle" before a cell's execute_result, and
+        // nbclient stops collecting a cell's outputs at "idle", so outputs go missing without an
+        // error (seen once in a full-suite run on a fresh clone; the same notebook passed alone).
+        // Lost outputs get one more execution; an error never does.
+        console.warn(`${name}: executed without errors but with its chart outputs missing; executing once more`);
+        executed = execute(name);
+        expect(errors(executed)).toEqual([]);
+      }
       expect(images(executed)).toBeGreaterThan(0);
-    }, 300_000);
+    }, 600_000);
   });
 }
