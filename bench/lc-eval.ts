@@ -1,5 +1,6 @@
 // Final-value prediction on the NAS curves of Baker et al. 2017 (see BENCHMARKS.md, "Learning curves").
 // npx tsx bench/lc-eval.ts [--stride 1] [--threads 2] [--predictors ensemble,fast,pow3,last] [--files a,b] [--save out.json] [--save-preds preds.json] [--from-preds preds.json] [--learned ensemble,fast]
+// --extrapolate '{"weighting":"equal"}': options passed to every extrapolation (JSON).
 // --from-preds: score predictions saved by an earlier --save-preds instead of computing them again.
 // --learned: bases of the learned correction ("<base>+learned", cross-fitted over 5 folds of each
 // file and cutoff; needs the base, fast and pow3 predictions). @default ensemble,fast
@@ -19,6 +20,7 @@ const threads = Number(arg('threads', '2'));
 const predictors = arg('predictors', 'ensemble,fast,pow3,last').split(',') as Predictor[];
 const learned = arg('learned', 'ensemble,fast').split(',').filter((b) => b) as Predictor[];
 const from = arg('from-preds', '');
+const extrapolate = JSON.parse(arg('extrapolate', '{}')) as Record<string, unknown>;
 const sets = readNasCurves(new URL('../data/nas-curves', import.meta.url).pathname);
 const t0 = performance.now();
 const only = arg('files', '');
@@ -36,7 +38,7 @@ const addLearned = (file: FilePredictions) => {
 // One file at a time, saving after each, so a long run leaves results as it goes.
 const source = from ? loadPreds(from, only) : sets.filter((s) => !only || only.split(',').includes(s.name));
 for (const item of source) {
-  const file = 'preds' in item ? item : (await predictFinalValues([item], { stride, threads, predictors, onProgress: (m) => console.error(m) }))[0]!;
+  const file = 'preds' in item ? item : (await predictFinalValues([item], { stride, threads, predictors, extrapolate, onProgress: (m) => console.error(m) }))[0]!;
   addLearned(file);
   files.push(file);
   const partial = arg('save', '');

@@ -1,5 +1,7 @@
 // Early-stopping replay on the NAS curves from predictions saved by bench/lc-eval.ts --save-preds.
-// npx tsx bench/lc-stop.ts /tmp/lc-preds.json [delta] [--per-epoch] [--learned] [--threads 2] [--predictors ensemble,fast] [--files a,b]
+// npx tsx bench/lc-stop.ts /tmp/lc-preds.json [delta] [--per-epoch] [--learned] [--threads 2] [--predictors ensemble,fast] [--files a,b] [--extrapolate JSON]
+// --extrapolate '{"weighting":"equal"}': options of the new (per-epoch) predictions; they must be those
+// that produced the saved predictions.
 // --per-epoch: predictive termination decides at every epoch from the first cutoff on (each curve's
 // prefix predicted once, in worker threads); without it, only at the stored cutoffs. --learned (with
 // --per-epoch): predict with a correction learned from the runs finished so far in each ordering.
@@ -19,13 +21,14 @@ const learned = args.includes('--learned');
 const threads = Number(flag('threads', '2'));
 const predictors = flag('predictors', 'ensemble,fast').split(',');
 const only = flag('files', '');
+const extrapolate = JSON.parse(flag('extrapolate', '{}')) as Record<string, unknown>;
 const files = loadPreds(positional[0]!, only);
 const rows = [];
 const t0 = performance.now();
 for (const predictor of predictors as ('ensemble' | 'fast')[]) {
   if (!files[0]!.preds[predictor]) continue;
   const scores = perEpoch
-    ? await replayNasPerEpoch(files, { predictor, delta, threads, learned, onProgress: (m) => console.error(m) })
+    ? await replayNasPerEpoch(files, { predictor, delta, threads, learned, extrapolate, onProgress: (m) => console.error(m) })
     : replayNas(files, { predictor, delta });
   for (const s of scores) {
     if (predictor !== predictors[0] && s.predictor === 'none') continue;

@@ -20,6 +20,13 @@ export interface EnsembleOptions {
   steps?: number;
   /** Draws in the combined predictive. @default 2000 */
   draws?: number;
+  /**
+   * How the families are weighted: 'evidence' by their Schwarz (BIC) evidence, which at a handful of
+   * points all but selects the family with the smallest residuals; 'equal' gives every family that
+   * could describe the curve the same weight (uniform model averaging).
+   * @default 'evidence'
+   */
+  weighting?: 'evidence' | 'equal';
   /** @default 0 */
   seed?: number;
 }
@@ -143,13 +150,14 @@ export function resolveFamilies(names: readonly string[] | undefined): Law<Input
  * (mu[s * T + t], sigma[s * T + t] for draw s and target t).
  */
 export function ensembleDraws(curve: LearningCurve, targets: Float64Array, options: EnsembleOptions = {}): { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> } {
-  const { walkers = 12, steps = 200, draws = 2000, seed = 0 } = options;
+  const { walkers = 12, steps = 200, draws = 2000, seed = 0, weighting = 'evidence' } = options;
+  if (weighting !== 'evidence' && weighting !== 'equal') throw new InputError(`weighting: must be "evidence" or "equal", got ${show(weighting)}`, 'weighting');
   if (!Number.isInteger(draws) || draws < 1) throw new InputError(`draws: must be a positive integer, got ${show(draws)}`, 'draws');
   if (!Number.isInteger(steps) || steps < 2) throw new InputError(`steps: must be an integer >= 2, got ${show(steps)}`, 'steps');
   const laws = resolveFamilies(options.families);
   const random = rng(seed);
   const posteriors = laws.map((law) => familyPosterior(curve, law, targets, { walkers, steps, seed: random.int(2 ** 31) }));
-  const w = evidenceWeights(posteriors.map((p) => (p.count > 0 ? p.logEvidence : -Infinity)));
+  const w = evidenceWeights(posteriors.map((p) => (p.count === 0 ? -Infinity : weighting === 'equal' ? 0 : p.logEvidence)));
   const T = targets.length;
   const mu = new Float64Array(draws * T);
   const sigma = new Float64Array(draws * T);

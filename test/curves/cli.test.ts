@@ -23,6 +23,15 @@ describe('scalelaw extrapolate / stop', () => {
     expect(out.probBetter[1]).toBeGreaterThanOrEqual(0);
   });
 
+  it('extrapolate --weighting equal weights every family that described the curve alike', () => {
+    const { code, stdout, stderr } = runCli(['extrapolate', behind, '--to', '60', '--weighting', 'equal', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const weights = Object.values(JSON.parse(stdout).weights as Record<string, number>).filter((w) => w > 0);
+    expect(weights.length).toBeGreaterThan(5);
+    for (const w of weights) expect(w).toBeCloseTo(1 / weights.length, 12);
+  });
+
   it('stop --rule predictive stops the run that cannot catch up', () => {
     const { code, stdout } = runCli(['stop', finished, behind, '--rule', 'predictive', '--delta', '0.05', '--json']);
     expect(code).toBe(0);
@@ -61,6 +70,9 @@ describe('scalelaw extrapolate / stop', () => {
     let r = runCli(['extrapolate', gap, '--to', '10']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`scalelaw: ${gap}: row 2, column loss: not a finite number: ""\n`);
+    r = runCli(['extrapolate', behind, '--to', '60', '--weighting', 'bic']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('scalelaw: --weighting: must be evidence or equal, got "bic"\n');
     r = runCli(['stop', finished, '--rule', 'oracle']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('scalelaw: unknown rule: "oracle"; known rules: predictive, patience, gl, pq, median, asha, overfitting, improvement\n');

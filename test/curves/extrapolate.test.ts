@@ -50,6 +50,20 @@ describe('extrapolate', () => {
     expect(a.mean).not.toBe(c.mean);
   });
 
+  it("weighting 'equal' gives every family that described the curve the same weight; 'evidence' does not", () => {
+    const { steps, values } = lossCurve(6, 12);
+    const curve = learningCurve(steps, values, { goal: 'min' });
+    const opts = { to: 60, steps: 60, seed: 2, families: ['pow3', 'exp4', 'ilog2'] };
+    const equal = extrapolate(curve, { ...opts, weighting: 'equal' });
+    for (const w of Object.values(equal.weights)) expect(w).toBeCloseTo(1 / 3, 12);
+    const evidence = extrapolate(curve, opts);
+    const ws = Object.values(evidence.weights);
+    expect(ws.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(Math.max(...ws) - Math.min(...ws)).toBeGreaterThan(0.01);
+    // The predictive is the weighted mixture: with equal weights, a family's share of the draws is a third.
+    expect(equal.at(60).median).not.toBe(evidence.at(60).median);
+  });
+
   it('a metric to maximise mirrors one to minimise', () => {
     const { steps, values } = lossCurve(5, 12);
     const loss = extrapolate(learningCurve(steps, values, { goal: 'min' }), { to: 60, seed: 9, steps: 60 }).at(60);
@@ -90,6 +104,7 @@ describe('extrapolate', () => {
     expect(() => extrapolate(ok, { to: [] })).toThrow('to: give at least one step to predict');
     expect(() => extrapolate(ok, { to: 10, method: 'pfn' as never })).toThrow('method: must be "ensemble" or "fast", got "pfn"');
     expect(() => extrapolate(ok, { to: 10, families: ['pow5'] })).toThrow('unknown curve family: "pow5"');
+    expect(() => extrapolate(ok, { to: 10, weighting: 'bic' as never })).toThrow('weighting: must be "evidence" or "equal", got "bic"');
     expect(() => extrapolate(ok, { to: 10, walkers: 3 })).toThrow('walkers: need an even number >= 8 for family pow3, got 3');
     expect(() => extrapolate(ok, { to: 10 }).at(11)).toThrow('predictive: no prediction at step 11; steps: 10');
   });
