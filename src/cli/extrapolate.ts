@@ -10,7 +10,7 @@ import { action, numberOption, printJson, table } from './util.js';
 interface ExtrapolateFlags {
   to: string[];
   method: string;
-  weighting: string;
+  weighting?: string;
   goal?: string;
   x?: string;
   y?: string;
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .argument('<curve.csv>', 'CSV with a step column and a metric column')
     .requiredOption('--to <step...>', 'step(s) to predict, beyond the last logged step')
     .option('--method <name>', 'ensemble (Bayesian, MCMC) or fast (least squares + Laplace)', 'ensemble')
-    .option('--weighting <name>', 'how the ensemble weights its families: evidence (Schwarz) or equal', 'evidence')
+    .option('--weighting <name>', 'how the ensemble weights its families: evidence (Schwarz, the default) or equal')
     .option('--goal <min|max>', 'whether lower or higher is better (default: guessed from the column name)')
     .option('--x <column>', 'step column (default: step, else the first)')
     .option('--y <column>', 'metric column (default: the first other column)')
@@ -43,16 +43,16 @@ export function register(program: Command): void {
         const goal = (flags.goal ?? file.goal) as Goal;
         if (goal !== 'min' && goal !== 'max') throw new InputError(`--goal: must be min or max, got ${show(flags.goal)}`, 'goal');
         if (flags.method !== 'ensemble' && flags.method !== 'fast') throw new InputError(`--method: must be ensemble or fast, got ${show(flags.method)}`, 'method');
-        if (flags.weighting !== 'evidence' && flags.weighting !== 'equal') throw new InputError(`--weighting: must be evidence or equal, got ${show(flags.weighting)}`, 'weighting');
+        if (flags.weighting !== undefined && flags.weighting !== 'evidence' && flags.weighting !== 'equal') throw new InputError(`--weighting: must be evidence or equal, got ${show(flags.weighting)}`, 'weighting');
         const level = numberOption('level', flags.level)!;
         if (!(level > 0 && level < 1)) throw new InputError(`--level: must be in (0, 1), got ${show(level)}`, 'level');
         const to = flags.to.map((t) => numberOption('to', t)!);
         const threshold = numberOption('threshold', flags.threshold);
         const seed = numberOption('seed', flags.seed)!;
-        if (flags.finished && flags.weighting !== 'evidence') throw new InputError(`--weighting: ${flags.weighting} applies to the ensemble alone; the correction learned with --finished uses the default weighting`, 'weighting');
+        if (flags.finished && flags.weighting !== undefined) throw new InputError('--weighting: applies to the ensemble alone; the correction learned with --finished uses the default weighting', 'weighting');
         if (flags.finished) return printLearned(path, file, flags, { goal, level, to, threshold, seed, method: flags.method });
         const curve = learningCurve(file.steps, file.values, { goal, source: path });
-        const p = extrapolate(curve, { to, method: flags.method, weighting: flags.weighting, seed });
+        const p = extrapolate(curve, { to, method: flags.method, weighting: flags.weighting as 'equal' | 'evidence' | undefined, seed });
         if (flags.json) {
           return printJson({ ...p.toJSON(), column: file.column, level, intervals: p.points.map((q) => q.interval(level)), probBetter: threshold === undefined ? undefined : p.points.map((q) => q.probBetter(threshold)) });
         }

@@ -21,7 +21,7 @@ export interface FastOptions {
 /**
  * The fast extrapolator: one least-squares fit per family, the Laplace (delta-method) predictive
  * N(f(T; u_hat), g^T Sigma g + sigma^2) per family, with Sigma = sigma^2 (J^T J)^-1 and
- * sigma^2 = (SSE + nu s0^2) / (n - d + nu) (the noise prior of `NOISE_PRIOR`), combined with Schwarz (BIC) weights as in the ensemble. No sampling, and
+ * sigma^2 = (SSE + nu s0^2) / (n - d + nu) (the noise prior of `NOISE_PRIOR`), combined with Schwarz (BIC) weights (as the ensemble with `weighting: 'evidence'`). No sampling, and
  * the default families are fitted by variable projection on a grid (`projectionFit`), so a curve
  * costs well under a millisecond of arithmetic.
  */

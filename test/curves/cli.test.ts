@@ -23,7 +23,9 @@ describe('scalelaw extrapolate / stop', () => {
     expect(out.probBetter[1]).toBeGreaterThanOrEqual(0);
   });
 
-  it('extrapolate --weighting equal weights every family that described the curve alike', () => {
+  it('extrapolate weights the families by evidence by default, every family alike with --weighting equal', () => {
+    const evidence = JSON.parse(runCli(['extrapolate', behind, '--to', '60', '--json']).stdout).weights as Record<string, number>;
+    expect(Math.max(...Object.values(evidence)) - Math.min(...Object.values(evidence))).toBeGreaterThan(0.05);
     const { code, stdout, stderr } = runCli(['extrapolate', behind, '--to', '60', '--weighting', 'equal', '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);

@@ -16,7 +16,8 @@ function lossCurve(seed: number, n = 20, noise = 0.01) {
 describe('extrapolate', () => {
   it('the ensemble covers the true value of a noisy power law at 5x the seen steps', () => {
     const { steps, values, truth } = lossCurve(1);
-    const p = extrapolate(learningCurve(steps, values, { goal: 'min' }), { to: 100, seed: 3 }).at(100);
+    const curve = learningCurve(steps, values, { goal: 'min' });
+    const p = extrapolate(curve, { to: 100, seed: 3 }).at(100);
     const [lo, hi] = p.interval(0.9);
     expect(lo).toBeLessThan(truth(100));
     expect(hi).toBeGreaterThan(truth(100));
@@ -24,6 +25,14 @@ describe('extrapolate', () => {
     // Lower is better: P(below the truth + 0.3) is high, P(below 2) (the asymptote) is small.
     expect(p.probBetter(truth(100) + 0.3)).toBeGreaterThan(0.95);
     expect(p.probBetter(2)).toBeLessThan(0.1);
+    // This curve is exactly one family (pow3): equal weights keep the other families' spread, so
+    // the interval still covers the truth but is wider and the median further off.
+    const equal = extrapolate(curve, { to: 100, seed: 3, weighting: 'equal' }).at(100);
+    const [elo, ehi] = equal.interval(0.9);
+    expect(elo).toBeLessThan(truth(100));
+    expect(ehi).toBeGreaterThan(truth(100));
+    expect(ehi - elo).toBeGreaterThan(hi - lo);
+    expect(Math.abs(equal.median - truth(100))).toBeGreaterThan(Math.abs(p.median - truth(100)));
   });
 
   it('the fast extrapolator covers it too, and is deterministic', () => {
