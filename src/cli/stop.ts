@@ -14,6 +14,8 @@ interface StopFlags {
   alpha?: string;
   eta?: string;
   threshold?: string;
+  method?: string;
+  weighting?: string;
   horizon?: string;
   goal?: string;
   y?: string;
@@ -29,6 +31,8 @@ export function register(program: Command): void {
     .option('--delta <p>', 'predictive: stop when P(final better than the best finished run) < delta')
     .option('--patience <n>', 'patience: points without improvement')
     .option('--min-delta <x>', 'patience: smallest improvement that counts')
+    .option('--method <name>', 'predictive: fast (least squares + Laplace, the default) or ensemble (Bayesian, MCMC)')
+    .option('--weighting <name>', 'predictive with --method ensemble: evidence (the default) or equal')
     .option('--alpha <x>', 'gl / pq: threshold')
     .option('--eta <x>', 'asha: reduction factor')
     .option('--threshold <x>', 'improvement: stop when the predicted gain per step falls below this')
@@ -38,7 +42,12 @@ export function register(program: Command): void {
     .option('--json', 'print decisions as JSON')
     .action(
       action((paths: string[], flags: StopFlags) => {
+        if (flags.method !== undefined && flags.method !== 'fast' && flags.method !== 'ensemble') throw new InputError(`--method: must be fast or ensemble, got ${show(flags.method)}`, 'method');
+        if (flags.weighting !== undefined && flags.weighting !== 'evidence' && flags.weighting !== 'equal') throw new InputError(`--weighting: must be evidence or equal, got ${show(flags.weighting)}`, 'weighting');
+        if (flags.weighting !== undefined && flags.method !== 'ensemble') throw new InputError('--weighting: weights the ensemble\'s families; give it with --method ensemble', 'weighting');
+        if ((flags.method ?? flags.weighting) !== undefined && flags.rule !== 'predictive') throw new InputError(`--method: only the predictive rule extrapolates, not ${show(flags.rule)}`, 'method');
         const rule = stopRule(flags.rule, {
+          extrapolate: flags.method === undefined ? undefined : { method: flags.method as 'fast' | 'ensemble', weighting: flags.weighting as 'evidence' | 'equal' | undefined },
           delta: numberOption('delta', flags.delta), patience: numberOption('patience', flags.patience),
           minDelta: numberOption('min-delta', flags.minDelta), alpha: numberOption('alpha', flags.alpha), eta: numberOption('eta', flags.eta), threshold: numberOption('threshold', flags.threshold),
         });

@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import type { ExtrapolateOptions } from '../curves/extrapolate.js';
 import type { StopRule } from './rule.js';
 import { asha, gl, median, patience, pq, predictive } from './rules.js';
 import { improvementPerCompute, overfitting } from './single-run.js';
@@ -15,10 +16,12 @@ export interface RuleOptions {
   margin?: number;
   /** improvement: predicted gain per unit of compute below which to stop (required). */
   threshold?: number;
+  /** predictive: how the final value is predicted ('fast' by default; 'ensemble', its weighting, ...). */
+  extrapolate?: Partial<ExtrapolateOptions>;
 }
 
 const makers: Record<string, (o: RuleOptions) => StopRule> = {
-  predictive: (o) => predictive({ delta: o.delta, minPoints: o.minPoints }),
+  predictive: (o) => predictive({ delta: o.delta, minPoints: o.minPoints, extrapolate: o.extrapolate }),
   patience: (o) => patience({ patience: o.patience, minDelta: o.minDelta }),
   gl: (o) => gl({ alpha: o.alpha }),
   pq: (o) => pq({ alpha: o.alpha, strip: o.strip }),

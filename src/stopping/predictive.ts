@@ -26,7 +26,9 @@ export interface PredictiveOptions {
 export function extrapolatingPredictor(options: Partial<ExtrapolateOptions> = {}): FinalPredictor {
   return (view) => {
     const curve = learningCurve(view.steps, view.values, { goal: view.goal, range: view.range, source: 'run' });
-    return extrapolate(curve, { method: 'fast', ...options, to: view.horizon }).at(view.horizon);
+    // An option given as undefined takes its default too (method: the fast extrapolator).
+    const { method = 'fast', ...rest } = options;
+    return extrapolate(curve, { ...rest, method, to: view.horizon }).at(view.horizon);
   };
 }
 

@@ -68,6 +68,15 @@ describe('scalelaw extrapolate / stop', () => {
     expect(r.stderr).toBe(`scalelaw: ${offGrid}: its steps must be the first steps of ${wide} (1, 2, 3), fewer than all 10\n`);
   });
 
+  it('stop --rule predictive --method ensemble --weighting equal decides with the ensemble', () => {
+    const { code, stdout, stderr } = runCli(['stop', finished, behind, '--rule', 'predictive', '--method', 'ensemble', '--weighting', 'equal', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.decisions.map((d: { stop: boolean }) => d.stop)).toEqual([false, true]);
+    expect(out.decisions[1].reason).toMatch(/^predictive\(delta=0\.05\): P\(final better than 2\.38\) = /);
+  });
+
   it('bad input: a gap in the curve, an unknown rule', () => {
     let r = runCli(['extrapolate', gap, '--to', '10']);
     expect(r.code).toBe(2);
@@ -75,6 +84,15 @@ describe('scalelaw extrapolate / stop', () => {
     r = runCli(['extrapolate', behind, '--to', '60', '--weighting', 'bic']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('scalelaw: --weighting: must be evidence or equal, got "bic"\n');
+    r = runCli(['stop', finished, behind, '--weighting', 'equal']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("scalelaw: --weighting: weights the ensemble's families; give it with --method ensemble\n");
+    r = runCli(['stop', finished, behind, '--rule', 'patience', '--method', 'ensemble']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('scalelaw: --method: only the predictive rule extrapolates, not "patience"\n');
+    r = runCli(['stop', finished, behind, '--method', 'mcmc']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('scalelaw: --method: must be fast or ensemble, got "mcmc"\n');
     r = runCli(['stop', finished, '--rule', 'oracle']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('scalelaw: unknown rule: "oracle"; known rules: predictive, patience, gl, pq, median, asha, overfitting, improvement\n');
