@@ -11,6 +11,7 @@ interface ExtrapolateFlags {
   to: string[];
   method: string;
   weighting?: string;
+  schedule?: string;
   goal?: string;
   x?: string;
   y?: string;
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .requiredOption('--to <step...>', 'step(s) to predict, beyond the last logged step')
     .option('--method <name>', 'ensemble (Bayesian, MCMC) or fast (least squares + Laplace)', 'ensemble')
     .option('--weighting <name>', 'how the ensemble weights its families: evidence (Schwarz, the default) or equal')
+    .option('--schedule <lr.csv>', "the run's learning-rate schedule (a step column and an lr column; the rate from each step on): fit over the area under the rate, with a jump at each drop")
     .option('--goal <min|max>', 'whether lower or higher is better (default: guessed from the column name)')
     .option('--x <column>', 'step column (default: step, else the first)')
     .option('--y <column>', 'metric column (default: the first other column)')
@@ -50,9 +52,12 @@ export function register(program: Command): void {
         const threshold = numberOption('threshold', flags.threshold);
         const seed = numberOption('seed', flags.seed)!;
         if (flags.finished && flags.weighting !== undefined) throw new InputError('--weighting: applies to the ensemble alone; the correction learned with --finished uses the default weighting', 'weighting');
+        if (flags.finished && flags.schedule) throw new InputError('--schedule: not used with --finished (the correction learns from the finished runs instead)', 'schedule');
         if (flags.finished) return printLearned(path, file, flags, { goal, level, to, threshold, seed, method: flags.method });
         const curve = learningCurve(file.steps, file.values, { goal, source: path });
-        const p = extrapolate(curve, { to, method: flags.method, weighting: flags.weighting as 'equal' | 'evidence' | undefined, seed });
+        const lr = flags.schedule ? readCurveCsv(flags.schedule, { x: 'step', y: 'lr' }) : undefined;
+        const schedule = lr && { step: lr.steps, lr: lr.values };
+        const p = extrapolate(curve, { to, method: flags.method, weighting: flags.weighting as 'equal' | 'evidence' | undefined, seed, schedule });
         if (flags.json) {
           return printJson({ ...p.toJSON(), column: file.column, level, intervals: p.points.map((q) => q.interval(level)), probBetter: threshold === undefined ? undefined : p.points.map((q) => q.probBetter(threshold)) });
         }

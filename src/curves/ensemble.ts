@@ -153,12 +153,11 @@ export function resolveFamilies(names: readonly string[] | undefined): Law<Input
  * proportion to its weight. Returns per-draw curve values at the targets and noise
  * (mu[s * T + t], sigma[s * T + t] for draw s and target t).
  */
-export function ensembleDraws(curve: LearningCurve, targets: Float64Array, options: EnsembleOptions = {}): { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> } {
+export function ensembleDraws(curve: LearningCurve, targets: Float64Array, options: EnsembleOptions = {}, laws: Law<Inputs>[] = resolveFamilies(options.families)): { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> } {
   const { walkers = 12, steps = 200, draws = 2000, seed = 0, weighting = 'evidence' } = options;
   if (weighting !== 'evidence' && weighting !== 'equal') throw new InputError(`weighting: must be "evidence" or "equal", got ${show(weighting)}`, 'weighting');
   if (!Number.isInteger(draws) || draws < 1) throw new InputError(`draws: must be a positive integer, got ${show(draws)}`, 'draws');
   if (!Number.isInteger(steps) || steps < 2) throw new InputError(`steps: must be an integer >= 2, got ${show(steps)}`, 'steps');
-  const laws = resolveFamilies(options.families);
   const random = rng(seed);
   const posteriors = laws.map((law) => familyPosterior(curve, law, targets, { walkers, steps, seed: random.int(2 ** 31) }));
   const w = evidenceWeights(posteriors.map((p) => (p.count === 0 ? -Infinity : weighting === 'equal' ? 0 : p.logEvidence)));

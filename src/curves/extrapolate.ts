@@ -2,8 +2,10 @@ import { InputError, show } from '../core/errors.js';
 import { warn } from '../core/warn.js';
 import { type LearningCurve, zScale } from './curve.js';
 import { ensembleDraws, type EnsembleOptions } from './ensemble.js';
-import { fastDraws, type FastOptions } from './fast.js';
+import { FAST_FAMILIES, fastDraws, type FastOptions } from './fast.js';
 import { fitWindowStart } from './window.js';
+import { resolveFamilies } from './ensemble.js';
+import { scheduleTime, withDrops, type LrSchedule } from './schedule.js';
 import { pointPredictive, predictive, type Predictive } from './predictive.js';
 
 export interface ExtrapolateOptions extends EnsembleOptions, FastOptions {
@@ -21,6 +23,15 @@ export interface ExtrapolateOptions extends EnsembleOptions, FastOptions {
    * @default 'auto'
    */
   window?: 'auto' | 'all';
+  /**
+   * The run's learning-rate schedule, when it is known (steps in the curve's units). The families
+   * are then fitted over the area under the learning rate instead of the step, with a jump at each
+   * drop of the rate the curve has already passed; a drop still ahead gets the last seen jump
+   * scaled by the ratio of the two decreases. Before any drop has been seen the size of a jump is
+   * unknown: the schedule is then not used, with a warning. `window` is ignored (every point is
+   * fitted: the drops are modelled, not cut away).
+   */
+  schedule?: LrSchedule;
 }
 
 /** Options that make `extrapolate` one pow3 least-squares fit on every seen point: the pow3 baseline. */
@@ -53,11 +64,39 @@ export function extrapolate(curve: LearningCurve, options: ExtrapolateOptions): 
     const points = Array.from(steps, (s) => pointPredictive(s, curve.goal, Float64Array.of(v), Float64Array.of(0), curve.range));
     return predictive('constant', curve.goal, points, {});
   }
+  if (options.schedule) {
+    const withSchedule = scheduleDraws(curve, steps, method, options);
+    if (withSchedule) return toPredictive(curve, method, steps, withSchedule);
+  }
   const targets = steps.map((s) => curve.toX(s));
   const start = window === 'auto' ? fitWindowStart(curve) : 0;
   const fitted = start === 0 ? curve : { ...curve, x: curve.x.subarray(start), z: curve.z.subarray(start) };
   const draws = method === 'fast' ? fastDraws(fitted, targets, options) : ensembleDraws(fitted, targets, options);
   return toPredictive(curve, method, steps, draws);
+}
+
+/** Draws of the schedule-aware families (see `ExtrapolateOptions.schedule`); undefined when no drop ahead can be sized. */
+function scheduleDraws(curve: LearningCurve, steps: Float64Array, method: 'ensemble' | 'fast', options: ExtrapolateOptions): ReturnType<typeof fastDraws> | undefined {
+  const time = scheduleTime(options.schedule!, 'schedule');
+  const first = curve.step[0]!, lastSeen = curve.step[curve.step.length - 1]!, lastTarget = steps[steps.length - 1]!;
+  const a0 = time.area(first);
+  if (!(a0 > 0)) throw new InputError(`schedule: no learning-rate area before the curve's first step ${show(first)}; the schedule must start before it`, 'schedule');
+  // Drops before the first point only shift the level; drops after the last target do not matter.
+  const drops = time.drops.filter((d) => d.step >= first && d.step < lastTarget);
+  const seen = drops.filter((d) => d.step < lastSeen).length;
+  if (seen === 0 && drops.length > 0) {
+    warn(`${curve.source}: the learning rate drops at step ${drops[0]!.step}, ahead of the curve, and the curve has not passed a drop yet: the size of the jump is unknown, so the schedule is not used`);
+    return undefined;
+  }
+  const at = drops.map((d) => time.area(d.step) / a0);
+  const laws = resolveFamilies(method === 'fast' ? options.fastFamilies ?? FAST_FAMILIES : options.families)
+    .map((law) => (drops.length === 0 ? law : withDrops(law, at, drops.map((d) => d.by), seen)));
+  const fitted = { ...curve, x: curve.step.map((s) => time.area(s) / a0) };
+  const targets = steps.map((s) => time.area(s) / a0);
+  if (method === 'fast') return fastDraws(fitted, targets, options, laws);
+  const most = Math.max(...laws.map((l) => l.params.length));
+  const walkers = Math.max(options.walkers ?? 12, 2 * (most + 1));
+  return ensembleDraws(fitted, targets, { ...options, walkers }, laws);
 }
 
 export function toPredictive(curve: LearningCurve, method: string, steps: Float64Array, draws: { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> }): Predictive {

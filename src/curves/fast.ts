@@ -6,6 +6,9 @@ import { fitFamily } from './least-squares.js';
 import { NOISE_PRIOR } from './noise.js';
 import { hasProjection, projectionFit } from './projection.js';
 
+/** The fast extrapolator's default families. */
+export const FAST_FAMILIES: readonly string[] = ['pow3', 'ilog2', 'mmf', 'weibull', 'hill3'];
+
 export interface FastOptions {
   /**
    * Families of the fast extrapolator (names without `curve.`); few and well-behaved keeps it fast.
@@ -25,10 +28,10 @@ export interface FastOptions {
  * the default families are fitted by variable projection on a grid (`projectionFit`), so a curve
  * costs well under a millisecond of arithmetic.
  */
-export function fastDraws(curve: LearningCurve, targets: Float64Array, options: FastOptions = {}): { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> } {
-  const { fastFamilies = ['pow3', 'ilog2', 'mmf', 'weibull', 'hill3'], components = 100 } = options;
+export function fastDraws(curve: LearningCurve, targets: Float64Array, options: FastOptions = {}, families?: Law<Inputs>[]): { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> } {
+  const { fastFamilies = FAST_FAMILIES, components = 100 } = options;
   if (!Number.isInteger(components) || components < 1) throw new InputError(`components: must be a positive integer, got ${show(components)}`, 'components');
-  const laws = resolveFamilies(fastFamilies);
+  const laws = families ?? resolveFamilies(fastFamilies);
   const { x, z } = curve;
   const n = x.length;
   const T = targets.length;

@@ -68,6 +68,22 @@ describe('scalelaw extrapolate / stop', () => {
     expect(r.stderr).toBe(`scalelaw: ${offGrid}: its steps must be the first steps of ${wide} (1, 2, 3), fewer than all 10\n`);
   });
 
+  it('extrapolate --schedule fits over the area under the learning rate', () => {
+    // Accuracy with a jump at the drop of the rate at epoch 10 (the curve of test/curves/schedule.test.ts).
+    const area = (t: number) => (t <= 10 ? t : t <= 20 ? 10 + 0.2 * (t - 10) : 12 + 0.04 * (t - 20));
+    const truth = (t: number) => 0.9 - 0.5 * area(t) ** -0.7 + (t > 10 ? 0.05 : 0) + (t > 20 ? 0.01 : 0);
+    const acc = write('acc.csv', 'epoch,accuracy\n' + Array.from({ length: 15 }, (_, i) => `${i + 1},${truth(i + 1).toFixed(5)}`).join('\n') + '\n');
+    const lr = write('lr.csv', 'step,lr\n0,1\n10,0.2\n20,0.04\n');
+    const { code, stdout, stderr } = runCli(['extrapolate', acc, '--to', '30', '--method', 'fast', '--schedule', lr, '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(Math.abs(JSON.parse(stdout).points[0].median - truth(30))).toBeLessThan(0.01);
+    const rate = write('rate.csv', 'step,rate\n0,1\n10,0.2\n');
+    const r = runCli(['extrapolate', acc, '--to', '30', '--schedule', rate]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`scalelaw: ${rate}: no column "lr"; columns: step, rate\n`);
+  });
+
   it('stop --rule predictive --method ensemble --weighting equal decides with the ensemble', () => {
     const { code, stdout, stderr } = runCli(['stop', finished, behind, '--rule', 'predictive', '--method', 'ensemble', '--weighting', 'equal', '--json']);
     expect(stderr).toBe('');
