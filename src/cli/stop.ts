@@ -16,6 +16,7 @@ interface StopFlags {
   threshold?: string;
   method?: string;
   weighting?: string;
+  schedule?: string;
   horizon?: string;
   goal?: string;
   y?: string;
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option('--min-delta <x>', 'patience: smallest improvement that counts')
     .option('--method <name>', 'predictive: fast (least squares + Laplace, the default) or ensemble (Bayesian, MCMC)')
     .option('--weighting <name>', 'predictive with --method ensemble: evidence (the default) or equal')
+    .option('--schedule <lr.csv>', "predictive: the runs' learning-rate schedule (step and lr columns), as for extrapolate")
     .option('--alpha <x>', 'gl / pq: threshold')
     .option('--eta <x>', 'asha: reduction factor')
     .option('--threshold <x>', 'improvement: stop when the predicted gain per step falls below this')
@@ -45,9 +47,14 @@ export function register(program: Command): void {
         if (flags.method !== undefined && flags.method !== 'fast' && flags.method !== 'ensemble') throw new InputError(`--method: must be fast or ensemble, got ${show(flags.method)}`, 'method');
         if (flags.weighting !== undefined && flags.weighting !== 'evidence' && flags.weighting !== 'equal') throw new InputError(`--weighting: must be evidence or equal, got ${show(flags.weighting)}`, 'weighting');
         if (flags.weighting !== undefined && flags.method !== 'ensemble') throw new InputError('--weighting: weights the ensemble\'s families; give it with --method ensemble', 'weighting');
-        if ((flags.method ?? flags.weighting) !== undefined && flags.rule !== 'predictive') throw new InputError(`--method: only the predictive rule extrapolates, not ${show(flags.rule)}`, 'method');
+        for (const [flag, value] of [['--method', flags.method], ['--weighting', flags.weighting], ['--schedule', flags.schedule]] as const) {
+          if (value !== undefined && flags.rule !== 'predictive') throw new InputError(`${flag}: only the predictive rule extrapolates, not ${show(flags.rule)}`, flag.slice(2));
+        }
+        const lr = flags.schedule ? readCurveCsv(flags.schedule, { x: 'step', y: 'lr' }) : undefined;
         const rule = stopRule(flags.rule, {
-          extrapolate: flags.method === undefined ? undefined : { method: flags.method as 'fast' | 'ensemble', weighting: flags.weighting as 'evidence' | 'equal' | undefined },
+          extrapolate: flags.method === undefined && lr === undefined ? undefined : {
+            method: (flags.method ?? 'fast') as 'fast' | 'ensemble', weighting: flags.weighting as 'evidence' | 'equal' | undefined, schedule: lr && { step: lr.steps, lr: lr.values },
+          },
           delta: numberOption('delta', flags.delta), patience: numberOption('patience', flags.patience),
           minDelta: numberOption('min-delta', flags.minDelta), alpha: numberOption('alpha', flags.alpha), eta: numberOption('eta', flags.eta), threshold: numberOption('threshold', flags.threshold),
         });

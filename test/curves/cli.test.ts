@@ -106,6 +106,14 @@ describe('scalelaw extrapolate / stop', () => {
     r = runCli(['stop', finished, behind, '--rule', 'patience', '--method', 'ensemble']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('scalelaw: --method: only the predictive rule extrapolates, not "patience"\n');
+    const lr = write('lr-stop.csv', 'step,lr\n0,1\n5,0.1\n');
+    r = runCli(['stop', finished, behind, '--rule', 'patience', '--schedule', lr]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('scalelaw: --schedule: only the predictive rule extrapolates, not "patience"\n');
+    r = runCli(['stop', finished, behind, '--schedule', lr, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).decisions[1].reason).toMatch(/^predictive\(delta=0\.05\): P\(final better than 2\.38\) = /);
     r = runCli(['stop', finished, behind, '--method', 'mcmc']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('scalelaw: --method: must be fast or ensemble, got "mcmc"\n');
