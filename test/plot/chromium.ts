@@ -107,6 +107,12 @@ export async function checkPage(file: string, timeoutMs = 45_000): Promise<PageC
     clearTimeout(timer);
     child.kill('SIGKILL');
     await exited;
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes can still be writing into the profile just after the browser
+    // exits (ENOTEMPTY seen once in CI): retry, and never fail a page check over a temporary folder.
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch (error) {
+      process.stderr.write(`checkPage: could not remove the temporary profile ${profile}: ${String(error)}\n`);
+    }
   }
 }
