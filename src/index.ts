@@ -109,3 +109,4 @@ export { learnCorrection, fitCorrection, correctionFeatures, extrapolatedMedians
 export { crossFittedCorrection } from './curves/learned-eval.js';
 export { predictionPool, type PredictionPool, type PredictionPoolOptions } from './curves/prediction-pool.js';
 export type { ManyOptions } from './curves/many.js';
+export { scheduleTime, type LrSchedule, type ScheduleTime } from './curves/schedule.js';
