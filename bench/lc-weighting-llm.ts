@@ -3,11 +3,12 @@
 // fewer than 5 points are skipped) and its last logged loss is predicted.
 // npx tsx bench/lc-weighting-llm.ts
 // Reads ../shared/data/multipowerlaw where it exists, else the bundled data/multipowerlaw (100M only).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { table } from '../src/cli/util.js';
 import { learningCurve } from '../src/curves/curve.js';
 import { extrapolate } from '../src/curves/extrapolate.js';
+import { readCurveCsv } from '../src/curves/read-curve.js';
 
 const shared = fileURLToPath(new URL('../../shared/data/multipowerlaw', import.meta.url));
 const root = existsSync(shared) ? shared : fileURLToPath(new URL('../data/multipowerlaw', import.meta.url));
@@ -16,8 +17,7 @@ for (const size of ['25', '100']) {
   for (const name of ['constant_24000', 'constant_72000']) {
     const path = `${root}/csv_${size}/${name}.csv`;
     if (!existsSync(path)) continue;
-    const data = readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
-    const steps = data.map((r) => r[0]!), loss = data.map((r) => r[2]!);
+    const { steps, values: loss } = readCurveCsv(path, { x: 'step', y: 'loss' });
     const last = steps.at(-1)!, truth = loss.at(-1)!;
     for (const f of [0.1, 0.2, 0.4, 0.6]) {
       const m = steps.findIndex((s) => s > f * last);

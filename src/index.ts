@@ -91,7 +91,7 @@ export * from './curves/families.js';
 export { pointPredictive, normalCdf, type Predictive, type PointPredictive } from './curves/predictive.js';
 export * from './curves/extrapolate.js';
 export { extrapolateMany } from './curves/many.js';
-export { readCurveCsv, guessGoal, type CurveFile, type ReadCurveOptions } from './curves/read-curve.js';
+export { readCurveCsv, readScheduleCsv, guessGoal, type CurveFile, type ReadCurveOptions } from './curves/read-curve.js';
 export { readCurveSet, readNasCurves, type CurveSet } from './curves/nas-data.js';
 export { predictFinalValues, scoreFinalValues, conformalScale, crossFittedScales, type CutoffScore, type EvaluateOptions } from './curves/evaluate.js';
 export * from './stopping/rule.js';

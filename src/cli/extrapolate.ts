@@ -4,7 +4,7 @@ import { learningCurve, type Goal } from '../curves/curve.js';
 import { extrapolate } from '../curves/extrapolate.js';
 import { learnCorrection } from '../curves/learned.js';
 import type { PointPredictive } from '../curves/predictive.js';
-import { readCurveCsv, readCurvesCsv } from '../curves/read-curve.js';
+import { readCurveCsv, readCurvesCsv, readScheduleCsv } from '../curves/read-curve.js';
 import { action, numberOption, printJson, table } from './util.js';
 
 interface ExtrapolateFlags {
@@ -55,8 +55,7 @@ export function register(program: Command): void {
         if (flags.finished && flags.schedule) throw new InputError('--schedule: not used with --finished (the correction learns from the finished runs instead)', 'schedule');
         if (flags.finished) return printLearned(path, file, flags, { goal, level, to, threshold, seed, method: flags.method });
         const curve = learningCurve(file.steps, file.values, { goal, source: path });
-        const lr = flags.schedule ? readCurveCsv(flags.schedule, { x: 'step', y: 'lr' }) : undefined;
-        const schedule = lr && { step: lr.steps, lr: lr.values };
+        const schedule = flags.schedule ? readScheduleCsv(flags.schedule) : undefined;
         const p = extrapolate(curve, { to, method: flags.method, weighting: flags.weighting as 'equal' | 'evidence' | undefined, seed, schedule });
         if (flags.json) {
           return printJson({ ...p.toJSON(), column: file.column, level, intervals: p.points.map((q) => q.interval(level)), probBetter: threshold === undefined ? undefined : p.points.map((q) => q.probBetter(threshold)) });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
 import type { Goal } from '../curves/curve.js';
-import { readCurveCsv } from '../curves/read-curve.js';
+import { readCurveCsv, readScheduleCsv } from '../curves/read-curve.js';
 import { stopRule } from '../stopping/by-name.js';
 import { better } from '../stopping/rule.js';
 import { action, numberOption, printJson, table } from './util.js';
@@ -50,10 +50,10 @@ export function register(program: Command): void {
         for (const [flag, value] of [['--method', flags.method], ['--weighting', flags.weighting], ['--schedule', flags.schedule]] as const) {
           if (value !== undefined && flags.rule !== 'predictive') throw new InputError(`${flag}: only the predictive rule extrapolates, not ${show(flags.rule)}`, flag.slice(2));
         }
-        const lr = flags.schedule ? readCurveCsv(flags.schedule, { x: 'step', y: 'lr' }) : undefined;
+        const schedule = flags.schedule ? readScheduleCsv(flags.schedule) : undefined;
         const rule = stopRule(flags.rule, {
-          extrapolate: flags.method === undefined && lr === undefined ? undefined : {
-            method: (flags.method ?? 'fast') as 'fast' | 'ensemble', weighting: flags.weighting as 'evidence' | 'equal' | undefined, schedule: lr && { step: lr.steps, lr: lr.values },
+          extrapolate: flags.method === undefined && schedule === undefined ? undefined : {
+            method: (flags.method ?? 'fast') as 'fast' | 'ensemble', weighting: flags.weighting as 'evidence' | 'equal' | undefined, schedule,
           },
           delta: numberOption('delta', flags.delta), patience: numberOption('patience', flags.patience),
           minDelta: numberOption('min-delta', flags.minDelta), alpha: numberOption('alpha', flags.alpha), eta: numberOption('eta', flags.eta), threshold: numberOption('threshold', flags.threshold),

@@ -1,10 +1,9 @@
 import { InputError, show } from '../core/errors.js';
 import { warn } from '../core/warn.js';
 import { type LearningCurve, zScale } from './curve.js';
-import { ensembleDraws, type EnsembleOptions } from './ensemble.js';
+import { ensembleDraws, resolveFamilies, type EnsembleOptions } from './ensemble.js';
 import { FAST_FAMILIES, fastDraws, type FastOptions } from './fast.js';
 import { fitWindowStart } from './window.js';
-import { resolveFamilies } from './ensemble.js';
 import { scheduleTime, withDrops, type LrSchedule } from './schedule.js';
 import { pointPredictive, predictive, type Predictive } from './predictive.js';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError, show } from '../core/errors.js';
 import type { Goal } from './curve.js';
+import type { LrSchedule } from './schedule.js';
 import { splitCsvLine } from './nas-data.js';
 
 export interface ReadCurveOptions {
@@ -37,6 +38,12 @@ export function readCurveCsv(path: string, options: ReadCurveOptions = {}): Curv
   if (yi < 0) throw new InputError(`${path}: no column ${show(y)}; columns: ${table.header.join(', ')}`, 'y');
   const [steps, values] = table.parse([table.xi, yi]);
   return { path, steps: steps!, values: values!, column: y, goal: guessGoal(y) };
+}
+
+/** A learning-rate schedule from a CSV file with a `step` and an `lr` column (see `LrSchedule`). */
+export function readScheduleCsv(path: string): LrSchedule {
+  const file = readCurveCsv(path, { x: 'step', y: 'lr' });
+  return { step: file.steps, lr: file.values };
 }
 
 /** Several curves on one grid of steps: a step column and one column per run (a wide export). */

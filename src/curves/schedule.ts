@@ -45,7 +45,7 @@ export function scheduleTime(schedule: LrSchedule, source = 'schedule'): Schedul
 
 /**
  * A curve family over the area under the learning rate instead of the step, plus one jump per
- * drop of the rate (`StepDecay`). Inputs are normalised areas x = area(step) / area(first step);
+ * drop of the rate. Inputs are normalised areas x = area(step) / area(first step);
  * each drop sits at its own normalised area `at[k]`, and every point beyond it gets the jump.
  *
  * The first `seen` drops (those the curve has points after) have free jumps J_k >= 0, in the
