@@ -7,11 +7,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import '../src/builtins.js';
-import { fitStepsVsBatch } from '../src/batch/criticalBatch.js';
+import { fitStepsVsBatch } from '../src/batch/critical-batch.js';
 import { gnsFromLog, gnsTracker } from '../src/batch/gns.js';
-import { linearRegressionProblem, regressionLoss, regressionStepsSweep, sampleGradient, trainRegression, trueNoiseScale } from '../src/batch/linearRegression.js';
-import { zhangCbs } from '../src/batch/zhangReproduction.js';
+import { linearRegressionProblem, regressionLoss, regressionStepsSweep, sampleGradient, trainRegression, trueNoiseScale } from '../src/reproductions/linear-regression.js';
+import { zhangCbs } from '../src/reproductions/zhang-cbs.js';
 import { rng } from '../src/core/rng.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -2,9 +2,8 @@
 // threads, every core), after the full 4,500-start fit (not timed). Prints one JSON line per run.
 // Run: npx tsx bench/fit-bootstrap.ts [runs=3]
 import { loadavg } from 'node:os';
-import '../src/builtins.js';
 import { bootstrap } from '../src/fit/bootstrap.js';
-import { loadEpochPoints } from '../src/fit/chinchilla-epoch.js';
+import { loadEpochPoints } from '../src/reproductions/chinchilla-epoch-data.js';
 import { fitLaw } from '../src/fit/fit.js';
 
 const runs = Number(process.argv[2] ?? 3);

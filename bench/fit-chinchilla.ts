@@ -2,9 +2,8 @@
 // of bench/fit-chinchilla.py. Prints one JSON line: wall and CPU seconds (all threads), the 1-minute load average, best objective, parameters.
 // Run: npx tsx bench/fit-chinchilla.ts [--threads N]
 import { loadavg } from 'node:os';
-import '../src/builtins.js';
 import { fitLaw } from '../src/fit/fit.js';
-import { loadEpochPoints } from '../src/fit/chinchilla-epoch.js';
+import { loadEpochPoints } from '../src/reproductions/chinchilla-epoch-data.js';
 
 const threadsArg = process.argv.indexOf('--threads');
 const threads = threadsArg > 0 ? Number(process.argv[threadsArg + 1]) : undefined;

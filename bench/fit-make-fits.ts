@@ -2,9 +2,8 @@
 // bootstrap, seed 0) and the published values of Hoffmann et al. 2022 and Besiroglu et al. 2024.
 // Run: npx tsx bench/fit-make-fits.ts
 import { writeFileSync } from 'node:fs';
-import '../src/builtins.js';
 import { bootstrap } from '../src/fit/bootstrap.js';
-import { loadEpochPoints } from '../src/fit/chinchilla-epoch.js';
+import { loadEpochPoints } from '../src/reproductions/chinchilla-epoch-data.js';
 import { fitLaw } from '../src/fit/fit.js';
 import { ScalingFit, type FitParam } from '../src/fit/result.js';
 

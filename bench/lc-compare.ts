@@ -2,7 +2,7 @@
 // e.g. --extrapolate '{"weighting":"equal"}' or '{"schedule":...}' against the defaults).
 // npx tsx bench/lc-compare.ts a-scores.json b-scores.json [--labels a,b] [--predictors ensemble]
 import { readFileSync } from 'node:fs';
-import type { CutoffScore } from '../src/curves/evaluate.js';
+import type { CutoffScore } from '../src/reproductions/lc-evaluate.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => {

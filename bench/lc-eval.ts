@@ -5,9 +5,9 @@
 // --learned: bases of the learned correction ("<base>+learned", cross-fitted over 5 folds of each
 // file and cutoff; needs the base, fast and pow3 predictions). @default ensemble,fast
 import { writeFileSync } from 'node:fs';
-import { predictFinalValues, scoreFinalValues, type FilePredictions, type Predictor } from '../src/curves/evaluate.js';
-import { crossFittedCorrection } from '../src/curves/learned-eval.js';
-import { readNasCurves } from '../src/curves/nas-data.js';
+import { predictFinalValues, scoreFinalValues, type FilePredictions, type Predictor } from '../src/reproductions/lc-evaluate.js';
+import { crossFittedCorrection } from '../src/reproductions/lc-learned-eval.js';
+import { readNasCurves } from '../src/reproductions/nas-data.js';
 import { table } from '../src/cli/util.js';
 import { loadPreds, savePreds } from './lc-preds.js';
 

@@ -1,7 +1,7 @@
 // Predictions saved by bench/lc-eval.ts --save-preds, read back as FilePredictions.
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { FilePredictions, StoredPrediction } from '../src/curves/evaluate.js';
-import { readNasCurves } from '../src/curves/nas-data.js';
+import type { FilePredictions, StoredPrediction } from '../src/reproductions/lc-evaluate.js';
+import { readNasCurves } from '../src/reproductions/nas-data.js';
 
 export function loadPreds(path: string, only = ''): FilePredictions[] {
   const saved = JSON.parse(readFileSync(path, 'utf8')) as any[];

@@ -1,7 +1,7 @@
 // Markdown tables for BENCHMARKS.md from the scores saved by bench/lc-eval.ts --save.
 // npx tsx bench/lc-report.ts /tmp/lc-scores.json
 import { readFileSync } from 'node:fs';
-import type { CutoffScore } from '../src/curves/evaluate.js';
+import type { CutoffScore } from '../src/reproductions/lc-evaluate.js';
 
 const { rows, wall } = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { rows: CutoffScore[]; wall: number };
 const f = (v: number | undefined, d = 4) => (v === undefined ? '–' : Math.abs(v) >= 1e4 ? v.toExponential(1) : Number(v.toPrecision(d)).toString());

@@ -1,10 +1,10 @@
 // Speed of the curve extrapolators (BENCHMARKS.md, "Learning curves"): the ensemble's posterior
 // predictive for one curve, and the fast extrapolator on a batch of 1,000 curves, one thread.
 // npx tsx bench/lc-speed.ts
-import { learningCurve } from '../src/curves/curve.js';
-import { extrapolate } from '../src/curves/extrapolate.js';
-import { extrapolateMany } from '../src/curves/many.js';
-import { readNasCurves } from '../src/curves/nas-data.js';
+import { learningCurve } from '../src/extrapolation/curve.js';
+import { extrapolate } from '../src/extrapolation/extrapolate.js';
+import { extrapolateMany } from '../src/extrapolation/many.js';
+import { readNasCurves } from '../src/reproductions/nas-data.js';
 
 const sets = readNasCurves(new URL('../data/nas-curves', import.meta.url).pathname);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

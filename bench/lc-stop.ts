@@ -6,7 +6,7 @@
 // prefix predicted once, in worker threads); without it, only at the stored cutoffs. --learned (with
 // --per-epoch): predict with a correction learned from the runs finished so far in each ordering.
 import { table } from '../src/cli/util.js';
-import { replayNas, replayNasPerEpoch } from '../src/curves/lc-nas.js';
+import { replayNas, replayNasPerEpoch } from '../src/reproductions/lc-nas.js';
 import { loadPreds } from './lc-preds.js';
 
 const args = process.argv.slice(2);

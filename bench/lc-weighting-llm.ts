@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { table } from '../src/cli/util.js';
-import { learningCurve } from '../src/curves/curve.js';
-import { extrapolate } from '../src/curves/extrapolate.js';
-import { readCurveCsv } from '../src/curves/read-curve.js';
+import { learningCurve } from '../src/extrapolation/curve.js';
+import { extrapolate } from '../src/extrapolation/extrapolate.js';
+import { readCurveCsv } from '../src/extrapolation/read-curve.js';
 
 const shared = fileURLToPath(new URL('../../shared/data/multipowerlaw', import.meta.url));
 const root = existsSync(shared) ? shared : fileURLToPath(new URL('../data/multipowerlaw', import.meta.url));

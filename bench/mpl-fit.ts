@@ -1,12 +1,11 @@
 // Multi-power-law fit on Luo et al.'s three training curves, timed, with its test error; and the
 // time to predict a 72,000-step curve for a new schedule. Run: npx tsx bench/mpl-fit.ts [25|100] [repeats]
 // Compare with: /usr/bin/python3 bench/mpl-reference.py [25|100] [repeats]
-import '../src/builtins.js';
-import { fitCurves, type CurveFit } from '../src/losscurve/fit.js';
-import { curveErrors } from '../src/losscurve/protocol.js';
-import { mplCurve, mplTestCurves, mplTrainCurves } from '../src/losscurve/published.js';
-import type { ScheduleSpec } from '../src/schedules/spec.js';
-import { predictCurve } from '../src/losscurve/predict.js';
+import { fitCurves, type CurveFit } from '../src/fit/fit-curves.js';
+import { curveErrors } from '../src/reproductions/mpl.js';
+import { mplCurve, mplTestCurves, mplTrainCurves } from '../src/reproductions/mpl-data.js';
+import type { ScheduleSpec } from '../src/core/schedule-spec.js';
+import { predictCurve } from '../src/fit/predict-curve.js';
 
 const size = (process.argv[2] ?? '25') as '25' | '100';
 const repeats = Number(process.argv[3] ?? 3);

@@ -1,13 +1,12 @@
 // The momentum law (Tissue et al. 2024) on Luo et al.'s protocol, in the variants measured before
 // choosing the default: lambda fitted from several starts, lambda fixed, L-BFGS-B or early-stopped
 // AdamW, warmup rises counted or not. Run: npx tsx bench/mpl-momentum-variants.ts
-import '../src/builtins.js';
 import { getLaw } from '../src/laws/registry.js';
-import { curvePoints, type CurvePoints } from '../src/losscurve/curves.js';
-import { fitCurves } from '../src/losscurve/fit.js';
-import { curveErrors } from '../src/losscurve/protocol.js';
-import { mplCurve, mplTestCurves, mplTrainCurves } from '../src/losscurve/published.js';
-import { initialStarts } from '../src/losscurve/starts.js';
+import { curvePoints, type CurvePoints } from '../src/laws/curve-points.js';
+import { fitCurves } from '../src/fit/fit-curves.js';
+import { curveErrors } from '../src/reproductions/mpl.js';
+import { mplCurve, mplTestCurves, mplTrainCurves } from '../src/reproductions/mpl-data.js';
+import { initialStarts } from '../src/fit/curve-starts.js';
 
 for (const size of ['25', '100'] as const) {
   const train = mplTrainCurves.map((n) => mplCurve(size, n));

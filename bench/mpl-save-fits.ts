@@ -1,8 +1,7 @@
 // Writes fits/mpl-25m.json and fits/mpl-100m.json: the multi-power law fitted by Luo et al.'s
 // protocol (cosine_24000, constant_24000, wsdcon_9) on the bundled curves. Run: npx tsx bench/mpl-save-fits.ts
 import { writeFileSync } from 'node:fs';
-import '../src/builtins.js';
-import { mplProtocol } from '../src/losscurve/protocol.js';
+import { mplProtocol } from '../src/reproductions/mpl.js';
 
 for (const size of ['25', '100'] as const) {
   const { fit, predE, worstE } = mplProtocol(size, 'mpl', { date: new Date().toISOString().slice(0, 10) });

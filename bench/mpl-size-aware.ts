@@ -1,9 +1,8 @@
 // Size-aware whole-curve law: fit the three 25M training curves plus the 100M constant_24000 curve,
 // predict the six 100M test curves. Run: npx tsx bench/mpl-size-aware.ts
-import '../src/builtins.js';
-import { fitCurves } from '../src/losscurve/fit.js';
-import { curveErrors } from '../src/losscurve/protocol.js';
-import { mplCurve, mplTestCurves, mplTrainCurves } from '../src/losscurve/published.js';
+import { fitCurves } from '../src/fit/fit-curves.js';
+import { curveErrors } from '../src/reproductions/mpl.js';
+import { mplCurve, mplTestCurves, mplTrainCurves } from '../src/reproductions/mpl-data.js';
 
 const train = [...mplTrainCurves.map((n) => mplCurve('25', n)), { ...mplCurve('100', 'constant_24000'), name: 'constant_24000 (100M)' }];
 const t0 = performance.now();

@@ -3,13 +3,12 @@
 // et al.'s procedure), for the default mean of 4 such fits, and for L-BFGS-B; then the default
 // estimator (mean of 4, and of 8) from the data-driven start with jitter seeds 1-3.
 // Run: npx tsx bench/mpl-start-sensitivity.ts
-import '../src/builtins.js';
 import { getLaw } from '../src/laws/registry.js';
-import { curvePoints, type CurvePoints } from '../src/losscurve/curves.js';
-import { fitCurves } from '../src/losscurve/fit.js';
-import { curveErrors } from '../src/losscurve/protocol.js';
-import { mplCurve, mplTestCurves, mplTrainCurves } from '../src/losscurve/published.js';
-import { initialStarts } from '../src/losscurve/starts.js';
+import { curvePoints, type CurvePoints } from '../src/laws/curve-points.js';
+import { fitCurves } from '../src/fit/fit-curves.js';
+import { curveErrors } from '../src/reproductions/mpl.js';
+import { mplCurve, mplTestCurves, mplTrainCurves } from '../src/reproductions/mpl-data.js';
+import { initialStarts } from '../src/fit/curve-starts.js';
 
 const quantiles = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);

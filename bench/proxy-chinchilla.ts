@@ -8,7 +8,6 @@
  * Resumable: rerun with the same store to finish an interrupted sweep and refit.
  */
 import { parseArgs } from 'node:util';
-import '../src/builtins.js';
 import { fitLaw } from '../src/fit/fit.js';
 import { openStore } from '../src/io/store.js';
 import { createDataset } from '../src/proxy/dataset.js';

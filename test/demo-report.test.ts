@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import '../src/builtins.js';
 import { demoSweep, runDemo } from '../src/cli/demo.js';
 import type { SweepSpec } from '../src/proxy/sweep-spec.js';
 import { checkPage, chromiumAvailable } from './plot/chromium.js';

@@ -1,11 +1,11 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { fitLossVsSteps, predictBatchTrajectory, stepsToLoss } from '../batch/batchTrajectory.js';
-import { criticalBatch, fitBcritVsLoss } from '../batch/criticalBatch.js';
+import { fitLossVsSteps, predictBatchTrajectory, stepsToLoss } from '../batch/batch-trajectory.js';
+import { criticalBatch, fitBcritVsLoss } from '../batch/critical-batch.js';
 import { gnsFromLog, gnsFromRuns, type GradNormRow } from '../batch/gns.js';
-import { lrSensitivity } from '../batch/lrSensitivity.js';
-import { optimalBatchLr } from '../batch/optimalBatchLr.js';
+import { lrSensitivity } from '../batch/lr-sensitivity.js';
+import { optimalBatchLr } from '../batch/optimal-batch-lr.js';
 import { InputError, show } from '../core/errors.js';
 import type { Run } from '../core/run.js';
 import { readRuns } from '../io/read-runs.js';

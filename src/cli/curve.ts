@@ -1,16 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
-import type { CurveInput } from '../losscurve/curves.js';
-import { bestSchedule, bestWsdCooldown, budgetFromFit, type Budget } from '../losscurve/decide.js';
-import { fitCurves } from '../losscurve/fit.js';
-import { optimizeSchedule } from '../losscurve/optimize.js';
-import { predictCurve } from '../losscurve/predict.js';
-import { curveFitFromJSON, curveFitReport } from '../losscurve/record.js';
-import { parseNumericCsv } from '../schedules/csv.js';
+import type { CurveInput } from '../laws/curve-points.js';
+import { bestSchedule, bestWsdCooldown, budgetFromFit, type Budget } from '../plan/schedule-choice.js';
+import { fitCurves } from '../fit/fit-curves.js';
+import { optimizeSchedule } from '../plan/optimize-schedule.js';
+import { predictCurve } from '../fit/predict-curve.js';
+import { curveFitFromJSON, curveFitReport } from '../fit/curve-fit-record.js';
+import { parseNumericCsv } from '../io/numeric-csv.js';
 import { readScheduleCsv } from '../schedules/custom.js';
 import { validateSchedule } from '../schedules/schedule.js';
-import type { ScheduleSpec } from '../schedules/spec.js';
+import type { ScheduleSpec } from '../core/schedule-spec.js';
 import { action, formatNumber, numberOption, printJson, table } from './util.js';
 
 function readText(path: string, what: string): string {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
-import { learningCurve, type Goal } from '../curves/curve.js';
-import { extrapolate } from '../curves/extrapolate.js';
-import { learnCorrection } from '../curves/learned.js';
-import type { PointPredictive } from '../curves/predictive.js';
-import { readCurveCsv, readCurvesCsv, readScheduleCsv } from '../curves/read-curve.js';
+import { learningCurve, type Goal } from '../extrapolation/curve.js';
+import { extrapolate } from '../extrapolation/extrapolate.js';
+import { learnCorrection } from '../extrapolation/learned.js';
+import type { PointPredictive } from '../extrapolation/predictive.js';
+import { readCurveCsv, readCurvesCsv, readScheduleCsv } from '../extrapolation/read-curve.js';
 import { action, numberOption, printJson, table } from './util.js';
 
 interface ExtrapolateFlags {

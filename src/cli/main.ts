@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import '../builtins.js';
 import { commands } from './commands.js';
 
 const program = new Command('scalelaw')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { getReproduction, listReproductions } from '../core/reproductions.js';
+import { getReproduction, listReproductions } from '../reproductions/index.js';
 import { action, printJson, table } from './util.js';
 
 export function register(program: Command): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
-import type { Goal } from '../curves/curve.js';
-import { readCurveCsv, readScheduleCsv } from '../curves/read-curve.js';
+import type { Goal } from '../extrapolation/curve.js';
+import { readCurveCsv, readScheduleCsv } from '../extrapolation/read-curve.js';
 import { stopRule } from '../stopping/by-name.js';
 import { better } from '../stopping/rule.js';
 import { action, numberOption, printJson, table } from './util.js';

@@ -1,4 +1,4 @@
-import type { ScheduleSpec } from '../schedules/spec.js';
+import type { ScheduleSpec } from './schedule-spec.js';
 
 /**
  * What a training run was asked to do. Everything a law needs to know about a run lives here;

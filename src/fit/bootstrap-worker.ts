@@ -1,13 +1,10 @@
 // Fits a chunk of bootstrap resamples in a worker thread (see bootstrap()).
 import { parentPort, workerData } from 'node:worker_threads';
-import '../laws/index.js';
-import { hasLaw } from '../laws/registry.js';
 import { fitResamples, type BootstrapRequest } from './bootstrap.js';
 import { problemFromRequest, problemObjective } from './multistart.js';
 
-// Built-in laws load fast; everything else registered by the package only when needed.
 const request = workerData as BootstrapRequest;
-if (!hasLaw(request.law)) await import('../builtins.js');
+
 const problem = problemFromRequest(request);
 const count = request.indices.length / request.y.length;
 const out = new Float64Array(count * (problemObjective(problem).dimension + 2));

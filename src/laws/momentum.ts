@@ -1,4 +1,4 @@
-import { selectPoints, type CurvePoints, type PreparedCurve } from '../losscurve/curves.js';
+import { selectPoints, type CurvePoints, type PreparedCurve } from './curve-points.js';
 import type { Law } from './law.js';
 import { validateS1 } from './multipower.js';
 

@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
-import { selectPoints, type CurvePoints } from '../losscurve/curves.js';
-import { lossDropTerms } from '../losscurve/loss-drop.js';
+import { selectPoints, type CurvePoints } from './curve-points.js';
+import { lossDropTerms } from './loss-drop.js';
 import type { Law } from './law.js';
 
 export interface MultiPowerOptions {

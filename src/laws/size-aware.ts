@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors.js';
-import { selectPoints, type CurvePoints } from '../losscurve/curves.js';
+import { selectPoints, type CurvePoints } from './curve-points.js';
 import type { Law } from './law.js';
 import { momentumTables } from './momentum.js';
 import { validateS1 } from './multipower.js';

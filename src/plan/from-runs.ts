@@ -1,7 +1,7 @@
 import { InputError, show } from '../core/errors.js';
 import type { Run } from '../core/run.js';
 import { warn } from '../core/warn.js';
-import { criticalBatch, fitBcritVsLoss, type CriticalBatchAnalysis } from '../batch/criticalBatch.js';
+import { criticalBatch, fitBcritVsLoss, type CriticalBatchAnalysis } from '../batch/critical-batch.js';
 import { fitLaw } from '../fit/fit.js';
 import type { ScalingFit } from '../fit/result.js';
 

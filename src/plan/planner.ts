@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { InputError, show } from '../core/errors.js';
 import { predictWith, ScalingFit } from '../fit/result.js';
 import { getLaw } from '../laws/registry.js';
-import { bestSchedule, bestWsdCooldown, budgetFromFit } from '../losscurve/decide.js';
-import type { CurveFit } from '../losscurve/fit.js';
-import { finalLosses } from '../losscurve/predict.js';
-import { curveFitFromJSON } from '../losscurve/record.js';
+import { bestSchedule, bestWsdCooldown, budgetFromFit } from './schedule-choice.js';
+import type { CurveFit } from '../fit/fit-curves.js';
+import { finalLosses } from '../fit/predict-curve.js';
+import { curveFitFromJSON } from '../fit/curve-fit-record.js';
 import { resolveBudget, type BudgetInput, type ComputeBudget } from './budget.js';
 import { chinchillaOptimal, numericOptimal } from './optimal.js';
 

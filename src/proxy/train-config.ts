@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { InputError, show } from '../core/errors.js';
 import type { RunConfig } from '../core/run.js';
 import { lrSchedule, validateSchedule } from '../schedules/schedule.js';
-import type { ScheduleSpec } from '../schedules/spec.js';
+import type { ScheduleSpec } from '../core/schedule-spec.js';
 import type { AdamWOptions } from './adamw.js';
 import { backendNames } from './backend-names.js';
 import { createDataset, type DataSpec, type Dataset } from './dataset.js';

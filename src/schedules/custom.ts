@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { InputError, show } from '../core/errors.js';
-import { parseNumericCsv } from './csv.js';
+import { parseNumericCsv } from '../io/numeric-csv.js';
 import { validateSchedule } from './schedule.js';
-import type { ScheduleSpec } from './spec.js';
+import type { ScheduleSpec } from '../core/schedule-spec.js';
 
 export interface ScheduleCsvOptions {
   /** The column holding the learning rate. @default 'lr' */

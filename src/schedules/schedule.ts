@@ -1,5 +1,5 @@
 import { InputError, show } from '../core/errors.js';
-import { scheduleTypes, type CooldownShape, type ScheduleSpec } from './spec.js';
+import { scheduleTypes, type CooldownShape, type ScheduleSpec } from '../core/schedule-spec.js';
 
 /**
  * The per-step learning rates lr[0..steps-1] of a schedule spec.

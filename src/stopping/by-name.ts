@@ -1,5 +1,5 @@
 import { InputError, show } from '../core/errors.js';
-import type { ExtrapolateOptions } from '../curves/extrapolate.js';
+import type { ExtrapolateOptions } from '../extrapolation/extrapolate.js';
 import type { StopRule } from './rule.js';
 import { asha, gl, median, patience, pq, predictive } from './rules.js';
 import { improvementPerCompute, overfitting } from './single-run.js';

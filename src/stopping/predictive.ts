@@ -1,6 +1,6 @@
 import { InputError, show } from '../core/errors.js';
-import { learningCurve } from '../curves/curve.js';
-import { extrapolate, type ExtrapolateOptions } from '../curves/extrapolate.js';
+import { learningCurve } from '../extrapolation/curve.js';
+import { extrapolate, type ExtrapolateOptions } from '../extrapolation/extrapolate.js';
 import { checkView, type RunView, type StopRule } from './rule.js';
 
 /** The part of a predictive a rule needs: P(value at the horizon better than a threshold). */

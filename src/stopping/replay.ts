@@ -1,5 +1,5 @@
 import { InputError, show } from '../core/errors.js';
-import type { Goal } from '../curves/curve.js';
+import type { Goal } from '../extrapolation/curve.js';
 import { rng } from '../core/rng.js';
 import { better, type Decision, type PeerRun, type RunView, type StopRule } from './rule.js';
 

@@ -1,5 +1,5 @@
 import { InputError, show } from '../core/errors.js';
-import type { Goal } from '../curves/curve.js';
+import type { Goal } from '../extrapolation/curve.js';
 
 /**
  * Early-stopping rules as small pure functions of what is known about a run, combined with `any`

@@ -1,5 +1,5 @@
-import { learningCurve } from '../curves/curve.js';
-import { extrapolate, type ExtrapolateOptions } from '../curves/extrapolate.js';
+import { learningCurve } from '../extrapolation/curve.js';
+import { extrapolate, type ExtrapolateOptions } from '../extrapolation/extrapolate.js';
 import { bestOf, checkView, nonNegative, positiveNumber, type RunView, type StopRule } from './rule.js';
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { predictBatchTrajectory } from '../../src/batch/batchTrajectory.js';
+import { predictBatchTrajectory } from '../../src/batch/batch-trajectory.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scalelaw-batch-sub-'));

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import '../../src/builtins.js';
 import { predictInterval } from '../../src/fit/bootstrap.js';
 import { ScalingFit } from '../../src/fit/result.js';
 import { chinchillaOptimal } from '../../src/plan/optimal.js';

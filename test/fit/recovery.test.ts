@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import '../../src/builtins.js';
 import { observations } from '../../src/core/observations.js';
 import { rng } from '../../src/core/rng.js';
 import { setWarn } from '../../src/core/warn.js';

@@ -42,7 +42,6 @@ describe('observationsFromRuns', () => {
 
 describe('fitting whole trajectories', () => {
   it('fits Chinchilla to checkpoints with per-run weights and a bootstrap grouped by run', async () => {
-    await import('../../src/builtins.js');
     const { fitLaw } = await import('../../src/fit/fit.js');
     const { bootstrap } = await import('../../src/fit/bootstrap.js');
     const truth = { A: 400, B: 1000, E: 1.7, alpha: 0.34, beta: 0.3 };

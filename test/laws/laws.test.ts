@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import '../../src/builtins.js';
 import { defineLaw } from '../../src/laws/define.js';
 import type { Inputs, Law } from '../../src/laws/law.js';
 import { addLaw, getLaw, listLaws } from '../../src/laws/registry.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { momentumLaw, momentumS2 } from '../../src/laws/momentum.js';
-import { curvePoints, prepareCurve } from '../../src/losscurve/curves.js';
+import { curvePoints, prepareCurve } from '../../src/laws/curve-points.js';
 
 describe('momentum law', () => {
   it('computes S2 as its closed form sum_k (lr[k-1] - lr[k]) (1 - lambda^(s-k+1)) / (1 - lambda)', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { multiPowerLaw } from '../../src/laws/multipower.js';
-import { curvePoints } from '../../src/losscurve/curves.js';
-import { mplCurve, mplTestCurves } from '../../src/losscurve/published.js';
+import { curvePoints } from '../../src/laws/curve-points.js';
+import { mplCurve, mplTestCurves } from '../../src/reproductions/mpl-data.js';
 import { lrSchedule } from '../../src/schedules/schedule.js';
-import type { ScheduleSpec } from '../../src/schedules/spec.js';
+import type { ScheduleSpec } from '../../src/core/schedule-spec.js';
 import { referenceData } from '../reference-data.js';
 
 const dir = referenceData('multipowerlaw');

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import '../../src/builtins.js';
 import { observations } from '../../src/core/observations.js';
 import { setWarn } from '../../src/core/warn.js';
 import { ScalingFit } from '../../src/fit/result.js';

@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import '../../src/builtins.js';
 import { ScalingFit } from '../../src/fit/result.js';
 import { chinchillaOptimal } from '../../src/plan/optimal.js';
 import { runCli } from '../cli/run-cli.js';

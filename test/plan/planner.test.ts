@@ -2,11 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import '../../src/builtins.js';
 import { rng } from '../../src/core/rng.js';
 import { ScalingFit, type FitParam } from '../../src/fit/result.js';
-import { fitCurves } from '../../src/losscurve/fit.js';
-import { mplCurve } from '../../src/losscurve/published.js';
+import { fitCurves } from '../../src/fit/fit-curves.js';
+import { mplCurve } from '../../src/reproductions/mpl-data.js';
 import { plan, readFitFile } from '../../src/plan/planner.js';
 import { planReport } from '../../src/plan/plan-report.js';
 

@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import '../../src/builtins.js';
 import { fitLaw } from '../../src/fit/fit.js';
 import { openStore } from '../../src/io/store.js';
 import { markovLanguage } from '../../src/proxy/markov.js';

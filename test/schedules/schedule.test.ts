@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lrSchedule, validateSchedule } from '../../src/schedules/schedule.js';
-import { parseNumericCsv } from '../../src/schedules/csv.js';
-import type { ScheduleSpec } from '../../src/schedules/spec.js';
+import { parseNumericCsv } from '../../src/io/numeric-csv.js';
+import type { ScheduleSpec } from '../../src/core/schedule-spec.js';
 import { referenceData } from '../reference-data.js';
 
 const peak = 3e-4;

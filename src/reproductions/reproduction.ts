@@ -1,0 +1,18 @@
+/** One published figure next to ours. */
+export interface ReproducedMetric {
+  metric: string;
+  published: number;
+  ours: number;
+  /** Optional note (units, protocol detail). */
+  note?: string;
+}
+
+/**
+ * A published protocol that runs on bundled data (`scalelaw reproduce <id>`).
+ */
+export interface Reproduction {
+  id: string;
+  /** One line: the paper, the data and what is compared. */
+  description: string;
+  run(options?: { seed?: number; onProgress?: (message: string) => void }): Promise<ReproducedMetric[]>;
+}

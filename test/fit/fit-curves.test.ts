@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { momentumLaw } from '../../src/laws/momentum.js';
+import { multiPowerLaw } from '../../src/laws/multipower.js';
+import { curvePoints, type CurveInput } from '../../src/laws/curve-points.js';
+import { fitCurves } from '../../src/fit/fit-curves.js';
+import { predictCurve } from '../../src/fit/predict-curve.js';
+import { curveFitFromJSON, curveFitReport } from '../../src/fit/curve-fit-record.js';
+import type { ScheduleSpec } from '../../src/core/schedule-spec.js';
+
+const truth = [3.0, 0.5, 0.5, 400, 2, 0.6, 0.6];
+const base = { peak: 3e-4, warmup: 500, steps: 8000 } as const;
+const schedules: ScheduleSpec[] = [
+  { type: 'cosine', ...base, final: 3e-5 },
+  { type: 'constant', ...base },
+  { type: 'two-stage', ...base, second: 9e-5, switchAt: 4000 },
+];
+
+/** Curves drawn exactly from the multi-power law with known parameters. */
+function synthetic(spec: ScheduleSpec, name: string): CurveInput {
+  const steps = Array.from({ length: 60 }, (_, i) => 500 + i * 125);
+  const { x } = curvePoints([{ schedule: spec, steps }]);
+  const loss = new Float64Array(steps.length);
+  multiPowerLaw({ tolerance: 0 }).evaluate(Float64Array.from(truth), x, loss);
+  return { name, schedule: spec, steps, loss };
+}
+
+describe('fitCurves', () => {
+  const curves = schedules.map((s, i) => synthetic(s, `curve ${i + 1}`));
+
+  it('recovers a synthetic multi-power-law curve family to within 2e-4 in relative loss on a new schedule', () => {
+    const fit = fitCurves(curves, { law: 'mpl', optimizer: 'lbfgsb', lbfgsb: { factr: 10, pgtol: 1e-10 }, date: '2026-11-23' });
+    expect(fit.kind).toBe('curve-fit');
+    const wsd: ScheduleSpec = { type: 'wsd', ...base, final: 3e-5, cooldownFraction: 0.2 };
+    const predicted = predictCurve(fit, wsd, { every: 500 });
+    const { x } = curvePoints([{ schedule: wsd, steps: predicted.steps }]);
+    const exact = new Float64Array(x.length);
+    multiPowerLaw({ tolerance: 0 }).evaluate(Float64Array.from(truth), x, exact);
+    exact.forEach((v, i) => expect(Math.abs(predicted.loss[i]! - v) / v).toBeLessThan(2e-4));
+  });
+
+  it("fits the multi-power law by Luo et al.'s early-stopped AdamW by default, and lowers the objective from its start", () => {
+    const adam = fitCurves(curves, { law: 'mpl', adamw: { members: 1 } });
+    expect(adam.message).toMatch(/^AdamW, \d+ steps: /);
+    const mean = fitCurves(curves, { law: 'mpl', seed: 3 });
+    expect(mean.message).toMatch(/^AdamW, mean of 4 early-stopped fits \(\d+-\d+ steps each\)/);
+    expect(fitCurves(curves, { law: 'mpl', seed: 3 }).values).toEqual(mean.values);
+    expect(() => fitCurves(curves, { law: 'mpl', adamw: { members: 0 } })).toThrow('adamw.members: not a positive integer: 0');
+    const start = fitCurves(curves, { law: 'mpl', adamw: { maxSteps: 1, members: 1 } });
+    expect(start.message).toBe('AdamW, 1 steps: reached the maximum of 1 steps');
+    expect(start.converged).toBe(false);
+    expect(adam.objective).toBeLessThan(start.objective);
+    const converged = fitCurves(curves, { law: 'mpl', optimizer: 'lbfgsb' });
+    expect(converged.objective).toBeLessThanOrEqual(adam.objective);
+    expect(() => fitCurves(curves, { law: 'mpl', optimizer: 'sgd' as never })).toThrow('optimizer: not "adamw" or "lbfgsb": "sgd"');
+  });
+
+  it('names law variants apart, so a saved fit predicts with the law it was fitted with', () => {
+    const variant = momentumLaw({ increases: true });
+    expect(variant.name).toBe('momentum-warmup');
+    const fit = fitCurves(curves.slice(0, 2), { law: variant });
+    const spec = schedules[2]!;
+    const predicted = predictCurve(curveFitFromJSON(JSON.parse(JSON.stringify(fit))), spec, { every: 1000 });
+    const { x } = curvePoints([{ schedule: spec, steps: predicted.steps }]);
+    const direct = new Float64Array(x.length);
+    variant.evaluate(Float64Array.from(fit.values), x, direct);
+    expect(Array.from(predicted.loss)).toEqual(Array.from(direct));
+    expect(multiPowerLaw({ increases: false }).name).toBe('mpl-no-warmup');
+  });
+
+  it('fits the momentum law with lambda fitted or fixed', () => {
+    const free = fitCurves(curves, { law: 'momentum' });
+    const fixed = fitCurves(curves, { law: 'momentum', fixed: { lambda: 0.999 } });
+    expect(fixed.params.lambda).toBe(0.999);
+    expect(fixed.fixed).toEqual(['lambda']);
+    expect(free.objective).toBeLessThanOrEqual(fixed.objective);
+  });
+
+  it('saves to JSON and loads again, predictions unchanged', () => {
+    const fit = fitCurves(curves, { law: 'mpl', resamples: 5, seed: 1, date: '2026-11-23' });
+    const again = curveFitFromJSON(JSON.parse(JSON.stringify(fit)));
+    const spec = schedules[0]!;
+    expect(predictCurve(again, spec).loss).toEqual(predictCurve(fit, spec).loss);
+    expect(curveFitReport(again)).toContain('multi-power law');
+  });
+
+  it('gives bootstrap bands that contain the central prediction, same seed same bands', () => {
+    const a = fitCurves(curves.slice(0, 2), { law: 'momentum', resamples: 20, seed: 7, resampleBy: 'points' });
+    const b = fitCurves(curves.slice(0, 2), { law: 'momentum', resamples: 20, seed: 7, resampleBy: 'points' });
+    const spec: ScheduleSpec = { type: 'linear', ...base, final: 0 };
+    const p = predictCurve(a, spec, { level: 0.8 });
+    expect(p.lower).toBeDefined();
+    expect(predictCurve(b, spec, { level: 0.8 }).upper).toEqual(p.upper);
+    let inside = 0;
+    p.loss.forEach((v, i) => {
+      if (p.lower![i]! <= v + 1e-12 && v <= p.upper![i]! + 1e-12) inside++;
+    });
+    expect(inside / p.loss.length).toBeGreaterThan(0.9);
+  });
+
+  it('rejects fewer points than parameters', () => {
+    const short = { ...curves[0]!, steps: [1000, 2000, 3000], loss: [3.5, 3.4, 3.3] };
+    expect(() => fitCurves([short], { law: 'mpl' })).toThrow('curves: 3 points, fewer than the 7 free parameters of law "mpl"');
+  });
+
+  it('rejects a curve whose steps run past its schedule', () => {
+    const long = { ...curves[0]!, steps: [1000, 9000], loss: [3.5, 3.3] };
+    expect(() => fitCurves([long], { law: 'mpl' })).toThrow('curve 1: row 2: step 9000 runs past the schedule, which has 8000 steps (0..7999)');
+  });
+
+  it('rejects a curve without losses and a loaded file of another kind', () => {
+    expect(() => fitCurves([{ schedule: schedules[0]!, steps: [1, 2] }])).toThrow('curve 1: no losses to fit');
+    expect(() => curveFitFromJSON({ kind: 'scaling-fit' }, 'fit.json')).toThrow('fit.json: kind is "scaling-fit", expected "curve-fit"');
+  });
+});
