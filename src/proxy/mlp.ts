@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
 import { tf } from './backend.js';
-import type { Batch, LossOptions, ModelParts } from './model.js';
+import type { Batch, LossOptions, ModelParts } from './model-types.js';
 
 /**
  * Multi-layer perceptron for regression: ReLU hidden layers, a linear output, mean squared error

@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
 import { tf } from './backend.js';
-import type { Batch, LossOptions, ModelParts } from './model.js';
+import type { Batch, LossOptions, ModelParts } from './model-types.js';
 
 const NEG = -1e9;
 const masks = new Map<number, tf.Tensor2D>();
