@@ -105,6 +105,7 @@ export interface TargetAnalysis extends StepsVsBatchFit {
   zhang: number;
 }
 
+/** The result of `criticalBatch`: one steps-vs-batch fit per target loss, and the runs that missed a target. */
 export interface CriticalBatchAnalysis {
   targets: TargetAnalysis[];
   /** Runs that did not reach a target (only with unreached: 'exclude'). */

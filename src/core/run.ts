@@ -60,6 +60,7 @@ export interface RunSummary {
   [key: string]: unknown;
 }
 
+/** One training run: its configuration, its logged trajectory and, once finished, its summary. */
 export interface Run {
   config: RunConfig;
   trajectory: TrajectoryPoint[];

@@ -14,6 +14,7 @@ export interface WarmupSpec {
   warmup?: number;
 }
 
+/** A learning-rate schedule as data, by `type`; `lrSchedule` turns it into per-step rates. */
 export type ScheduleSpec =
   /** lr = peak after warmup. */
   | ({ type: 'constant'; peak: number; steps: number } & WarmupSpec)

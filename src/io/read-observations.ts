@@ -12,6 +12,7 @@ export interface ObservationMapping {
   loss?: string;
 }
 
+/** Options of `readObservations`. */
 export interface ReadObservationsOptions {
   /** Column names for N, D, C and loss, overriding detection. @default detected (see `COLUMN_NAMES`) */
   columns?: ObservationMapping;

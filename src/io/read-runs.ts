@@ -25,6 +25,7 @@ export interface RunMapping {
   seed?: string;
 }
 
+/** Options of `readRuns`. */
 export interface ReadRunsOptions {
   /** Column names by role, overriding detection. @default detected (see `COLUMN_NAMES`) */
   columns?: RunMapping;

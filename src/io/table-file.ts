@@ -19,6 +19,7 @@ export function formatOf(path: string): FileFormat | undefined {
   return EXTENSIONS[extname(path).toLowerCase()];
 }
 
+/** Options of `readTable`. */
 export interface ReadTableOptions {
   /** @default from the file extension (.csv, .tsv, .json, .jsonl/.ndjson, .arrow/.feather/.ipc) */
   format?: FileFormat;

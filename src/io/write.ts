@@ -7,6 +7,7 @@ import { encodeLine } from './jsonl.js';
 import { runsTable } from './runs-table.js';
 import { formatOf, type ColumnTable, type FileFormat } from './table-file.js';
 
+/** Options of the `write*` functions. */
 export interface WriteOptions {
   /** @default from the file extension */
   format?: FileFormat;

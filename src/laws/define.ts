@@ -6,6 +6,7 @@ import { column } from './columns.js';
 /** One parameter of a user-defined law: everything of ParamSpec but the name, which is the key. */
 export type ParamDefinition = Omit<ParamSpec, 'name'>;
 
+/** What `defineLaw` takes: a law written as names, bounds and a formula over named inputs. */
 export interface LawDefinition<P extends string, I extends string> {
   /** Registry name, e.g. 'my-power-law'. */
   name: string;

@@ -6,6 +6,7 @@
 /** Named input columns, one value per data row (e.g. { N, D } for Chinchilla, { step } for curves). */
 export type Inputs = Readonly<Record<string, Float64Array>>;
 
+/** One parameter of a law: its name, bounds and starting values. */
 export interface ParamSpec {
   name: string;
   /** Lower bound, in natural units. @default -Infinity */
@@ -27,6 +28,9 @@ export interface ParamSpec {
 }
 
 /**
+ * A law as data: input columns, parameter specs, a formula and `evaluate` (with an analytic
+ * gradient where cheap); fitting, bootstrap and prediction work on any law.
+ *
  * @typeParam X the inputs the law reads. Row-wise laws use `Inputs`; whole-curve laws (which need a
  * schedule per curve) bring their own prepared structure.
  */

@@ -72,6 +72,7 @@ export interface MomentumOptions {
   increases?: boolean;
 }
 
+/** The momentum law (Tissue et al. 2024) with other options: a variant for warmup, or under another name. */
 export function momentumLaw(options: MomentumOptions = {}): Law<CurvePoints> {
   const { increases = false } = options;
   const { name = increases ? 'momentum-warmup' : 'momentum' } = options;

@@ -39,6 +39,7 @@ export function hasLaw(name: string): boolean {
   return laws().has(name);
 }
 
+/** The names of every registered law, sorted. */
 export function listLaws(): string[] {
   return [...laws().keys()].sort();
 }

@@ -27,6 +27,7 @@ export interface CurveBacktestRow {
   readonly meanRelativeError: number;
 }
 
+/** The result of `backtestCurveFit`: one row per held-out curve, the errors over them, and `report()`. */
 export interface CurveBacktest {
   readonly law: string;
   readonly mode: 'leave-one-out' | 'train-set';

@@ -41,6 +41,7 @@ export interface RunFitsOptions {
   source?: string;
 }
 
+/** The result of `fitsFromRuns`: the observations taken from the runs and the fits made from them. */
 export interface RunFits {
   observations: RunObservation[];
   scaling: ScalingFit;

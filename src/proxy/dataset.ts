@@ -42,11 +42,13 @@ export interface RegressionData extends DataShape {
   evaluation(count: number): { x: Float32Array; y: Float32Array };
 }
 
+/** A generated data set: token streams for language models or inputs and targets for regression. */
 export type Dataset = TokenData | RegressionData;
 
 // Distinct streams for evaluation data, so it never shares random draws with training data.
 const EVAL_STREAM = 0x6576616c;
 
+/** Generates the data set a `DataSpec` describes (the same spec and seed give the same data). */
 export function createDataset(spec: DataSpec): Dataset {
   if (spec === null || typeof spec !== 'object') throw new InputError(`data: expected an object, got ${show(spec)}`, 'data');
   switch (spec.type) {

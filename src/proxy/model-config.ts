@@ -42,6 +42,7 @@ export interface MlpConfig {
   baseWidth?: number;
 }
 
+/** A proxy model: a transformer or an MLP, by `family`. */
 export type ModelConfig = TransformerConfig | MlpConfig;
 
 /** The model families this module builds. */

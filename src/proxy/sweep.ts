@@ -36,6 +36,7 @@ export interface SweepProgress {
   etaSeconds?: number;
 }
 
+/** The result of `runSweep`: the run ids of the sweep, by what became of them. */
 export interface SweepResult {
   ids: string[];
   skipped: string[];

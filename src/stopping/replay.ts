@@ -25,6 +25,7 @@ export interface ReplayOptions {
   span?: number;
 }
 
+/** The result of `replay`: speed-up and regret of the rule, averaged over orderings. */
 export interface ReplayResult {
   rule: string;
   orderings: number;
@@ -40,6 +41,7 @@ export interface ReplayResult {
   span: number;
 }
 
+/** Replays a stopping rule over complete curves (see `ReplayOptions`). */
 export function replay(curves: readonly Float64Array[], rule: StopRule, options: ReplayOptions): ReplayResult {
   const plan = replayPlan(curves, options);
   const outcomes = plan.orders.map((order) => runOrdering(curves, order, plan, (view) => rule.decide(view)));

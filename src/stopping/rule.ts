@@ -34,6 +34,7 @@ export interface RunView {
   peers?: readonly PeerRun[];
 }
 
+/** A stopping rule's answer at one checkpoint. */
 export interface Decision {
   stop: boolean;
   /** Which rule decided and why, for logs. */
