@@ -4,7 +4,8 @@ import { learningCurve, type Goal } from '../extrapolation/curve.js';
 import { extrapolate } from '../extrapolation/extrapolate.js';
 import { learnCorrection } from '../extrapolation/learned.js';
 import type { PointPredictive } from '../extrapolation/predictive.js';
-import { readCurveCsv, readCurvesCsv, readScheduleCsv } from '../extrapolation/read-curve.js';
+import { readCurveCsv, readCurvesCsv } from '../extrapolation/read-curve.js';
+import { readLrStepsCsv } from '../schedules/lr-steps.js';
 import { action, numberOption, printJson, table } from './util.js';
 
 interface ExtrapolateFlags {
@@ -55,7 +56,7 @@ export function register(program: Command): void {
         if (flags.finished && flags.schedule) throw new InputError('--schedule: not used with --finished (the correction learns from the finished runs instead)', 'schedule');
         if (flags.finished) return printLearned(path, file, flags, { goal, level, to, threshold, seed, method: flags.method });
         const curve = learningCurve(file.steps, file.values, { goal, source: path });
-        const schedule = flags.schedule ? readScheduleCsv(flags.schedule) : undefined;
+        const schedule = flags.schedule ? readLrStepsCsv(flags.schedule) : undefined;
         const p = extrapolate(curve, { to, method: flags.method, weighting: flags.weighting as 'equal' | 'evidence' | undefined, seed, schedule });
         if (flags.json) {
           return printJson({ ...p.toJSON(), column: file.column, level, intervals: p.points.map((q) => q.interval(level)), probBetter: threshold === undefined ? undefined : p.points.map((q) => q.probBetter(threshold)) });

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
 import type { Goal } from '../extrapolation/curve.js';
-import { readCurveCsv, readScheduleCsv } from '../extrapolation/read-curve.js';
+import { readCurveCsv } from '../extrapolation/read-curve.js';
+import { readLrStepsCsv } from '../schedules/lr-steps.js';
 import { stopRule } from '../stopping/by-name.js';
 import { better } from '../stopping/rule.js';
 import { action, numberOption, printJson, table } from './util.js';
@@ -50,7 +51,7 @@ export function register(program: Command): void {
         for (const [flag, value] of [['--method', flags.method], ['--weighting', flags.weighting], ['--schedule', flags.schedule]] as const) {
           if (value !== undefined && flags.rule !== 'predictive') throw new InputError(`${flag}: only the predictive rule extrapolates, not ${show(flags.rule)}`, flag.slice(2));
         }
-        const schedule = flags.schedule ? readScheduleCsv(flags.schedule) : undefined;
+        const schedule = flags.schedule ? readLrStepsCsv(flags.schedule) : undefined;
         const rule = stopRule(flags.rule, {
           extrapolate: flags.method === undefined && schedule === undefined ? undefined : {
             method: (flags.method ?? 'fast') as 'fast' | 'ensemble', weighting: flags.weighting as 'evidence' | 'equal' | undefined, schedule,

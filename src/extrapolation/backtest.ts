@@ -47,7 +47,7 @@ export function backtestExtrapolation(curves: readonly LearningCurve[], options:
   if (!(level > 0 && level < 1)) throw new InputError(`level: not in (0, 1): ${show(level)}`, 'level');
   for (const f of fractions) if (!(f > 0 && f < 1)) throw new InputError(`fractions: each must be in (0, 1), got ${show(f)}`, 'fractions');
   const rows: ExtrapolationBacktestRow[] = [];
-  let method = extrapolateOptions.method ?? 'ensemble';
+  let method: string = extrapolateOptions.method ?? 'ensemble';
   curves.forEach((curve, c) => {
     const name = curve.source || `curve ${c + 1}`;
     const n = curve.step.length;

@@ -4,7 +4,8 @@ import { type LearningCurve, zScale } from './curve.js';
 import { ensembleDraws, resolveFamilies, type EnsembleOptions } from './ensemble.js';
 import { FAST_FAMILIES, fastDraws, type FastOptions } from './fast.js';
 import { fitWindowStart } from './window.js';
-import { scheduleTime, withDrops, type LrSchedule } from './schedule-aware.js';
+import { scheduleTime, withDrops } from './schedule-aware.js';
+import type { LrSchedule } from '../schedules/lr-steps.js';
 import { pointPredictive, predictive, type Predictive } from './predictive.js';
 
 export interface ExtrapolateOptions extends EnsembleOptions, FastOptions {

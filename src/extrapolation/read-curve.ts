@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { InputError, show } from '../core/errors.js';
+import { csvColumnIndex, csvNumber, csvNumberColumns, readCsvCells } from '../io/csv.js';
 import type { Goal } from './curve.js';
-import type { LrSchedule } from './schedule-aware.js';
+import { readLrStepsCsv } from '../schedules/lr-steps.js';
 
 export interface ReadCurveOptions {
   /** Column of steps. @default 'step', else the first column */
@@ -30,20 +30,19 @@ export function guessGoal(column: string): Goal {
  * with a gap must be cleaned by the caller; interpolating it silently would invent data).
  */
 export function readCurveCsv(path: string, options: ReadCurveOptions = {}): CurveFile {
-  const table = readCsvTable(path, options);
-  const y = options.y ?? table.header.find((h) => h !== table.x);
-  if (y === undefined) throw new InputError(`${path}: needs a column of values besides ${show(table.x)}`, 'y');
-  const yi = table.header.indexOf(y);
-  if (yi < 0) throw new InputError(`${path}: no column ${show(y)}; columns: ${table.header.join(', ')}`, 'y');
-  const [steps, values] = table.parse([table.xi, yi]);
+  const { csv, x, xi } = readStepTable(path, options);
+  const y = options.y ?? csv.header.find((h) => h !== x);
+  if (y === undefined) throw new InputError(`${path}: needs a column of values besides ${show(x)}`, 'y');
+  const [steps, values] = csvNumberColumns(csv, [xi, csvColumnIndex(csv, y, 'y')]);
   return { path, steps: steps!, values: values!, column: y, goal: guessGoal(y) };
 }
 
-/** A learning-rate schedule from a CSV file with a `step` and an `lr` column (see `LrSchedule`). */
-export function readScheduleCsv(path: string): LrSchedule {
-  const file = readCurveCsv(path, { x: 'step', y: 'lr' });
-  return { step: file.steps, lr: file.values };
-}
+/**
+ * @deprecated Renamed `readLrStepsCsv` (src/schedules/lr-steps.ts), so that `readScheduleCsv` names
+ * one function, the per-step ScheduleSpec reader of src/schedules/custom.ts. Kept only while
+ * src/index.ts still re-exports it from here.
+ */
+export const readScheduleCsv = readLrStepsCsv;
 
 /** Several curves on one grid of steps: a step column and one column per run (a wide export). */
 export interface CurvesFile {
@@ -54,41 +53,18 @@ export interface CurvesFile {
 
 /** Reads a wide CSV of runs: the step column (as in `readCurveCsv`) and every other column a run. */
 export function readCurvesCsv(path: string, options: Pick<ReadCurveOptions, 'x'> = {}): CurvesFile {
-  const table = readCsvTable(path, options);
-  const runs = table.header.flatMap((column, j) => (j === table.xi ? [] : [j]));
-  const [steps, ...values] = table.parse([table.xi, ...runs]);
-  return { path, steps: steps!, columns: runs.map((j, k) => ({ column: table.header[j]!, values: values[k]! })) };
+  const { csv, xi } = readStepTable(path, options);
+  const runs = csv.header.flatMap((column, j) => (j === xi ? [] : [j]));
+  const [steps, ...values] = csvNumberColumns(csv, [xi, ...runs]);
+  return { path, steps: steps!, columns: runs.map((j, k) => ({ column: csv.header[j]!, values: values[k]! })) };
 }
 
-/** The file read and split once, with its step column found; `parse` reads columns row by row. */
-function readCsvTable(path: string, options: Pick<ReadCurveOptions, 'x'>) {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(`${path}: cannot read the file`, 'path');
-  }
-  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
-  if (lines.length < 2) throw new InputError(`${path}: no data rows`, 'path');
-  const header = splitCsvLine(lines[0]!).map((h) => h.trim());
-  const x = options.x ?? (header.includes('step') ? 'step' : header[0]!);
-  const xi = header.indexOf(x);
-  if (xi < 0) throw new InputError(`${path}: no column ${show(x)}; columns: ${header.join(', ')}`, 'x');
-  /** The numbers of columns `js`, one array each; an empty or non-numeric cell is an error naming its row and column. */
-  const parse = (js: readonly number[]): number[][] => {
-    const out = js.map(() => [] as number[]);
-    lines.slice(1).forEach((line, r) => {
-      const cells = splitCsvLine(line);
-      js.forEach((j, k) => {
-        const raw = (cells[j] ?? '').trim();
-        const v = raw === '' ? NaN : Number(raw);
-        if (!Number.isFinite(v)) throw new InputError(`${path}: row ${r + 1}, column ${header[j]}: not a finite number: ${show(cells[j] ?? '')}`, header[j]);
-        out[k]!.push(v);
-      });
-    });
-    return out;
-  };
-  return { header, x, xi, parse };
+/** The file's cells with its step column found (`x`, else 'step', else the first column). */
+function readStepTable(path: string, options: Pick<ReadCurveOptions, 'x'>) {
+  const csv = readCsvCells(path);
+  if (csv.rows.length === 0) throw new InputError(`${path}: no data rows`, 'path');
+  const x = options.x ?? (csv.header.includes('step') ? 'step' : csv.header[0]!);
+  return { csv, x, xi: csvColumnIndex(csv, x, 'x') };
 }
 
 /** A set of complete learning curves of equal length (one per trained configuration). */
@@ -103,46 +79,18 @@ export interface CurveSet {
   range: readonly [number, number];
 }
 
-/** Splits one CSV line, honouring double quotes (the MetaQNN file quotes its architecture strings). */
-export function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') { cell += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { out.push(cell); cell = ''; }
-    else cell += c;
-  }
-  out.push(cell);
-  return out;
-}
-
 /**
  * Reads a wide curve file: one row per configuration, the metric per epoch in the columns whose
  * names start with `prefix` (in order). Every value must be a finite number.
  */
 export function readCurveSet(path: string, options: { prefix: string; goal: Goal; range?: readonly [number, number]; name?: string }): CurveSet {
   const { prefix, goal, range = [-Infinity, Infinity], name = path } = options;
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
-  if (lines.length < 2) throw new InputError(`${path}: no data rows`, 'path');
-  const header = splitCsvLine(lines[0]!);
+  const csv = readCsvCells(path);
+  if (csv.rows.length === 0) throw new InputError(`${path}: no data rows`, 'path');
+  const { header } = csv;
   const columns = header.map((h, j) => (h.startsWith(prefix) ? j : -1)).filter((j) => j >= 0);
   if (columns.length === 0) throw new InputError(`${path}: no columns start with ${show(prefix)}`, 'prefix');
-  const curves = lines.slice(1).map((line, r) => {
-    const cells = splitCsvLine(line);
-    return Float64Array.from(columns, (j) => {
-      const v = Number(cells[j]);
-      if (cells[j] === undefined || cells[j] === '' || !Number.isFinite(v)) {
-        throw new InputError(`${path}: row ${r + 1}, column ${header[j]}: not a finite number: ${show(cells[j])}`, header[j]);
-      }
-      return v;
-    });
-  });
+  const curves = csv.rows.map((cells, r) => Float64Array.from(columns, (j) => csvNumber(cells[j], { source: path, row: r + 1, column: header[j]! })));
   return { name, goal, length: columns.length, curves, range };
 }
 

@@ -1,16 +1,9 @@
 import { InputError, show } from '../core/errors.js';
 import type { Inputs, Law, ParamSpec } from '../laws/law.js';
+import type { LrSchedule } from '../schedules/lr-steps.js';
 
-/**
- * A piecewise-constant learning-rate schedule: `lr[i]` is the rate used after step `step[i]` up to
- * `step[i + 1]` (the last one up to any step). Only ratios matter, so `lr` may be relative
- * (`[1, 0.2, 0.04]`). Example: the MetaQNN protocol of Baker et al. 2017 (rate x 0.2 every 5 epochs)
- * is `{ step: [0, 5, 10, 15], lr: [1, 0.2, 0.04, 0.008] }`.
- */
-export interface LrSchedule {
-  step: readonly number[];
-  lr: readonly number[];
-}
+// LrSchedule lives in src/schedules/lr-steps.ts; re-exported here while src/index.ts imports it from this module.
+export type { LrSchedule };
 
 /** A validated schedule: the area under the rate and its drops. */
 export interface ScheduleTime {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InputError, show } from '../core/errors.js';
-import { parseNumericCsv } from '../io/numeric-csv.js';
+import { parseNumericCsv } from '../io/csv.js';
 import { validateSchedule } from './schedule.js';
 import type { ScheduleSpec } from '../core/schedule-spec.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lrSchedule, validateSchedule } from '../../src/schedules/schedule.js';
-import { parseNumericCsv } from '../../src/io/numeric-csv.js';
+import { parseNumericCsv } from '../../src/io/csv.js';
 import type { ScheduleSpec } from '../../src/core/schedule-spec.js';
 import { referenceData } from '../reference-data.js';
 
