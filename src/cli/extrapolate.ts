@@ -6,7 +6,7 @@ import { learnCorrection } from '../extrapolation/learned.js';
 import type { PointPredictive } from '../extrapolation/predictive.js';
 import { readCurveCsv, readCurvesCsv } from '../extrapolation/read-curve.js';
 import { readLrStepsCsv } from '../schedules/lr-steps.js';
-import { action, numberOption, printJson, table } from './util.js';
+import { action, numberOption, printJson, table, weightingFlag } from './util.js';
 
 interface ExtrapolateFlags {
   to: string[];
@@ -46,18 +46,18 @@ export function register(program: Command): void {
         const goal = (flags.goal ?? file.goal) as Goal;
         if (goal !== 'min' && goal !== 'max') throw new InputError(`--goal: must be min or max, got ${show(flags.goal)}`, 'goal');
         if (flags.method !== 'ensemble' && flags.method !== 'fast') throw new InputError(`--method: must be ensemble or fast, got ${show(flags.method)}`, 'method');
-        if (flags.weighting !== undefined && flags.weighting !== 'evidence' && flags.weighting !== 'equal') throw new InputError(`--weighting: must be evidence or equal, got ${show(flags.weighting)}`, 'weighting');
+        const weighting = weightingFlag(flags.weighting, flags.method);
         const level = numberOption('level', flags.level)!;
         if (!(level > 0 && level < 1)) throw new InputError(`--level: must be in (0, 1), got ${show(level)}`, 'level');
         const to = flags.to.map((t) => numberOption('to', t)!);
         const threshold = numberOption('threshold', flags.threshold);
         const seed = numberOption('seed', flags.seed)!;
-        if (flags.finished && flags.weighting !== undefined) throw new InputError('--weighting: applies to the ensemble alone; the correction learned with --finished uses the default weighting', 'weighting');
+        if (flags.finished && weighting !== undefined) throw new InputError('--weighting: applies to the ensemble alone; the correction learned with --finished uses the default weighting', 'weighting');
         if (flags.finished && flags.schedule) throw new InputError('--schedule: not used with --finished (the correction learns from the finished runs instead)', 'schedule');
         if (flags.finished) return printLearned(path, file, flags, { goal, level, to, threshold, seed, method: flags.method });
         const curve = learningCurve(file.steps, file.values, { goal, source: path });
         const schedule = flags.schedule ? readLrStepsCsv(flags.schedule) : undefined;
-        const p = extrapolate(curve, { to, method: flags.method, weighting: flags.weighting as 'equal' | 'evidence' | undefined, seed, schedule });
+        const p = extrapolate(curve, { to, method: flags.method, weighting, seed, schedule });
         if (flags.json) {
           return printJson({ ...p.toJSON(), column: file.column, level, intervals: p.points.map((q) => q.interval(level)), probBetter: threshold === undefined ? undefined : p.points.map((q) => q.probBetter(threshold)) });
         }

@@ -5,7 +5,7 @@ import { readCurveCsv } from '../extrapolation/read-curve.js';
 import { readLrStepsCsv } from '../schedules/lr-steps.js';
 import { stopRule } from '../stopping/by-name.js';
 import { better } from '../stopping/rule.js';
-import { action, numberOption, printJson, table } from './util.js';
+import { action, numberOption, printJson, table, weightingFlag } from './util.js';
 
 interface StopFlags {
   rule: string;
@@ -46,15 +46,14 @@ export function register(program: Command): void {
     .action(
       action((paths: string[], flags: StopFlags) => {
         if (flags.method !== undefined && flags.method !== 'fast' && flags.method !== 'ensemble') throw new InputError(`--method: must be fast or ensemble, got ${show(flags.method)}`, 'method');
-        if (flags.weighting !== undefined && flags.weighting !== 'evidence' && flags.weighting !== 'equal') throw new InputError(`--weighting: must be evidence or equal, got ${show(flags.weighting)}`, 'weighting');
-        if (flags.weighting !== undefined && flags.method !== 'ensemble') throw new InputError('--weighting: weights the ensemble\'s families; give it with --method ensemble', 'weighting');
+        const weighting = weightingFlag(flags.weighting, flags.method);
         for (const [flag, value] of [['--method', flags.method], ['--weighting', flags.weighting], ['--schedule', flags.schedule]] as const) {
           if (value !== undefined && flags.rule !== 'predictive') throw new InputError(`${flag}: only the predictive rule extrapolates, not ${show(flags.rule)}`, flag.slice(2));
         }
         const schedule = flags.schedule ? readLrStepsCsv(flags.schedule) : undefined;
         const rule = stopRule(flags.rule, {
           extrapolate: flags.method === undefined && schedule === undefined ? undefined : {
-            method: (flags.method ?? 'fast') as 'fast' | 'ensemble', weighting: flags.weighting as 'evidence' | 'equal' | undefined, schedule,
+            method: (flags.method ?? 'fast') as 'fast' | 'ensemble', weighting, schedule,
           },
           delta: numberOption('delta', flags.delta), patience: numberOption('patience', flags.patience),
           minDelta: numberOption('min-delta', flags.minDelta), alpha: numberOption('alpha', flags.alpha), eta: numberOption('eta', flags.eta), threshold: numberOption('threshold', flags.threshold),

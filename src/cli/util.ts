@@ -1,4 +1,4 @@
-import { InputError, FitError } from '../core/errors.js';
+import { InputError, FitError, show } from '../core/errors.js';
 import { formatNumber } from '../core/format.js';
 
 export { formatNumber };
@@ -40,6 +40,17 @@ export function numberOption(name: string, text: string | undefined): number | u
   const value = Number(String(text).replaceAll('_', ''));
   if (!Number.isFinite(value)) throw new InputError(`--${name}: not a number: ${JSON.stringify(text)}`, name);
   return value;
+}
+
+/**
+ * `--weighting`, checked with the `--method` it goes with (extrapolate, stop): evidence or equal,
+ * and only with the ensemble, whose families it weights (the library refuses it with 'fast' too).
+ */
+export function weightingFlag(weighting: string | undefined, method: string | undefined): 'evidence' | 'equal' | undefined {
+  if (weighting === undefined) return undefined;
+  if (weighting !== 'evidence' && weighting !== 'equal') throw new InputError(`--weighting: must be evidence or equal, got ${show(weighting)}`, 'weighting');
+  if (method !== 'ensemble') throw new InputError("--weighting: weights the ensemble's families; give it with --method ensemble", 'weighting');
+  return weighting;
 }
 
 /** A plain fixed-width table for terminal reports. */

@@ -28,6 +28,7 @@ export interface EnsembleOptions {
    * Measured (BENCHMARKS.md, "Learning curves"): on LLM loss curves at constant learning rate
    * 'evidence' predicts the end closer; on the stepped-schedule NAS curves of Baker et al. 2017
    * 'equal' gives the better-calibrated intervals and the better early-stopping decisions.
+   * Refused (InputError) with `method: 'fast'`, which weights its fits by BIC.
    * @default 'evidence'
    */
   weighting?: 'evidence' | 'equal';
@@ -151,11 +152,10 @@ export function resolveFamilies(names: readonly string[] | undefined): Law<Input
 /**
  * Draws of the combined posterior predictive in normalised units: each family contributes draws in
  * proportion to its weight. Returns per-draw curve values at the targets and noise
- * (mu[s * T + t], sigma[s * T + t] for draw s and target t).
+ * (mu[s * T + t], sigma[s * T + t] for draw s and target t). `weighting` is checked by `extrapolate`.
  */
 export function ensembleDraws(curve: LearningCurve, targets: Float64Array, options: EnsembleOptions = {}, laws: Law<Inputs>[] = resolveFamilies(options.families)): { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> } {
   const { walkers = 12, steps = 200, draws = 2000, seed = 0, weighting = 'evidence' } = options;
-  if (weighting !== 'evidence' && weighting !== 'equal') throw new InputError(`weighting: must be "evidence" or "equal", got ${show(weighting)}`, 'weighting');
   if (!Number.isInteger(draws) || draws < 1) throw new InputError(`draws: must be a positive integer, got ${show(draws)}`, 'draws');
   if (!Number.isInteger(steps) || steps < 2) throw new InputError(`steps: must be an integer >= 2, got ${show(steps)}`, 'steps');
   const random = rng(seed);

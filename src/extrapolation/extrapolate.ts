@@ -47,8 +47,7 @@ export const POW3_FIT = { method: 'fast', fastFamilies: ['pow3'], window: 'all' 
  */
 export function extrapolate(curve: LearningCurve, options: ExtrapolateOptions): Predictive {
   const { method = 'ensemble', window = 'auto' } = options;
-  if (window !== 'auto' && window !== 'all') throw new InputError(`window: must be "auto" or "all", got ${show(window)}`, 'window');
-  if (method !== 'ensemble' && method !== 'fast') throw new InputError(`method: must be "ensemble" or "fast", got ${show(method)}`, 'method');
+  checkExtrapolateOptions(options);
   const to = typeof options.to === 'number' ? [options.to] : [...(options.to ?? [])];
   if (to.length === 0) throw new InputError('to: give at least one step to predict', 'to');
   const last = curve.step[curve.step.length - 1]!;
@@ -73,6 +72,19 @@ export function extrapolate(curve: LearningCurve, options: ExtrapolateOptions): 
   const fitted = start === 0 ? curve : { ...curve, x: curve.x.subarray(start), z: curve.z.subarray(start) };
   const draws = method === 'fast' ? fastDraws(fitted, targets, options) : ensembleDraws(fitted, targets, options);
   return toPredictive(curve, method, steps, draws);
+}
+
+/**
+ * Checks the options that choose how `extrapolate` works (method, window, weighting), so that a
+ * caller holding options for later, such as the predictive stopping rule, can refuse bad ones at
+ * once. `weighting` weights the ensemble's families and is refused with `method: 'fast'`.
+ */
+export function checkExtrapolateOptions(options: Partial<ExtrapolateOptions>): void {
+  const { method = 'ensemble', window = 'auto', weighting } = options;
+  if (window !== 'auto' && window !== 'all') throw new InputError(`window: must be "auto" or "all", got ${show(window)}`, 'window');
+  if (method !== 'ensemble' && method !== 'fast') throw new InputError(`method: must be "ensemble" or "fast", got ${show(method)}`, 'method');
+  if (weighting !== undefined && weighting !== 'evidence' && weighting !== 'equal') throw new InputError(`weighting: must be "evidence" or "equal", got ${show(weighting)}`, 'weighting');
+  if (weighting !== undefined && method === 'fast') throw new InputError(`weighting: weights the ensemble's families; not used with method "fast", got ${show(weighting)}`, 'weighting');
 }
 
 /** Draws of the schedule-aware families (see `ExtrapolateOptions.schedule`); undefined when no drop ahead can be sized. */

@@ -224,9 +224,11 @@ export function extrapolatedMedians(values: ArrayLike<number>, horizon: number, 
   const { goal, range, method = 'ensemble' } = options;
   const steps = Array.from({ length: values.length }, (_, k) => k + 1);
   const curve = learningCurve(steps, values, { goal, range, source: 'partial curve' });
-  const median = (o: Partial<ExtrapolateOptions>) => extrapolate(curve, { ...options, ...o, to: horizon }).at(horizon).median;
-  const fast = median({ method: 'fast' });
-  return { base: method === 'fast' ? fast : median({ method }), fast, pow3: median(POW3_FIT) };
+  // The ensemble's weighting is refused by the fast extrapolator: the fast and pow3 features go without it.
+  const { weighting: _weighting, ...fastOptions } = options;
+  const median = (base: Partial<ExtrapolateOptions>, o: Partial<ExtrapolateOptions>) => extrapolate(curve, { ...base, ...o, to: horizon }).at(horizon).median;
+  const fast = median(fastOptions, { method: 'fast' });
+  return { base: method === 'fast' ? fast : median(options, { method }), fast, pow3: median(fastOptions, POW3_FIT) };
 }
 
 /**

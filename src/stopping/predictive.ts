@@ -1,6 +1,6 @@
 import { InputError, show } from '../core/errors.js';
 import { learningCurve } from '../extrapolation/curve.js';
-import { extrapolate, type ExtrapolateOptions } from '../extrapolation/extrapolate.js';
+import { checkExtrapolateOptions, extrapolate, type ExtrapolateOptions } from '../extrapolation/extrapolate.js';
 import { checkView, type RunView, type StopRule } from './rule.js';
 
 /** The part of a predictive a rule needs: P(value at the horizon better than a threshold). */
@@ -24,10 +24,11 @@ export interface PredictiveOptions {
 
 /** The default predictor: the curve's predictive at its horizon. */
 export function extrapolatingPredictor(options: Partial<ExtrapolateOptions> = {}): FinalPredictor {
+  // An option given as undefined takes its default too (method: the fast extrapolator).
+  const { method = 'fast', ...rest } = options;
+  checkExtrapolateOptions({ ...rest, method });
   return (view) => {
     const curve = learningCurve(view.steps, view.values, { goal: view.goal, range: view.range, source: 'run' });
-    // An option given as undefined takes its default too (method: the fast extrapolator).
-    const { method = 'fast', ...rest } = options;
     return extrapolate(curve, { ...rest, method, to: view.horizon }).at(view.horizon);
   };
 }

@@ -1,5 +1,5 @@
 import { learningCurve } from '../extrapolation/curve.js';
-import { extrapolate, type ExtrapolateOptions } from '../extrapolation/extrapolate.js';
+import { checkExtrapolateOptions, extrapolate, type ExtrapolateOptions } from '../extrapolation/extrapolate.js';
 import { bestOf, checkView, nonNegative, positiveNumber, type RunView, type StopRule } from './rule.js';
 
 /**
@@ -27,6 +27,7 @@ export function improvementPerCompute(options: ImprovementOptions): StopRule {
   nonNegative('improvementPerCompute', 'threshold', threshold);
   positiveNumber('improvementPerCompute', 'costPerStep', costPerStep);
   if (options.lookahead !== undefined) positiveNumber('improvementPerCompute', 'lookahead', options.lookahead);
+  checkExtrapolateOptions({ method: 'fast', ...options.extrapolate });
   const name = `improvementPerCompute(${threshold})`;
   return {
     name,

@@ -100,6 +100,9 @@ describe('scalelaw extrapolate / stop', () => {
     r = runCli(['extrapolate', behind, '--to', '60', '--weighting', 'bic']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('scalelaw: --weighting: must be evidence or equal, got "bic"\n');
+    r = runCli(['extrapolate', behind, '--to', '60', '--method', 'fast', '--weighting', 'equal']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("scalelaw: --weighting: weights the ensemble's families; give it with --method ensemble\n");
     r = runCli(['stop', finished, behind, '--weighting', 'equal']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("scalelaw: --weighting: weights the ensemble's families; give it with --method ensemble\n");

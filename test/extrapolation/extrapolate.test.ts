@@ -114,6 +114,7 @@ describe('extrapolate', () => {
     expect(() => extrapolate(ok, { to: 10, method: 'pfn' as never })).toThrow('method: must be "ensemble" or "fast", got "pfn"');
     expect(() => extrapolate(ok, { to: 10, families: ['pow5'] })).toThrow('unknown curve family: "pow5"');
     expect(() => extrapolate(ok, { to: 10, weighting: 'bic' as never })).toThrow('weighting: must be "evidence" or "equal", got "bic"');
+    expect(() => extrapolate(ok, { to: 10, method: 'fast', weighting: 'equal' })).toThrow('weighting: weights the ensemble\'s families; not used with method "fast", got "equal"');
     expect(() => extrapolate(ok, { to: 10, walkers: 3 })).toThrow('walkers: need an even number >= 8 for family pow3, got 3');
     expect(() => extrapolate(ok, { to: 10 }).at(11)).toThrow('predictive: no prediction at step 11; steps: 10');
   });

@@ -61,6 +61,10 @@ describe('stopping rules', () => {
     expect(predictive({ delta: 0.05 }).decide(flat).stop).toBe(true);
     expect(predictive({ delta: 0.05 }).decide({ ...flat, bestFinal: 2.6 }).stop).toBe(false);
     expect(() => predictive({ delta: 1.5 })).toThrow('predictive: delta: must be in (0, 1), got 1.5');
+    // The extrapolator's options are checked when the rule is made, not at its first decision.
+    expect(() => predictive({ extrapolate: { weighting: 'equal' } })).toThrow('weighting: weights the ensemble\'s families; not used with method "fast", got "equal"');
+    expect(() => stopRule('predictive', { extrapolate: { method: 'ensemble', weighting: 'bic' as never } })).toThrow('weighting: must be "evidence" or "equal", got "bic"');
+    expect(() => improvementPerCompute({ threshold: 0, extrapolate: { window: 'last' as never } })).toThrow('window: must be "auto" or "all", got "last"');
   });
 
   it('any and all compose rules', () => {
