@@ -1,7 +1,7 @@
 import { InputError, show } from '../core/errors.js';
 import { inverseOf } from '../core/linear.js';
 import { learningCurve, type Goal } from './curve.js';
-import { extrapolate, POW3_FIT, type ExtrapolateOptions } from './extrapolate.js';
+import { checkExtrapolateOptions, extrapolate, POW3_FIT, type ExtrapolateOptions } from './extrapolate.js';
 import { pointPredictive, type PointPredictive } from './predictive.js';
 
 /**
@@ -244,7 +244,7 @@ export function extrapolatedMedians(values: ArrayLike<number>, horizon: number, 
  */
 export function learnCorrection(finished: readonly ArrayLike<number>[], options: LearnCorrectionOptions): LearnedCorrection {
   const { seen, goal = 'min', method = 'ensemble', seed = 0, lambdas, folds } = options;
-  if (method !== 'ensemble' && method !== 'fast') throw new InputError(`method: must be "ensemble" or "fast", got ${show(method)}`, 'method');
+  checkExtrapolateOptions({ ...options, method });
   if (finished.length === 0) throw new InputError('finished: give the finished curves to learn from', 'finished');
   const horizon = finished[0]!.length;
   finished.forEach((c, i) => {

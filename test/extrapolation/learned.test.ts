@@ -83,6 +83,7 @@ describe('learnCorrection on PTB LSTM curves (fast base)', () => {
     expect(() => learnCorrection([], { seen: 12 })).toThrow('finished: give the finished curves to learn from');
     expect(() => learnCorrection(train.slice(0, 5), { seen: 12, method: 'fast' })).toThrow('fitCorrection: need at least 10 finished curves, got 5');
     expect(() => learnCorrection(train, { seen: 12, method: 'pfn' as 'fast' })).toThrow('method: must be "ensemble" or "fast", got "pfn"');
+    expect(() => learnCorrection(train, { seen: 12, method: 'fast', weighting: 'equal' })).toThrow('weighting: weights the ensemble\'s families; not used with method "fast", got "equal"');
     const correction = learnCorrection(train.slice(0, 20), { seen: 12, goal: 'min', method: 'fast' });
     expect(() => correction.predict(test[0]!.subarray(0, 11))).toThrow('predict: values: expected 12 points (the correction was learned for 12), got 11');
     expect(() => correction.predict(Float64Array.of(...test[0]!.subarray(0, 11), NaN))).toThrow('partial curve: row 12, column value: not a finite number: NaN');
