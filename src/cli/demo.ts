@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { InputError } from '../core/errors.js';
 import { defaultThreads } from '../core/worker.js';
 import { bootstrap } from '../fit/bootstrap.js';
 import { openStore } from '../io/store.js';
@@ -8,10 +9,13 @@ import { fitsFromRuns } from '../plan/from-runs.js';
 import { planReport } from '../plan/plan-report.js';
 import { plan } from '../plan/planner.js';
 import { planHtml } from '../plan/report-html.js';
+import { backtestScaling, backtestSummary, type ScalingBacktest } from '../plan/backtest.js';
+import { honestFitReport, rangeOf } from '../plan/honesty.js';
 import { stepsExamplesChart } from '../plot/batch.js';
 import { lossCurvesChart } from '../plot/losscurves.js';
 import { createDataset } from '../proxy/dataset.js';
-import { runSweep, type SweepProgress } from '../proxy/sweep.js';
+import { progressPrinter } from '../proxy/progress.js';
+import { runSweep } from '../proxy/sweep.js';
 import { expandSweep, type SweepSpec } from '../proxy/sweep-spec.js';
 import type { PlanRecord } from '../plan/planner.js';
 import type { ScalingFit } from '../fit/result.js';
@@ -60,26 +64,6 @@ export const demoBatchSweep: SweepSpec = {
 
 const defaultLog = (m: string) => process.stderr.write(m);
 
-function bar(fraction: number, width = 24): string {
-  const filled = Math.round(fraction * width);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
-}
-
-/** Progress on stderr: redrawn in place on a terminal, a line every few seconds otherwise. */
-function progressPrinter(label: string, log: (message: string) => void): (p: SweepProgress) => void {
-  const tty = process.stderr.isTTY && log === defaultLog;
-  let last = -Infinity;
-  return (p) => {
-    const now = p.elapsedSeconds;
-    const finished = p.done + p.skipped >= p.total;
-    if (!tty && now - last < 5 && !finished) return;
-    if (tty && now - last < 0.25 && !finished) return;
-    last = now;
-    const eta = p.etaSeconds === undefined ? '' : `, ~${Math.ceil(p.etaSeconds)} s left`;
-    const line = `${label} ${bar(p.fraction)} ${Math.round(p.fraction * 100)}%  ${p.done + p.skipped}/${p.total} runs done (${p.skipped} already in the store), ${p.running} training, ${Math.round(now)} s${eta}`;
-    log(tty ? `\r${line}\x1b[K${finished ? '\n' : ''}` : `${line}\n`);
-  };
-}
 
 export interface DemoOptions {
   /** Where the run store and the report go (created). */
@@ -124,7 +108,7 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
     const scalingIds = new Set<string>();
     for (const [i, s] of specs.entries()) {
       const label = specs.length > 1 ? `      ${i + 1}/${specs.length}` : '      ';
-      const result = await runSweep(s, { store: storeDir, workers, onProgress: progressPrinter(label, log) });
+      const result = await runSweep(s, { store: storeDir, workers, onProgress: progressPrinter(process.stderr, 5, { label, write: log === defaultLog ? undefined : log }) });
       if (result.failed.length > 0) say(`      ${result.failed.length} runs failed: ${result.failed.map((f) => `${f.id} (${f.reason})`).join('; ')}`);
       if (result.diverged.length > 0) say(`      ${result.diverged.length} runs diverged: ${result.diverged.join(', ')}`);
       ids.push(...result.ids);
@@ -179,12 +163,30 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
     for (const note of fits.notes) say(`      note: ${note}`);
     say(`      done at ${seconds()} s`);
 
+    // How well the law predicts proxies it has not seen: refit on the smaller widths, predict the larger.
+    const observed = {
+      inputs: { N: Float64Array.from(fits.observations, (o) => o.N), D: Float64Array.from(fits.observations, (o) => o.D) },
+      loss: Float64Array.from(fits.observations, (o) => o.loss),
+      source: fits.scaling.data.source,
+    };
+    let backtest: ScalingBacktest | undefined;
+    try {
+      backtest = await backtestScaling(fits.scaling, observed, { bootstrap: 50, seed: 0, level: 0.9, threads: workers });
+      say(`      backtest: ${backtestSummary(backtest)}`);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      say(`      no backtest: ${error.message}`);
+    }
+
     const largest = Math.max(...fits.observations.map((o) => 6 * o.N * o.D));
     const compute = scale * largest;
     say(`[3/4] planning a run of ${formatNumber(compute, 3)} FLOPs (${scale}x the largest proxy run, ${formatNumber(largest, 3)} FLOPs)`);
     const result = plan({
       budget: { compute },
       fits: [{ fit: fits.scaling, source: `${storeDir} (scaling runs)` }, ...(cb && bcritUsable ? [{ fit: cb.fit, source: `${storeDir} (batch-size runs, N = ${cb.N})` }] : [])],
+      range: rangeOf(observed.inputs, observed.source),
+      ...(Number.isFinite(entropyRate) ? { floor: { value: entropyRate, source: "the language's entropy rate" } } : {}),
+      ...(backtest ? { backtest } : {}),
       seqLen: context,
       fitSeqLen: context,
       batchUnit: 'sequences',
@@ -231,15 +233,17 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
                   caption: 'Steps against examples to reach each target; crosses mark B_crit.',
                 },
               ],
-              pre: cb.fit.report(),
+              pre: honestFitReport(cb.fit),
             },
           ]
         : []),
+      ...(backtest ? [{ heading: 'Backtest of the scaling fit', paragraphs: ['Refit on the smaller widths, predict the larger: how well the law predicts proxies it has not seen.'], pre: backtest.report() }] : []),
     ];
     const html = await planHtml(result, fits.scaling, {
       title: `scalelaw demo: a plan for ${formatNumber(compute, 3)} FLOPs`,
       observations: fits.observations,
       decades: Math.ceil(Math.log10(scale)) + 1,
+      ...(Number.isFinite(entropyRate) ? { floor: entropyRate } : {}),
       sections,
     });
     const report = join(out, 'report.html');
