@@ -13,7 +13,7 @@ for (const size of ['25', '100'] as const) {
   const test = mplTestCurves.map((n) => mplCurve(size, n));
   const report = (variant: string, fit: ReturnType<typeof fitCurves>) => {
     const e = curveErrors(fit, test);
-    console.log(JSON.stringify({ size, variant, PredE: +e.predE.toFixed(6), WorstE: +e.worstE.toFixed(6), lambda: +fit.params.lambda!.toFixed(5), objective: +fit.objective.toExponential(4), worstPerCurve: Object.fromEntries(e.perCurve.map((c) => [c.name, +c.worstE.toFixed(4)])) }));
+    console.log(JSON.stringify({ size, variant, PredE: +e.predE.toFixed(6), WorstE: +e.worstE.toFixed(6), lambda: +fit.values.lambda!.toFixed(5), objective: +fit.objective.value!.toExponential(4), worstPerCurve: Object.fromEntries(e.perCurve.map((c) => [c.name, +c.worstE.toFixed(4)])) }));
   };
   // Lambda fitted (the default) from starts at several lambdas: one optimum or several?
   const { x, y } = curvePoints(train);

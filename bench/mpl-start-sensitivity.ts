@@ -28,7 +28,7 @@ for (const size of ['25', '100'] as const) {
       const e = curveErrors(fit, test);
       predE.push(e.predE);
       worstE.push(e.worstE);
-      objective.push(fit.objective);
+      objective.push(fit.objective.value!);
     }
     console.log(JSON.stringify({ size, optimizer, ...(optimizer === 'adamw' ? { members } : {}), starts: starts.length, PredE: quantiles(predE), WorstE: quantiles(worstE), objective: quantiles(objective), PredE_each: predE.map((v) => +v.toFixed(6)) }));
   }

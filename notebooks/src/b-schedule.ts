@@ -13,7 +13,7 @@ const cosine = mplCurve('25', 'cosine_24000');
 const constant = mplCurve('25', 'constant_24000');
 // A few bootstrap resamples of the points give a (rough) band; more resamples, a steadier one.
 const fit = fitCurves([cosine, constant], { law: 'mpl', resamples: 8, seed: 0 });
-Object.fromEntries(Object.entries(fit.params).map(([k, v]) => [k, Number(v.toPrecision(4))]));
+Object.fromEntries(Object.entries(fit.values).map(([k, v]) => [k, Number(v.toPrecision(4))]));
 
 // %% [markdown]
 // ## A schedule the fit never saw

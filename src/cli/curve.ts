@@ -6,7 +6,9 @@ import { bestSchedule, bestWsdCooldown, budgetFromFit, type Budget } from '../pl
 import { fitCurves } from '../fit/fit-curves.js';
 import { optimizeSchedule } from '../plan/optimize-schedule.js';
 import { predictCurve } from '../fit/predict-curve.js';
-import { curveFitFromJSON, curveFitReport } from '../fit/curve-fit-record.js';
+import { loadFit } from '../fit/load.js';
+import { printFitWarnings } from './fit.js';
+import type { CurveFit } from '../fit/result.js';
 import { parseNumericCsv } from '../io/numeric-csv.js';
 import { readScheduleCsv } from '../schedules/custom.js';
 import { validateSchedule } from '../schedules/schedule.js';
@@ -50,15 +52,9 @@ function readCurve(path: string, schedule: ScheduleSpec, options: { stepColumn: 
   return { name, schedule, steps, loss, ...(options.N !== undefined ? { N: options.N } : {}) };
 }
 
-function readFit(path: string) {
-  let json: unknown;
-  try {
-    json = JSON.parse(readText(path, 'fit'));
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`fit ${path}: not valid JSON`, 'fit');
-  }
-  return curveFitFromJSON(json, path);
+function readFit(path: string): CurveFit {
+  readText(path, 'fit');
+  return loadFit(path, 'curve-fit');
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -76,7 +72,7 @@ export function register(program: Command): void {
     .option('--step-column <name>', 'column of logged steps', 'step')
     .option('--loss-column <name>', 'column of losses', 'loss')
     .option('--fix <name=value>', 'hold a parameter fixed, e.g. lambda=0.999 (repeatable)', collect)
-    .option('--optimizer <name>', "adamw (Luo et al.'s early-stopped fit; default for mpl) or lbfgsb (to convergence; default otherwise)")
+    .option('--optimizer <name>', "lbfgsb (to convergence) or adamw-early-stopped (Luo et al. 2025's procedure); default: fitCurves' own")
     .option('--resamples <n>', 'bootstrap resamples for uncertainty bands', '0')
     .option('--resample-by <what>', 'points or curves', 'points')
     .option('--seed <n>', 'bootstrap seed', '0')
@@ -102,8 +98,9 @@ export function register(program: Command): void {
         }
         const resamples = numberOption('resamples', options.resamples)!;
         if (options.resampleBy !== 'points' && options.resampleBy !== 'curves') throw new InputError(`--resample-by: must be points or curves, got ${show(options.resampleBy)}`, 'resample-by');
-        if (options.optimizer !== undefined && options.optimizer !== 'adamw' && options.optimizer !== 'lbfgsb') {
-          throw new InputError(`--optimizer: must be adamw or lbfgsb, got ${show(options.optimizer)}`, 'optimizer');
+        const optimizer = options.optimizer === 'adamw' ? 'adamw-early-stopped' : options.optimizer;
+        if (optimizer !== undefined && optimizer !== 'adamw-early-stopped' && optimizer !== 'lbfgsb') {
+          throw new InputError(`--optimizer: must be lbfgsb or adamw-early-stopped, got ${show(options.optimizer)}`, 'optimizer');
         }
         const fit = fitCurves(curves, {
           law: options.law,
@@ -111,11 +108,12 @@ export function register(program: Command): void {
           resamples,
           resampleBy: options.resampleBy,
           seed: numberOption('seed', options.seed)!,
-          ...(options.optimizer ? { optimizer: options.optimizer } : {}),
+          ...(optimizer ? { optimizer } : {}),
         });
+        printFitWarnings(fit);
         if (options.out) writeFileSync(options.out, JSON.stringify(fit, null, 2) + '\n');
         if (options.json) return printJson(fit);
-        process.stdout.write(curveFitReport(fit) + '\n');
+        process.stdout.write(fit.report() + '\n');
         if (options.out) process.stdout.write(`\nwrote ${options.out}\n`);
       }),
     );

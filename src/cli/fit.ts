@@ -3,6 +3,7 @@ import { InputError, show } from '../core/errors.js';
 import { bootstrap } from '../fit/bootstrap.js';
 import { fitLaw, type FitOptions } from '../fit/fit.js';
 import { saveFit } from '../fit/load.js';
+import type { Fit } from '../fit/result.js';
 import { huber, squared } from '../fit/objective.js';
 import { readObservations } from '../io/read-observations.js';
 import { action, numberOption, printJson } from './util.js';
@@ -19,6 +20,14 @@ interface FitCliOptions {
   optimizer: string;
   fix?: string[];
   json?: boolean;
+}
+
+/**
+ * Prints each of a fit's warnings (iteration cap, bound, unidentified parameter) to stderr, one line
+ * each, naming the parameter: the report on stdout, or its JSON, may go to a file.
+ */
+export function printFitWarnings(fit: Fit): void {
+  for (const w of fit.warnings ?? []) process.stderr.write(`scalelaw: warning: fit of ${fit.law}: ${w.message}\n`);
 }
 
 /** Parses `--fix E=1.7` pairs. */
@@ -73,6 +82,7 @@ export function register(program: Command): void {
           });
           if (!options.json) process.stderr.write('\n');
         }
+        printFitWarnings(fit);
         if (options.out) saveFit(fit, options.out);
         if (options.json) return printJson(fit);
         process.stdout.write(fit.report() + '\n');

@@ -7,7 +7,7 @@ import type { LbfgsbOptions } from './lbfgsb.js';
 import { buildProblem, type FitData, type FitOptions } from './fit.js';
 import { problemObjective, runStarts, type Problem } from './multistart.js';
 import { lossFromJSON } from './objective.js';
-import { ScalingFit, type FitParam, predictWith } from './result.js';
+import { ScalingFit, predictWith, sortedQuantile, withIntervals } from './result.js';
 
 export interface BootstrapOptions {
   /** Number of resamples. @default 1000 */
@@ -114,15 +114,10 @@ export async function bootstrap(fit: ScalingFit, data: FitData, options: Bootstr
     samples.push(Array.from(p));
     if (results[base + dim + 1] !== 1) unconverged++;
   }
-  const params: FitParam[] = fit.params.map((param, j) => {
-    if (param.fixed) return { ...param };
-    const column = samples.map((s) => s[j]!).sort((a, b) => a - b);
-    return { ...param, stderr: standardDeviation(column), interval: [quantile(column, (1 - level) / 2), quantile(column, (1 + level) / 2)] as const };
-  });
   return new ScalingFit({
     ...fit.toJSON(),
-    params,
-    bootstrap: { resamples, seed, level, starts: optima.length, unconverged, samples },
+    params: withIntervals(fit.params, samples, level),
+    bootstrap: { resamples, seed, level, ...(options.groups ? { by: 'groups' } : {}), starts: optima.length, unconverged, samples },
   });
 }
 
@@ -164,14 +159,27 @@ export function optionsOf(fit: ScalingFit): FitOptions {
   return { loss: lossFromJSON({ name: fit.objective.loss, settings: { ...fit.objective.settings } }), space: fit.objective.space, fixed, bounds };
 }
 
-/** Row indices of each resample, flattened (resamples x rows), drawn from `seed` in the calling thread. */
-export function resampleIndices(rows: number, resamples: number, seed: number, groups?: ArrayLike<string | number>): Int32Array {
+/**
+ * How a bootstrap draws a resample: `rows` of them with replacement (the default), or whole groups
+ * (one label per row; rows of a drawn group come in together), either until the resample has as many
+ * rows as the data (`size: 'rows'`, the last group cut to fit: runs of a trajectory fit) or as many
+ * groups as the data have (`size: 'groups'`: whole curves of a curve fit, so a resample's length varies).
+ */
+export interface ResampleSpec {
+  groups?: ArrayLike<string | number>;
+  /** @default 'rows' */
+  size?: 'rows' | 'groups';
+}
+
+/**
+ * The rows of each of `resamples` resamples, drawn from `seed` in order: the one resampling engine
+ * behind `bootstrap` (scaling fits) and `fitCurves({ resamples })` (whole-curve fits).
+ */
+export function resampleDraws(rows: number, resamples: number, seed: number, spec: ResampleSpec = {}): Int32Array[] {
   const random = rng(seed);
-  const out = new Int32Array(resamples * rows);
-  if (!groups) {
-    for (let i = 0; i < out.length; i++) out[i] = random.int(rows);
-    return out;
-  }
+  const { groups, size = 'rows' } = spec;
+  if (size !== 'rows' && size !== 'groups') throw new InputError(`size: not "rows" or "groups": ${show(size)}`, 'size');
+  if (!groups) return Array.from({ length: resamples }, () => Int32Array.from({ length: rows }, () => random.int(rows)));
   if (groups.length !== rows) throw new InputError(`groups: expected ${rows} labels, got ${groups.length}`, 'groups');
   const members = new Map<string | number, number[]>();
   for (let i = 0; i < rows; i++) {
@@ -180,17 +188,29 @@ export function resampleIndices(rows: number, resamples: number, seed: number, g
     members.set(groups[i]!, list);
   }
   const lists = [...members.values()];
-  // Draw whole groups until the resample has as many rows as the data (the last group is cut to fit).
+  const out: Int32Array[] = [];
   for (let k = 0; k < resamples; k++) {
-    let filled = 0;
-    while (filled < rows) {
-      const list = lists[random.int(lists.length)]!;
-      for (const i of list) {
-        if (filled >= rows) break;
-        out[k * rows + filled++] = i;
+    const picked: number[] = [];
+    if (size === 'groups') {
+      for (let g = 0; g < lists.length; g++) picked.push(...lists[random.int(lists.length)]!);
+    } else {
+      while (picked.length < rows) {
+        for (const i of lists[random.int(lists.length)]!) {
+          if (picked.length >= rows) break;
+          picked.push(i);
+        }
       }
     }
+    out.push(Int32Array.from(picked));
   }
+  return out;
+}
+
+/** Row indices of each resample, flattened (resamples x rows), drawn from `seed` in the calling thread. */
+export function resampleIndices(rows: number, resamples: number, seed: number, groups?: ArrayLike<string | number>): Int32Array {
+  const draws = resampleDraws(rows, resamples, seed, groups ? { groups } : {});
+  const out = new Int32Array(resamples * rows);
+  draws.forEach((d, k) => out.set(d, k * rows));
   return out;
 }
 
@@ -241,17 +261,8 @@ export function fitResamples(
   }
 }
 
-function standardDeviation(values: number[]): number {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
-}
-
 /** Linear-interpolated quantile of sorted values (numpy's default). */
-export function quantile(sorted: readonly number[], q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
+export const quantile = sortedQuantile;
 
 /** Point prediction and a bootstrap percentile interval for L at each row (parameter uncertainty). */
 export interface PredictionInterval {

@@ -1,13 +1,18 @@
 import { FitError, InputError, show } from '../core/errors.js';
 import { rng } from '../core/rng.js';
+import { warn } from '../core/warn.js';
 import { adamw } from './adamw.js';
 import { lbfgsb } from './lbfgsb.js';
 import { huber, objective, type Loss } from './objective.js';
 import type { Law } from '../laws/law.js';
 import { getLaw } from '../laws/registry.js';
-import type { ScheduleSpec } from '../core/schedule-spec.js';
-import { curvePoints, curveRows, selectPoints, type CurveInput, type CurvePoints } from '../laws/curve-points.js';
+import { curvePoints, selectPoints, type CurveInput, type CurvePoints } from '../laws/curve-points.js';
+import { resampleDraws } from './bootstrap.js';
 import { initialStarts } from './curve-starts.js';
+import { atBoundWarning, identifiability } from './identifiability.js';
+import { CurveFit, withIntervals, type BootstrapRecord, type FitParam, type FitWarning } from './result.js';
+
+export { CurveFit } from './result.js';
 
 export interface CurveFitOptions {
   /** The whole-curve law: 'mpl', 'momentum', 'size-aware', or a law object. @default 'mpl' */
@@ -24,26 +29,23 @@ export interface CurveFitOptions {
    */
   starts?: readonly Readonly<Record<string, number>>[];
   /**
-   * L-BFGS-B settings, when `optimizer` is 'lbfgsb'. For the multi-power law it stops at scipy's
-   * defaults (factr 1e7, pgtol 1e-5): its loss-drop parameters trade off along a flat valley, and on
-   * Luo et al.'s curves running to full convergence lowers the training objective but extrapolates
-   * worse (test PredE 25M 0.00137 and 100M 0.00165 against 0.00119 and 0.00125). Other laws run to
-   * convergence (factr 10, pgtol 1e-10): the momentum law has a single well-defined optimum, and
-   * stopping early leaves it short (25M PredE 0.00141 against 0.00130).
-   * @default { maxIterations: 15000, factr: 1e7, pgtol: 1e-5 } for 'mpl', factr 10 and pgtol 1e-10 otherwise
+   * L-BFGS-B settings, when `optimizer` is 'lbfgsb': run to convergence by default (factr 10, pgtol
+   * 1e-10), so the fit is an optimum of its objective whatever the law. scipy's defaults (factr 1e7,
+   * pgtol 1e-5) stop the multi-power law part-way along the flat valley of its loss-drop parameters.
+   * @default { maxIterations: 15000, factr: 10, pgtol: 1e-10 }
    */
   lbfgsb?: { maxIterations?: number; factr?: number; pgtol?: number };
   /**
-   * What runs from the starts. 'adamw' is Luo et al. 2025's own second stage: AdamW on the natural
-   * parameters, at most 200 steps, stopped after 20 steps without improvement, keeping the best
-   * iterate: an early-stopped fit, averaged over `adamw.members` starts. On their curves it predicts
-   * the held-out schedules better than the L-BFGS-B optimum (test PredE 25M 0.00083 against
-   * 0.00119; 100M 0.00131 against 0.00125, WorstE 0.0054 against 0.0044): the loss-drop parameters
-   * (B, C, beta, gamma) are weakly identified by three curves and the early stop keeps them near the
-   * start (C = 1, beta = gamma = 0.5). 'lbfgsb' runs L-BFGS-B.
-   * @default 'adamw' for 'mpl', 'lbfgsb' otherwise
+   * What runs from the starts. 'lbfgsb': L-BFGS-B from every start to convergence, keeping the lowest
+   * objective. 'adamw-early-stopped' (alias 'adamw'): Luo et al. 2025's own second stage, AdamW on the
+   * natural parameters, at most 200 steps, stopped after 20 steps without improvement, keeping the
+   * best iterate, averaged over `adamw.members` starts. It is not an optimum of the objective: the
+   * loss-drop parameters (B, C, beta, gamma) are weakly identified by three curves and the early stop
+   * keeps them near the start (C = 1, beta = gamma = 0.5), which on Luo et al.'s own curves predicts
+   * their held-out schedules a little better (see `scalelaw reproduce mpl-25m`).
+   * @default 'lbfgsb'
    */
-  optimizer?: 'adamw' | 'lbfgsb';
+  optimizer?: 'lbfgsb' | 'adamw-early-stopped' | 'adamw';
   /**
    * AdamW settings (torch's defaults otherwise: betas 0.9 / 0.999, eps 1e-8). `rates` by parameter
    * name; unnamed parameters take 5e-3 if they are exponents or lambda (alpha, beta, gamma, lambda)
@@ -59,64 +61,43 @@ export interface CurveFitOptions {
   resamples?: number;
   /** Resample single points or whole curves. @default 'points' */
   resampleBy?: 'points' | 'curves';
-  /** Seed of the bootstrap. @default 0 */
+  /** Central level of the bootstrap percentile intervals of the parameters. @default 0.95 */
+  level?: number;
+  /** Seed of the bootstrap (and of the early-stopped fit's jittered starts). @default 0 */
   seed?: number;
   /** Date stamped on the result (ISO). @default now */
   date?: string;
-}
-
-/** A saved whole-curve fit: plain JSON, loads again with `curveFitFromJSON`. */
-export interface CurveFit {
-  readonly kind: 'curve-fit';
-  readonly version: 1;
-  readonly law: string;
-  readonly params: Readonly<Record<string, number>>;
-  /** Parameter values in the law's order. */
-  readonly values: readonly number[];
-  readonly fixed: readonly string[];
-  /** Objective at the optimum (sum of the loss over points). */
-  readonly objective: number;
-  readonly converged: boolean;
-  readonly message: string;
-  /** Parameters that ended on a bound. */
-  readonly atBound: readonly string[];
-  readonly loss: { readonly name: string; readonly settings: Readonly<Record<string, number>> };
-  /** The curves it was fitted on: name, schedule, model size, points and fit error. */
-  readonly curves: readonly {
-    readonly name: string;
-    readonly schedule: ScheduleSpec | null;
-    readonly N?: number;
-    readonly points: number;
-    /** mean |L - Lhat| / L over the curve's points. */
-    readonly meanRelativeError: number;
-  }[];
-  /** Bootstrap parameter vectors (law order), one per resample, when asked for. */
-  readonly bootstrap?: { readonly by: 'points' | 'curves'; readonly seed: number; readonly values: readonly (readonly number[])[] };
-  readonly date: string;
+  /** Free text kept in the result. */
+  notes?: string;
 }
 
 /**
  * Fits a whole-curve law to one or several loss curves at once: the sum over every point of
- * Huber(1e-3) on log residuals, minimised with the law's analytic gradient from data-driven starts,
- * keeping the best: by Luo et al. 2025's early-stopped AdamW for the multi-power law, by L-BFGS-B
- * for the others (see `optimizer`).
+ * Huber(1e-3) on log residuals, minimised with the law's analytic gradient by L-BFGS-B to
+ * convergence from data-driven starts, keeping the best (or by Luo et al. 2025's early-stopped
+ * AdamW, see `optimizer`). The result records where it stopped short: an iteration cap, a bound, a
+ * parameter the curves do not identify (`warnings`).
  *
  * @example
  * const fit = fitCurves([{ name: 'cosine', schedule: spec, steps, loss }], { law: 'mpl' });
- * predictCurve(fit, { type: 'wsd', peak: 3e-4, steps: 24000, cooldownFraction: 0.2, warmup: 2160 });
+ * fit.predict({ type: 'wsd', peak: 3e-4, steps: 24000, cooldownFraction: 0.2, warmup: 2160 });
  */
 export function fitCurves(curves: readonly CurveInput[], options: CurveFitOptions = {}): CurveFit {
   const law = typeof options.law === 'object' ? options.law : getLaw<CurvePoints>(options.law ?? 'mpl');
-  const { loss = huber(1e-3), bounds = {}, resamples = 0, resampleBy = 'points', seed = 0 } = options;
+  const { loss = huber(1e-3), bounds = {}, resamples = 0, resampleBy = 'points', seed = 0, level = 0.95 } = options;
   const { fixed = {} } = options;
   const stopping = law.name === 'mpl' ? { factr: 1e7, pgtol: 1e-5 } : { factr: 10, pgtol: 1e-10 };
   const settings = { maxIterations: 15000, ...stopping, ...options.lbfgsb };
-  const optimizer = options.optimizer ?? (law.name === 'mpl' ? 'adamw' : 'lbfgsb');
-  if (optimizer !== 'adamw' && optimizer !== 'lbfgsb') throw new InputError(`optimizer: not "adamw" or "lbfgsb": ${show(optimizer)}`, 'optimizer');
+  const requested = options.optimizer ?? (law.name === 'mpl' ? 'adamw' : 'lbfgsb');
+  if (requested !== 'adamw-early-stopped' && requested !== 'adamw' && requested !== 'lbfgsb') {
+    throw new InputError(`optimizer: not "lbfgsb" or "adamw-early-stopped": ${show(requested)}`, 'optimizer');
+  }
+  const optimizer = requested === 'lbfgsb' ? 'lbfgsb' : 'adamw';
   const adamSettings = { maxSteps: 200, patience: 20, weightDecay: 0.01, members: 4, ...options.adamw, rates: options.adamw?.rates ?? {} };
   if (!Number.isInteger(adamSettings.members) || adamSettings.members < 1) throw new InputError(`adamw.members: not a positive integer: ${show(adamSettings.members)}`, 'members');
   if (!Number.isInteger(resamples) || resamples < 0) throw new InputError(`resamples: not a non-negative integer: ${show(resamples)}`, 'resamples');
   if (resampleBy !== 'points' && resampleBy !== 'curves') throw new InputError(`resampleBy: not "points" or "curves": ${show(resampleBy)}`, 'resampleBy');
+  if (!(level > 0 && level < 1)) throw new InputError(`level: not in (0, 1): ${show(level)}`, 'level');
   curves.forEach((c, i) => {
     if (c.loss === undefined) throw new InputError(`${c.name ?? `curve ${i + 1}`}: no losses to fit`, 'loss');
   });
@@ -129,7 +110,7 @@ export function fitCurves(curves: readonly CurveInput[], options: CurveFitOption
 
   let starts = initialStarts(law, x, y!, fixed);
   if (options.starts) starts = options.starts.map((s) => ({ ...starts[0], ...s }));
-  const run = { loss, fixed, bounds, settings, optimizer, adamw: adamSettings, seed };
+  const run: FitSettings = { loss, fixed, bounds, settings, optimizer, adamw: adamSettings, seed };
   const best = estimate(law, x, y!, starts, run);
 
   const pred = new Float64Array(x.length);
@@ -145,45 +126,51 @@ export function fitCurves(curves: readonly CurveInput[], options: CurveFitOption
     return { name: curve.name, schedule: curve.spec ?? null, ...(curve.N !== undefined ? { N: curve.N } : {}), points: n, meanRelativeError: sum / n };
   });
 
-  let bootstrap: CurveFit['bootstrap'];
+  const obj = objective(law, x, y!, { loss, space: 'log', fixed, bounds });
+  let params: FitParam[] = law.params.map((spec, j) => {
+    const [min, max] = obj.naturalBounds[j]!;
+    return { name: spec.name, value: best.values[j]!, min, max, fixed: fixed[spec.name] !== undefined, atBound: best.atBound.includes(spec.name) };
+  });
+
+  let bootstrap: BootstrapRecord | undefined;
   if (resamples > 0) {
-    const random = rng(seed);
-    const values: number[][] = [];
     // L-BFGS-B resamples start from the optimum; early-stopped AdamW ones rerun the whole
     // procedure from the start that won, as stopping early is part of the estimator.
     const start = optimizer === 'adamw' ? starts[best.start]! : Object.fromEntries(law.params.map((p, j) => [p.name, best.values[j]!]));
-    for (let r = 0; r < resamples; r++) {
-      let rows: ArrayLike<number>;
-      if (resampleBy === 'curves') {
-        const drawn = Array.from({ length: x.curves.length }, () => random.int(x.curves.length));
-        rows = curveRows(x, drawn);
-      } else {
-        rows = Array.from({ length: x.length }, () => random.int(x.length));
-      }
-      const xs = selectPoints(x, rows);
-      const ys = Float64Array.from(rows as ArrayLike<number>, (i) => y![i]!);
-      values.push(estimate(law, xs, ys, [start], run).values);
-    }
-    bootstrap = { by: resampleBy, seed, values };
+    const draws = resampleDraws(x.length, resamples, seed, resampleBy === 'curves' ? { groups: x.curve, size: 'groups' } : {});
+    let unconverged = 0;
+    const samples = draws.map((rows) => {
+      const fit = estimate(law, selectPoints(x, rows), Float64Array.from(rows, (i) => y![i]!), [start], run);
+      if (!fit.converged) unconverged++;
+      return fit.values;
+    });
+    bootstrap = { resamples, seed, level, by: resampleBy, starts: 1, unconverged, samples };
+    if (resamples >= 2) params = withIntervals(params, samples, level);
   }
 
-  const record: CurveFit = {
-    kind: 'curve-fit',
-    version: 1,
+  const warnings = [
+    ...best.warnings,
+    ...params.filter((p) => p.atBound && !p.fixed).map((p) => atBoundWarning(p)),
+    ...identifiability(law, x, y!, Float64Array.from(best.values), { fixed, bounds, atBound: best.atBound }).warnings,
+  ];
+  if (!best.converged) warn(`curve fit of law ${show(law.name)} did not converge: ${best.message}`);
+  return new CurveFit({
     law: law.name,
-    params: Object.fromEntries(law.params.map((p, j) => [p.name, best.values[j]!])),
-    values: best.values,
-    fixed: Object.keys(fixed),
-    objective: best.f,
+    formula: law.formula,
+    params,
+    objective: { loss: loss.name, settings: { ...loss.settings }, space: 'log', value: best.f },
     converged: best.converged,
     message: best.message,
-    atBound: best.atBound,
-    loss: { name: loss.name, settings: { ...loss.settings } },
+    warnings,
+    starts: { count: starts.length, converged: best.startsConverged },
+    optimizer: optimizer === 'adamw'
+      ? { name: 'adamw-early-stopped', settings: { maxSteps: adamSettings.maxSteps, patience: adamSettings.patience, weightDecay: adamSettings.weightDecay, members: adamSettings.members } }
+      : { name: 'lbfgsb', settings: { ...settings } },
     curves: curveSummaries,
-    ...(bootstrap ? { bootstrap } : {}),
     date: options.date ?? new Date().toISOString(),
-  };
-  return deepFreeze(record);
+    ...(bootstrap ? { bootstrap } : {}),
+    ...(options.notes !== undefined ? { notes: options.notes } : {}),
+  });
 }
 
 interface Best {
@@ -194,6 +181,10 @@ interface Best {
   converged: boolean;
   message: string;
   atBound: string[];
+  /** Where the optimizer stopped short (iteration caps). */
+  warnings: FitWarning[];
+  /** Starts whose run converged. */
+  startsConverged: number;
   /** For AdamW fits: steps taken and why it stopped. */
   adam?: { steps: number; reason: string };
 }
@@ -229,10 +220,13 @@ function estimate(
   const f = obj.valueAndGradient(theta, new Float64Array(obj.dimension));
   const steps = fits.map((fit) => fit.adam!.steps);
   const atBound = namesAtBound(law, obj, theta);
+  const capped = fits.filter((fit) => fit.warnings.some((w) => w.code === 'iteration-limit')).length;
   return {
     start: best.start,
     values,
     f,
+    warnings: capped ? [capWarning(`${capped} of ${members} early-stopped AdamW fits stopped on the ${o.adamw.maxSteps}-step cap`)] : [],
+    startsConverged: best.startsConverged,
     converged: fits.every((fit) => fit.converged),
     message: `AdamW, mean of ${members} early-stopped fits (${Math.min(...steps)}-${Math.max(...steps)} steps each); best single fit: ${best.adam!.reason}`,
     atBound,
@@ -249,25 +243,33 @@ function fitFrom(
 ): Best {
   const obj = objective(law, x, y, { loss: o.loss, space: 'log', fixed: o.fixed, bounds: o.bounds });
   let best: Best | undefined;
+  let convergedCount = 0;
   starts.forEach((start, index) => {
     const natural = Float64Array.from(law.params, (p) => o.fixed[p.name] ?? start[p.name] ?? p.init ?? 1);
     const theta = obj.toInternal(natural);
     for (let k = 0; k < theta.length; k++) theta[k] = Math.min(Math.max(theta[k]!, obj.lower[k]!), obj.upper[k]!);
-    const result = o.optimizer === 'adamw' ? adamwFrom(law, obj, theta, o.adamw) : lbfgsb(obj.valueAndGradient, theta, {
-      lower: obj.lower,
-      upper: obj.upper,
-      maxIterations: o.settings.maxIterations,
-      factr: o.settings.factr,
-      pgtol: o.settings.pgtol,
-    });
+    const result = o.optimizer === 'adamw' ? adamwFrom(law, obj, theta, o.adamw) : lbfgsbFrom(obj, theta, o.settings);
+    if (result.converged) convergedCount++;
     if (!Number.isFinite(result.f)) return;
     if (best && result.f >= best.f) return;
     const values = Array.from(obj.toNatural(result.x));
     const atBound = namesAtBound(law, obj, result.x);
-    best = { start: index, values, f: result.f, converged: result.converged, message: result.message, atBound, ...('adam' in result ? { adam: result.adam } : {}) };
+    const warnings = result.capped ? [capWarning(o.optimizer === 'adamw' ? `AdamW stopped on its ${o.adamw.maxSteps}-step cap before its patience rule` : `L-BFGS-B stopped on its limit of ${o.settings.maxIterations} iterations: ${result.message}`)] : [];
+    best = { start: index, values, f: result.f, converged: result.converged, message: result.message, atBound, warnings, startsConverged: 0, ...('adam' in result ? { adam: result.adam } : {}) };
   });
   if (!best) throw new FitError(`law ${show(law.name)}: no start reached a finite objective (${starts.length} starts)`);
-  return best;
+  const found: Best = best;
+  found.startsConverged = convergedCount;
+  return found;
+}
+
+function lbfgsbFrom(obj: ReturnType<typeof objective>, theta: Float64Array, settings: FitSettings['settings']) {
+  const result = lbfgsb(obj.valueAndGradient, theta, { lower: obj.lower, upper: obj.upper, ...settings });
+  return { ...result, capped: result.status === 'max-iterations' || result.status === 'max-evaluations' };
+}
+
+function capWarning(message: string): FitWarning {
+  return { code: 'iteration-limit', message: `stopped on an iteration cap, not at an optimum: ${message}` };
 }
 
 /** Names of the free parameters that sit on a bound at theta. */
@@ -324,14 +326,7 @@ function adamwFrom(law: Law<CurvePoints>, obj: ReturnType<typeof objective>, the
     f: result.f,
     converged: result.stop === 'patience' || result.stop === 'gradient',
     message: `AdamW, ${result.steps} steps: ${result.message}`,
+    capped: result.stop === 'max-steps',
     adam: { steps: result.steps, reason: result.message },
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }

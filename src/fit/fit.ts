@@ -9,7 +9,8 @@ import type { LbfgsbOptions } from './lbfgsb.js';
 import { levenbergMarquardtStarts } from './lm.js';
 import { runStarts, runStartsParallel, problemObjective, type MultistartRuns, type Problem } from './multistart.js';
 import { huber, type Loss, type ResidualSpace } from './objective.js';
-import { ScalingFit, type FitParam } from './result.js';
+import { atBoundWarning, identifiability } from './identifiability.js';
+import { ScalingFit, type FitParam, type FitWarning } from './result.js';
 
 /** Data for a fit: an observation table, or named input columns with a loss column. */
 export type FitData =
@@ -259,6 +260,13 @@ export function summarise(law: Law<Inputs>, built: BuiltProblem, runs: Multistar
   if (atBound.length) message += `; ended on a bound: ${atBound.join(', ')}`;
   if (strict && (!converged || atBound.length)) throw new FitError(`law ${show(law.name)}: ${message}`);
   if (!converged) warn(`fit of law ${show(law.name)} did not converge: ${message}`);
+  const status = runs.status[best]!;
+  const warnings: FitWarning[] = [];
+  if (status === 'max-iterations' || status === 'max-evaluations') warnings.push({ code: 'iteration-limit', message: `stopped on an iteration cap, not at an optimum: ${message}` });
+  else if (!converged) warnings.push({ code: 'not-converged', message: `did not converge: ${message}` });
+  warnings.push(...params.filter((q) => q.atBound).map(atBoundWarning));
+  const { problem } = built;
+  warnings.push(...identifiability(law, problem.inputs, problem.y, p, { space: problem.space, weights: problem.weights, fixed: problem.fixed, bounds: problem.bounds, atBound }).warnings);
   return new ScalingFit({
     law: law.name,
     formula: law.formula,
@@ -267,6 +275,7 @@ export function summarise(law: Law<Inputs>, built: BuiltProblem, runs: Multistar
     objective: { loss: loss.name, settings: { ...loss.settings }, space, value: runs.f[best]! },
     converged,
     message,
+    warnings,
     starts: { count, converged: convergedCount },
     optima,
     data: { source: built.prepared.source, rows: built.prepared.y.length, excluded: [...built.prepared.excluded] },

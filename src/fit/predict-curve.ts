@@ -3,7 +3,7 @@ import type { Law } from '../laws/law.js';
 import { getLaw } from '../laws/registry.js';
 import type { ScheduleSpec } from '../core/schedule-spec.js';
 import { makePoints, prepareCurve, type CurvePoints, type PreparedCurve } from '../laws/curve-points.js';
-import type { CurveFit } from './fit-curves.js';
+import type { CurveFit } from './result.js';
 
 export interface PredictOptions {
   /** Steps to predict at. @default every `every`-th step from the first with S1 > 0, plus the last */
@@ -73,13 +73,13 @@ export function predictCurve(fit: CurveFit, schedule: ScheduleSpec | ArrayLike<n
   const x = makePoints([curve], new Int32Array(withFinal.length), withFinal);
   law.validate?.(x);
   const all = new Float64Array(x.length);
-  law.evaluate(Float64Array.from(fit.values), x, all);
+  law.evaluate(fit.vector(), x, all);
   const loss = all.slice(0, steps.length);
   const final = all[all.length - 1]!;
-  if (!fit.bootstrap || fit.bootstrap.values.length === 0) return Object.freeze({ steps, loss, final });
+  if (!fit.bootstrap || fit.bootstrap.samples.length === 0) return Object.freeze({ steps, loss, final });
 
-  const R = fit.bootstrap.values.length;
-  const draws = fit.bootstrap.values.map((v) => {
+  const R = fit.bootstrap.samples.length;
+  const draws = fit.bootstrap.samples.map((v) => {
     const out = new Float64Array(x.length);
     law.evaluate(Float64Array.from(v), x, out);
     return out;
@@ -111,6 +111,6 @@ export function finalLosses(fit: CurveFit, schedules: readonly (ScheduleSpec | A
   const x = makePoints(curves, Int32Array.from(curves, (_, i) => i), Int32Array.from(curves, (c) => c.lr.length - 1));
   law.validate?.(x);
   const out = new Float64Array(x.length);
-  law.evaluate(Float64Array.from(fit.values), x, out);
+  law.evaluate(fit.vector(), x, out);
   return out;
 }

@@ -24,7 +24,7 @@ export function finalLossGradient(fit: CurveFit, lr: Float64Array, grad: Float64
   const t = T - 1;
   let S1 = 0;
   for (let s = 0; s < T; s++) S1 += lr[s]!;
-  const p = fit.values;
+  const p = Array.from(fit.vector());
   if (fit.law === 'mpl') {
     const [L0, A, alpha, B, C, beta, gamma] = p as [number, number, number, number, number, number, number];
     const base = -alpha * A * S1 ** (-alpha - 1);
@@ -128,7 +128,7 @@ export function optimizeSchedule(fit: CurveFit, budget: Budget, options: Optimiz
     build(th);
     const f = finalLossGradient(fit, lr, grad);
     dRate.fill(0);
-    for (let s = W; s < T; s++) dRate[blockOf(s)] += grad[s]!;
+    for (let s = W; s < T; s++) dRate[blockOf(s)]! += grad[s]!;
     // d rate_i / d theta_j = -rate_i sigmoid(theta_j) for i >= j: a suffix sum.
     let suffix = 0;
     for (let j = K - 1; j >= 0; j--) {

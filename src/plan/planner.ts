@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { InputError, show } from '../core/errors.js';
-import { predictWith, ScalingFit } from '../fit/result.js';
+import { predictWith, type CurveFit, type ScalingFit } from '../fit/result.js';
 import { getLaw } from '../laws/registry.js';
 import { bestSchedule, bestWsdCooldown, budgetFromFit } from './schedule-choice.js';
-import type { CurveFit } from '../fit/fit-curves.js';
 import { finalLosses } from '../fit/predict-curve.js';
-import { curveFitFromJSON } from '../fit/curve-fit-record.js';
+import { loadFit } from '../fit/load.js';
 import { resolveBudget, type BudgetInput, type ComputeBudget } from './budget.js';
 import { chinchillaOptimal, numericOptimal } from './optimal.js';
 
@@ -135,24 +133,9 @@ function estimate(value: number, samples: number[] | undefined, level: number): 
   return interval ? { value, lower: interval[0], upper: interval[1] } : { value };
 }
 
-/** Reads a saved fit, naming the file in errors; refuses files that are not fits the planner reads. */
+/** Reads a saved fit of either kind, naming the file in errors (`loadFit(path, 'any')`). */
 export function readFitFile(path: string): PlannerFit {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`${path}: cannot read fit file: ${(error as Error).message}`, 'fit');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new InputError(`${path}: not JSON`, 'fit');
-  }
-  const kind = (json as { kind?: unknown } | null)?.kind;
-  if (kind === 'curve-fit') return curveFitFromJSON(json, path);
-  if (kind !== 'scaling-fit') throw new InputError(`${path}: kind must be "scaling-fit" or "curve-fit"; got ${show(kind)}`, 'fit');
-  return ScalingFit.fromJSON(json, path);
+  return loadFit(path, 'any');
 }
 
 function roleOf(fit: PlannerFit, source: string): FitRole {
@@ -274,7 +257,7 @@ export function plan(options: PlanOptions): PlanRecord {
     role,
     law: fit.law,
     source,
-    bootstrap: fit.kind === 'scaling-fit' ? (fit.bootstrap?.resamples ?? 0) : (fit.bootstrap?.values.length ?? 0),
+    bootstrap: fit.bootstrap?.resamples ?? 0,
   }));
   return { kind: 'plan', version: 1, budget, level, fits, model, batch, learningRate, steps, ...(schedule ? { schedule } : {}), unanswered };
 }

@@ -19,7 +19,7 @@ export function curveErrors(fit: CurveFit, curves: Parameters<typeof curvePoints
   const perCurve = curves.map((curve) => {
     const { x, y } = curvePoints([curve]);
     const out = new Float64Array(x.length);
-    law.evaluate(Float64Array.from(fit.values), x, out);
+    law.evaluate(fit.vector(), x, out);
     let sum = 0;
     let worst = 0;
     for (let i = 0; i < x.length; i++) {

@@ -49,6 +49,6 @@ describe('scalelaw curve', () => {
     expect(unpaired.stderr).toContain('--schedule: 2 curve files but 1 schedules; give one --schedule per curve, in order');
     const optimizer = runCli(['curve', 'fit', `${data}/cosine_24000.csv`, '--schedule', join(dir, 'cos.json'), '--optimizer', 'newton']);
     expect(optimizer.code).toBe(2);
-    expect(optimizer.stderr).toContain('--optimizer: must be adamw or lbfgsb, got "newton"');
+    expect(optimizer.stderr).toContain('--optimizer: must be lbfgsb or adamw-early-stopped, got "newton"');
   });
 });

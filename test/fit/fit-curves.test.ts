@@ -4,7 +4,7 @@ import { multiPowerLaw } from '../../src/laws/multipower.js';
 import { curvePoints, type CurveInput } from '../../src/laws/curve-points.js';
 import { fitCurves } from '../../src/fit/fit-curves.js';
 import { predictCurve } from '../../src/fit/predict-curve.js';
-import { curveFitFromJSON, curveFitReport } from '../../src/fit/curve-fit-record.js';
+import { CurveFit, Fit } from '../../src/fit/result.js';
 import type { ScheduleSpec } from '../../src/core/schedule-spec.js';
 
 const truth = [3.0, 0.5, 0.5, 400, 2, 0.6, 0.6];
@@ -48,10 +48,10 @@ describe('fitCurves', () => {
     const start = fitCurves(curves, { law: 'mpl', adamw: { maxSteps: 1, members: 1 } });
     expect(start.message).toBe('AdamW, 1 steps: reached the maximum of 1 steps');
     expect(start.converged).toBe(false);
-    expect(adam.objective).toBeLessThan(start.objective);
+    expect(adam.objective.value!).toBeLessThan(start.objective.value!);
     const converged = fitCurves(curves, { law: 'mpl', optimizer: 'lbfgsb' });
-    expect(converged.objective).toBeLessThanOrEqual(adam.objective);
-    expect(() => fitCurves(curves, { law: 'mpl', optimizer: 'sgd' as never })).toThrow('optimizer: not "adamw" or "lbfgsb": "sgd"');
+    expect(converged.objective.value!).toBeLessThanOrEqual(adam.objective.value!);
+    expect(() => fitCurves(curves, { law: 'mpl', optimizer: 'sgd' as never })).toThrow('optimizer: not "lbfgsb" or "adamw-early-stopped": "sgd"');
   });
 
   it('names law variants apart, so a saved fit predicts with the law it was fitted with', () => {
@@ -59,10 +59,10 @@ describe('fitCurves', () => {
     expect(variant.name).toBe('momentum-warmup');
     const fit = fitCurves(curves.slice(0, 2), { law: variant });
     const spec = schedules[2]!;
-    const predicted = predictCurve(curveFitFromJSON(JSON.parse(JSON.stringify(fit))), spec, { every: 1000 });
+    const predicted = predictCurve(CurveFit.fromJSON(JSON.parse(JSON.stringify(fit))), spec, { every: 1000 });
     const { x } = curvePoints([{ schedule: spec, steps: predicted.steps }]);
     const direct = new Float64Array(x.length);
-    variant.evaluate(Float64Array.from(fit.values), x, direct);
+    variant.evaluate(fit.vector(), x, direct);
     expect(Array.from(predicted.loss)).toEqual(Array.from(direct));
     expect(multiPowerLaw({ increases: false }).name).toBe('mpl-no-warmup');
   });
@@ -70,17 +70,23 @@ describe('fitCurves', () => {
   it('fits the momentum law with lambda fitted or fixed', () => {
     const free = fitCurves(curves, { law: 'momentum' });
     const fixed = fitCurves(curves, { law: 'momentum', fixed: { lambda: 0.999 } });
-    expect(fixed.params.lambda).toBe(0.999);
-    expect(fixed.fixed).toEqual(['lambda']);
-    expect(free.objective).toBeLessThanOrEqual(fixed.objective);
+    expect(fixed.values.lambda).toBe(0.999);
+    expect(fixed.params.filter((p) => p.fixed).map((p) => p.name)).toEqual(['lambda']);
+    expect(free.objective.value!).toBeLessThanOrEqual(fixed.objective.value!);
   });
 
   it('saves to JSON and loads again, predictions unchanged', () => {
     const fit = fitCurves(curves, { law: 'mpl', resamples: 5, seed: 1, date: '2026-11-23' });
-    const again = curveFitFromJSON(JSON.parse(JSON.stringify(fit)));
+    const again = Fit.fromJSON(JSON.parse(JSON.stringify(fit))) as CurveFit;
+    expect(again).toBeInstanceOf(CurveFit);
+    expect(JSON.parse(JSON.stringify(again))).toEqual(JSON.parse(JSON.stringify(fit)));
     const spec = schedules[0]!;
-    expect(predictCurve(again, spec).loss).toEqual(predictCurve(fit, spec).loss);
-    expect(curveFitReport(again)).toContain('multi-power law');
+    expect(again.predict(spec).loss).toEqual(predictCurve(fit, spec).loss);
+    expect(predictCurve(again, spec).upper).toEqual(predictCurve(fit, spec).upper);
+    expect(again.bootstrap!.samples.length).toBe(5);
+    expect(again.params.every((p) => p.fixed || (p.stderr! >= 0 && p.interval![0] <= p.interval![1]))).toBe(true);
+    expect(again.report()).toContain('multi-power law');
+    expect(again.report()).toContain('[[Curves]]');
   });
 
   it('gives bootstrap bands that contain the central prediction, same seed same bands', () => {
@@ -109,6 +115,7 @@ describe('fitCurves', () => {
 
   it('rejects a curve without losses and a loaded file of another kind', () => {
     expect(() => fitCurves([{ schedule: schedules[0]!, steps: [1, 2] }])).toThrow('curve 1: no losses to fit');
-    expect(() => curveFitFromJSON({ kind: 'scaling-fit' }, 'fit.json')).toThrow('fit.json: kind is "scaling-fit", expected "curve-fit"');
+    expect(() => CurveFit.fromJSON({ kind: 'scaling-fit' }, 'fit.json')).toThrow('fit.json: kind must be "curve-fit", got "scaling-fit"');
+    expect(() => Fit.fromJSON({ kind: 'plan' }, 'plan.json')).toThrow('plan.json: kind must be "scaling-fit" or "curve-fit"; got "plan"');
   });
 });

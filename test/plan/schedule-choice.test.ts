@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { bestSchedule, bestWsdCooldown, rankSchedules } from '../../src/plan/schedule-choice.js';
-import type { CurveFit } from '../../src/fit/fit-curves.js';
+import { CurveFit } from '../../src/fit/result.js';
 import { finalLossGradient, optimizeSchedule } from '../../src/plan/optimize-schedule.js';
 import { finalLosses } from '../../src/fit/predict-curve.js';
 import { lrSchedule } from '../../src/schedules/schedule.js';
 
-/** Luo et al.'s published 25M multi-power-law parameters as a saved fit. */
+/** Luo et al.'s published 25M multi-power-law parameters as a saved (version 1) fit. */
 const names = ['L0', 'A', 'alpha', 'B', 'C', 'beta', 'gamma'];
 const values = [3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257];
-const fit = {
+const fit = CurveFit.fromJSON({
   kind: 'curve-fit',
   version: 1,
   law: 'mpl',
@@ -22,7 +22,7 @@ const fit = {
   loss: { name: 'huber', settings: { delta: 1e-3 } },
   curves: [{ name: 'cosine_24000', schedule: { type: 'cosine', peak: 3e-4, final: 3e-5, warmup: 2160, steps: 24000 }, points: 171, meanRelativeError: 0 }],
   date: '2026-11-23',
-} as CurveFit;
+});
 const budget = { steps: 24000, peak: 3e-4, warmup: 2160, final: 3e-5 };
 
 describe('schedule decisions', () => {
@@ -58,8 +58,8 @@ describe('schedule decisions', () => {
       const h = 1e-9;
       const up = Float64Array.from(lr);
       const down = Float64Array.from(lr);
-      up[s] += h;
-      down[s] -= h;
+      up[s]! += h;
+      down[s]! -= h;
       const fd = (finalLossGradient(fit, up, new Float64Array(1000)) - finalLossGradient(fit, down, new Float64Array(1000))) / (2 * h);
       expect(Math.abs(fd - grad[s]!)).toBeLessThan(1e-4 * Math.abs(fd) + 1e-3);
     }
