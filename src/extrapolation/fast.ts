@@ -49,10 +49,10 @@ export function fastDraws(curve: LearningCurve, targets: Float64Array, options: 
     // J^T J with a tiny ridge: unidentified directions (e.g. an asymptote far beyond the data) get a
     // large but finite variance instead of breaking the factorisation.
     const A = new Float64Array(d * d);
-    for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) A[a * d + b] += fit.jac[i * d + a]! * fit.jac[i * d + b]!;
+    for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) A[a * d + b]! += fit.jac[i * d + a]! * fit.jac[i * d + b]!;
     let trace = 0;
     for (let a = 0; a < d; a++) trace += A[a * d + a]!;
-    for (let a = 0; a < d; a++) A[a * d + a] += 1e-6 * (trace / d) + 1e-12;
+    for (let a = 0; a < d; a++) A[a * d + a]! += 1e-6 * (trace / d) + 1e-12;
     const L = cholesky(A, d);
     const mu = new Float64Array(T);
     const sd = new Float64Array(T);

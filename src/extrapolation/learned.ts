@@ -163,18 +163,18 @@ function fitRidge(rows: readonly CorrectionRow[], lambdas: readonly number[]): {
   const XtX = new Float64Array(d * d), Xty = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     for (let a = 0; a < d; a++) {
-      Xty[a] += X[i * d + a]! * (y[i]! - ybar);
-      for (let b = 0; b < d; b++) XtX[a * d + b] += X[i * d + a]! * X[i * d + b]!;
+      Xty[a]! += X[i * d + a]! * (y[i]! - ybar);
+      for (let b = 0; b < d; b++) XtX[a * d + b]! += X[i * d + a]! * X[i * d + b]!;
     }
   }
   let best: { model: Ridge; lambda: number; loo: number } | undefined;
   for (const lambda of lambdas) {
     const A = XtX.slice();
-    for (let a = 0; a < d; a++) A[a * d + a] += lambda * n;
+    for (let a = 0; a < d; a++) A[a * d + a]! += lambda * n;
     const Ainv = inverseOf(A, d);
     if (!Ainv) continue;
     const beta = new Float64Array(d);
-    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) beta[a] += Ainv[a * d + b]! * Xty[b]!;
+    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) beta[a]! += Ainv[a * d + b]! * Xty[b]!;
     // Leave-one-out residual e_i / (1 - h_ii), h_ii = 1/n + x_i^T A^-1 x_i (the intercept's share is 1/n).
     let loo = 0;
     for (let i = 0; i < n; i++) {

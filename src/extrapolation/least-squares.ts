@@ -85,7 +85,7 @@ export function fitFamily(law: Law<Inputs>, x: Float64Array, z: Float64Array, op
     for (let i = 0; i < n; i++) {
       const r = pred[i]! - z[i]!;
       s += 0.5 * r * r;
-      for (let j = 0; j < d; j++) grad[j] += r * jac[i * d + j]! * (law.params[j]!.scale === 'log' ? p[j]! : 1);
+      for (let j = 0; j < d; j++) grad[j]! += r * jac[i * d + j]! * (law.params[j]!.scale === 'log' ? p[j]! : 1);
     }
     // A non-finite value (a family undefined at these parameters) makes the line search back off.
     return Number.isFinite(s) ? s : Infinity;
@@ -103,6 +103,6 @@ export function fitFamily(law: Law<Inputs>, x: Float64Array, z: Float64Array, op
   const u = Float64Array.from(best.u);
   const params = toNatural(law, u, new Float64Array(d));
   law.jacobian!(params, input, jac);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) if (law.params[j]!.scale === 'log') jac[i * d + j] *= params[j]!;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) if (law.params[j]!.scale === 'log') jac[i * d + j]! *= params[j]!;
   return { law, params, u, sse: sse(u), n, jac: Float64Array.from(jac) };
 }

@@ -60,7 +60,7 @@ export function withDrops(law: Law<Inputs>, at: readonly number[], by: readonly 
     evaluate(p, x, out) {
       law.evaluate(p, x, out);
       const s = x.step!;
-      for (let i = 0; i < s.length; i++) for (let k = 0; k < at.length; k++) if (s[i]! > at[k]!) out[i] += jump(p, k);
+      for (let i = 0; i < s.length; i++) for (let k = 0; k < at.length; k++) if (s[i]! > at[k]!) out[i]! += jump(p, k);
     },
     jacobian(p, x, jac) {
       const s = x.step!;
@@ -72,8 +72,8 @@ export function withDrops(law: Law<Inputs>, at: readonly number[], by: readonly 
         for (let j = 0; j < d; j++) jac[i * D + j] = inner[i * d + j]!;
         for (let k = 0; k < at.length; k++) {
           if (!(s[i]! > at[k]!)) continue;
-          if (k < seen) jac[i * D + d + k] += 1;
-          else jac[i * D + d + seen - 1] += by[k]! / by[seen - 1]!;
+          if (k < seen) jac[i * D + d + k]! += 1;
+          else jac[i * D + d + seen - 1]! += by[k]! / by[seen - 1]!;
         }
       }
     },

@@ -69,7 +69,7 @@ export function initialStarts(law: Law<CurvePoints>, x: CurvePoints, y: Float64A
     for (let i = 0; i < n; i++) {
       const row = [1 / y[i]!, Math.exp(-alpha * lnS1[i]!) / y[i]!, -drop[i]! / y[i]!];
       for (let a = 0; a < 3; a++) {
-        v[a] += row[a]!;
+        v[a]! += row[a]!;
         for (let b = 0; b < 3; b++) M[a]![b]! += row[a]! * row[b]!;
       }
     }

@@ -84,7 +84,7 @@ export function identifiability<X>(law: Law<X>, x: X, y: Float64Array, p: Float6
     for (let a = 0; a < k; a++) {
       const ja = J[i * k + a]!;
       if (ja === 0) continue;
-      for (let b = a; b < k; b++) F[a * k + b] += w * ja * J[i * k + b]!;
+      for (let b = a; b < k; b++) F[a * k + b]! += w * ja * J[i * k + b]!;
     }
   }
   for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) F[a * k + b] = F[b * k + a]!;

@@ -220,7 +220,7 @@ export async function runLcNas(options: LcNasOptions = {}): Promise<LcNasReport>
     }
   }
   const scores = scoreFinalValues(files);
-  const predictor = options.predictors?.includes('ensemble') === false ? options.predictors[0] : 'ensemble';
+  const predictor = options.predictors?.includes('ensemble') === false ? options.predictors[0]! : 'ensemble';
   const common = { predictor, delta: options.delta, seed: options.seed };
   const stopping: LcNasReport['stopping'] = replayNas(files, common).map((s) => ({ ...s, decisions: 'cutoffs' as const }));
   // The learned correction trained on the other folds' finished curves (as if from an earlier search of the same kind).

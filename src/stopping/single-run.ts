@@ -63,8 +63,8 @@ export function predictedOptimumStep(steps: ArrayLike<number>, values: ArrayLike
   const S = [0, 0, 0, 0, 0], R = [0, 0, 0];
   u.forEach((v, i) => {
     const w = v - mean;
-    for (let k = 0; k < 5; k++) S[k] += w ** k;
-    for (let k = 0; k < 3; k++) R[k] += w ** k * y[i]!;
+    for (let k = 0; k < 5; k++) S[k]! += w ** k;
+    for (let k = 0; k < 3; k++) R[k]! += w ** k * y[i]!;
   });
   const [a0, a1, a2, a3, a4] = S as [number, number, number, number, number];
   const det = a0 * (a2 * a4 - a3 * a3) - a1 * (a1 * a4 - a3 * a2) + a2 * (a1 * a3 - a2 * a2);

@@ -5,11 +5,11 @@ import { rng } from '../../src/core/rng.js';
 function moments(draws: Float64Array, dim: number) {
   const n = draws.length / dim;
   const mean = new Float64Array(dim);
-  for (let s = 0; s < n; s++) for (let j = 0; j < dim; j++) mean[j] += draws[s * dim + j]! / n;
+  for (let s = 0; s < n; s++) for (let j = 0; j < dim; j++) mean[j]! += draws[s * dim + j]! / n;
   const cov = new Float64Array(dim * dim);
   for (let s = 0; s < n; s++) {
     for (let i = 0; i < dim; i++) {
-      for (let j = 0; j < dim; j++) cov[i * dim + j] += ((draws[s * dim + i]! - mean[i]!) * (draws[s * dim + j]! - mean[j]!)) / (n - 1);
+      for (let j = 0; j < dim; j++) cov[i * dim + j]! += ((draws[s * dim + i]! - mean[i]!) * (draws[s * dim + j]! - mean[j]!)) / (n - 1);
     }
   }
   return { mean, cov };

@@ -25,8 +25,8 @@ describe('momentum law', () => {
       const h = 1e-7 * Math.abs(p[j]!);
       const up = Float64Array.from(p);
       const down = Float64Array.from(p);
-      up[j] += h;
-      down[j] -= h;
+      up[j]! += h;
+      down[j]! -= h;
       const a = new Float64Array(4);
       const b = new Float64Array(4);
       law.evaluate(up, x, a);

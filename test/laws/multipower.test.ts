@@ -79,8 +79,8 @@ describe('multi-power law', () => {
       const h = 1e-6 * Math.abs(p[j]!);
       const up = Float64Array.from(p);
       const down = Float64Array.from(p);
-      up[j] += h;
-      down[j] -= h;
+      up[j]! += h;
+      down[j]! -= h;
       const a = new Float64Array(3);
       const b = new Float64Array(3);
       law.evaluate(up, x, a);
