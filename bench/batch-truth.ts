@@ -115,6 +115,6 @@ process.stdout.write(section + '\n');
 const path = new URL('../BENCHMARKS.md', import.meta.url);
 const current = readFileSync(path, 'utf8');
 const start = current.indexOf('## Critical batch size and batch-size laws (batch/)');
-let next = start < 0 ? -1 : current.indexOf('\n## ', start + 3);
+const next = start < 0 ? -1 : current.indexOf('\n## ', start + 3);
 const updated = start < 0 ? current.trimEnd() + '\n\n' + section + '\n' : current.slice(0, start) + section + '\n' + (next < 0 ? '' : current.slice(next + 1));
 writeFileSync(path, updated);

@@ -498,7 +498,7 @@ export class Lbfgsb {
    * onto the box (Morales and Nocedal 2011) unless that spoils descent, in which case it is truncated.
    */
   private subspace(): void {
-    const { n, x, g, xc, z, c, v, w, free, theta, col, r, K, A, lower, upper } = this;
+    const { n, x, g, xc, c, v, w, free, theta, col, r, K, A } = this;
     const col2 = 2 * col;
     let nFree = 0;
     for (let i = 0; i < n; i++) if (free[i]) nFree++;
