@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import { formatNumber, formatTable } from '../core/format.js';
 import type { Run } from '../core/run.js';
 import { fitLaw, type FitOptions } from '../fit/fit.js';
 import { squared } from '../fit/objective.js';
@@ -137,4 +138,31 @@ export async function fitLossVsSteps(runs: readonly Run[], bcritLaw: BcritParams
   }
   if (loss.length < 4) throw new InputError(`L(N, S_min) needs at least 4 logged points at step >= ${show(minStep)}, got ${loss.length}`, metric);
   return fitLaw(kaplanLossSteps, { inputs: { N, Smin }, loss, source: 'run trajectories' }, { loss: squared(), space: 'log', ...fit });
+}
+
+/** What `batchTrajectoryReport` describes: the two fits, the planned run, its trajectory and, optionally, when it reaches a loss. */
+export interface BatchTrajectoryReportInput {
+  /** The B_crit(L) fit (`fitBcritVsLoss`). */
+  bcrit: ScalingFit;
+  /** The L(N, S_min) fit (`fitLossVsSteps`). */
+  loss: ScalingFit;
+  plan: BatchPlanOptions;
+  /** `predictBatchTrajectory`'s points. */
+  trajectory: readonly StepsToLoss[];
+  /** `stepsToLoss` at a target loss. */
+  reach?: StepsToLoss;
+}
+
+/** The predicted trajectory as text: both fitted laws, a table of the trajectory, and the steps and tokens to `reach`'s loss. */
+export function batchTrajectoryReport(input: BatchTrajectoryReportInput): string {
+  const { bcrit, loss, plan, trajectory, reach } = input;
+  const out = [
+    `B_crit(L) = ${formatNumber(bcrit.values.Bstar!)} / L^(1 / ${formatNumber(bcrit.values.alphaB!)})`,
+    `L(N, S_min) = (${formatNumber(loss.values.Nc!)} / N)^${formatNumber(loss.values.alphaN!)} + (${formatNumber(loss.values.Sc!)} / S_min)^${formatNumber(loss.values.alphaS!)}${loss.converged ? '' : ' (fit NOT converged)'}`,
+    '',
+    `predicted for N = ${formatNumber(plan.N)} at batch size ${formatNumber(plan.batchSize)}:`,
+    formatTable(trajectory.map((p) => [p.steps, p.tokens, p.loss, p.bcrit, p.Smin]), ['step', 'tokens', 'loss', 'B_crit', 'S_min']),
+  ];
+  if (reach) out.push('', `loss ${reach.loss}: ${formatNumber(reach.steps)} steps, ${formatNumber(reach.tokens)} tokens (S_min ${formatNumber(reach.Smin)}, B_crit ${formatNumber(reach.bcrit)})`);
+  return out.join('\n');
 }

@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import { formatNumber, formatTable } from '../core/format.js';
 import type { Run } from '../core/run.js';
 import { fitLaw, type FitOptions } from '../fit/fit.js';
 import { squared } from '../fit/objective.js';
@@ -156,6 +157,32 @@ export async function criticalBatch(runs: readonly Run[], targets: readonly numb
   return { targets: out, unreached, referenceBatch, overhead };
 }
 
+export interface CriticalBatchReportOptions {
+  /** The loss the targets are of, as the text names it. @default 'evalLoss' */
+  metric?: string;
+}
+
+/**
+ * The analysis as text: per target, the steps each batch size took, the fit of S(B), B_crit and
+ * Zhang et al.'s CBS; then the runs left out for not reaching a target. Sections are separated by
+ * a blank line.
+ */
+export function criticalBatchReport(analysis: CriticalBatchAnalysis, options: CriticalBatchReportOptions = {}): string {
+  const { metric = 'evalLoss' } = options;
+  const { referenceBatch, overhead } = analysis;
+  const sections = analysis.targets.map((t) => [
+    `target ${metric} ${t.target}:`,
+    formatTable(t.points.map((p) => [String(p.batchSize), p.steps, p.batchSize * p.steps, p.runId]), ['batch', 'steps', 'examples', 'run']),
+    `S(B) = S_min + E_min / B: S_min ${formatNumber(t.Smin)}, E_min ${formatNumber(t.Emin)}${t.fit.converged ? '' : ' (fit NOT converged)'}`,
+    `B_crit = E_min / S_min = ${formatNumber(t.Bcrit)} (McCandlish et al. 2018)`,
+    `CBS at ${formatNumber(overhead * 100)}% step overhead over linear scaling from B0 = ${formatNumber(referenceBatch)}: ${formatNumber(t.zhang)} (Zhang et al. 2024)`,
+  ].join('\n'));
+  if (analysis.unreached.length) {
+    sections.push(['left out (target not reached):', ...analysis.unreached.map((u) => `  run ${show(u.runId)} (batch ${u.batchSize}): target ${u.target}, best ${metric} ${formatNumber(u.bestLoss)}`)].join('\n'));
+  }
+  return sections.join('\n\n');
+}
+
 /** Batch size and peak learning rate of a run, or its id when it has no learning rate. */
 function settingKey(run: Run): string {
   try {
@@ -184,4 +211,15 @@ export async function fitBcritVsLoss(analysis: CriticalBatchAnalysis | { loss: A
   const alpha = slope < 0 ? Math.min(100, Math.max(1e-3, -1 / slope)) : 0.21;
   const bstar = Math.exp(my + mx / alpha);
   return fitLaw(kaplanBcrit, { inputs: { L: loss }, loss: bcrit, source: 'critical batch sizes' }, { loss: squared(), space: 'log', starts: [{ Bstar: bstar, alphaB: alpha }], ...options });
+}
+
+/**
+ * The fit of `fitBcritVsLoss` as text: B* and alpha_B, a note when a parameter ended on a bound,
+ * and B_crit at a loss when `at` gives one.
+ */
+export function bcritVsLossReport(fit: ScalingFit, at?: { loss: number; bcrit: number }): string {
+  const lines = [`B_crit(L) = B* / L^(1 / alpha_B): B* ${formatNumber(fit.values.Bstar!)}, alpha_B ${formatNumber(fit.values.alphaB!)} (Kaplan et al. 2020)`];
+  if (fit.atBound.length) lines.push(`  note: ${fit.atBound.join(', ')} ended on a bound (alpha_B at its maximum means B_crit hardly changes with the loss over these targets)`);
+  if (at !== undefined) lines.push(`B_crit at loss ${at.loss}: ${formatNumber(at.bcrit)}`);
+  return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import { formatNumber, formatTable } from '../core/format.js';
 import type { Run } from '../core/run.js';
 
 /**
@@ -224,4 +225,29 @@ export function gnsFromRuns(runs: readonly Run[], options: GnsTrackerOptions = {
     ...(r.config.N !== undefined ? { N: r.config.N } : {}),
     ...gnsFromLog(r.trajectory, { ...options, source: `run ${show(r.config.id)}` }),
   }));
+}
+
+/**
+ * A series as text: the smoothed and the overall B_simple with the final |G|^2 and tr(Sigma), and
+ * with `every` > 0 a table of every `every`-th smoothed value. `beta` is the moving averages' weight
+ * the series was computed with (for the text).
+ */
+export function gnsSeriesReport(series: GnsSeries, options: { beta: number; every?: number }): string {
+  const { beta, every = 0 } = options;
+  const n = series.step.length;
+  const out = [
+    `B_simple (moving averages, beta ${beta}): ${formatNumber(series.final.bSimple)}  |G|^2 ${formatNumber(series.final.G2)}  tr(Sigma) ${formatNumber(series.final.trSigma)}`,
+    `B_simple (all rows, ratio of means):    ${formatNumber(series.overall.bSimple)}`,
+  ];
+  if (every > 0) {
+    const picked = [];
+    for (let i = every - 1; i < n; i += every) picked.push([series.step[i]!, series.bSimple[i]!]);
+    out.push('', formatTable(picked, ['step', 'B_simple']));
+  }
+  return out.join('\n');
+}
+
+/** The noise scale of each run of `gnsFromRuns` as a table (run, N, batch, measurements, smoothed and overall B_simple). */
+export function gnsRunsReport(results: readonly RunGns[], options: { beta: number }): string {
+  return formatTable(results.map((r) => [r.runId, r.N ?? '', r.batchSize ?? '', r.step.length, r.final.bSimple, r.overall.bSimple]), ['run', 'N', 'batch', 'measurements', `B_simple (EMA ${options.beta})`, 'B_simple (all)']);
 }

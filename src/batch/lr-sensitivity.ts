@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import { formatNumber, formatTable } from '../core/format.js';
 import type { Run } from '../core/run.js';
 import { fitLaw, type FitOptions } from '../fit/fit.js';
 import { squared } from '../fit/objective.js';
@@ -128,4 +129,22 @@ export async function lrSensitivity(runs: readonly Run[], options: LrSensitivity
     trend = await fitLaw(lrOptInN, { inputs: { N }, loss: lr, source: 'optimal learning rates' }, { loss: squared(), space: 'log', starts: [{ k, e }], ...fit });
   }
   return { sizes, ...(trend ? { trend } : {}), edgeSizes };
+}
+
+/**
+ * The analysis as text: a table of the sizes (optimal rate, best loss, near-optimal band within
+ * `tolerance`, its width in decades, the sensitivity, edge flags), the sizes whose sweep to widen,
+ * and the trend lr_opt = k N^e.
+ */
+export function lrSensitivityReport(r: LrSensitivity, options: Pick<LrSensitivityOptions, 'tolerance'> = {}): string {
+  const { tolerance = 0.01 } = options;
+  const sections = [
+    formatTable(
+      r.sizes.map((s) => [formatNumber(s.N), s.points.length, s.optimalLr, s.bestLoss, `${formatNumber(s.band[0])}..${formatNumber(s.band[1])}${s.bandOpen.length ? ' (open)' : ''}`, s.bandDecades, s.sensitivity, s.atEdge ? `best at ${s.atEdge} edge` : '']),
+      ['N', 'rates', 'optimal lr', 'best loss', `band (within ${formatNumber(tolerance * 100)}%)`, 'decades', 'sensitivity', ''],
+    ),
+  ];
+  if (r.edgeSizes.length) sections.push(`widen the sweep for N = ${r.edgeSizes.map((n) => formatNumber(n)).join(', ')}: the best rate is at its edge (left out of the trend)`);
+  if (r.trend) sections.push(`lr_opt = ${formatNumber(r.trend.values.k!)} N^${formatNumber(r.trend.values.e!)}`);
+  return sections.join('\n\n');
 }

@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import { formatNumber, formatTable } from '../core/format.js';
 import type { Run } from '../core/run.js';
 import { fitLaw, type FitOptions } from '../fit/fit.js';
 import { squared } from '../fit/objective.js';
@@ -78,4 +79,14 @@ export async function optimalBatchLr(runs: readonly Run[], options: OptimalBatch
     batch: await fitLaw(batchOptInC, { inputs: { C }, loss: B, source: 'near-optimal batch sizes' }, options_(powerLawStart(C, B))),
     lr: await fitLaw(lrOptInC, { inputs: { C }, loss: lr, source: 'near-optimal learning rates' }, options_(powerLawStart(C, lr))),
   };
+}
+
+/** The analysis as text: the best run of each budget, then the two power laws in compute. */
+export function optimalBatchLrReport(r: OptimalBatchLr): string {
+  return [
+    formatTable(r.best.map((p) => [p.C, p.batchSize, p.lr, p.loss, p.runId]), ['C', 'best batch', 'best lr', 'loss', 'run']),
+    '',
+    `B_opt = ${formatNumber(r.batch.values.k!)} C^${formatNumber(r.batch.values.e!)}`,
+    `lr_opt = ${formatNumber(r.lr.values.k!)} C^${formatNumber(r.lr.values.e!)}`,
+  ].join('\n');
 }

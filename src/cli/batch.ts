@@ -1,11 +1,11 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { fitLossVsSteps, predictBatchTrajectory, stepsToLoss } from '../batch/batch-trajectory.js';
-import { criticalBatch, fitBcritVsLoss } from '../batch/critical-batch.js';
-import { gnsFromLog, gnsFromRuns, type GradNormRow } from '../batch/gns.js';
-import { lrSensitivity } from '../batch/lr-sensitivity.js';
-import { optimalBatchLr } from '../batch/optimal-batch-lr.js';
+import { batchTrajectoryReport, fitLossVsSteps, predictBatchTrajectory, stepsToLoss } from '../batch/batch-trajectory.js';
+import { bcritVsLossReport, criticalBatch, criticalBatchReport, fitBcritVsLoss } from '../batch/critical-batch.js';
+import { gnsFromLog, gnsFromRuns, gnsRunsReport, gnsSeriesReport, type GradNormRow } from '../batch/gns.js';
+import { lrSensitivity, lrSensitivityReport } from '../batch/lr-sensitivity.js';
+import { optimalBatchLr, optimalBatchLrReport } from '../batch/optimal-batch-lr.js';
 import { InputError, show } from '../core/errors.js';
 import type { Run } from '../core/run.js';
 import { readRuns } from '../io/read-runs.js';
@@ -106,24 +106,8 @@ export function register(program: Command): void {
           });
         }
         const out: string[] = [`${path}: ${runs.length} runs, ${new Set(runs.map((r) => r.config.batchSize)).size} batch sizes`];
-        for (const t of analysis.targets) {
-          out.push('', `target ${options.metric} ${t.target}:`);
-          out.push(table(t.points.map((p) => [String(p.batchSize), p.steps, p.batchSize * p.steps, p.runId]), ['batch', 'steps', 'examples', 'run']));
-          out.push(
-            `S(B) = S_min + E_min / B: S_min ${formatNumber(t.Smin)}, E_min ${formatNumber(t.Emin)}${t.fit.converged ? '' : ' (fit NOT converged)'}`,
-            `B_crit = E_min / S_min = ${formatNumber(t.Bcrit)} (McCandlish et al. 2018)`,
-            `CBS at ${formatNumber(overhead * 100)}% step overhead over linear scaling from B0 = ${formatNumber(referenceBatch)}: ${formatNumber(t.zhang)} (Zhang et al. 2024)`,
-          );
-        }
-        if (analysis.unreached.length) {
-          out.push('', 'left out (target not reached):');
-          for (const u of analysis.unreached) out.push(`  run ${show(u.runId)} (batch ${u.batchSize}): target ${u.target}, best ${options.metric} ${formatNumber(u.bestLoss)}`);
-        }
-        if (kaplan) {
-          out.push('', `B_crit(L) = B* / L^(1 / alpha_B): B* ${formatNumber(kaplan.values.Bstar!)}, alpha_B ${formatNumber(kaplan.values.alphaB!)} (Kaplan et al. 2020)`);
-          if (kaplan.atBound.length) out.push(`  note: ${kaplan.atBound.join(', ')} ended on a bound (alpha_B at its maximum means B_crit hardly changes with the loss over these targets)`);
-          if (predicted !== undefined) out.push(`B_crit at loss ${predictLoss}: ${formatNumber(predicted)}`);
-        }
+        out.push('', criticalBatchReport(analysis, { metric }));
+        if (kaplan) out.push('', bcritVsLossReport(kaplan, predicted !== undefined ? { loss: predictLoss!, bcrit: predicted } : undefined));
         process.stdout.write(out.join('\n') + '\n');
       }),
     );
@@ -146,16 +130,7 @@ export function register(program: Command): void {
         if (options.json) {
           return printJson({ source: file, beta, final: series.final, overall: series.overall, step: Array.from(series.step), bSimple: Array.from(series.bSimple) });
         }
-        const n = series.step.length;
-        const out = [`${file}: ${n} measurements`];
-        out.push(`B_simple (moving averages, beta ${beta}): ${formatNumber(series.final.bSimple)}  |G|^2 ${formatNumber(series.final.G2)}  tr(Sigma) ${formatNumber(series.final.trSigma)}`);
-        out.push(`B_simple (all rows, ratio of means):    ${formatNumber(series.overall.bSimple)}`);
-        if (every > 0) {
-          const picked = [];
-          for (let i = every - 1; i < n; i += every) picked.push([series.step[i]!, series.bSimple[i]!]);
-          out.push('', table(picked, ['step', 'B_simple']));
-        }
-        process.stdout.write(out.join('\n') + '\n');
+        process.stdout.write(`${file}: ${series.step.length} measurements\n${gnsSeriesReport(series, { beta, every })}\n`);
       }),
     );
 
@@ -173,16 +148,7 @@ export function register(program: Command): void {
         const tolerance = numberOption('tolerance', own.tolerance)!;
         const r = await lrSensitivity(loadRuns(path), { tolerance, metric: metricOption(own.metric) });
         if (json) return printJson({ source: path, tolerance, sizes: r.sizes, edgeSizes: r.edgeSizes, ...(r.trend ? { trend: r.trend.toJSON() } : {}) });
-        const out = [`${path}: ${r.sizes.length} model sizes`, ''];
-        out.push(
-          table(
-            r.sizes.map((s) => [formatNumber(s.N), s.points.length, s.optimalLr, s.bestLoss, `${formatNumber(s.band[0])}..${formatNumber(s.band[1])}${s.bandOpen.length ? ' (open)' : ''}`, s.bandDecades, s.sensitivity, s.atEdge ? `best at ${s.atEdge} edge` : '']),
-            ['N', 'rates', 'optimal lr', 'best loss', `band (within ${formatNumber(tolerance * 100)}%)`, 'decades', 'sensitivity', ''],
-          ),
-        );
-        if (r.edgeSizes.length) out.push('', `widen the sweep for N = ${r.edgeSizes.map((n) => formatNumber(n)).join(', ')}: the best rate is at its edge (left out of the trend)`);
-        if (r.trend) out.push('', `lr_opt = ${formatNumber(r.trend.values.k!)} N^${formatNumber(r.trend.values.e!)}`);
-        process.stdout.write(out.join('\n') + '\n');
+        process.stdout.write(`${path}: ${r.sizes.length} model sizes\n\n${lrSensitivityReport(r, { tolerance })}\n`);
       }),
     );
 
@@ -200,10 +166,7 @@ export function register(program: Command): void {
         const band = numberOption('band', own.band)!;
         const r = await optimalBatchLr(loadRuns(path), { band, metric: metricOption(own.metric) });
         if (json) return printJson({ source: path, band, best: r.best, points: r.points, batch: r.batch.toJSON(), lr: r.lr.toJSON() });
-        const out = [`${path}: ${r.best.length} compute budgets, ${r.points.length} near-optimal runs (within ${formatNumber(band * 100)}%)`, ''];
-        out.push(table(r.best.map((p) => [p.C, p.batchSize, p.lr, p.loss, p.runId]), ['C', 'best batch', 'best lr', 'loss', 'run']));
-        out.push('', `B_opt = ${formatNumber(r.batch.values.k!)} C^${formatNumber(r.batch.values.e!)}`, `lr_opt = ${formatNumber(r.lr.values.k!)} C^${formatNumber(r.lr.values.e!)}`);
-        process.stdout.write(out.join('\n') + '\n');
+        process.stdout.write(`${path}: ${r.best.length} compute budgets, ${r.points.length} near-optimal runs (within ${formatNumber(band * 100)}%)\n\n${optimalBatchLrReport(r)}\n`);
       }),
     );
 
@@ -245,16 +208,8 @@ export function register(program: Command): void {
         const target = numberOption('loss', own.loss);
         const reach = target === undefined ? undefined : stepsToLoss(loss.values, bcrit.values, target, plan);
         if (json) return printJson({ source: path, plan, bcrit: bcrit.toJSON(), loss: loss.toJSON(), trajectory, ...(reach ? { reach } : {}) });
-        const out = [
-          `${path}: ${runs.length} runs; B_crit(L) from ${targets.length} targets, L(N, S_min) from every logged point`,
-          `B_crit(L) = ${formatNumber(bcrit.values.Bstar!)} / L^(1 / ${formatNumber(bcrit.values.alphaB!)})`,
-          `L(N, S_min) = (${formatNumber(loss.values.Nc!)} / N)^${formatNumber(loss.values.alphaN!)} + (${formatNumber(loss.values.Sc!)} / S_min)^${formatNumber(loss.values.alphaS!)}${loss.converged ? '' : ' (fit NOT converged)'}`,
-          '',
-          `predicted for N = ${formatNumber(plan.N)} at batch size ${formatNumber(plan.batchSize)}:`,
-          table(trajectory.map((p) => [p.steps, p.tokens, p.loss, p.bcrit, p.Smin]), ['step', 'tokens', 'loss', 'B_crit', 'S_min']),
-        ];
-        if (reach) out.push('', `loss ${reach.loss}: ${formatNumber(reach.steps)} steps, ${formatNumber(reach.tokens)} tokens (S_min ${formatNumber(reach.Smin)}, B_crit ${formatNumber(reach.bcrit)})`);
-        process.stdout.write(out.join('\n') + '\n');
+        const header = `${path}: ${runs.length} runs; B_crit(L) from ${targets.length} targets, L(N, S_min) from every logged point`;
+        process.stdout.write(`${header}\n${batchTrajectoryReport({ bcrit, loss, plan, trajectory, reach })}\n`);
       }),
     );
 }
@@ -297,9 +252,7 @@ function storeGns(dir: string, beta: number, json: boolean | undefined): void {
   const runs = loadRuns(dir);
   const results = gnsFromRuns(runs, { beta });
   if (json) return printJson(results.map(({ runId, batchSize, N, step, final, overall }) => ({ runId, batchSize, N, measurements: step.length, final, overall })));
-  const out = [`${dir}: ${results.length} of ${runs.length} runs log gradient norms`, ''];
-  out.push(table(results.map((r) => [r.runId, r.N ?? '', r.batchSize ?? '', r.step.length, r.final.bSimple, r.overall.bSimple]), ['run', 'N', 'batch', 'measurements', `B_simple (EMA ${beta})`, 'B_simple (all)']));
-  process.stdout.write(out.join('\n') + '\n');
+  process.stdout.write(`${dir}: ${results.length} of ${runs.length} runs log gradient norms\n\n${gnsRunsReport(results, { beta })}\n`);
 }
 
 /** The loss a sweep analysis reads: --metric evalLoss or trainLoss. */

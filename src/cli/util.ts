@@ -1,7 +1,8 @@
 import { InputError, FitError, show } from '../core/errors.js';
-import { formatNumber } from '../core/format.js';
+import { formatNumber, formatTable } from '../core/format.js';
 
-export { formatNumber };
+// The table of terminal reports is core's formatTable, so that results' own reports share it.
+export { formatNumber, formatTable as table };
 
 /** Options every command accepts. */
 export interface CommonOptions {
@@ -52,14 +53,3 @@ export function weightingFlag(weighting: string | undefined, method: string | un
   if (method !== 'ensemble') throw new InputError("--weighting: weights the ensemble's families; give it with --method ensemble", 'weighting');
   return weighting;
 }
-
-/** A plain fixed-width table for terminal reports. */
-export function table(rows: (string | number)[][], header?: string[]): string {
-  const all = header ? [header, ...rows] : rows;
-  const cells = all.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c)));
-  const widths = cells[0]!.map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
-  const lines = cells.map((r) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  '));
-  if (header) lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  return lines.join('\n');
-}
-

@@ -31,7 +31,7 @@ describe('lrSensitivity (Wortsman et al. 2023)', () => {
       expect(s.sensitivity).toBeGreaterThan(0);
     }
     expect(r.trend!.values.e).toBeCloseTo(-0.5, 8);
-    expect(r.trend!.values.k * Math.pow(1e6, -0.5)).toBeCloseTo(0.02, 8);
+    expect(r.trend!.values.k! * Math.pow(1e6, -0.5)).toBeCloseTo(0.02, 8);
   });
 
   it('flags sizes whose best rate is at the edge and leaves them out of the trend', async () => {
