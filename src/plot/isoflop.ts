@@ -9,6 +9,10 @@ export interface IsoflopChartData {
   curves?: readonly { compute: number; N: number; loss: number }[];
   /** The loss-minimising N per budget, with an optional interval on N. */
   optima?: readonly { compute: number; N: number; loss: number; lower?: number; upper?: number }[];
+  /** Each budget's fitted parabola over its window (dashed), e.g. from `isoflopParabolas`. */
+  parabolas?: readonly { compute: number; N: number; loss: number }[];
+  /** The fitted trend N_opt = kN C^a read across the budgets (a black line through the valley). */
+  trend?: readonly { compute: number; N: number; loss: number }[];
 }
 
 export interface IsoflopChartOptions extends ChartOptions {
@@ -20,18 +24,19 @@ export interface IsoflopChartOptions extends ChartOptions {
 
 /**
  * IsoFLOP curves (Hoffmann et al. 2022, Fig. 3): loss against model size at fixed compute, one colour
- * per budget, the minimum of each marked.
+ * per budget, the minimum of each marked; optionally each budget's fitted parabola (dashed, over the
+ * runs it was fitted to) and the fitted trend N_opt = kN C^a across budgets (black).
  */
 export function isoflopChart(data: IsoflopChartData, options: IsoflopChartOptions = {}): VegaLiteSpec {
   const { xLabel = 'parameters N', yLabel = 'loss (nats/token)' } = options;
-  const { points = [], curves = [], optima = [] } = data;
-  for (const [name, rows] of [['points', points], ['curves', curves], ['optima', optima]] as const) {
+  const { points = [], curves = [], optima = [], parabolas = [], trend = [] } = data;
+  for (const [name, rows] of [['points', points], ['curves', curves], ['optima', optima], ['parabolas', parabolas], ['trend', trend]] as const) {
     requireFinite('isoflopChart', name, rows, ['compute', 'N', 'loss']);
   }
   const label = (c: number) => `${formatNumber(c, 3).replace(/\.?0+e/, 'e')} FLOPs`;
-  const budgets = [...new Set([...points, ...curves, ...optima].map((p) => p.compute))].sort((a, b) => a - b);
-  const sx = axisScale([...points.map((p) => p.N), ...curves.map((p) => p.N), ...optima.flatMap((p) => [p.N, p.lower ?? p.N, p.upper ?? p.N])]);
-  const sy = axisScale([...points, ...curves, ...optima].map((p) => p.loss));
+  const budgets = [...new Set([...points, ...curves, ...optima, ...parabolas].map((p) => p.compute))].sort((a, b) => a - b);
+  const sx = axisScale([...points.map((p) => p.N), ...curves.map((p) => p.N), ...parabolas.map((p) => p.N), ...trend.map((p) => p.N), ...optima.flatMap((p) => [p.N, p.lower ?? p.N, p.upper ?? p.N])]);
+  const sy = axisScale([...points, ...curves, ...optima, ...parabolas, ...trend].map((p) => p.loss));
   const x = { field: 'N', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
   const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
   const color = { field: 'budget', type: 'ordinal', title: 'compute C', sort: budgets.map(label), scale: { scheme: 'viridis' } };
@@ -39,6 +44,12 @@ export function isoflopChart(data: IsoflopChartData, options: IsoflopChartOption
   const layers: Record<string, unknown>[] = [];
   if (curves.length > 0) {
     layers.push({ data: { values: tag(curves) }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color, detail: { field: 'budget' } } });
+  }
+  if (parabolas.length > 0) {
+    layers.push({ data: { values: tag(parabolas) }, mark: { type: 'line', strokeWidth: 1.5, strokeDash: [5, 3] }, encoding: { x, y, color, detail: { field: 'budget' } } });
+  }
+  if (trend.length > 0) {
+    layers.push({ data: { values: tag(trend) }, mark: { type: 'line', strokeWidth: 1.5, color: '#000', point: { filled: true, size: 20, color: '#000' } }, encoding: { x, y, order: { field: 'compute' }, tooltip: [{ field: 'budget' }, { field: 'N', format: '.3e', title: 'trend N_opt' }] } });
   }
   if (points.length > 0) {
     layers.push({ data: { values: tag(points) }, mark: { type: 'point', filled: true, size: 30 }, encoding: { x, y, color, tooltip: [{ field: 'budget' }, { field: 'N', format: '.3e' }, { field: 'loss', format: '.4f' }] } });
@@ -49,6 +60,42 @@ export function isoflopChart(data: IsoflopChartData, options: IsoflopChartOption
       { data: { values }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { ...x, field: 'lower' }, x2: { field: 'upper' }, y, color } },
       { data: { values }, mark: { type: 'point', shape: 'diamond', filled: true, size: 120, stroke: '#000', strokeWidth: 1 }, encoding: { x, y, color, tooltip: [{ field: 'budget' }, { field: 'N', format: '.3e', title: 'optimal N' }] } },
     );
+  }
+  return layered(options, layers);
+}
+
+export interface IsoflopEnvelopeChartData {
+  /** Training curves: loss against compute, one line per run (`run` names it, `N` colours it). */
+  curves: readonly { run: string; N: number; compute: number; loss: number }[];
+  /** The envelope: the lowest loss at each compute, with the N that reaches it. */
+  envelope?: readonly { compute: number; N: number; loss: number }[];
+}
+
+export interface IsoflopEnvelopeChartOptions extends ChartOptions {
+  /** @default 'compute C (FLOPs)' */
+  xLabel?: string;
+  /** @default 'loss (nats/token)' */
+  yLabel?: string;
+}
+
+/**
+ * Hoffmann et al. 2022, Fig. 2 (Approach 1): every run's loss against compute, coloured by model
+ * size, with the envelope (the lowest loss at each compute) drawn in black.
+ */
+export function isoflopEnvelopeChart(data: IsoflopEnvelopeChartData, options: IsoflopEnvelopeChartOptions = {}): VegaLiteSpec {
+  const { xLabel = 'compute C (FLOPs)', yLabel = 'loss (nats/token)' } = options;
+  const { curves, envelope = [] } = data;
+  requireFinite('isoflopEnvelopeChart', 'curves', curves, ['compute', 'N', 'loss']);
+  requireFinite('isoflopEnvelopeChart', 'envelope', envelope, ['compute', 'N', 'loss']);
+  const sx = axisScale([...curves, ...envelope].map((p) => p.compute));
+  const sy = axisScale([...curves, ...envelope].map((p) => p.loss));
+  const x = { field: 'compute', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
+  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
+  const layers: Record<string, unknown>[] = [
+    { data: { values: curves }, mark: { type: 'line', strokeWidth: 1.2, opacity: 0.8 }, encoding: { x, y, detail: { field: 'run' }, color: { field: 'N', type: 'quantitative', title: 'parameters N', scale: { type: 'log', scheme: 'viridis' } } } },
+  ];
+  if (envelope.length > 0) {
+    layers.push({ data: { values: envelope }, mark: { type: 'line', strokeWidth: 2.5, color: '#000' }, encoding: { x, y, tooltip: [{ field: 'compute', format: '.3e' }, { field: 'N', format: '.3e', title: 'best N' }, { field: 'loss', format: '.4f' }] } });
   }
   return layered(options, layers);
 }
