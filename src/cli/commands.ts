@@ -12,6 +12,7 @@ import { register as predict } from './predict.js';
 import { register as optimal } from './optimal.js';
 import { register as extrapolate } from './extrapolate.js';
 import { register as stop } from './stop.js';
+import { register as isoflop } from './isoflop.js';
 
 /** Every command, one file each. Add a command by adding its register function here. */
-export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve, fit, predict, optimal, extrapolate, stop, demo];
+export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve, fit, predict, optimal, extrapolate, stop, isoflop, demo];
