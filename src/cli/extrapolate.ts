@@ -3,7 +3,7 @@ import { InputError, show } from '../core/errors.js';
 import { learningCurve, type Goal } from '../extrapolation/curve.js';
 import { extrapolate } from '../extrapolation/extrapolate.js';
 import { learnCorrection } from '../extrapolation/learned.js';
-import type { PointPredictive } from '../extrapolation/predictive.js';
+import { predictiveReport, type PointPredictive } from '../extrapolation/predictive.js';
 import { readCurveCsv, readCurvesCsv } from '../extrapolation/read-curve.js';
 import { readLrStepsCsv } from '../schedules/lr-steps.js';
 import { action, numberOption, printJson, table, weightingFlag } from './util.js';
@@ -61,16 +61,8 @@ export function register(program: Command): void {
         if (flags.json) {
           return printJson({ ...p.toJSON(), column: file.column, level, intervals: p.points.map((q) => q.interval(level)), probBetter: threshold === undefined ? undefined : p.points.map((q) => q.probBetter(threshold)) });
         }
-        const pct = Math.round(level * 100);
-        const header = ['step', 'mean', 'median', `${pct}% low`, `${pct}% high`, ...(threshold === undefined ? [] : [`P(${goal === 'max' ? '>' : '<'} ${threshold})`])];
-        const rows = p.points.map((q) => {
-          const [lo, hi] = q.interval(level);
-          return [q.step, q.mean, q.median, lo, hi, ...(threshold === undefined ? [] : [q.probBetter(threshold)])];
-        });
         process.stdout.write(`${path}: ${file.column} (${goal === 'max' ? 'higher' : 'lower'} is better), ${file.values.length} points, method ${p.method}\n`);
-        process.stdout.write(table(rows, header) + '\n');
-        const weights = Object.entries(p.weights).filter(([, w]) => w >= 0.01).sort((a, b) => b[1] - a[1]);
-        if (weights.length) process.stdout.write(`weights: ${weights.map(([k, w]) => `${k} ${w.toFixed(2)}`).join(', ')}\n`);
+        process.stdout.write(predictiveReport(p, { level, threshold }) + '\n');
       }),
     );
 }

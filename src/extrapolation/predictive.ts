@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import { formatTable } from '../core/format.js';
 import type { Goal } from './curve.js';
 
 /**
@@ -153,4 +154,29 @@ export function predictive(method: string, goal: Goal, points: PointPredictive[]
     },
     toJSON: () => ({ method, goal, weights: { ...weights }, points: points.map((p) => p.toJSON()) }),
   };
+}
+
+export interface PredictiveReportOptions {
+  /** Probability of the central interval. @default 0.9 */
+  level?: number;
+  /** Also give P(value better than this) at each step. @default none */
+  threshold?: number;
+}
+
+/**
+ * The predictive as text: a table of mean, median and central interval (and P(better than
+ * `threshold`)) per step, then the families' weights of at least 0.01, largest first.
+ */
+export function predictiveReport(p: Predictive, options: PredictiveReportOptions = {}): string {
+  const { level = 0.9, threshold } = options;
+  const pct = Math.round(level * 100);
+  const header = ['step', 'mean', 'median', `${pct}% low`, `${pct}% high`, ...(threshold === undefined ? [] : [`P(${p.goal === 'max' ? '>' : '<'} ${threshold})`])];
+  const rows = p.points.map((q) => {
+    const [lo, hi] = q.interval(level);
+    return [q.step, q.mean, q.median, lo, hi, ...(threshold === undefined ? [] : [q.probBetter(threshold)])];
+  });
+  const lines = [formatTable(rows, header)];
+  const weights = Object.entries(p.weights).filter(([, w]) => w >= 0.01).sort((a, b) => b[1] - a[1]);
+  if (weights.length) lines.push(`weights: ${weights.map(([k, w]) => `${k} ${w.toFixed(2)}`).join(', ')}`);
+  return lines.join('\n');
 }
