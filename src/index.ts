@@ -1,102 +1,113 @@
-// The public API: re-exports only.
-export * from './core/errors.js';
-export * from './core/rng.js';
-export * from './core/warn.js';
-export * from './core/run.js';
-export * from './core/observations.js';
-export * from './core/schedule-spec.js';
-export * from './laws/law.js';
-export * from './laws/registry.js';
-export * from './io/store.js';
-export * from './io/runs-table.js';
-export { writeFileAtomic } from './io/atomic.js';
-export * from './schedules/schedule.js';
-export * from './schedules/custom.js';
-export * from './plot/spec.js';
-export * from './plot/axes.js';
-export * from './plot/scaling.js';
-export * from './plot/isoflop.js';
-export * from './plot/losscurves.js';
-export * from './plot/batch.js';
-export * from './plot/stopping.js';
-export * from './plot/render.js';
-export * from './plot/html.js';
-export * from './plot/display.js';
-export * from './io/read-observations.js';
-export * from './io/read-runs.js';
-export { readTable, formatOf, type FileFormat, type ReadTableOptions } from './io/table-file.js';
-export * from './io/detect.js';
-export * from './io/units.js';
-export * from './io/write.js';
-export * from './io/import-wandb.js';
-export * from './io/import-tensorboard.js';
-export * from './io/inspect.js';
-export * from './batch/gns.js';
-export * from './batch/steps-to-target.js';
-export * from './laws/steps-vs-batch.js';
-export * from './batch/critical-batch.js';
-export * from './laws/batch-power.js';
-export * from './laws/kaplan-batch.js';
-export * from './batch/optimal-batch-lr.js';
-export * from './batch/lr-sensitivity.js';
-export * from './batch/batch-trajectory.js';
-export * from './laws/define.js';
-export { powerLaw, type PowerVariable } from './laws/power.js';
+// The public API of scalelaw, by name. Each name is documented where it is defined; what is not
+// listed here (optimizer internals, worker protocols, helpers, reproductions) is private and may
+// change without notice. Groups follow the layers of src/ (see the README's "Layout").
+
+// core: errors, seeded randomness, warnings, the observation table, runs, schedule specs.
+export { InputError, FitError } from './core/errors.js';
+export { rng, type Rng } from './core/rng.js';
+export { setWarn } from './core/warn.js';
+export { observations, filterObservations, type ObservationTable } from './core/observations.js';
+export type { Run } from './core/run.js';
+export type { ScheduleSpec } from './core/schedule-spec.js';
+
+// io: reading and writing observations, runs and tables; the run store; W&B and TensorBoard import.
+export { readObservations, type ReadObservationsOptions } from './io/read-observations.js';
+export { readRuns, type ReadRunsOptions } from './io/read-runs.js';
+export { readTable, type ReadTableOptions } from './io/table-file.js';
+export { writeObservations, writeRuns, type WriteOptions } from './io/write.js';
+export { openStore, type RunStore, type RunWriter } from './io/store.js';
+export { inspect } from './io/inspect.js';
+export { importWandb } from './io/import-wandb.js';
+export { importTensorBoard } from './io/import-tensorboard.js';
+
+// plot: charts as Vega-Lite specs, rendered to SVG, PNG or an HTML page, or shown in a notebook.
+export type { VegaLiteSpec, ChartOptions } from './plot/spec.js';
+export { scalingChart } from './plot/scaling.js';
+export { isoflopChart } from './plot/isoflop.js';
+export { lossCurvesChart } from './plot/losscurves.js';
+export { stepsExamplesChart } from './plot/batch.js';
+export { stoppingChart } from './plot/stopping.js';
+export { renderSVG, renderPNG } from './plot/render.js';
+export { htmlPage, type HtmlSection } from './plot/html.js';
+export { display } from './plot/display.js';
+
+// schedules: learning-rate schedules as per-step arrays.
+export { lrSchedule } from './schedules/schedule.js';
+export { customSchedule, scheduleFromCsv, readScheduleCsv } from './schedules/custom.js';
+export { readLrStepsCsv, type LrSchedule } from './schedules/lr-steps.js';
+
+// laws: the registry, defining a law, and the built-in laws.
+export type { Law, ParamSpec, Inputs } from './laws/law.js';
+export { getLaw, addLaw, listLaws } from './laws/registry.js';
+export { defineLaw, type LawDefinition } from './laws/define.js';
+export { powerLaw } from './laws/power.js';
 export { chinchilla } from './laws/chinchilla.js';
 export { kaplan } from './laws/kaplan.js';
-export * from './fit/lbfgsb.js';
-export * from './fit/objective.js';
-export * from './fit/grid.js';
+export { multiPower, multiPowerLaw } from './laws/multipower.js';
+export { momentum, momentumLaw } from './laws/momentum.js';
+export { sizeAware } from './laws/size-aware.js';
+export { stepsVsBatch } from './laws/steps-vs-batch.js';
+export { curveFamilies, curveFamily } from './laws/families.js';
+export type { CurveInput } from './laws/curve-points.js';
+
+// fit: fitting laws to observations and to whole loss curves, bootstrap, prediction, saved fits.
 export { fitLaw, type FitData, type FitOptions } from './fit/fit.js';
-export * from './fit/result.js';
-export * from './plan/budget.js';
-export { plan, readFitFile, type PlanOptions, type PlanRecord, type Estimate, type FitRole } from './plan/planner.js';
-export * from './plan/plan-report.js';
-export * from './plan/report-html.js';
-// Proxy training (TensorFlow.js is loaded only when a run starts).
+export { huber, squared, type Loss } from './fit/objective.js';
+export { ScalingFit, CurveFit, type FitParam, type FitRecord, type CurveFitRecord } from './fit/result.js';
+export { bootstrap, predictInterval, type BootstrapOptions, type PredictionInterval } from './fit/bootstrap.js';
+export { loadFit, saveFit } from './fit/load.js';
+export { fitCurves, type CurveFitOptions } from './fit/fit-curves.js';
+export { curveFitFromJSON } from './fit/curve-fit-record.js';
+export { predictCurve, type CurvePrediction } from './fit/predict-curve.js';
+export { observationsFromRuns } from './fit/trajectories.js';
+
+// extrapolation: where a partial learning curve ends, with quantiles.
+export { learningCurve, type LearningCurve, type Goal } from './extrapolation/curve.js';
+export { extrapolate, type ExtrapolateOptions } from './extrapolation/extrapolate.js';
+export { extrapolateMany } from './extrapolation/many.js';
+export type { Predictive, PointPredictive } from './extrapolation/predictive.js';
+export { readCurveCsv, readCurveSet, type CurveFile, type CurveSet, type ReadCurveOptions } from './extrapolation/read-curve.js';
+export { learnCorrection, type LearnedCorrection } from './extrapolation/learned.js';
+export { backtestExtrapolation, type ExtrapolationBacktest } from './extrapolation/backtest.js';
+
+// stopping: early-stopping rules and their replay over finished curves.
+export type { StopRule, RunView, Decision } from './stopping/rule.js';
+export { stopRule } from './stopping/by-name.js';
+export { predictive } from './stopping/predictive.js';
+export { patience } from './stopping/patience.js';
+export { gl, pq } from './stopping/prechelt.js';
+export { asha, successiveHalving } from './stopping/asha.js';
+export { improvementPerCompute, overfitting } from './stopping/single-run.js';
+export { replay, type ReplayOptions, type ReplayResult } from './stopping/replay.js';
+
+// batch: gradient noise scale, steps to a target loss, critical batch size, batch and learning rate.
+export { gradientNoiseScale, gnsTracker, gnsFromLog, gnsFromRuns, type GnsEstimate } from './batch/gns.js';
+export { stepsToTarget } from './batch/steps-to-target.js';
+export { criticalBatch, fitStepsVsBatch, zhangCriticalBatch, type CriticalBatchAnalysis } from './batch/critical-batch.js';
+export { fitBcritScaling } from './batch/bcrit-scaling.js';
+export { optimalBatchLr } from './batch/optimal-batch-lr.js';
+export { lrSensitivity } from './batch/lr-sensitivity.js';
+export { predictBatchTrajectory } from './batch/batch-trajectory.js';
+
+// plan: compute-optimal allocation, IsoFLOP, schedule choice, backtests, the budget planner.
+export { computeOptimal, computeOptimalInterval, chinchillaOptimal, lossAtBudget, type Allocation, type AllocationInterval } from './plan/optimal.js';
+export { isoflop, type IsoflopOptions, type IsoflopResult, type IsoflopBucket } from './plan/isoflop.js';
+export { fitsFromRuns, type RunFits } from './plan/from-runs.js';
+export { bestSchedule, bestWsdCooldown, rankSchedules, budgetFromFit, scheduleFamilies, type Budget } from './plan/schedule-choice.js';
+export { optimizeSchedule } from './plan/optimize-schedule.js';
+export { backtestCurveFit, type CurveBacktest } from './plan/curve-backtest.js';
+export { backtestScaling, type ScalingBacktest } from './plan/backtest.js';
+export { resolveBudget, type ComputeBudget } from './plan/budget.js';
+export { plan, readFitFile, type PlanOptions, type PlanRecord } from './plan/planner.js';
+export { planReport } from './plan/plan-report.js';
+export { planCharts, planHtml } from './plan/report-html.js';
+
+// proxy: small models trained with TensorFlow.js, which is loaded only when a run starts.
 export { train } from './proxy/lazy.js';
 export type { TrainOptions, TrainResult } from './proxy/trainer.js';
-export * from './proxy/train-config.js';
-export * from './proxy/model-config.js';
-export * from './proxy/dataset.js';
-export * from './proxy/markov.js';
-export * from './proxy/teacher.js';
-export * from './proxy/text.js';
-export type { AdamWOptions } from './proxy/adamw.js';
-export * from './proxy/backend-names.js';
-export * from './proxy/sweep-spec.js';
-export * from './proxy/sweep.js';
-export * from './proxy/progress.js';
-export * from './batch/bcrit-scaling.js';
-export * from './laws/multipower.js';
-export * from './laws/momentum.js';
-export * from './laws/curve-points.js';
-export * from './fit/fit-curves.js';
-export * from './fit/predict-curve.js';
-export * from './fit/curve-fit-record.js';
-export * from './plan/from-runs.js';
-export { bootstrap, predictInterval, resampleIndices, type BootstrapOptions, type PredictionInterval } from './fit/bootstrap.js';
-export * from './plan/optimal.js';
-export * from './plan/isoflop.js';
-export * from './fit/ensemble-sampler.js';
-export * from './extrapolation/curve.js';
-export * from './laws/families.js';
-export { pointPredictive, normalCdf, type Predictive, type PointPredictive } from './extrapolation/predictive.js';
-export * from './extrapolation/extrapolate.js';
-export { extrapolateMany } from './extrapolation/many.js';
-export { readCurveCsv, readScheduleCsv, guessGoal, type CurveFile, type ReadCurveOptions } from './extrapolation/read-curve.js';
-export * from './stopping/rule.js';
-export * from './stopping/rules.js';
-export * from './stopping/single-run.js';
-export * from './stopping/by-name.js';
-export * from './stopping/replay.js';
-export * from './laws/size-aware.js';
-export * from './plan/schedule-choice.js';
-export * from './plan/optimize-schedule.js';
-export { widenPredictive } from './extrapolation/widen.js';
-export { observationsFromRuns, type TrajectoryOptions } from './fit/trajectories.js';
-export { loadFit, saveFit } from './fit/load.js';
-export { learnCorrection, fitCorrection, correctionFeatures, extrapolatedMedians, CORRECTION_FEATURES, type LearnedCorrection, type LearnCorrectionOptions, type CorrectionFit, type CorrectionFitOptions, type CorrectionRow } from './extrapolation/learned.js';
-export type { ManyOptions } from './extrapolation/many.js';
-export { scheduleTime, type LrSchedule, type ScheduleTime } from './extrapolation/schedule-aware.js';
-export { readCurveSet, type CurveSet } from './extrapolation/read-curve.js';
+export type { TrainConfig } from './proxy/train-config.js';
+export { parameterCount, trainingFlopsPerToken, type ModelConfig } from './proxy/model-config.js';
+export { createDataset, type DataSpec, type Dataset } from './proxy/dataset.js';
+export { runSweep, type SweepOptions, type SweepResult } from './proxy/sweep.js';
+export { expandSweep, exampleSweep, type SweepSpec } from './proxy/sweep-spec.js';
+export type { BackendName } from './proxy/backend-names.js';

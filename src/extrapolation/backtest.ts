@@ -24,6 +24,7 @@ export interface ExtrapolationBacktestRow {
   readonly covered: boolean;
 }
 
+/** The result of `backtestExtrapolation`: one row per curve and cut, a summary per cut, and `report()`. */
 export interface ExtrapolationBacktest {
   readonly method: string;
   readonly level: number;

@@ -8,6 +8,7 @@ import { scheduleTime, withDrops } from './schedule-aware.js';
 import type { LrSchedule } from '../schedules/lr-steps.js';
 import { pointPredictive, predictive, type Predictive } from './predictive.js';
 
+/** Options of `extrapolate`: the method, the step to extrapolate to, and the options of the chosen method. */
 export interface ExtrapolateOptions extends EnsembleOptions, FastOptions {
   /** Step or steps to predict, in the curve's units; each must lie beyond the curve's last step. */
   to: number | readonly number[];

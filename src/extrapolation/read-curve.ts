@@ -3,6 +3,7 @@ import { csvColumnIndex, csvNumber, csvNumberColumns, readCsvCells } from '../io
 import type { Goal } from './curve.js';
 import { readLrStepsCsv } from '../schedules/lr-steps.js';
 
+/** Options of `readCurveCsv`. */
 export interface ReadCurveOptions {
   /** Column of steps. @default 'step', else the first column */
   x?: string;

@@ -9,6 +9,7 @@ import { problemObjective, runStarts, type Problem } from './multistart.js';
 import { lossFromJSON } from './objective.js';
 import { ScalingFit, predictWith, sortedQuantile, withIntervals } from './result.js';
 
+/** Options of `bootstrap`. */
 export interface BootstrapOptions {
   /** Number of resamples. @default 1000 */
   resamples?: number;

@@ -17,6 +17,7 @@ export type FitData =
   | ObservationTable
   | { readonly inputs: Readonly<Record<string, ArrayLike<number>>>; readonly loss: ArrayLike<number>; readonly source?: string };
 
+/** Options of `fitLaw`. */
 export interface FitOptions {
   /** Loss on each residual; the objective is the SUM over rows. @default huber(1e-3) */
   loss?: Loss;
