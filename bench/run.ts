@@ -37,7 +37,10 @@ function summary(text: string): string {
     for (; i < lines.length; i++) {
       const line = lines[i]!.trim();
       if (!/^(\/\/|\/\*\*?|\*|#)/.test(line) || line === '*/') break;
-      const body = line.replace(/^(\/\/|\/\*\*?|\*\/?|#)\s?/, '').replace(/\*\/$/, '').trim();
+      const body = line
+        .replace(/^(\/\/|\/\*\*?|\*\/?|#)\s?/, '')
+        .replace(/\*\/$/, '')
+        .trim();
       if (body === '' && words.length > 0) break;
       words.push(body);
     }

@@ -4,9 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ModelConfig, resolveModel } from './model-config.js';
 
 /** One batch: token windows [batch, seqLen + 1] or regression inputs and targets. */
-export type Batch =
-  | { kind: 'tokens'; tokens: Int32Array; batch: number; seqLen: number }
-  | { kind: 'regression'; x: Float32Array; y: Float32Array; batch: number };
+export type Batch = { kind: 'tokens'; tokens: Int32Array; batch: number; seqLen: number } | { kind: 'regression'; x: Float32Array; y: Float32Array; batch: number };
 
 /**
  * Scalars measured during a forward pass, kept out of the tape's disposal so the trainer can read

@@ -49,9 +49,17 @@ describe('architecture: layers only point down', () => {
       "startWorker(new URL('./g-worker.js', import.meta.url));",
       "const data = new URL('../../fits/x.json', import.meta.url);",
       "// import { no } from './comment.js';",
-      "const s = \"import { no } from './string.js'\";",
+      'const s = "import { no } from \'./string.js\'";',
     ].join('\n');
-    expect(importsOf(text).map((i) => `${i.kind} ${i.specifier}`)).toEqual(['static ./a.js', 'type ../b.js', 'static ./c.js', 'static ./d.js', 'dynamic ./e.js', 'type ./f.js', 'worker ./g-worker.js']);
+    expect(importsOf(text).map((i) => `${i.kind} ${i.specifier}`)).toEqual([
+      'static ./a.js',
+      'type ../b.js',
+      'static ./c.js',
+      'static ./d.js',
+      'dynamic ./e.js',
+      'type ./f.js',
+      'worker ./g-worker.js',
+    ]);
   });
 
   it('places every folder of src/ in a layer', () => {
