@@ -4,8 +4,8 @@ import type { Goal } from '../extrapolation/curve.js';
 import { readCurveCsv } from '../extrapolation/read-curve.js';
 import { readLrStepsCsv } from '../schedules/lr-steps.js';
 import { stopRule } from '../stopping/by-name.js';
-import { better } from '../stopping/rule.js';
-import { action, numberOption, printJson, table, weightingFlag } from './util.js';
+import { decideRuns, runDecisionsReport } from '../stopping/decide-runs.js';
+import { action, numberOption, printJson, weightingFlag } from './util.js';
 
 interface StopFlags {
   rule: string;
@@ -61,23 +61,13 @@ export function register(program: Command): void {
         const files = paths.map((p) => readCurveCsv(p, { y: flags.y }));
         const goal = (flags.goal ?? files[0]!.goal) as Goal;
         if (goal !== 'min' && goal !== 'max') throw new InputError(`--goal: must be min or max, got ${show(flags.goal)}`, 'goal');
-        const horizon = numberOption('horizon', flags.horizon) ?? Math.max(...files.map((f) => f.steps[f.steps.length - 1]!));
-        // Runs that reached the horizon are finished; the best of their last values is the bar.
-        let bestFinal: number | undefined;
-        for (const f of files) {
-          const last = f.values[f.values.length - 1]!;
-          if (f.steps[f.steps.length - 1]! >= horizon && (bestFinal === undefined || better(goal, last, bestFinal))) bestFinal = last;
+        const runs = files.map((f) => ({ id: f.path, steps: f.steps, values: f.values, range: goal === 'max' && /acc/i.test(f.column) ? ([0, 1] as const) : undefined }));
+        const result = decideRuns(runs, rule, { goal, horizon: numberOption('horizon', flags.horizon) });
+        if (flags.json) {
+          const { horizon, bestFinal } = result;
+          return printJson({ rule: result.rule, horizon, bestFinal, decisions: result.decisions.map(({ id, stop, reason }) => ({ path: id, stop, reason })) });
         }
-        const decisions = files.map((f, i) => {
-          const finished = f.steps[f.steps.length - 1]! >= horizon;
-          if (finished) return { path: f.path, stop: false, reason: 'finished' };
-          const peers = files.filter((_, j) => j !== i).map((g) => ({ values: Float64Array.from(g.values), finished: g.steps[g.steps.length - 1]! >= horizon }));
-          const d = rule.decide({ id: f.path, steps: Float64Array.from(f.steps), values: Float64Array.from(f.values), goal, horizon, bestFinal, peers, range: goal === 'max' && /acc/i.test(f.column) ? [0, 1] : undefined });
-          return { path: f.path, stop: d.stop, reason: d.reason };
-        });
-        if (flags.json) return printJson({ rule: rule.name, horizon, bestFinal, decisions });
-        process.stdout.write(`rule ${rule.name}, horizon ${horizon}, best finished ${bestFinal ?? '(none yet)'}\n`);
-        process.stdout.write(table(decisions.map((d) => [d.path, d.stop ? 'STOP' : 'continue', d.reason]), ['run', 'decision', 'why']) + '\n');
+        process.stdout.write(runDecisionsReport(result) + '\n');
       }),
     );
 }
