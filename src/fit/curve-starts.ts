@@ -82,6 +82,9 @@ export function initialStarts(law: Law<CurvePoints>, x: CurvePoints, y: Float64A
   // Local minima of the profile, best first.
   const minima = profile.filter((e, i) => (i === 0 || e.f <= profile[i - 1]!.f) && (i === profile.length - 1 || e.f <= profile[i + 1]!.f));
   minima.sort((a, b) => a.f - b.f);
+  // No rate drop among the points (e.g. a constant schedule logged after warmup): the surrogate's B
+  // is not determined, so there is no profile; start from the law's own initial values.
+  if (minima.length === 0) return [Object.fromEntries(law.params.map((p) => [p.name, fixed[p.name] ?? p.init ?? 1]))];
   const polished = minima.slice(0, count).map(({ p }) => {
     const r = lbfgsb(obj.valueAndGradient, obj.toInternal(p), { lower: obj.lower, upper: obj.upper, maxIterations: 500 });
     return Number.isFinite(r.f) ? Array.from(obj.toNatural(r.x)) : p;

@@ -2,7 +2,7 @@ import { InputError, show } from '../core/errors.js';
 import type { ScheduleSpec } from '../core/schedule-spec.js';
 import type { CurvePoints } from '../laws/curve-points.js';
 import type { Inputs, Law } from '../laws/law.js';
-import { getLaw } from '../laws/registry.js';
+import { getLaw, hasLaw } from '../laws/registry.js';
 import { predictCurve, type CurvePrediction, type PredictOptions } from './predict-curve.js';
 
 /** One fitted parameter. */
@@ -320,10 +320,9 @@ export class CurveFit extends Fit implements CurveFitRecord {
   }
 
   protected dataLines(): string[] {
-    const law = getLaw(this.law);
     const points = this.curves.reduce((a, c) => a + c.points, 0);
     return [
-      `    law:         ${law.description}`,
+      ...(hasLaw(this.law) ? [`    law:         ${getLaw(this.law).description}`] : []),
       `    data:        ${this.curves.length} curves (${points} points)`,
       `    optimizer:   ${this.optimizer.name}${fmtSettings(this.optimizer.settings)}`,
     ];

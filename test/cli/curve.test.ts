@@ -40,6 +40,14 @@ describe('scalelaw curve', () => {
     expect(b.wsd.fraction).toBeGreaterThan(0);
   });
 
+  it('prints the warnings of a fit to stderr, naming the parameter', () => {
+    // A constant rate has no drop: the momentum law's C and lambda are left free.
+    const fit = runCli(['curve', 'fit', `${data}/constant_24000.csv`, '--schedule', join(dir, 'con.json'), '--law', 'momentum']);
+    expect(fit.code, fit.stderr).toBe(0);
+    expect(fit.stderr).toMatch(/scalelaw: warning: fit of momentum: (C|lambda) not identified: /);
+    expect(fit.stdout).toMatch(/warning: +(C|lambda) not identified/);
+  });
+
   it('exits 2 with a one-line message on bad input', () => {
     const bad = runCli(['curve', 'predict', '--fit', fitPath, '--schedule', join(dir, 'bad.json')]);
     expect(bad.code).toBe(2);

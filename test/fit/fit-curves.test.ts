@@ -27,9 +27,13 @@ function synthetic(spec: ScheduleSpec, name: string): CurveInput {
 describe('fitCurves', () => {
   const curves = schedules.map((s, i) => synthetic(s, `curve ${i + 1}`));
 
-  it('recovers a synthetic multi-power-law curve family to within 2e-4 in relative loss on a new schedule', () => {
-    const fit = fitCurves(curves, { law: 'mpl', optimizer: 'lbfgsb', lbfgsb: { factr: 10, pgtol: 1e-10 }, date: '2026-11-23' });
+  it('by default converges on a synthetic multi-power-law family, recovers its parameters and predicts a new schedule to 2e-4', () => {
+    const fit = fitCurves(curves, { law: 'mpl', date: '2026-11-23' });
     expect(fit.kind).toBe('curve-fit');
+    expect(fit.optimizer.name).toBe('lbfgsb');
+    expect(fit.converged).toBe(true);
+    expect(fit.warnings!.filter((w) => w.code === 'iteration-limit')).toEqual([]);
+    fit.params.forEach((p, j) => expect(Math.abs(p.value / truth[j]! - 1), p.name).toBeLessThan(0.05));
     const wsd: ScheduleSpec = { type: 'wsd', ...base, final: 3e-5, cooldownFraction: 0.2 };
     const predicted = predictCurve(fit, wsd, { every: 500 });
     const { x } = curvePoints([{ schedule: wsd, steps: predicted.steps }]);
@@ -38,14 +42,16 @@ describe('fitCurves', () => {
     exact.forEach((v, i) => expect(Math.abs(predicted.loss[i]! - v) / v).toBeLessThan(2e-4));
   });
 
-  it("fits the multi-power law by Luo et al.'s early-stopped AdamW by default, and lowers the objective from its start", () => {
-    const adam = fitCurves(curves, { law: 'mpl', adamw: { members: 1 } });
+  it("fits the multi-power law by Luo et al.'s early-stopped AdamW as an option, and lowers the objective from its start", () => {
+    const optimizer = 'adamw-early-stopped';
+    const adam = fitCurves(curves, { law: 'mpl', optimizer, adamw: { members: 1 } });
     expect(adam.message).toMatch(/^AdamW, \d+ steps: /);
-    const mean = fitCurves(curves, { law: 'mpl', seed: 3 });
+    expect(adam.optimizer).toEqual({ name: 'adamw-early-stopped', settings: { maxSteps: 200, patience: 20, weightDecay: 0.01, members: 1 } });
+    const mean = fitCurves(curves, { law: 'mpl', optimizer, seed: 3 });
     expect(mean.message).toMatch(/^AdamW, mean of 4 early-stopped fits \(\d+-\d+ steps each\)/);
-    expect(fitCurves(curves, { law: 'mpl', seed: 3 }).values).toEqual(mean.values);
-    expect(() => fitCurves(curves, { law: 'mpl', adamw: { members: 0 } })).toThrow('adamw.members: not a positive integer: 0');
-    const start = fitCurves(curves, { law: 'mpl', adamw: { maxSteps: 1, members: 1 } });
+    expect(fitCurves(curves, { law: 'mpl', optimizer: 'adamw', seed: 3 }).values).toEqual(mean.values);
+    expect(() => fitCurves(curves, { law: 'mpl', optimizer, adamw: { members: 0 } })).toThrow('adamw.members: not a positive integer: 0');
+    const start = fitCurves(curves, { law: 'mpl', optimizer, adamw: { maxSteps: 1, members: 1 } });
     expect(start.message).toBe('AdamW, 1 steps: reached the maximum of 1 steps');
     expect(start.converged).toBe(false);
     expect(adam.objective.value!).toBeLessThan(start.objective.value!);
@@ -76,7 +82,7 @@ describe('fitCurves', () => {
   });
 
   it('saves to JSON and loads again, predictions unchanged', () => {
-    const fit = fitCurves(curves, { law: 'mpl', resamples: 5, seed: 1, date: '2026-11-23' });
+    const fit = fitCurves(curves, { law: 'mpl', optimizer: 'adamw-early-stopped', resamples: 5, seed: 1, date: '2026-11-23' });
     const again = Fit.fromJSON(JSON.parse(JSON.stringify(fit))) as CurveFit;
     expect(again).toBeInstanceOf(CurveFit);
     expect(JSON.parse(JSON.stringify(again))).toEqual(JSON.parse(JSON.stringify(fit)));
@@ -101,6 +107,27 @@ describe('fitCurves', () => {
       if (p.lower![i]! <= v + 1e-12 && v <= p.upper![i]! + 1e-12) inside++;
     });
     expect(inside / p.loss.length).toBeGreaterThan(0.9);
+  });
+
+  it('warns when a fit stops on its iteration cap, naming the optimizer, and says so in the report and the JSON', () => {
+    const capped = fitCurves(curves, { law: 'mpl', lbfgsb: { maxIterations: 3 } });
+    expect(capped.converged).toBe(false);
+    const cap = capped.warnings!.find((w) => w.code === 'iteration-limit')!;
+    expect(cap.message).toMatch(/^stopped on an iteration cap, not at an optimum: L-BFGS-B stopped on its limit of 3 iterations/);
+    expect(capped.report()).toContain(`warning:     ${cap.message}`);
+    expect(CurveFit.fromJSON(JSON.parse(JSON.stringify(capped))).warnings).toEqual(capped.warnings);
+    // Luo et al.'s procedure on a cap too short for its patience rule.
+    const adam = fitCurves(curves, { law: 'mpl', optimizer: 'adamw-early-stopped', adamw: { maxSteps: 5 } });
+    expect(adam.warnings!.map((w) => w.message)).toContain('stopped on an iteration cap, not at an optimum: 4 of 4 early-stopped AdamW fits stopped on the 5-step cap');
+  });
+
+  it('warns about a parameter the curves cannot identify', () => {
+    // A constant rate never drops: the multi-power law's loss-drop term is 0 whatever C, beta and gamma are.
+    const constant = fitCurves([curves[1]!], { law: 'mpl-no-warmup' });
+    const flagged = constant.warnings!.filter((w) => w.code === 'not-identified').map((w) => w.parameter);
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const name of flagged) expect(['B', 'C', 'beta', 'gamma']).toContain(name);
+    expect(constant.report()).toMatch(/not identified/);
   });
 
   it('rejects fewer points than parameters', () => {
