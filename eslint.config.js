@@ -1,13 +1,14 @@
 // ESLint flat config: the recommended JavaScript and typescript-eslint rules (syntax only, no type
-// information, so a lint stays a few seconds), with the exceptions this code base needs listed and
+// information, so a lint needs no type-check), with the exceptions this code base needs listed and
 // explained below. `npm run lint` runs it; `npm test` runs it after the type-check.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/', 'node_modules/', 'bench/out/', 'notebooks/*.ipynb', 'runs/', 'scalelaw-demo/', 'tmp/', '.scratch*/'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
