@@ -14,7 +14,7 @@ import { readTable } from '../io/table-file.js';
 import { stepsExamplesChart } from '../plot/batch.js';
 import { renderPNG, renderSVG } from '../plot/render.js';
 import { parseNumber } from '../io/units.js';
-import { action, formatNumber, numberOption, printJson, table } from './util.js';
+import { action, formatNumber, numberOption, printJson } from './util.js';
 
 interface BatchOptions {
   targetLoss?: string;

@@ -1,7 +1,6 @@
 import { InputError, show } from '../core/errors.js';
 import { csvColumnIndex, csvNumber, csvNumberColumns, readCsvCells } from '../io/csv.js';
 import type { Goal } from './curve.js';
-import { readLrStepsCsv } from '../schedules/lr-steps.js';
 
 /** Options of `readCurveCsv`. */
 export interface ReadCurveOptions {
@@ -37,13 +36,6 @@ export function readCurveCsv(path: string, options: ReadCurveOptions = {}): Curv
   const [steps, values] = csvNumberColumns(csv, [xi, csvColumnIndex(csv, y, 'y')]);
   return { path, steps: steps!, values: values!, column: y, goal: guessGoal(y) };
 }
-
-/**
- * @deprecated Renamed `readLrStepsCsv` (src/schedules/lr-steps.ts), so that `readScheduleCsv` names
- * one function, the per-step ScheduleSpec reader of src/schedules/custom.ts. Kept only while
- * src/index.ts still re-exports it from here.
- */
-export const readScheduleCsv = readLrStepsCsv;
 
 /** Several curves on one grid of steps: a step column and one column per run (a wide export). */
 export interface CurvesFile {

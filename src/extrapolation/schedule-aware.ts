@@ -2,9 +2,6 @@ import { InputError, show } from '../core/errors.js';
 import type { Inputs, Law, ParamSpec } from '../laws/law.js';
 import type { LrSchedule } from '../schedules/lr-steps.js';
 
-// LrSchedule lives in src/schedules/lr-steps.ts; re-exported here while src/index.ts imports it from this module.
-export type { LrSchedule };
-
 /** A validated schedule: the area under the rate and its drops. */
 export interface ScheduleTime {
   /** Area under the learning rate from step[0] to `s` (in units of lr x steps). */

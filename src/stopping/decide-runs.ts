@@ -56,6 +56,9 @@ export function decideRuns(runs: readonly RunCurve[], rule: StopRule, options: D
 export function runDecisionsReport(r: RunDecisions): string {
   return [
     `rule ${r.rule}, horizon ${r.horizon}, best finished ${r.bestFinal ?? '(none yet)'}`,
-    formatTable(r.decisions.map((d) => [d.id, d.stop ? 'STOP' : 'continue', d.reason]), ['run', 'decision', 'why']),
+    formatTable(
+      r.decisions.map((d) => [d.id, d.stop ? 'STOP' : 'continue', d.reason]),
+      ['run', 'decision', 'why'],
+    ),
   ].join('\n');
 }

@@ -14,8 +14,18 @@ describe('csv: one reader for the small CSV files', () => {
 
   it('skips blank lines, trims the header and numbers rows from 1 after it', () => {
     const csv = parseCsvCells(' step , "loss"\r\n\r\n0,3\n  \n1,2\n', 'c.csv');
-    expect(csv).toEqual({ source: 'c.csv', header: ['step', 'loss'], rows: [['0', '3'], ['1', '2']] });
-    expect(csvNumberColumns(csv, [1, 0])).toEqual([[3, 2], [0, 1]]);
+    expect(csv).toEqual({
+      source: 'c.csv',
+      header: ['step', 'loss'],
+      rows: [
+        ['0', '3'],
+        ['1', '2'],
+      ],
+    });
+    expect(csvNumberColumns(csv, [1, 0])).toEqual([
+      [3, 2],
+      [0, 1],
+    ]);
     expect(() => csvNumberColumns(parseCsvCells('step,loss\n0,3\n1,\n', 'c.csv'), [0, 1])).toThrow('c.csv: row 2, column loss: not a finite number: ""');
     expect(() => csvNumberColumns(parseCsvCells('step,loss\n0,3\n1\n', 'c.csv'), [0, 1])).toThrow('c.csv: row 2, column loss: not a finite number: ""');
     expect(() => csvNumberColumns(parseCsvCells('step,loss\n0,inf\n', 'c.csv'), [0, 1])).toThrow('c.csv: row 1, column loss: not a finite number: "inf"');

@@ -24,7 +24,9 @@ describe('decideRuns', () => {
     seen.length = 0;
     const r = decideRuns(runs, worseThanBar, { goal: 'min' });
     expect(r).toEqual({
-      rule: 'worse-than-bar', horizon: 3, bestFinal: 2.1,
+      rule: 'worse-than-bar',
+      horizon: 3,
+      bestFinal: 2.1,
       decisions: [
         { id: 'done-a', stop: false, reason: 'finished' },
         { id: 'done-b', stop: false, reason: 'finished' },
@@ -32,16 +34,21 @@ describe('decideRuns', () => {
         { id: 'fast', stop: false, reason: 'keep' },
       ],
     });
-    expect(seen).toEqual([{ id: 'slow', peers: 3, bestFinal: 2.1, horizon: 3 }, { id: 'fast', peers: 3, bestFinal: 2.1, horizon: 3 }]);
-    expect(runDecisionsReport(r)).toBe([
-      'rule worse-than-bar, horizon 3, best finished 2.1',
-      'run     decision       why',
-      '------  --------  --------',
-      'done-a  continue  finished',
-      'done-b  continue  finished',
-      'slow        STOP   3 > 2.1',
-      'fast    continue      keep',
-    ].join('\n'));
+    expect(seen).toEqual([
+      { id: 'slow', peers: 3, bestFinal: 2.1, horizon: 3 },
+      { id: 'fast', peers: 3, bestFinal: 2.1, horizon: 3 },
+    ]);
+    expect(runDecisionsReport(r)).toBe(
+      [
+        'rule worse-than-bar, horizon 3, best finished 2.1',
+        'run     decision       why',
+        '------  --------  --------',
+        'done-a  continue  finished',
+        'done-b  continue  finished',
+        'slow        STOP   3 > 2.1',
+        'fast    continue      keep',
+      ].join('\n'),
+    );
     // A later horizon: nobody has finished, so there is no bar yet.
     expect(runDecisionsReport(decideRuns(runs.slice(2), worseThanBar, { goal: 'min', horizon: 10 })).split('\n')[0]).toBe('rule worse-than-bar, horizon 10, best finished (none yet)');
   });
