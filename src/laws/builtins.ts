@@ -1,6 +1,7 @@
 // Every built-in law, in one list: the registry starts from it. Adding a law is one file and one line here.
 import { batchOptInC, bcritInD, bcritInN, lrOptInC, lrOptInN } from './batch-power.js';
 import { chinchilla } from './chinchilla.js';
+import { convexBound } from './convex-bound.js';
 import { curveFamilies, flat } from './families.js';
 import { kaplan } from './kaplan.js';
 import { kaplanBcrit, kaplanLossSteps } from './kaplan-batch.js';
@@ -24,6 +25,7 @@ export const builtinLaws: readonly Law<any>[] = [
   momentum,
   momentumWarmup,
   sizeAware,
+  convexBound,
   // Batch-size and learning-rate laws.
   stepsVsBatch,
   kaplanBcrit,
