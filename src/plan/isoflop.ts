@@ -3,6 +3,7 @@ import { inverseOf, solveLinear } from '../core/linear.js';
 import type { ObservationTable } from '../core/observations.js';
 import { warn } from '../core/warn.js';
 import type { IsoflopChartData } from '../plot/isoflop.js';
+import { akima } from './akima.js';
 import { bootstrapTrend, checkBootstrapOptions, fitTrend, lineFit, resampleCases, trendReport, type OptimalPoint, type Trend, type TrendBootstrapOptions } from './isoflop-trend.js';
 
 /**
@@ -51,7 +52,9 @@ export interface IsoflopBucket {
 
 export interface IsoflopResult extends Trend {
   approach: 2;
-  window: IsoflopWindow;
+  estimator: 'parabola' | 'akima';
+  /** The parabola's window (absent for 'akima', which uses every run of a budget). */
+  window?: IsoflopWindow;
   buckets: IsoflopBucket[];
   /** Every warning raised, in order (also sent once each through `warn`). */
   warnings: string[];
@@ -62,6 +65,17 @@ export interface IsoflopResult extends Trend {
 
 export interface IsoflopOptions extends TrendBootstrapOptions {
   /**
+   * How each budget's minimum is found:
+   * - 'akima': the minimum of Akima's local cubic interpolant of log loss in log N through the
+   *   budget's runs, as Porian et al. 2024 estimate it (their code, `interp_flop`); the interpolant
+   *   passes through every run and is shaped near the minimum only by the runs around it, so it
+   *   follows a lopsided profile without a window to choose.
+   * - 'parabola': a least-squares parabola in log N through the runs of `window` (Hoffmann et al.
+   *   2022's Approach 2).
+   * @default 'parabola' where a `window` or a `weighting` is given, else 'akima'
+   */
+  estimator?: 'parabola' | 'akima';
+  /**
    * Bucket label per row (e.g. the nominal budget). Default: rows whose log10 C lie within `gap` of
    * their neighbour share a bucket.
    */
@@ -69,16 +83,16 @@ export interface IsoflopOptions extends TrendBootstrapOptions {
   /** Largest log10 C step inside one automatic bucket. @default 0.05 */
   gap?: number;
   /**
-   * Runs fitted at each budget (see `IsoflopWindow`). The parabola is a second-order expansion of
-   * the IsoFLOP profile about its minimum, good only near it: real profiles are lopsided (small
-   * models rise steeply, undertrained large ones saturate), and how lopsided changes with the
-   * budget, so a parabola through distant runs moves each vertex by a different amount and tilts
-   * the exponent (a whole-budget fit gave a = 1.2 on a Kaplan-style sweep where the paper reports
-   * 0.86). The default takes the most local window that determines a parabola and brackets the
+   * Runs the parabola is fitted to at each budget (see `IsoflopWindow`); estimator 'parabola' only.
+   * The parabola is a second-order expansion of the IsoFLOP profile about its minimum, good only
+   * near it: real profiles are lopsided (small models rise steeply, undertrained large ones
+   * saturate), and how lopsided changes with the budget, so a parabola through distant runs moves
+   * each vertex by a different amount and tilts the exponent (a whole-budget fit gave a = 1.2 on a
+   * Kaplan-style sweep where the paper reports 0.86; wider windows ran low on Porian et al.'s
+   * sweeps). The default is the most local window that determines a parabola and brackets the
    * minimum: the lowest run and its neighbour on each side. It needs no scale, so it suits any
-   * grid, and it is the parabolic counterpart of Porian et al. 2024's estimate, the minimum of a
-   * local (Akima) interpolant. Its price is noise: on a dense grid of noisy runs, `{ factor: 3 }`
-   * (a ninefold span of N about the vertex) averages more runs and is less variable.
+   * grid. Its price is noise: on a dense grid of noisy runs, `{ factor: 3 }` (a ninefold span of N
+   * about the vertex) averages more runs and is less variable.
    * @default { neighbours: 1 }
    */
   window?: IsoflopWindow;
@@ -106,19 +120,28 @@ export interface IsoflopOptions extends TrendBootstrapOptions {
 }
 
 /**
- * Hoffmann et al. 2022, Approach 2 (IsoFLOP profiles), fitted as Hoffmann et al. and Porian et al.
- * 2024 do: per compute budget, a parabola in log N through the runs near the budget's minimum;
- * then N_opt = kN C^a and D_opt = kD C^b, least squares in log-log across budgets. With `bootstrap`
- * resamples, percentile intervals on a and b come from resampling the budgets (cases): they show
- * how far the budgets' optima scatter about the power law.
+ * Hoffmann et al. 2022, Approach 2 (IsoFLOP profiles): per compute budget, the N of lowest loss,
+ * found near the budget's minimum (by default as Porian et al. 2024 do, the minimum of a local
+ * interpolant; or a parabola in log N through a window of runs about the minimum); then
+ * N_opt = kN C^a and D_opt = kD C^b, least squares in log-log across budgets. Budgets whose lowest
+ * run is the smallest or largest sampled are left out (their minimum is not bracketed). With
+ * `bootstrap` resamples, percentile intervals on a and b come from resampling the budgets (cases):
+ * they show how far the budgets' optima scatter about the power law; with under ten budgets they
+ * run narrow (95% intervals covered the truth about 90% of the time in simulation).
  *
  * @example isoflop(table).a // ≈ 0.5 for Chinchilla-like data
- * @example isoflop(table, { window: 'all' }) // one parabola through every run of a budget
+ * @example isoflop(table, { window: { neighbours: 1 } }) // three-point parabola through each minimum
+ * @example isoflop(table, { window: 'all', edge: 'keep' }) // the old fit: one parabola through every run
  * @example isoflop(table, { bootstrap: 1000, seed: 1 }).interval?.a // [lo, hi]
  */
 export function isoflop(table: ObservationTable, options: IsoflopOptions = {}): IsoflopResult {
-  const { gap = 0.05, minRows = 3, flopsPerParameterToken = 6, window = { neighbours: 1 }, edge = 'exclude', weighting = 'none' } = options;
+  const { gap = 0.05, minRows = 3, flopsPerParameterToken = 6, edge = 'exclude', weighting = 'none' } = options;
+  const estimator = options.estimator ?? (options.window !== undefined || weighting !== 'none' ? 'parabola' : 'akima');
   const boot = checkBootstrapOptions(options);
+  if (estimator !== 'parabola' && estimator !== 'akima') throw new InputError(`estimator: must be "parabola" or "akima", got ${show(estimator)}`, 'estimator');
+  if (estimator === 'akima' && options.window !== undefined) throw new InputError(`window: applies to estimator "parabola" only; "akima" uses every run of a budget`, 'window');
+  if (estimator === 'akima' && weighting !== 'none') throw new InputError(`weighting: ${show(weighting)} needs estimator "parabola" (its vertex variance)`, 'weighting');
+  const window = options.window ?? { neighbours: 1 };
   checkWindow(window);
   if (!(Number.isInteger(minRows) && minRows >= 3)) throw new InputError(`minRows: must be a whole number >= 3, got ${show(minRows)}`, 'minRows');
   if (edge !== 'exclude' && edge !== 'keep') throw new InputError(`edge: must be "exclude" or "keep", got ${show(edge)}`, 'edge');
@@ -132,7 +155,7 @@ export function isoflop(table: ObservationTable, options: IsoflopOptions = {}): 
   const say = (message: string) => { warnings.push(message); warn(message); };
   const buckets: IsoflopBucket[] = [];
   for (const rows of bucketRows(table, C, options.buckets, gap)) {
-    buckets.push(fitBucket(table, rows, { window, minRows, edge, flopsPerParameterToken }));
+    buckets.push(fitBucket(table, rows, { window, minRows, edge, flopsPerParameterToken, estimator }));
   }
   buckets.sort((p, q) => p.C - q.C);
   for (const bucket of buckets) {
@@ -149,7 +172,7 @@ export function isoflop(table: ObservationTable, options: IsoflopOptions = {}): 
   if (boot.bootstrap > 0 && !interval) say(`isoflop: no bootstrap resample had two distinct budgets; no interval`);
   const { a, kN, b, kD } = trend;
   const result: IsoflopResult = {
-    approach: 2, window, ...trend, ...(interval ? { interval } : {}), buckets, warnings,
+    approach: 2, estimator, ...(estimator === 'parabola' ? { window } : {}), ...trend, ...(interval ? { interval } : {}), buckets, warnings,
     predict: (c: number) => ({ N: kN * c ** a, D: kD * c ** b }),
     report: () => isoflopReport(result),
   };
@@ -157,8 +180,9 @@ export function isoflop(table: ObservationTable, options: IsoflopOptions = {}): 
 }
 
 /**
- * What `isoflopChart` draws for a result: the runs, each kept budget's parabola over its window,
- * its vertex, and the fitted trend N_opt = kN C^a read along each budget's parabola.
+ * What `isoflopChart` draws for a result: the runs, each kept budget's parabola over its window
+ * (or its Akima interpolant), its minimum, and the fitted trend N_opt = kN C^a read along each
+ * budget's curve.
  *
  * @example isoflopChart(isoflopChartData(table, isoflop(table)))
  */
@@ -170,18 +194,23 @@ export function isoflopChartData(table: ObservationTable, result: IsoflopResult)
   const byRow = new Map<number, number>();
   for (const bucket of result.buckets) for (const i of bucket.window) byRow.set(i, bucket.C);
   const kept = result.buckets.filter((b) => b.N !== undefined);
-  const along = (b: IsoflopBucket, n: number) => b.coefficients[0] + b.coefficients[1] * Math.log(n) + b.coefficients[2] * Math.log(n) ** 2;
+  const along = (b: IsoflopBucket): ((n: number) => number) => {
+    if (result.estimator === 'parabola') return (n) => b.coefficients[0] + b.coefficients[1] * Math.log(n) + b.coefficients[2] * Math.log(n) ** 2;
+    const curve = akimaCurve(table, b.window);
+    return (n) => Math.exp(curve.at(Math.log(n)));
+  };
+  const curves = new Map(kept.map((b) => [b, along(b)]));
   const parabolas = kept.flatMap((b) => {
     const lo = Math.log(Math.min(b.windowRange[0], b.N!)), hi = Math.log(Math.max(b.windowRange[1], b.N!));
     return Array.from({ length: 25 }, (_, k) => {
       const n = Math.exp(lo + ((hi - lo) * k) / 24);
-      return { compute: b.C, N: n, loss: along(b, n) };
+      return { compute: b.C, N: n, loss: curves.get(b)!(n) };
     });
   });
   const optima = kept.map((b) => ({ compute: b.C, N: b.N!, loss: b.loss! }));
   const trend = kept.map((b) => {
     const n = result.predict(b.C).N;
-    return { compute: b.C, N: n, loss: along(b, n) };
+    return { compute: b.C, N: n, loss: curves.get(b)!(n) };
   });
   return { points: points.map((p, i) => ({ ...p, compute: byRow.get(i) ?? p.compute })), parabolas, optima, trend };
 }
@@ -246,10 +275,11 @@ interface BucketSettings {
   minRows: number;
   edge: 'exclude' | 'keep';
   flopsPerParameterToken: number;
+  estimator: 'parabola' | 'akima';
 }
 
 function fitBucket(table: ObservationTable, rows: number[], settings: BucketSettings): IsoflopBucket {
-  const { window, minRows, edge, flopsPerParameterToken } = settings;
+  const { window, minRows, edge, flopsPerParameterToken, estimator } = settings;
   const N = table.N!, C = table.C!, loss = table.loss;
   const Cmean = Math.exp(rows.reduce((s, i) => s + Math.log(C[i]!), 0) / rows.length);
   const byN = [...rows].sort((p, q) => N[p]! - N[q]! || p - q);
@@ -268,6 +298,7 @@ function fitBucket(table: ObservationTable, rows: number[], settings: BucketSett
     return { ...blank, windowRows: 0, window: [], windowRange: [NaN, NaN], coefficients: [NaN, NaN, NaN], skipped: edgeNote };
   }
   if (atEdge) notes.push(edgeNote);
+  if (estimator === 'akima') return akimaBucket(table, byN, best, blank, flopsPerParameterToken);
 
   // Pick the window, fit, recentre on the vertex, until the window stops changing.
   let centre = x(best);
@@ -321,6 +352,34 @@ function fitBucket(table: ObservationTable, rows: number[], settings: BucketSett
   return { ...base, N: Nopt, D, loss: c0 + c1 * logN + c2 * logN * logN, vertexVariance: vertexVariance(chosen.map(x), coefficients) };
 }
 
+/** Porian et al. 2024's estimate: the minimum of Akima's interpolant of log loss in log N (repeats at one N averaged). */
+function akimaBucket(table: ObservationTable, byN: number[], best: number, blank: { C: number; rows: number; sampled: [number, number]; notes: string[] }, flopsPerParameterToken: number): IsoflopBucket {
+  const N = table.N!;
+  const { x, y } = akimaCurve(table, byN).minimum();
+  const Nopt = Math.exp(x);
+  let D: number;
+  if (table.D) {
+    // Tokens at N_opt from the runs around the minimum, as for the parabola.
+    const near = around(byN, N, N[best]!, 1);
+    const [d0, d1] = lineFit(near.map((i) => Math.log(N[i]!)), near.map((i) => Math.log(table.D![i]!)));
+    D = Math.exp(d0 + d1 * x);
+  } else {
+    D = blank.C / (flopsPerParameterToken * Nopt);
+  }
+  return { ...blank, windowRows: byN.length, window: byN, windowRange: blank.sampled, coefficients: [NaN, NaN, NaN], N: Nopt, D, loss: Math.exp(y) };
+}
+
+/** Akima's interpolant of log loss in log N through a budget's runs (rows sorted by N). */
+function akimaCurve(table: ObservationTable, byN: readonly number[]) {
+  const N = table.N!, loss = table.loss;
+  const sizes = [...new Set(byN.map((i) => N[i]!))];
+  const logLoss = sizes.map((n) => {
+    const at = byN.filter((i) => N[i]! === n);
+    return at.reduce((s, i) => s + Math.log(loss[i]!), 0) / at.length;
+  });
+  return akima(sizes.map(Math.log), logLoss);
+}
+
 /** The rows at `centre`'s N and at the k distinct N either side of it. */
 function around(byN: number[], N: Float64Array, centre: number, k: number): number[] {
   const values = [...new Set(byN.map((i) => N[i]!))];
@@ -343,7 +402,7 @@ function sameRows(p: number[], q: number[]): boolean {
 function isoflopReport(result: IsoflopResult): string {
   const used = result.buckets.filter((b) => b.N !== undefined).length;
   const lines = [
-    `IsoFLOP Approach 2 (parabola per budget, window ${windowLabel(result.window)}): ${used} of ${result.buckets.length} budgets`,
+    `IsoFLOP Approach 2 (${result.window ? `parabola per budget, window ${windowLabel(result.window)}` : 'Akima interpolant per budget'}): ${used} of ${result.buckets.length} budgets`,
     ...trendReport(result),
     '',
     'budget C     runs  window  N range in window      N_opt       D_opt       loss',

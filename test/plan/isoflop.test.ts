@@ -6,7 +6,7 @@ import { rng } from '../../src/core/rng.js';
 import type { Run } from '../../src/core/run.js';
 import { resetWarnings, setWarn } from '../../src/core/warn.js';
 import { readObservations } from '../../src/io/read-observations.js';
-import { isoflop, isoflopChartData } from '../../src/plan/isoflop.js';
+import { isoflop, isoflopChartData, type IsoflopOptions } from '../../src/plan/isoflop.js';
 import { isoflopEnvelope } from '../../src/plan/isoflop-envelope.js';
 import { isoflopChart } from '../../src/plot/isoflop.js';
 import { SHARED_DATA } from '../reference-data.js';
@@ -38,18 +38,22 @@ function sweep(options: { step?: number; count?: number; noise?: number; seed?: 
 }
 
 describe('isoflop (Approach 2) on a known law', () => {
-  it('recovers a = beta / (alpha + beta) and b = 1 - a with every window', () => {
+  it('recovers a = beta / (alpha + beta) and b = 1 - a with either estimator and every window', () => {
     const table = sweep({ offset: (k) => [0.3, -0.2, 0.45, 0.1, -0.4, 0][k]! });
-    for (const window of [{ neighbours: 1 }, { neighbours: 2 }, { factor: 3 }, { loss: 0.05 }, 'all'] as const) {
-      const result = isoflop(table, { window });
-      expect(Math.abs(result.a - trueA), JSON.stringify(window)).toBeLessThan(5e-3);
+    const settings: IsoflopOptions[] = [{}, { estimator: 'parabola' }, ...(['all', { neighbours: 2 }, { factor: 3 }, { loss: 0.05 }] as const).map((window) => ({ window }))];
+    for (const options of settings) {
+      const result = isoflop(table, options);
+      expect(Math.abs(result.a - trueA), JSON.stringify(options)).toBeLessThan(5e-3);
       expect(result.a + result.b).toBeCloseTo(1, 10);
       expect(result.buckets).toHaveLength(budgets.length);
     }
     const result = isoflop(table);
-    expect(result.window).toEqual({ neighbours: 1 });
-    expect(result.buckets.every((b) => b.windowRows === 3)).toBe(true);
+    expect(result.estimator).toBe('akima');
+    expect(result.window).toBeUndefined();
     expect(Math.abs(result.predict(1e20).N / nOpt(1e20) - 1)).toBeLessThan(0.05);
+    const parabola = isoflop(table, { estimator: 'parabola' });
+    expect(parabola.window).toEqual({ neighbours: 1 });
+    expect(parabola.buckets.every((b) => b.windowRows === 3)).toBe(true);
   });
 
   it('a fixed grid of sizes biases the whole-budget parabola; the window does not', () => {
@@ -60,9 +64,10 @@ describe('isoflop (Approach 2) on a known law', () => {
     for (const c of budgets) for (const n of sizes) { N.push(n); C.push(c); loss.push(lossAt(n, c / (6 * n))); }
     const table = observations({ N, C, loss });
     const whole = isoflop(table, { window: 'all' });
-    const windowed = isoflop(table);
-    expect(Math.abs(windowed.a - trueA)).toBeLessThan(0.01);
-    expect(Math.abs(whole.a - trueA)).toBeGreaterThan(3 * Math.abs(windowed.a - trueA));
+    for (const local of [isoflop(table), isoflop(table, { window: { neighbours: 1 } })]) {
+      expect(Math.abs(local.a - trueA)).toBeLessThan(0.01);
+      expect(Math.abs(whole.a - trueA)).toBeGreaterThan(3 * Math.abs(local.a - trueA));
+    }
   });
 
   it('gives seeded bootstrap intervals on a and b, as wide as the error', () => {
@@ -147,6 +152,9 @@ describe('isoflop (Approach 2) on a known law', () => {
     expect(() => isoflop(table, { bootstrap: -1 })).toThrow('bootstrap: must be a whole number of resamples >= 0, got -1');
     expect(() => isoflop(table, { level: 1.2 })).toThrow('level: not in (0, 1): 1.2');
     expect(() => isoflop(table, { minRows: 2 })).toThrow('minRows: must be a whole number >= 3, got 2');
+    expect(() => isoflop(table, { estimator: 'spline' as never })).toThrow('estimator: must be "parabola" or "akima", got "spline"');
+    expect(() => isoflop(table, { estimator: 'akima', window: 'all' })).toThrow('window: applies to estimator "parabola" only; "akima" uses every run of a budget');
+    expect(() => isoflop(table, { estimator: 'akima', weighting: 'inverse-variance' })).toThrow('weighting: "inverse-variance" needs estimator "parabola" (its vertex variance)');
   });
 });
 
