@@ -1,10 +1,12 @@
 /**
  * IsoFLOP Approach 2 on Porian et al. 2024's OpenWebText2 sweeps (issue "Predictions that hold on
  * runs nobody tuned to", item 4): for each of the five configurations, the paper's exponent a
- * (N_opt ∝ C^a) against ours with the default window (the lowest run and its neighbours), a
- * ninefold factor window, and the whole-budget parabola (the old fit: every run, edge budgets
- * kept), with b (D_opt ∝ C^b) and a 1000-resample budget bootstrap of the default. Prints a
- * markdown table; reads ../shared/data/isoflop-porian-owt2 (skips with a note where it is absent).
+ * (N_opt ∝ C^a) against ours with the default estimator (the minimum of an Akima interpolant per
+ * budget, as Porian et al. estimate it), the parabola through the lowest run and its neighbours,
+ * a parabola over a ninefold span of N, and the whole-budget parabola (the old fit: every run, edge
+ * budgets kept), with b (D_opt ∝ C^b) and a 1000-resample budget bootstrap of the default. Prints
+ * a markdown table; reads ../shared/data/isoflop-porian-owt2 (skips with a note where it is
+ * absent), or the directory given as the first argument (same layout: configs.json and CSVs).
  *
  * Run: npx tsx bench/isoflop-porian.ts
  */
@@ -15,7 +17,7 @@ import { setWarn } from '../src/core/warn.js';
 import { readObservations } from '../src/io/read-observations.js';
 import { isoflop, type IsoflopOptions } from '../src/plan/isoflop.js';
 
-const dir = fileURLToPath(new URL('../../shared/data/isoflop-porian-owt2/', import.meta.url));
+const dir = process.argv[2] ?? fileURLToPath(new URL('../../shared/data/isoflop-porian-owt2/', import.meta.url));
 if (!existsSync(dir)) {
   console.log(`no ${dir}; nothing to compare`);
   process.exit(0);
@@ -23,8 +25,9 @@ if (!existsSync(dir)) {
 setWarn(() => {});
 const configs = JSON.parse(readFileSync(join(dir, 'configs.json'), 'utf8')) as { file: string; publishedExponentA: number }[];
 const fits: [string, IsoflopOptions][] = [
-  ['default (neighbours:1)', {}],
-  ['factor:3', { window: { factor: 3 } }],
+  ['default (Akima)', {}],
+  ['parabola neighbours:1', { window: { neighbours: 1 } }],
+  ['parabola factor:3', { window: { factor: 3 } }],
   ['whole budget (old)', { window: 'all', edge: 'keep' }],
 ];
 const f = (x: number) => x.toFixed(3);

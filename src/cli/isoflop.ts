@@ -1,5 +1,5 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
 import type { Run } from '../core/run.js';
@@ -17,6 +17,7 @@ import { action, numberOption, printJson } from './util.js';
 
 interface IsoflopCliOptions {
   approach: string;
+  estimator?: string;
   window?: string;
   edge: string;
   weighting: string;
@@ -53,9 +54,10 @@ export function register(program: Command): void {
     .description('compute-optimal N_opt ∝ C^a and D_opt ∝ C^b from IsoFLOP profiles (Approach 2) or the envelope of training curves (Approach 1), with bootstrap intervals')
     .argument('<file>', 'Approach 2: a table of finished runs with N, D (tokens) or C (FLOPs), and loss; Approach 1: a run store or a trajectory file (run, step, tokens, loss)')
     .option('--approach <n>', '2: a parabola per budget near its minimum; 1: the envelope of training curves', '2')
-    .option('--window <w>', 'Approach 2: runs per parabola: neighbours:K (the lowest run and K sizes either side), factor:F (N within a factor F of the vertex), loss:T (loss within T of the lowest), all (default neighbours:1)')
+    .option('--estimator <e>', 'Approach 2: each budget\'s minimum from akima (the minimum of a local interpolant, as Porian et al. 2024) or parabola (default: akima, parabola with --window or --weighting)')
+    .option('--window <w>', 'Approach 2, parabola: runs per parabola: neighbours:K (the lowest run and K sizes either side), factor:F (N within a factor F of the vertex), loss:T (loss within T of the lowest), all (default neighbours:1)')
     .option('--edge <e>', 'Approach 2: budgets whose minimum is not bracketed: exclude or keep', 'exclude')
-    .option('--weighting <w>', 'Approach 2: none, or inverse-variance (each budget by 1/Var of its vertex)', 'none')
+    .option('--weighting <w>', 'Approach 2, parabola: none, or inverse-variance (each budget by 1/Var of its vertex)', 'none')
     .option('--bootstrap <resamples>', 'bootstrap resamples for intervals on a and b (e.g. 1000)')
     .option('--seed <n>', 'bootstrap seed', '0')
     .option('--level <p>', 'interval level', '0.95')
@@ -84,20 +86,25 @@ export function register(program: Command): void {
           if (options.weighting !== 'none' && options.weighting !== 'inverse-variance') throw new InputError(`--weighting: must be none or inverse-variance, got ${show(options.weighting)}`, 'weighting');
           if (statSync(file).isDirectory()) throw new InputError(`${file}: --approach 2 needs a table of finished runs (N, D or C, loss), not a directory`, 'file');
           const table = readObservations(file);
+          if (options.estimator !== undefined && options.estimator !== 'akima' && options.estimator !== 'parabola') throw new InputError(`--estimator: must be akima or parabola, got ${show(options.estimator)}`, 'estimator');
+          if (options.estimator === 'akima' && options.window !== undefined) throw new InputError('--window: applies to --estimator parabola only', 'window');
+          if (options.estimator === 'akima' && options.weighting !== 'none') throw new InputError('--weighting: applies to --estimator parabola only', 'weighting');
           const settings: IsoflopOptions = { ...boot, edge: options.edge, weighting: options.weighting as IsoflopOptions['weighting'] };
+          if (options.estimator !== undefined) settings.estimator = options.estimator as IsoflopOptions['estimator'];
           if (options.window !== undefined) settings.window = parseWindow(options.window);
           const result = isoflop(table, settings);
           report = result.report();
-          json = { source: file, ...result, window: windowLabel(result.window) };
-          spec = isoflopChart(isoflopChartData(table, result), { title: `IsoFLOP profiles of ${file}: a = ${result.a.toFixed(3)}, window ${windowLabel(result.window)}` });
+          const how = result.window ? `parabola, window ${windowLabel(result.window)}` : 'Akima interpolant';
+          json = { source: file, ...result, ...(result.window ? { window: windowLabel(result.window) } : {}) };
+          spec = isoflopChart(isoflopChartData(table, result), { title: `IsoFLOP profiles of ${basename(file)}: a = ${result.a.toFixed(3)} (${how})` });
         } else {
-          for (const flag of ['window'] as const) if (options[flag] !== undefined) throw new InputError(`--${flag}: applies to --approach 2 only`, flag);
+          for (const flag of ['window', 'estimator'] as const) if (options[flag] !== undefined) throw new InputError(`--${flag}: applies to --approach 2 only`, flag);
           const runs: Run[] = statSync(file).isDirectory() ? openStore(file).runs() : readRuns(file);
           const points = numberOption('points', options.points)!;
           const result = isoflopEnvelope(runs, { ...boot, points, ...(options.metric !== undefined ? { metric: options.metric } : {}) });
           report = result.report();
           json = { source: file, ...result };
-          spec = isoflopEnvelopeChart(isoflopEnvelopeChartData(runs, result), { title: `Envelope of the training curves of ${file}: a = ${result.a.toFixed(3)}` });
+          spec = isoflopEnvelopeChart(isoflopEnvelopeChartData(runs, result), { title: `Envelope of the training curves of ${basename(file)}: a = ${result.a.toFixed(3)}` });
         }
         if (options.chart !== undefined) {
           if (chartFormat === '.json') writeFileSync(options.chart, JSON.stringify(spec, null, 2) + '\n');

@@ -29,7 +29,7 @@ describe('scalelaw isoflop', () => {
     const chart = join(dir, 'chart.json');
     const r = runCli(['isoflop', sweep, '--bootstrap', '200', '--seed', '1', '--chart', chart]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^IsoFLOP Approach 2 \(parabola per budget, window neighbours:1\): 4 of 4 budgets\nN_opt = \S+ C\^0\.45\d\d  \[/);
+    expect(r.stdout).toMatch(/^IsoFLOP Approach 2 \(Akima interpolant per budget\): 4 of 4 budgets\nN_opt = \S+ C\^0\.45\d\d  \[/);
     // A resample that draws one budget only gives no line and is not counted.
     expect(r.stdout).toMatch(/\nintervals: 95% percentile bootstrap, \d+ of 200 resamples, seed 1\n/);
     const spec = JSON.parse(readFileSync(chart, 'utf8'));
@@ -68,6 +68,7 @@ describe('scalelaw isoflop', () => {
       [['--window', 'wide'], 'scalelaw: --window: expected all, neighbours:K, factor:F or loss:T, got "wide"\n'],
       [['--window', 'factor:0.5'], 'scalelaw: --window: factor must be > 1, got "0.5"\n'],
       [['--approach', '3'], 'scalelaw: --approach: must be 1 or 2, got "3"\n'],
+      [['--estimator', 'akima', '--window', 'all'], 'scalelaw: --window: applies to --estimator parabola only\n'],
       [['--chart', 'out.pdf'], 'scalelaw: --chart: file must end in .png, .svg, .html or .json, got "out.pdf"\n'],
     ];
     for (const [args, message] of cases) {
