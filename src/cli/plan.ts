@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
@@ -10,6 +10,9 @@ import { fitsFromRuns } from '../plan/from-runs.js';
 import { plan, readFitFile, type PlannerFit } from '../plan/planner.js';
 import { planReport } from '../plan/plan-report.js';
 import { planHtml } from '../plan/report-html.js';
+import { backtestFromJSON, backtestMatches, backtestScaling, type ScalingBacktestRecord } from '../plan/backtest.js';
+import { findFitData } from '../plan/fit-data.js';
+import { rangeOf, type FittedRange } from '../plan/honesty.js';
 import { action, numberOption, printJson } from './util.js';
 
 /** The scaling fit shipped with the package, used when no --fit is given. */
@@ -29,6 +32,41 @@ interface PlanCliOptions {
   batchUnit: string;
   json?: boolean;
   html?: string;
+  floor?: string;
+  backtest: boolean;
+}
+
+/** Where a fit's cached backtest lives: beside it, `<name>.backtest.json`. */
+export function backtestCachePath(fitPath: string): string {
+  return fitPath.replace(/\.json$/, '') + '.backtest.json';
+}
+
+/**
+ * The range and rolling backtest of a saved scaling fit, for the plan: its data found again
+ * (`findFitData`), the backtest read from the cache beside the fit where one matches it, else run
+ * on the spot (50 resamples per cut). Neither is available when the data are not found.
+ */
+export async function fitEvidence(fit: ScalingFit, fitPath: string | undefined, options: { backtest?: boolean; log?: (m: string) => void } = {}): Promise<{ range?: FittedRange; backtest?: ScalingBacktestRecord; note?: string }> {
+  const { backtest: wanted = true, log = (m: string) => process.stderr.write(m) } = options;
+  const data = findFitData(fit);
+  if (!data.found) return { note: data.reason };
+  const range = rangeOf(data.table, data.path);
+  if (!wanted) return { range };
+  if (fitPath) {
+    const cache = backtestCachePath(fitPath);
+    if (existsSync(cache)) {
+      const cached = backtestFromJSON(JSON.parse(readFileSync(cache, 'utf8')), cache);
+      if (backtestMatches(cached, fit)) return { range, backtest: cached };
+      log(`scalelaw: note: ${cache} does not match ${fitPath} (law, data, objective or fixed values differ); running the backtest again\n`);
+    }
+  }
+  log(`scalelaw: note: backtesting ${fitPath ?? fit.data.source} on ${data.path} (refits on its smaller models; save it with \`scalelaw backtest ${data.path} --fit ${fitPath ?? '<fit>'} --out ${fitPath ? backtestCachePath(fitPath) : '<fit>.backtest.json'}\` to skip this)\n`);
+  try {
+    return { range, backtest: (await backtestScaling(fit, data.table, { bootstrap: 50, seed: 0, level: fit.bootstrap?.level ?? 0.9 })).toJSON() };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { range, note: `no backtest: ${error.message}` };
+  }
 }
 
 export function register(program: Command): void {
@@ -48,6 +86,8 @@ export function register(program: Command): void {
     .option('--batch-unit <unit>', "unit of the batch fits' batch sizes: sequences or tokens", 'sequences')
     .option('--json', 'print the plan as JSON')
     .option('--html <file>', 'also write a self-contained HTML report with charts')
+    .option('--floor <loss>', "a loss no model can beat (e.g. a synthetic language's entropy rate): intervals are clipped to it, with a note")
+    .option('--no-backtest', "skip the scaling fit's rolling backtest when no cached one matches")
     .action(
       action(async (options: PlanCliOptions) => {
         // Check the budget before any fitting.
@@ -63,16 +103,38 @@ export function register(program: Command): void {
         const files = options.fit ?? (options.store ? [] : [DEFAULT_FIT]);
         for (const f of files) if (!existsSync(f)) throw new InputError(`--fit: no such file: ${show(f)}`, 'fit');
         const fits: { fit: PlannerFit; source: string }[] = files.map((source) => ({ fit: readFitFile(source), source }));
+        let storeEvidence: Awaited<ReturnType<typeof fitEvidence>> = {};
         if (options.store) {
           if (!existsSync(options.store)) throw new InputError(`--store: no such directory: ${show(options.store)}`, 'store');
           const runs = openStore(options.store).runs();
           const fromRuns = await fitsFromRuns(runs, { source: options.store, bootstrap: (fit, data) => bootstrap(fit, data, { resamples: 200, seed: 0, level: 0.9 }) });
           fits.push({ fit: fromRuns.scaling, source: `${options.store} (scaling fit)` });
+          const data = { inputs: { N: Float64Array.from(fromRuns.observations, (o) => o.N), D: Float64Array.from(fromRuns.observations, (o) => o.D) }, loss: Float64Array.from(fromRuns.observations, (o) => o.loss), source: fromRuns.scaling.data.source };
+          storeEvidence = { range: rangeOf(data.inputs, data.source) };
+          if (options.backtest) {
+            try {
+              storeEvidence.backtest = (await backtestScaling(fromRuns.scaling, data, { bootstrap: 50, seed: 0, level: 0.9 })).toJSON();
+            } catch (error) {
+              if (!(error instanceof InputError)) throw error;
+              process.stderr.write(`scalelaw: note: no backtest of the store's scaling fit: ${error.message}\n`);
+            }
+          }
           if (fromRuns.criticalBatch) fits.push({ fit: fromRuns.criticalBatch.fit, source: `${options.store} (critical batch, N = ${fromRuns.criticalBatch.N})` });
           for (const note of fromRuns.notes) process.stderr.write(`scalelaw: note: ${note}\n`);
         }
         if (options.batchUnit !== 'sequences' && options.batchUnit !== 'tokens') throw new InputError(`--batch-unit must be sequences or tokens; got ${show(options.batchUnit)}`, 'batchUnit');
+        const scalingEntry = fits.find((f) => f.fit.kind === 'scaling-fit' && ['chinchilla', 'kaplan'].includes(f.fit.law));
+        let evidence: Awaited<ReturnType<typeof fitEvidence>> = {};
+        if (scalingEntry) {
+          const scaling = scalingEntry.fit as ScalingFit;
+          evidence = options.store && scalingEntry.source === `${options.store} (scaling fit)` ? storeEvidence : await fitEvidence(scaling, scalingEntry.source, { backtest: options.backtest });
+          if (evidence.note) process.stderr.write(`scalelaw: note: ${evidence.note}\n`);
+        }
+        const floor = numberOption('floor', options.floor);
         const result = plan({
+          ...(evidence.range ? { range: evidence.range } : {}),
+          ...(evidence.backtest ? { backtest: evidence.backtest } : {}),
+          ...(floor !== undefined ? { floor: { value: floor, source: `the floor given (--floor ${floor})` } } : {}),
           budget,
           fits,
           seqLen: numberOption('seq-len', options.seqLen),

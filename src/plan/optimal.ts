@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import { formatNumber } from '../core/format.js';
 import { quantile } from '../fit/bootstrap.js';
 import { predictWith, type ScalingFit } from '../fit/result.js';
 import type { Inputs, Law } from '../laws/law.js';
@@ -102,7 +103,26 @@ export function numericOptimal(law: Law<Inputs>, p: Float64Array, C: number, flo
 }
 
 
+/**
+ * Refuses an allocation no model can have: fewer than one parameter or one token (a budget far
+ * below any model's cost), or a loss at or below 0 (a fit whose E is impossible).
+ */
+export function checkAllocation(a: Allocation): Allocation {
+  if (!(a.N >= 1) || !(a.D >= 1)) {
+    throw new InputError(
+      `compute: ${show(a.C)} FLOPs is too small: the compute-optimal model would have N = ${formatNumber(a.N, 3)} parameters and D = ${formatNumber(a.D, 3)} tokens, fewer than one; no model trains on this budget`,
+      'compute',
+    );
+  }
+  if (!(a.loss > 0)) throw new InputError(`compute: at ${show(a.C)} FLOPs the fit predicts a loss of ${formatNumber(a.loss, 4)}, which no loss can be; check the fit's parameters (E)`, 'fit');
+  return a;
+}
+
 function allocate(law: Law<Inputs>, p: Float64Array, C: number, options: OptimalOptions): Allocation {
+  return checkAllocation(allocateAny(law, p, C, options));
+}
+
+function allocateAny(law: Law<Inputs>, p: Float64Array, C: number, options: OptimalOptions): Allocation {
   const { flopsPerParameterToken = 6, method = 'auto' } = options;
   if (!(flopsPerParameterToken > 0)) throw new InputError(`flopsPerParameterToken: must be positive, got ${show(flopsPerParameterToken)}`, 'flopsPerParameterToken');
   if (method === 'closed-form' && law.name !== 'chinchilla') {
@@ -118,7 +138,8 @@ function allocate(law: Law<Inputs>, p: Float64Array, C: number, options: Optimal
 
 /**
  * Compute-optimal N, D, tokens per parameter and loss at each budget, for a fitted (or published)
- * law of N and D.
+ * law of N and D. A budget whose optimum has fewer than one parameter or token, or a loss at or
+ * below 0, is refused with an InputError (`checkAllocation`).
  *
  * @example computeOptimal(fit, 5.76e23)[0] // { C, N, D, tokensPerParameter, loss }
  */

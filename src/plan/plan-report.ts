@@ -1,10 +1,14 @@
 import { formatNumber } from '../core/format.js';
 import type { Estimate, PlanRecord } from './planner.js';
 
-function withInterval(e: Estimate, digits = 3): string {
-  const v = formatNumber(e.value, digits);
-  return e.lower === undefined ? v : `${v}  [${formatNumber(e.lower, digits)}, ${formatNumber(e.upper!, digits)}]`;
+/** The value with its interval; an interval with a non-finite end reads "not identified", never a number. */
+export function withInterval(e: Estimate, digits = 3): string {
+  const v = Number.isFinite(e.value) ? formatNumber(e.value, digits) : 'not identified';
+  if (e.lower === undefined) return v;
+  return Number.isFinite(e.lower) && Number.isFinite(e.upper) ? `${v}  [${formatNumber(e.lower, digits)}, ${formatNumber(e.upper!, digits)}]` : `${v}  [interval not identified]`;
 }
+
+const percent = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 2 : 1)}%`;
 
 function hours(h: number): string {
   if (h < 48) return `${formatNumber(h, 3)} h`;
@@ -28,7 +32,16 @@ export function planReport(plan: PlanRecord): string {
   row('parameters N', withInterval(model.N));
   row('tokens D', withInterval(model.D));
   row('tokens / parameter', formatNumber(model.tokensPerParameter, 3));
-  row('final loss', withInterval(model.loss, 4), 'nats/token');
+  const clipped = plan.warnings.some((w) => w.startsWith('final loss interval clipped'));
+  row('final loss', withInterval(model.loss, 4), `nats/token${clipped ? ' (interval clipped at the floor; see warnings)' : ''}`);
+  if (plan.backtest) {
+    const b = plan.backtest;
+    row('backtest error', `${percent(b.meanRelativeError)} mean relative error`, `${b.coverage !== undefined ? `${Math.round(b.level * 100)}% intervals covered ${percent(b.coverage)} of ` : 'over '}${b.heldOut} held-out runs (rolling backtest, below)`);
+  }
+  if (plan.warnings.length > 0) {
+    lines.push('', 'Warnings');
+    for (const w of plan.warnings) lines.push(`  - ${w}`);
+  }
   if (batch) {
     lines.push('', 'Batch and optimizer');
     if (batch.critical) row('critical batch', `${withInterval(batch.critical)} tokens`, `= ${formatNumber(batch.critical.value / batch.seqLen, 3)} sequences of ${batch.seqLen}`);
@@ -53,6 +66,19 @@ export function planReport(plan: PlanRecord): string {
     row('GPU-hours', formatNumber(budget.gpuHours, 4));
     row('wall-clock', hours(budget.wallHours!), `on ${budget.gpus} GPU${budget.gpus > 1 ? 's' : ''}`);
     if (budget.cost !== undefined) row('cost', formatNumber(budget.cost, 4), `at ${budget.price} per GPU-hour`);
+  }
+  if (plan.backtest) {
+    const b = plan.backtest;
+    lines.push('', 'Backtest of the scaling fit (rolling over N: refit on the smaller models, predict the larger)');
+    lines.push(`    ${b.summary}`);
+    for (const c of b.cuts) {
+      lines.push(`    fit on N <= ${formatNumber(c.trainMaxN, 3)}: predicting up to ${formatNumber(c.largestRatio, 3)}x the largest fitted, mean relative error ${percent(c.meanRelativeError)}${c.coverage !== undefined ? `, coverage ${percent(c.coverage)}` : ''}`);
+    }
+    if (b.coverage !== undefined) lines.push("    (the intervals are the fitted curve's spread, not a new run's loss: coverage below the level means they are too narrow for prediction)");
+    if (plan.range?.N) {
+      const ratio = model.N.value / plan.range.N[1];
+      if (ratio > 1) lines.push(`    this plan's N is ${formatNumber(ratio, 3)}x the largest fitted size`);
+    }
   }
   if (plan.unanswered.length > 0) {
     lines.push('', 'Not answered');

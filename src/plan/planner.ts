@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import { formatNumber } from '../core/format.js';
 import { predictWith, type CurveFit, type ScalingFit } from '../fit/result.js';
 import { getLaw } from '../laws/registry.js';
 import { bestSchedule, bestWsdCooldown, budgetFromFit } from './schedule-choice.js';
@@ -6,6 +7,8 @@ import { finalLosses } from '../fit/predict-curve.js';
 import { loadFit } from '../fit/load.js';
 import { resolveBudget, type BudgetInput, type ComputeBudget } from './budget.js';
 import { chinchillaOptimal, numericOptimal } from './optimal.js';
+import { backtestSummary, type ScalingBacktestRecord } from './backtest.js';
+import { checkFitValues, floorInterval, rangeWarnings, type FittedRange, type RangeMargins } from './honesty.js';
 
 /** A number with its interval at the plan's level, where one could be computed. */
 export interface Estimate {
@@ -41,6 +44,7 @@ const PUBLISHED = {
   batch: { k: 0.292, e: 0.3271, source: 'published: DeepSeek LLM (Bi et al. 2024, eq. 1), B_opt = 0.2920 C^0.3271 tokens' },
 } as const;
 
+/** Options of `plan`. */
 export interface PlanOptions {
   /** The compute budget. */
   budget: BudgetInput;
@@ -62,6 +66,35 @@ export interface PlanOptions {
   fitSeqLen?: number;
   /** Central level of the intervals; the scaling fit's bootstrap level when it has one. @default 0.9 */
   level?: number;
+  /**
+   * Where the scaling fit's data lie (`rangeOf`, or `findFitData` for a saved fit). A plan beyond
+   * it by more than `margins` says how far, in `warnings`. @default unknown (the plan says so)
+   */
+  range?: FittedRange;
+  /** Factors beyond the fitted range that a plan may go before it warns. @default { N: 10, D: 10, C: 100 } */
+  margins?: RangeMargins;
+  /**
+   * A loss no model can beat, e.g. a synthetic language's entropy rate: the loss interval is
+   * clipped to it, with a note. @default none (an interval below the fitted E is flagged instead)
+   */
+  floor?: { value: number; source: string };
+  /** The scaling fit's rolling-over-N backtest (`backtestScaling`), stated beside the predicted loss. @default none */
+  backtest?: ScalingBacktestRecord;
+}
+
+/** What a plan says about how well its scaling fit predicted sizes it had not seen. */
+export interface PlanBacktest {
+  /** Mean |predicted - observed| / observed over every held-out run of every cut. */
+  meanRelativeError: number;
+  /** Share of held-out runs inside the cut's interval, where the backtest ran a bootstrap. */
+  coverage?: number;
+  level: number;
+  heldOut: number;
+  /** Per cut: the training limit, the largest extrapolation it made, its error and coverage. */
+  cuts: { trainMaxN: number; largestTrainN: number; largestRatio: number; meanRelativeError: number; coverage?: number }[];
+  /** One line for the report. */
+  summary: string;
+  date: string;
 }
 
 /** A plan for one training run, as plain data: `report()` reads it, `toJSON()` saves it. */
@@ -90,6 +123,15 @@ export interface PlanRecord {
   schedule?: { best: string; cooldownFraction?: number; predictedLoss: Record<string, number>; gainOverCosine: number; source: string; note?: string };
   /** Questions the plan could not answer, and why. */
   unanswered: { item: string; reason: string }[];
+  /**
+   * What a reader must know before trusting the numbers: extrapolation far beyond the fitted range
+   * (and how far), intervals clipped at or crossing a floor, intervals that could not be computed.
+   */
+  warnings: string[];
+  /** The fitted range of the scaling fit, where known. */
+  range?: FittedRange;
+  /** The scaling fit's rolling backtest, where its data were available. */
+  backtest?: PlanBacktest;
 }
 
 /**
@@ -177,6 +219,7 @@ export function plan(options: PlanOptions): PlanRecord {
     const got = options.fits.map(named).map((e) => `${e.source} (${e.fit.kind === 'curve-fit' ? 'curve fit, ' : ''}law ${e.fit.law})`);
     throw new InputError(`the planner needs a scaling-law fit in N and D (law chinchilla or kaplan, e.g. fits/chinchilla-epoch2024.json); got ${got.length ? got.join(', ') : 'no fits'}`, 'fit');
   }
+  checkFitValues(scaling.fit, scaling.source);
   const level = options.level ?? scaling.fit.bootstrap?.level ?? 0.9;
   if (!(level > 0 && level < 1)) throw new InputError(`level must be in (0, 1); got ${show(level)}`, 'level');
   const C = budget.compute;
@@ -185,15 +228,33 @@ export function plan(options: PlanOptions): PlanRecord {
   // Compute-optimal allocation at C (Hoffmann et al. 2022, eq. 4 for Chinchilla), and the same for
   // every bootstrap resample: the percentile interval of N_opt, D_opt and L_opt.
   const point = optimumAt(scaling.fit.law, scaling.fit.vector(), C);
+  if (!(point.N >= 1) || !(point.D >= 1)) {
+    throw new InputError(`budget: ${show(C)} FLOPs is too small: the compute-optimal model of ${scaling.source} would have N = ${formatNumber(point.N, 3)} parameters and D = ${formatNumber(point.D, 3)} tokens, fewer than one`, 'compute');
+  }
+  if (!(point.loss > 0)) throw new InputError(`${scaling.source}: the fit predicts a loss of ${formatNumber(point.loss, 4)} at ${show(C)} FLOPs, which no loss can be; check its parameters`, 'fit');
   const draws = samplesOf(scaling.fit).map((p) => drawAt(scaling.fit.law, p, C));
   if (draws.length === 0) unanswered.push({ item: 'intervals on N, D and loss', reason: `${scaling.source} has no bootstrap; refit with --bootstrap to get them` });
+  const warnings: string[] = [];
+  const finiteDraws = draws.filter((d) => Number.isFinite(d.loss));
+  if (draws.length > 0 && finiteDraws.length < 2) warnings.push(`intervals on N, D and loss: not identified (${draws.length - finiteDraws.length} of ${draws.length} resamples have no finite optimum at this budget)`);
+  const lossEstimate = estimate(point.loss, draws.map((d) => d.loss), level);
+  const floored = floorInterval(lossEstimate, {
+    ...(options.floor ? { floor: options.floor } : {}),
+    ...(scaling.fit.values.E !== undefined && !options.floor ? { fittedE: scaling.fit.values.E } : {}),
+    ...(options.floor && finiteDraws.length > 0 ? { share: finiteDraws.filter((d) => d.loss < options.floor!.value).length / finiteDraws.length } : {}),
+    what: 'final loss',
+  });
+  const { warnings: floorWarnings, clippedFrom: _clipped, ...loss } = floored;
   const model: PlanRecord['model'] = {
     N: estimate(point.N, draws.map((d) => d.N), level),
     D: estimate(point.D, draws.map((d) => d.D), level),
     tokensPerParameter: point.D / point.N,
-    loss: estimate(point.loss, draws.map((d) => d.loss), level),
+    loss,
     method: point.method,
   };
+  if (options.range) warnings.push(...rangeWarnings(options.range, { N: point.N, D: point.D, C }, options.margins));
+  else warnings.push(`the fitted range of ${scaling.source} is unknown (its data were not found), so how far this plan extrapolates cannot be said`);
+  warnings.push(...floorWarnings);
 
   // Inputs any auxiliary law may read, per draw (index -1 is the point estimate).
   const inputsAt = (k: number) => {
@@ -259,7 +320,31 @@ export function plan(options: PlanOptions): PlanRecord {
     source,
     bootstrap: fit.bootstrap?.resamples ?? 0,
   }));
-  return { kind: 'plan', version: 1, budget, level, fits, model, batch, learningRate, steps, ...(schedule ? { schedule } : {}), unanswered };
+  const backtest = options.backtest ? planBacktest(options.backtest) : undefined;
+  return {
+    kind: 'plan', version: 1, budget, level, fits, model, batch, learningRate, steps, ...(schedule ? { schedule } : {}), unanswered, warnings,
+    ...(options.range ? { range: options.range } : {}),
+    ...(backtest ? { backtest } : {}),
+  };
+}
+
+/** The plan's digest of a backtest. */
+function planBacktest(b: ScalingBacktestRecord): PlanBacktest {
+  return {
+    meanRelativeError: b.meanRelativeError,
+    ...(b.coverage !== undefined ? { coverage: b.coverage } : {}),
+    level: b.level,
+    heldOut: b.heldOut,
+    cuts: b.cuts.map((c) => ({
+      trainMaxN: c.trainMaxN,
+      largestTrainN: c.largestTrainN,
+      largestRatio: Math.max(...c.sizes.map((s) => s.ratio)),
+      meanRelativeError: c.meanRelativeError,
+      ...(c.coverage !== undefined ? { coverage: c.coverage } : {}),
+    })),
+    summary: backtestSummary(b),
+    date: b.date,
+  };
 }
 
 /**

@@ -5,13 +5,16 @@ import { isoflopChart } from '../plot/isoflop.js';
 import { scalingChart } from '../plot/scaling.js';
 import type { VegaLiteSpec } from '../plot/spec.js';
 import { drawAt, optimumAt, type Estimate, type PlanRecord } from './planner.js';
-import { planReport } from './plan-report.js';
+import { planReport, withInterval } from './plan-report.js';
+import { honestFitReport } from './honesty.js';
 
 export interface PlanChartsOptions {
   /** Observations the scaling fit was made from, drawn with the law. @default none */
   observations?: readonly { N: number; D: number; loss: number }[];
   /** Decades of compute below the budget that the charts cover. @default 4 */
   decades?: number;
+  /** A loss no model beats (an entropy rate): the band of the frontier is clipped to it. @default none */
+  floor?: number;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -25,7 +28,7 @@ function quantile(sorted: number[], q: number): number {
  * run marked, and IsoFLOP curves at budgets up to the planned one with their optima.
  */
 export function planCharts(plan: PlanRecord, scaling: ScalingFit, options: PlanChartsOptions = {}): VegaLiteSpec[] {
-  const { observations = [], decades = 4 } = options;
+  const { observations = [], decades = 4, floor = -Infinity } = options;
   const C = plan.budget.compute;
   const minObserved = observations.length ? Math.min(...observations.map((o) => 6 * o.N * o.D)) : C / 10 ** decades;
   const lowC = Math.min(minObserved, C / 10 ** decades) / 2;
@@ -36,7 +39,9 @@ export function planCharts(plan: PlanRecord, scaling: ScalingFit, options: PlanC
     const y = optimumAt(scaling.law, scaling.vector(), c).loss;
     if (samples.length < 2) return { x: c, y };
     const draws = samples.map((p) => drawAt(scaling.law, p, c).loss).filter(Number.isFinite).sort((a, b) => a - b);
-    return { x: c, y, lower: quantile(draws, (1 - level) / 2), upper: quantile(draws, (1 + level) / 2) };
+    if (draws.length < 2) return { x: c, y };
+    const upper = quantile(draws, (1 + level) / 2);
+    return { x: c, y, lower: Math.min(Math.max(quantile(draws, (1 - level) / 2), floor), upper), upper };
   });
   const loss: Estimate = plan.model.loss;
   const frontier = scalingChart(
@@ -70,7 +75,7 @@ export interface PlanHtmlOptions extends PlanChartsOptions {
 /** The plan as a self-contained HTML page: summary table, charts and the text report. */
 export async function planHtml(plan: PlanRecord, scaling: ScalingFit, options: PlanHtmlOptions = {}): Promise<string> {
   const { title = 'scalelaw plan', sections = [] } = options;
-  const fmt = (e: Estimate) => (e.lower === undefined ? formatNumber(e.value, 3) : `${formatNumber(e.value, 3)} [${formatNumber(e.lower, 3)}, ${formatNumber(e.upper!, 3)}]`);
+  const fmt = (e: Estimate) => withInterval(e, 3).replace('  [', ' [');
   const rows: (string | number)[][] = [
     ['compute budget (FLOPs)', formatNumber(plan.budget.compute, 3)],
     ['parameters N', fmt(plan.model.N)],
@@ -78,6 +83,10 @@ export async function planHtml(plan: PlanRecord, scaling: ScalingFit, options: P
     ['tokens per parameter', formatNumber(plan.model.tokensPerParameter, 3)],
     ['final loss (nats/token)', fmt(plan.model.loss)],
   ];
+  if (plan.backtest) {
+    const b = plan.backtest;
+    rows.push(['backtest: mean relative error', `${(b.meanRelativeError * 100).toFixed(2)}% over ${b.heldOut} held-out runs${b.coverage !== undefined ? `; ${Math.round(b.level * 100)}% intervals covered ${(b.coverage * 100).toFixed(1)}%` : ''}`]);
+  }
   if (plan.batch?.critical) rows.push(['critical batch (tokens)', fmt(plan.batch.critical)]);
   if (plan.batch) rows.push(['recommended batch', `${plan.batch.recommendedSequences} x ${plan.batch.seqLen} tokens`]);
   if (plan.learningRate) rows.push(['peak learning rate', formatNumber(plan.learningRate.value, 3)]);
@@ -91,10 +100,14 @@ export async function planHtml(plan: PlanRecord, scaling: ScalingFit, options: P
     [
       {
         heading: 'Plan',
-        paragraphs: [`Intervals are central ${Math.round(plan.level * 100)}% bootstrap intervals where the fits carry a bootstrap.`],
+        paragraphs: [
+          `Intervals are central ${Math.round(plan.level * 100)}% bootstrap intervals where the fits carry a bootstrap.`,
+          ...plan.warnings.map((w) => `Warning: ${w}.`),
+          ...(plan.backtest ? [`Backtest: ${plan.backtest.summary}.`] : []),
+        ],
         table: { header: ['quantity', 'value'], rows },
       },
-      { heading: 'Scaling law', charts: charts.map((spec) => ({ spec })), pre: scaling.report() },
+      { heading: 'Scaling law', charts: charts.map((spec) => ({ spec })), pre: honestFitReport(scaling, options.floor !== undefined ? { value: options.floor, source: 'the known floor' } : undefined) },
       ...sections,
       { heading: 'Full report', pre: planReport(plan) },
     ],

@@ -1,0 +1,93 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError, show } from '../core/errors.js';
+import { filterObservations } from '../core/observations.js';
+import { loadFit } from '../fit/load.js';
+import { huber, squared } from '../fit/objective.js';
+import type { FitOptions } from '../fit/fit.js';
+import { readObservations } from '../io/read-observations.js';
+import { backtestScaling } from '../plan/backtest.js';
+import { action, numberOption, printJson } from './util.js';
+
+interface BacktestCliOptions {
+  law?: string;
+  fit?: string;
+  trainMaxN?: string[];
+  testMinN?: string;
+  bootstrap: string;
+  seed: string;
+  level: string;
+  dropHighest: string;
+  loss: string;
+  delta: string;
+  fix?: string[];
+  threads?: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** Parses `--fix E=1.7` pairs. */
+function parseFixed(pairs: string[] | undefined): Record<string, number> {
+  const fixed: Record<string, number> = {};
+  for (const pair of pairs ?? []) {
+    const match = /^([A-Za-z_]\w*)=(.+)$/.exec(pair);
+    if (!match) throw new InputError(`--fix: expected NAME=VALUE, got ${show(pair)}`, 'fix');
+    fixed[match[1]!] = numberOption('fix', match[2])!;
+  }
+  return fixed;
+}
+
+export function register(program: Command): void {
+  program
+    .command('backtest')
+    .description('rolling-over-N backtest of a scaling law: fit on the smaller models, predict each larger size; relative error and interval coverage per held-out size')
+    .argument('<file>', 'observations: columns for N (parameters), D (tokens) or C (FLOPs), and loss')
+    .option('--law <name>', 'law to fit, e.g. chinchilla (or give --fit)')
+    .option('--fit <file>', "a saved fit whose law, objective and fixed values each cut reproduces")
+    .option('--train-max-N <params...>', 'cuts N_k: fit on N <= N_k (default: the sizes at or below N_max / 2, 4, 8, 16)')
+    .option('--test-min-N <params>', 'score only held-out sizes with N at or above this')
+    .option('--bootstrap <resamples>', 'bootstrap resamples per cut for the interval coverage (0: none)', '100')
+    .option('--seed <n>', 'bootstrap seed', '0')
+    .option('--level <p>', 'central level of the intervals', '0.9')
+    .option('--drop-highest <k>', 'leave out the k highest-loss rows first (Besiroglu et al. 2024 drop 5 of the Chinchilla points)', '0')
+    .option('--loss <name>', 'huber or squared (with --law)', 'huber')
+    .option('--delta <d>', 'Huber delta (with --law)', '1e-3')
+    .option('--fix <name=value...>', 'hold parameters fixed, e.g. --fix E=1.69 (with --law)')
+    .option('--threads <n>', 'worker threads (default: every core)')
+    .option('--out <file>', 'also write the backtest as JSON')
+    .option('--json', 'print the backtest as JSON instead of the report')
+    .action(
+      action(async (file: string, options: BacktestCliOptions) => {
+        if ((options.law === undefined) === (options.fit === undefined)) throw new InputError(`give --law or --fit (one of them); got ${options.law === undefined ? 'neither' : 'both'}`, 'law');
+        if (options.loss !== 'huber' && options.loss !== 'squared') throw new InputError(`--loss: must be huber or squared, got ${show(options.loss)}`, 'loss');
+        const drop = numberOption('drop-highest', options.dropHighest)!;
+        if (!(Number.isInteger(drop) && drop >= 0)) throw new InputError(`--drop-highest: must be a whole number of rows, got ${show(options.dropHighest)}`, 'dropHighest');
+        const threads = numberOption('threads', options.threads);
+        let table = readObservations(file);
+        if (drop > 0) {
+          if (drop >= table.length) throw new InputError(`--drop-highest: ${drop} rows would leave none of the ${table.length}`, 'dropHighest');
+          const order = Array.from(table.loss.keys()).sort((a, b) => table.loss[b]! - table.loss[a]!);
+          const dropped = new Set(order.slice(0, drop));
+          const all = table;
+          table = filterObservations(all, (i) => !dropped.has(i), `one of the ${drop} highest losses`);
+        }
+        const cuts = options.trainMaxN?.map((c) => numberOption('train-max-N', c)!);
+        const fitOptions: FitOptions | undefined = options.law !== undefined
+          ? { loss: options.loss === 'huber' ? huber(numberOption('delta', options.delta)) : squared(), fixed: parseFixed(options.fix) }
+          : undefined;
+        const result = await backtestScaling(options.fit !== undefined ? loadFit(options.fit) : options.law!, table, {
+          ...(cuts ? { cuts } : {}),
+          ...(options.testMinN !== undefined ? { testMinN: numberOption('test-min-N', options.testMinN)! } : {}),
+          bootstrap: numberOption('bootstrap', options.bootstrap)!,
+          seed: numberOption('seed', options.seed)!,
+          level: numberOption('level', options.level)!,
+          ...(fitOptions ? { fitOptions } : {}),
+          ...(threads !== undefined ? { threads } : {}),
+        });
+        if (options.out) writeFileSync(options.out, JSON.stringify(result, null, 1) + '\n');
+        if (options.json) return printJson(result);
+        process.stdout.write(result.report() + '\n');
+        if (options.out) process.stdout.write(`wrote ${options.out}\n`);
+      }),
+    );
+}
