@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { bestSchedule, bestWsdCooldown, chooseCooldown } from '../../src/plan/schedule-choice.js';
+import { CurveFit } from '../../src/fit/result.js';
+import { finalLosses } from '../../src/fit/predict-curve.js';
+
+/** Luo et al.'s published 25M multi-power-law parameters as a saved fit, with bootstrap samples. */
+const names = ['L0', 'A', 'alpha', 'B', 'C', 'beta', 'gamma'];
+const values = [3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257];
+function savedFit(samples?: number[][]) {
+  return CurveFit.fromJSON({
+    kind: 'curve-fit',
+    version: 1,
+    law: 'mpl',
+    params: Object.fromEntries(names.map((n, i) => [n, values[i]!])),
+    values,
+    fixed: [],
+    objective: 0,
+    converged: true,
+    message: '',
+    atBound: [],
+    loss: { name: 'huber', settings: { delta: 1e-3 } },
+    curves: [{ name: 'cosine_24000', schedule: { type: 'cosine', peak: 3e-4, final: 3e-5, warmup: 2160, steps: 24000 }, points: 171, meanRelativeError: 0 }],
+    ...(samples ? { bootstrap: { by: 'points', seed: 0, values: samples } } : {}),
+    date: '2026-11-23',
+  });
+}
+/** Samples that move only the floor: every decision is the fit's own. */
+const floors = Array.from({ length: 20 }, (_, r) => values.map((v, j) => (j === 0 ? v + 0.001 * (r - 10) : v)));
+/** Samples from nearly no loss drop (B small: the longest cooldown is best) to a strong one (B large). */
+const spread = Array.from({ length: 20 }, (_, r) => values.map((v, j) => (j === 3 ? v * Math.exp(0.6 * (r - 10)) : j === 5 ? v * Math.exp(-0.15 * (r - 10)) : v)));
+const budget = { steps: 24000, peak: 3e-4, warmup: 2160, final: 3e-5 };
+const fractions = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+
+describe('cooldown choice with its uncertainty', () => {
+  it('picks the (shape, fraction) with the lowest predicted final loss and the gap to the best other shape', () => {
+    const c = chooseCooldown(savedFit(), budget, { fractions });
+    const all = c.shapes.flatMap((shape) => fractions.map((f) => ({ shape, f })));
+    const finals = finalLosses(savedFit(), all.map(({ shape, f }) => ({ type: 'wsd', ...budget, cooldownFraction: f, shape })));
+    const min = Math.min(...finals);
+    expect(c.best.final).toBe(min);
+    expect(all[finals.indexOf(min)]).toEqual({ shape: c.best.shape, f: c.best.fraction });
+    expect(c.runnerUp!.shape).not.toBe(c.best.shape);
+    expect(c.gap).toBeCloseTo(c.runnerUp!.final - c.best.final, 15);
+    expect(c.byShape.map((s) => s.final)).toEqual([...c.byShape.map((s) => s.final)].sort((a, b) => a - b));
+    expect(c.bootstrap).toBeUndefined();
+    expect(c.identified).toBeUndefined();
+    expect(c.report()).toContain('no bootstrap samples in the fit: refit with resamples for intervals');
+  });
+
+  it('gives bootstrap intervals, narrow when the samples agree', () => {
+    const c = chooseCooldown(savedFit(floors), budget, { fractions, level: 0.9 });
+    expect(c.bootstrap!.resamples).toBe(20);
+    expect(c.bootstrap!.fraction).toEqual([c.best.fraction, c.best.fraction]);
+    expect(c.bootstrap!.gap![0]).toBeCloseTo(c.gap!, 12);
+    expect(c.bootstrap!.shapeWins[c.best.shape]).toBeCloseTo(1, 12);
+    expect(c.identified).toBe(true);
+    expect(c.shapeIdentified).toBe(true);
+    expect(c.report()).toContain(`fraction ${c.best.fraction} (90% interval ${c.best.fraction}-${c.best.fraction})`);
+  });
+
+  it('says "not identified by these curves" when the interval spans the searched range', () => {
+    const c = chooseCooldown(savedFit(spread), budget, { fractions, shapes: ['linear', 'sqrt'] });
+    expect(c.bootstrap!.fraction).toEqual([0.1, 0.8]);
+    expect(c.identified).toBe(false);
+    expect(c.report()).toContain('cooldown fraction: not identified by these curves (the 90% bootstrap interval 0.1-0.8 spans the searched 0.1-0.8)');
+    const wsd = bestWsdCooldown(savedFit(spread), budget, { fractions, shape: 'linear' });
+    expect(wsd.interval).toEqual([0.1, 0.8]);
+    expect(wsd.identified).toBe(false);
+  });
+
+  it('accepts a decay to final 0 for every family searched, leaving out the exponential cooldown with a note', () => {
+    const zero = { ...budget, final: 0 };
+    const c = chooseCooldown(savedFit(), zero, { fractions });
+    expect(c.shapes).toEqual(['linear', 'sqrt', 'cosine']);
+    expect(c.notes).toContain('exponential cooldown not searched: it cannot decay to final 0');
+    expect(Number.isFinite(c.best.final)).toBe(true);
+    expect(() => chooseCooldown(savedFit(), zero, { shapes: ['exponential'] })).toThrow('shapes: an exponential cooldown cannot decay to final 0; leave it out or give a positive final');
+    const wsd = bestWsdCooldown(savedFit(), zero, { fractions });
+    expect(wsd.shape).toBe('linear');
+    const rows = bestSchedule(savedFit(floors), zero);
+    expect(rows.map((r) => r.family)).not.toContain('wsd exponential (cooldown fraction)');
+    for (const r of rows) expect(r.interval![0]).toBeLessThanOrEqual(r.interval![1]);
+  });
+
+  it('refuses a bad level and a budget that leaves no cooldown after warmup', () => {
+    expect(() => chooseCooldown(savedFit(), budget, { level: 1 })).toThrow('level: not in (0, 1): 1');
+    expect(() => chooseCooldown(savedFit(), { ...budget, warmup: 23000 }, { fractions: [0.1, 0.5] })).toThrow('fractions: none in (0, 1) leaves the 23000-step warmup before the cooldown');
+  });
+});
