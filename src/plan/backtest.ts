@@ -6,6 +6,7 @@ import type { ScalingFit } from '../fit/result.js';
 import type { Inputs } from '../laws/law.js';
 import { getLaw } from '../laws/registry.js';
 
+/** Options of `backtestScaling`: where to cut, what to score, and the bootstrap of each cut. */
 export interface ScalingBacktestOptions {
   /**
    * Cuts N_k: each fits on the rows with N <= N_k and predicts every larger size. @default four
@@ -58,6 +59,7 @@ export interface BacktestSize {
   readonly coverage?: number;
 }
 
+/** One cut N_k: the fit on N <= N_k and its predictions of the larger sizes. */
 export interface BacktestCut {
   /** The cut N_k: rows with N <= N_k trained the fit. */
   readonly trainMaxN: number;
@@ -100,6 +102,7 @@ export interface ScalingBacktestRecord {
 }
 
 /** The result of `backtestScaling`, with `report()`. */
+/** A backtest with its readable `report()`; `toJSON()` gives the plain record. */
 export interface ScalingBacktest extends ScalingBacktestRecord {
   report(): string;
   toJSON(): ScalingBacktestRecord;

@@ -74,7 +74,9 @@ export function planReport(plan: PlanRecord): string {
     for (const c of b.cuts) {
       lines.push(`    fit on N <= ${formatNumber(c.trainMaxN, 3)}: predicting up to ${formatNumber(c.largestRatio, 3)}x the largest fitted, mean relative error ${percent(c.meanRelativeError)}${c.coverage !== undefined ? `, coverage ${percent(c.coverage)}` : ''}`);
     }
-    if (b.coverage !== undefined) lines.push("    (the intervals are the fitted curve's spread, not a new run's loss: coverage below the level means they are too narrow for prediction)");
+    if (b.coverage !== undefined && b.coverage < b.level) {
+      lines.push(`    the ${Math.round(b.level * 100)}% intervals covered ${percent(b.coverage)}: they are the fitted curve's spread, not a new run's loss, and too narrow to predict one`);
+    }
     if (plan.range?.N) {
       const ratio = model.N.value / plan.range.N[1];
       if (ratio > 1) lines.push(`    this plan's N is ${formatNumber(ratio, 3)}x the largest fitted size`);
