@@ -59,7 +59,10 @@ export function predictCutoffs(job: PredictJob): StoredPrediction[][] {
     const extra: Partial<ExtrapolateOptions> = predictor === 'pow3' ? POW3_FIT : {};
     let p;
     try {
-      p = extrapolate(curve, { ...options, method, ...extra, to: length, seed: seed + index[i]! }).at(length);
+      // The ensemble's weighting means nothing to the fast and pow3 fits (extrapolate refuses it there).
+      const { weighting, ...rest } = options;
+      const shared = method === 'ensemble' && weighting !== undefined ? { ...rest, weighting } : rest;
+      p = extrapolate(curve, { ...shared, method, ...extra, to: length, seed: seed + index[i]! }).at(length);
     } catch (error) {
       // A curve no family can describe counts with the last-value prediction, and is flagged.
       if (!(error instanceof InputError)) throw error;

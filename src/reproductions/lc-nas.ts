@@ -133,7 +133,8 @@ export async function replayNasPerEpoch(files: readonly FilePredictions[], optio
         const curve = learningCurve(Array.from({ length: m }, (_, k) => k + 1), seen, { goal: file.goal, range });
         const o: Partial<ExtrapolateOptions> = kind === 'pow3' ? POW3_FIT : { method: 'fast' };
         try {
-          v = extrapolateCurve(curve, { ...extrapolate, ...o, to: file.length }).at(file.length).median;
+          const { weighting: _ensembleOnly, ...shared } = extrapolate ?? {};
+          v = extrapolateCurve(curve, { ...shared, ...o, to: file.length }).at(file.length).median;
         } catch (error) {
           // As in the evaluation: a curve no family describes is predicted by its last value.
           if (!(error instanceof InputError)) throw error;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, show } from '../core/errors.js';
-import { parseNumericCsv } from '../io/numeric-csv.js';
+import { parseNumericCsv } from '../io/csv.js';
 import type { ScheduleSpec } from '../core/schedule-spec.js';
 import type { CurveInput } from '../laws/curve-points.js';
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readCsvCells } from '../io/csv.js';
 import { fileURLToPath } from 'node:url';
 import { InputError, show } from '../core/errors.js';
 import type { ReproducedMetric, Reproduction } from './reproduction.js';
@@ -18,16 +18,14 @@ export interface ZhangRow {
 
 /** Reads Zhang et al.'s steps-to-target table (columns model, n_params, target_c4_val_loss, batch_size_seqs, steps_to_target). */
 export function readZhangTable(path = zhangTablePath): ZhangRow[] {
-  const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/);
-  const header = lines[0]!.split(',');
+  const { header, rows } = readCsvCells(path);
   const col = (name: string) => {
     const j = header.indexOf(name);
     if (j < 0) throw new InputError(`${path}: missing column ${name}`, name);
     return j;
   };
   const [m, n, t, b, s] = ['model', 'n_params', 'target_c4_val_loss', 'batch_size_seqs', 'steps_to_target'].map(col) as [number, number, number, number, number];
-  return lines.slice(1).map((line, i) => {
-    const cells = line.split(',');
+  return rows.map((cells, i) => {
     const num = (j: number) => {
       const v = Number(cells[j]);
       if (!(v > 0) || !Number.isFinite(v)) throw new InputError(`${path}: row ${i + 1}, column ${header[j]}: must be a positive number, got ${show(cells[j])}`, header[j]);
