@@ -18,6 +18,7 @@ import { finalLosses } from '../fit/predict-curve.js';
  *               + sum_(k<=s) (lr[k-1] - lr[k]) g'_k C lr[k]^-gamma ),
  * the last sum a running prefix. Momentum law (Tissue et al. 2024): S2(t) = sum_k drop_k w_k with
  * w_k = (1 - lambda^(t-k+1)) / (1 - lambda), so dS2/dlr[s] = -w_s + w_(s+1) over counted drops.
+ * Convex bound (Schaipp et al. 2025, constant G): see the branch; three running sums.
  */
 export function finalLossGradient(fit: CurveFit, lr: Float64Array, grad: Float64Array): number {
   const T = lr.length;
@@ -70,7 +71,38 @@ export function finalLossGradient(fit: CurveFit, lr: Float64Array, grad: Float64
     }
     return L0 + A * S1 ** -alpha - C * S2[t]!;
   }
-  throw new InputError(`law ${show(fit.law)}: schedule optimisation supports "mpl" and "momentum"`, 'law');
+  if (fit.law === 'convex-bound') {
+    // bound = D2 / (2 S) + G2 (P / (2 S) + F / 2), P = sum lr^2, F = sum_{k<t} g_k (1/a_k - 1/b_k)
+    // with a_k = lr[k+1] + ... + lr[t], b_k = a_k + lr[k], g_k = lr[k]^2 + ... + lr[t]^2 (the sum
+    // telescoped: lr[k] / (a_k b_k) = 1/a_k - 1/b_k). dF/dlr[s] = 2 lr[s] sum_{k<=s} (1/a_k - 1/b_k)
+    // - sum_{k<s} g_k / a_k^2 + sum_{k<=s} g_k / b_k^2, three running sums.
+    const [L0, D2, G2] = p as [number, number, number];
+    const a = new Float64Array(T);
+    const g = new Float64Array(T);
+    let P = 0;
+    for (let k = t; k >= 0; k--) {
+      a[k] = k === t ? 0 : a[k + 1]! + lr[k + 1]!;
+      P += lr[k]! * lr[k]!;
+      g[k] = P;
+    }
+    let F = 0;
+    let inv = 0;
+    let overA = 0;
+    let overB = 0;
+    for (let s = 0; s < T; s++) {
+      if (s < t) {
+        const b = a[s]! + lr[s]!;
+        F += g[s]! * (1 / a[s]! - 1 / b);
+        inv += 1 / a[s]! - 1 / b;
+        overB += g[s]! / (b * b);
+      }
+      const dF = 2 * lr[s]! * inv - overA + overB;
+      if (s < t) overA += g[s]! / (a[s]! * a[s]!);
+      grad[s] = -D2 / (2 * S1 * S1) + G2 * (lr[s]! / S1 - P / (2 * S1 * S1) + dF / 2);
+    }
+    return L0 + D2 / (2 * S1) + G2 * (P / (2 * S1) + F / 2);
+  }
+  throw new InputError(`law ${show(fit.law)}: schedule optimisation supports "mpl", "momentum" and "convex-bound"`, 'law');
 }
 
 export interface OptimizeOptions {

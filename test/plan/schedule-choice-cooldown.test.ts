@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { bestSchedule, bestWsdCooldown, chooseCooldown } from '../../src/plan/schedule-choice.js';
 import { CurveFit } from '../../src/fit/result.js';
 import { finalLosses } from '../../src/fit/predict-curve.js';
+import { finalLossGradient, optimizeSchedule } from '../../src/plan/optimize-schedule.js';
+import { lrSchedule } from '../../src/schedules/schedule.js';
 
 /** Luo et al.'s published 25M multi-power-law parameters as a saved fit, with bootstrap samples. */
 const names = ['L0', 'A', 'alpha', 'B', 'C', 'beta', 'gamma'];
@@ -85,5 +87,38 @@ describe('cooldown choice with its uncertainty', () => {
   it('refuses a bad level and a budget that leaves no cooldown after warmup', () => {
     expect(() => chooseCooldown(savedFit(), budget, { level: 1 })).toThrow('level: not in (0, 1): 1');
     expect(() => chooseCooldown(savedFit(), { ...budget, warmup: 23000 }, { fractions: [0.1, 0.5] })).toThrow('fractions: none in (0, 1) leaves the 23000-step warmup before the cooldown');
+  });
+
+  it('has the exact final-loss gradient of the convex bound, and optimises a schedule under it', () => {
+    const fit = CurveFit.fromJSON({
+      kind: 'curve-fit',
+      version: 1,
+      law: 'convex-bound',
+      params: { L0: 2.8, D2: 3, G2: 45 },
+      values: [2.8, 3, 45],
+      fixed: [],
+      objective: 0,
+      converged: true,
+      message: '',
+      atBound: [],
+      loss: { name: 'huber', settings: { delta: 1e-3 } },
+      curves: [],
+      date: '2026-12-03',
+    });
+    const lr = lrSchedule({ type: 'wsd', peak: 1e-3, warmup: 30, steps: 600, cooldownFraction: 0.4, final: 1e-5, shape: 'sqrt' });
+    const grad = new Float64Array(lr.length);
+    const f = finalLossGradient(fit, lr, grad);
+    expect(Math.abs(f - finalLosses(fit, [lr])[0]!) / f).toBeLessThan(1e-5);
+    for (const s of [0, 1, 29, 30, 200, 359, 360, 500, 598, 599]) {
+      const h = 1e-9;
+      const up = Float64Array.from(lr);
+      const down = Float64Array.from(lr);
+      up[s]! += h;
+      down[s]! -= h;
+      const fd = (finalLossGradient(fit, up, new Float64Array(lr.length)) - finalLossGradient(fit, down, new Float64Array(lr.length))) / (2 * h);
+      expect(Math.abs(grad[s]! - fd), `step ${s}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
+    }
+    const optimized = optimizeSchedule(fit, { steps: 600, peak: 1e-3, warmup: 30, final: 1e-5 }, { blocks: 20 });
+    expect(optimized.final).toBeLessThanOrEqual(optimized.cosine);
   });
 });
