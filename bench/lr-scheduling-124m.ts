@@ -174,7 +174,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(`final loss of the 27 cooldown runs: mean error ${pct(r.meanError)}, worst ${pct(r.worstError)} (bar 0.3% / 1%)`);
     if (process.env.VERBOSE) for (const f of r.finals) console.log(`  ${f.name.padEnd(24)} predicted ${f.predicted.toFixed(4)} measured ${f.measured.toFixed(4)} ${(100 * (f.predicted - f.measured) / f.measured).toFixed(2)}%`);
     for (const b of r.best) {
-      const interval = b.interval ? ` [${b.interval[0]}, ${b.interval[1]}]${b.identified ? '' : ' not identified'}` : '';
+      const interval = b.interval ? ` [${+b.interval[0].toFixed(3)}, ${+b.interval[1].toFixed(3)}]${b.identified ? '' : ' not identified'}` : '';
       console.log(`  T ${b.steps}: best fraction measured ${b.measured}; best run under the fit ${b.predicted}; recommended (linear to 0) ${b.recommended}${interval} ${b.hit ? 'hit' : 'MISS'} (grid ${b.grid.join(' ')})`);
       if (process.env.VERBOSE) console.log(b.choice.report().replace(/^/gm, '    '));
     }
