@@ -15,6 +15,7 @@ export interface EnvelopePoint {
   run: string;
 }
 
+/** The result of `isoflopEnvelope`: the envelope points per compute budget, the power laws through them, and `report()`. */
 export interface IsoflopEnvelopeResult extends Trend {
   approach: 1;
   /** The logged loss used. */
@@ -30,6 +31,7 @@ export interface IsoflopEnvelopeResult extends Trend {
   report(): string;
 }
 
+/** Options of `isoflopEnvelope`. */
 export interface IsoflopEnvelopeOptions extends TrendBootstrapOptions {
   /** Logged loss to use. @default 'evalLoss' where every run logs it, else 'trainLoss' */
   metric?: string;

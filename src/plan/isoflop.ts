@@ -50,6 +50,7 @@ export interface IsoflopBucket {
   notes: string[];
 }
 
+/** The result of `isoflop`: the loss-optimal model size per compute budget, the power laws through them, and `report()`. */
 export interface IsoflopResult extends Trend {
   approach: 2;
   estimator: 'parabola' | 'akima';
@@ -63,6 +64,7 @@ export interface IsoflopResult extends Trend {
   report(): string;
 }
 
+/** Options of `isoflop`. */
 export interface IsoflopOptions extends TrendBootstrapOptions {
   /**
    * How each budget's minimum is found:
