@@ -2,6 +2,7 @@ import { InputError } from '../core/errors.js';
 import { selectPoints, type CurvePoints, type PreparedCurve } from './curve-points.js';
 import type { Law } from './law.js';
 
+/** Options of `convexBoundLaw`. */
 export interface ConvexBoundOptions {
   /**
    * Merge far-away steps of the bound's last sum into blocks: a block's width in S1 is at most this

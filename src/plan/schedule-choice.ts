@@ -30,7 +30,7 @@ export interface Budget {
   peak: number;
   /** @default 0 */
   warmup?: number;
-  /** Rate at the end of a decay. @default peak / 10 */
+  /** Rate at the end of a decay; 0 decays to zero (every shape but the exponential). @default peak / 10 */
   final?: number;
   /** Model size, for size-aware laws. */
   N?: number;
@@ -168,6 +168,7 @@ function bootstrapArgmin(fit: CurveFit, specs: readonly ScheduleSpec[], values: 
 /** The cooldown shapes `chooseCooldown` searches by default ('sqrt' is Hägele et al. 2024's 1 - sqrt). */
 export const cooldownShapes: readonly CooldownShape[] = ['linear', 'sqrt', 'cosine', 'exponential'];
 
+/** Options of `chooseCooldown`: what it searches and the coverage of its intervals. */
 export interface CooldownChoiceOptions {
   /** Shapes to search; 'exponential' is left out (with a note) when the budget decays to 0. @default cooldownShapes */
   shapes?: readonly CooldownShape[];
