@@ -23,7 +23,7 @@ export { importTensorBoard } from './io/import-tensorboard.js';
 // plot: charts as Vega-Lite specs, rendered to SVG, PNG or an HTML page, or shown in a notebook.
 export type { VegaLiteSpec, ChartOptions } from './plot/spec.js';
 export { scalingChart } from './plot/scaling.js';
-export { isoflopChart } from './plot/isoflop.js';
+export { isoflopChart, isoflopEnvelopeChart } from './plot/isoflop.js';
 export { lossCurvesChart } from './plot/losscurves.js';
 export { stepsExamplesChart } from './plot/batch.js';
 export { stoppingChart } from './plot/stopping.js';
@@ -46,6 +46,7 @@ export { kaplan } from './laws/kaplan.js';
 export { multiPower, multiPowerLaw } from './laws/multipower.js';
 export { momentum, momentumLaw } from './laws/momentum.js';
 export { sizeAware } from './laws/size-aware.js';
+export { convexBound } from './laws/convex-bound.js';
 export { stepsVsBatch } from './laws/steps-vs-batch.js';
 export { curveFamilies, curveFamily } from './laws/families.js';
 export type { CurveInput } from './laws/curve-points.js';
@@ -91,9 +92,10 @@ export { predictBatchTrajectory } from './batch/batch-trajectory.js';
 
 // plan: compute-optimal allocation, IsoFLOP, schedule choice, backtests, the budget planner.
 export { computeOptimal, computeOptimalInterval, chinchillaOptimal, lossAtBudget, type Allocation, type AllocationInterval } from './plan/optimal.js';
-export { isoflop, type IsoflopOptions, type IsoflopResult, type IsoflopBucket } from './plan/isoflop.js';
+export { isoflop, isoflopChartData, type IsoflopOptions, type IsoflopResult, type IsoflopBucket } from './plan/isoflop.js';
+export { isoflopEnvelope, isoflopEnvelopeChartData, type IsoflopEnvelopeOptions, type IsoflopEnvelopeResult } from './plan/isoflop-envelope.js';
 export { fitsFromRuns, type RunFits } from './plan/from-runs.js';
-export { bestSchedule, bestWsdCooldown, rankSchedules, budgetFromFit, scheduleFamilies, type Budget } from './plan/schedule-choice.js';
+export { bestSchedule, bestWsdCooldown, chooseCooldown, rankSchedules, budgetFromFit, scheduleFamilies, type Budget, type CooldownChoice } from './plan/schedule-choice.js';
 export { optimizeSchedule } from './plan/optimize-schedule.js';
 export { backtestCurveFit, type CurveBacktest } from './plan/curve-backtest.js';
 export { backtestScaling, type ScalingBacktest } from './plan/backtest.js';
