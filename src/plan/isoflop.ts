@@ -152,7 +152,7 @@ export function isoflop(table: ObservationTable, options: IsoflopOptions = {}): 
   if (edge !== 'exclude' && edge !== 'keep') throw new InputError(`edge: must be "exclude" or "keep", got ${show(edge)}`, 'edge');
   if (weighting !== 'none' && weighting !== 'inverse-variance') throw new InputError(`weighting: must be "none" or "inverse-variance", got ${show(weighting)}`, 'weighting');
   if (!(gap > 0)) throw new InputError(`gap: must be positive, got ${show(gap)}`, 'gap');
-  const { N, loss } = table;
+  const { N } = table;
   const C = table.C;
   if (!N) throw new InputError(`${table.source}: isoflop needs column N`, 'N');
   if (!C) throw new InputError(`${table.source}: isoflop needs column C (or N and D)`, 'C');

@@ -259,7 +259,7 @@ export function chooseCooldown(fit: CurveFit, budget: Budget, options: CooldownC
   // finals[d][s][f]: final loss of shape s, fraction f under parameter draw d (0 = the fit itself).
   const finals = draws.map(() => shapes.map(() => new Float64Array(fractions.length)));
   shapes.forEach((shape, si) => {
-    const curves = fractions.map((f, fi) => prepareCurve(spec(shape, f), { name: `${shape} ${f}`, ...(budget.N !== undefined ? { N: budget.N } : {}) }));
+    const curves = fractions.map((f) => prepareCurve(spec(shape, f), { name: `${shape} ${f}`, ...(budget.N !== undefined ? { N: budget.N } : {}) }));
     const x = makePoints(curves, Int32Array.from(curves, (_, i) => i), Int32Array.from(curves, (c) => c.lr.length - 1));
     law.validate?.(x);
     draws.forEach((p, d) => law.evaluate(p, x, finals[d]![si]!));
