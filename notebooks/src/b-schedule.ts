@@ -7,7 +7,9 @@
 // curve, then search the WSD cooldown fraction that the law says gives the lowest final loss.
 
 // %%
-import { bestSchedule, bestWsdCooldown, budgetFromFit, display, fitCurves, lossCurvesChart, mplCurve, predictCurve, scalingChart } from 'scalelaw';
+import { bestSchedule, bestWsdCooldown, budgetFromFit, display, fitCurves, lossCurvesChart, predictCurve, scalingChart } from 'scalelaw';
+// Luo et al.'s published curves come with the reproduction of their paper, not with the library.
+import { mplCurve } from '../src/reproductions/mpl-data.ts';
 
 const cosine = mplCurve('25', 'cosine_24000');
 const constant = mplCurve('25', 'constant_24000');
