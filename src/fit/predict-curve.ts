@@ -3,7 +3,17 @@ import type { Law } from '../laws/law.js';
 import { getLaw } from '../laws/registry.js';
 import type { ScheduleSpec } from '../core/schedule-spec.js';
 import { makePoints, prepareCurve, type CurvePoints, type PreparedCurve } from '../laws/curve-points.js';
-import type { CurveFit } from './result.js';
+
+/**
+ * What a prediction reads of a whole-curve fit (a `CurveFit` has it): the law's name, the fitted
+ * values in the law's order, and the bootstrap samples when there are any. Structural, so this
+ * module does not import the result class that calls it.
+ */
+export interface CurveFitValues {
+  readonly law: string;
+  vector(): Float64Array;
+  readonly bootstrap?: { readonly samples: readonly (readonly number[])[] };
+}
 
 export interface PredictOptions {
   /** Steps to predict at. @default every `every`-th step from the first with S1 > 0, plus the last */
@@ -30,7 +40,7 @@ export interface CurvePrediction {
 }
 
 /** The law a saved fit names (the registered one). */
-export function lawOf(fit: CurveFit): Law<CurvePoints> {
+export function lawOf(fit: CurveFitValues): Law<CurvePoints> {
   return getLaw<CurvePoints>(fit.law);
 }
 
@@ -54,7 +64,7 @@ function defaultSteps(curve: PreparedCurve, every: number | undefined): Int32Arr
  *
  * @example predictCurve(fit, { type: 'wsd', peak: 3e-4, warmup: 2160, steps: 72000, cooldownFraction: 0.2 })
  */
-export function predictCurve(fit: CurveFit, schedule: ScheduleSpec | ArrayLike<number>, options: PredictOptions = {}): CurvePrediction {
+export function predictCurve(fit: CurveFitValues, schedule: ScheduleSpec | ArrayLike<number>, options: PredictOptions = {}): CurvePrediction {
   const { level = 0.9, name = 'schedule' } = options;
   if (!(level > 0 && level < 1)) throw new InputError(`level: not in (0, 1): ${show(level)}`, 'level');
   const law = lawOf(fit);
@@ -105,7 +115,7 @@ function quantile(sorted: Float64Array, q: number): number {
 }
 
 /** Predicted loss at the last step of each schedule, one law evaluation for all of them. */
-export function finalLosses(fit: CurveFit, schedules: readonly (ScheduleSpec | ArrayLike<number>)[], N?: number): Float64Array {
+export function finalLosses(fit: CurveFitValues, schedules: readonly (ScheduleSpec | ArrayLike<number>)[], N?: number): Float64Array {
   const law = lawOf(fit);
   const curves = schedules.map((s, i) => prepareCurve(s, { name: `candidate ${i + 1}`, ...(N !== undefined ? { N } : {}) }));
   const x = makePoints(curves, Int32Array.from(curves, (_, i) => i), Int32Array.from(curves, (c) => c.lr.length - 1));
