@@ -54,11 +54,10 @@ export type { CurveInput } from './laws/curve-points.js';
 // fit: fitting laws to observations and to whole loss curves, bootstrap, prediction, saved fits.
 export { fitLaw, type FitData, type FitOptions } from './fit/fit.js';
 export { huber, squared, type Loss } from './fit/objective.js';
-export { ScalingFit, CurveFit, type FitParam, type FitRecord, type CurveFitRecord } from './fit/result.js';
+export { Fit, ScalingFit, CurveFit, type FitParam, type FitRecord, type CurveFitRecord, type FitWarning } from './fit/result.js';
 export { bootstrap, predictInterval, type BootstrapOptions, type PredictionInterval } from './fit/bootstrap.js';
 export { loadFit, saveFit } from './fit/load.js';
 export { fitCurves, type CurveFitOptions } from './fit/fit-curves.js';
-export { curveFitFromJSON } from './fit/curve-fit-record.js';
 export { predictCurve, type CurvePrediction } from './fit/predict-curve.js';
 export { observationsFromRuns } from './fit/trajectories.js';
 
