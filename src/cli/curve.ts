@@ -7,9 +7,11 @@ import { fitCurves } from '../fit/fit-curves.js';
 import { optimizeSchedule } from '../plan/optimize-schedule.js';
 import { predictCurve } from '../fit/predict-curve.js';
 import { loadFit } from '../fit/load.js';
+import { getLaw, listLaws } from '../laws/registry.js';
+import { backtestCurveFit } from '../plan/curve-backtest.js';
 import { printFitWarnings } from './fit.js';
 import type { CurveFit } from '../fit/result.js';
-import { parseNumericCsv } from '../io/numeric-csv.js';
+import { parseNumericCsv } from '../io/csv.js';
 import { readScheduleCsv } from '../schedules/custom.js';
 import { validateSchedule } from '../schedules/schedule.js';
 import type { ScheduleSpec } from '../core/schedule-spec.js';
@@ -59,6 +61,34 @@ function readFit(path: string): CurveFit {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** The registered whole-curve laws (those that read a schedule). */
+function curveLaws(): string[] {
+  return listLaws().filter((name) => getLaw(name).inputs.includes('schedule'));
+}
+
+function checkCurveLaw(name: string): void {
+  if (!curveLaws().includes(name)) throw new InputError(`--law: must be a whole-curve law (${curveLaws().join(', ')}), got ${show(name)}`, 'law');
+}
+
+/** Reads the curve files, one schedule each, as `curve fit` and `curve backtest` take them. */
+function readCurves(paths: readonly string[], options: { schedule?: string[]; N?: string; stepColumn: string; lossColumn: string }): CurveInput[] {
+  const schedules = options.schedule ?? [];
+  if (schedules.length !== paths.length) {
+    throw new InputError(`--schedule: ${paths.length} curve files but ${schedules.length} schedules; give one --schedule per curve, in order`, 'schedule');
+  }
+  const N = numberOption('N', options.N);
+  return paths.map((p, i) => readCurve(p, readSchedule(schedules[i]!), { stepColumn: options.stepColumn, lossColumn: options.lossColumn, ...(N !== undefined ? { N } : {}) }));
+}
+
+/** --optimizer: 'adamw' is the old name of Luo et al.'s early-stopped procedure. */
+function optimizerOption(value: string | undefined): 'lbfgsb' | 'adamw-early-stopped' | undefined {
+  const optimizer = value === 'adamw' ? 'adamw-early-stopped' : value;
+  if (optimizer !== undefined && optimizer !== 'adamw-early-stopped' && optimizer !== 'lbfgsb') {
+    throw new InputError(`--optimizer: must be lbfgsb or adamw-early-stopped, got ${show(value)}`, 'optimizer');
+  }
+  return optimizer;
+}
+
 export function register(program: Command): void {
   const curve = program.command('curve').description('whole loss curves across learning-rate schedules: multi-power and momentum laws');
 
@@ -80,15 +110,8 @@ export function register(program: Command): void {
     .option('--json', 'print the fit as JSON')
     .action(
       action(async (paths: string[], options: { schedule?: string[]; law: string; N?: string; stepColumn: string; lossColumn: string; fix?: string[]; resamples: string; resampleBy: string; seed: string; optimizer?: string; out?: string; json?: boolean }) => {
-        const schedules = options.schedule ?? [];
-        if (schedules.length !== paths.length) {
-          throw new InputError(`--schedule: ${paths.length} curve files but ${schedules.length} schedules; give one --schedule per curve, in order`, 'schedule');
-        }
-        if (options.law !== 'mpl' && options.law !== 'momentum' && options.law !== 'size-aware') {
-          throw new InputError(`--law: must be mpl, momentum or size-aware, got ${show(options.law)}`, 'law');
-        }
-        const N = numberOption('N', options.N);
-        const curves = paths.map((p, i) => readCurve(p, readSchedule(schedules[i]!), { stepColumn: options.stepColumn, lossColumn: options.lossColumn, ...(N !== undefined ? { N } : {}) }));
+        checkCurveLaw(options.law);
+        const curves = readCurves(paths, options);
         const fixed: Record<string, number> = {};
         for (const item of options.fix ?? []) {
           const [name, value] = item.split('=');
@@ -98,10 +121,7 @@ export function register(program: Command): void {
         }
         const resamples = numberOption('resamples', options.resamples)!;
         if (options.resampleBy !== 'points' && options.resampleBy !== 'curves') throw new InputError(`--resample-by: must be points or curves, got ${show(options.resampleBy)}`, 'resample-by');
-        const optimizer = options.optimizer === 'adamw' ? 'adamw-early-stopped' : options.optimizer;
-        if (optimizer !== undefined && optimizer !== 'adamw-early-stopped' && optimizer !== 'lbfgsb') {
-          throw new InputError(`--optimizer: must be lbfgsb or adamw-early-stopped, got ${show(options.optimizer)}`, 'optimizer');
-        }
+        const optimizer = optimizerOption(options.optimizer);
         const fit = fitCurves(curves, {
           law: options.law,
           fixed,
@@ -115,6 +135,31 @@ export function register(program: Command): void {
         if (options.json) return printJson(fit);
         process.stdout.write(fit.report() + '\n');
         if (options.out) process.stdout.write(`\nwrote ${options.out}\n`);
+      }),
+    );
+
+  curve
+    .command('backtest')
+    .description('how well a whole-curve law predicts schedules it never saw: leave one curve out, or fit on --train and predict the rest (final-loss error, ranking)')
+    .argument('<curves...>', 'CSV files with columns step and loss, one per --schedule, in the same order')
+    .option('--schedule <file>', 'schedule of the matching curve: a JSON spec or a CSV of per-step rates (repeat per curve)', collect)
+    .option('--train <name>', 'fit once on these curves (file names without .csv; repeatable) and predict every other; default: leave one out', collect)
+    .option('--law <name>', 'the whole-curve law', 'mpl')
+    .option('--N <params>', 'model size, for the size-aware law (same for every curve)')
+    .option('--step-column <name>', 'column of logged steps', 'step')
+    .option('--loss-column <name>', 'column of losses', 'loss')
+    .option('--optimizer <name>', 'lbfgsb (to convergence, the default) or adamw-early-stopped')
+    .option('--json', 'print the backtest as JSON')
+    .action(
+      action(async (paths: string[], options: { schedule?: string[]; train?: string[]; law: string; N?: string; stepColumn: string; lossColumn: string; optimizer?: string; json?: boolean }) => {
+        checkCurveLaw(options.law);
+        const optimizer = optimizerOption(options.optimizer);
+        const result = backtestCurveFit(readCurves(paths, options), {
+          fit: { law: options.law, ...(optimizer ? { optimizer } : {}) },
+          ...(options.train ? { train: options.train } : {}),
+        });
+        if (options.json) return printJson(result);
+        process.stdout.write(result.report() + '\n');
       }),
     );
 

@@ -58,5 +58,27 @@ describe('scalelaw curve', () => {
     const optimizer = runCli(['curve', 'fit', `${data}/cosine_24000.csv`, '--schedule', join(dir, 'cos.json'), '--optimizer', 'newton']);
     expect(optimizer.code).toBe(2);
     expect(optimizer.stderr).toContain('--optimizer: must be lbfgsb or adamw-early-stopped, got "newton"');
+    const law = runCli(['curve', 'fit', `${data}/cosine_24000.csv`, '--schedule', join(dir, 'cos.json'), '--law', 'chinchilla']);
+    expect(law.code).toBe(2);
+    expect(law.stderr).toMatch(/--law: must be a whole-curve law \(.*mpl.*\), got "chinchilla"/);
+  });
+
+  it('backtests a law: fit on the named curves, predict the others and rank them', () => {
+    const held = runCli([
+      'curve', 'backtest',
+      `${data}/cosine_24000.csv`, '--schedule', join(dir, 'cos.json'),
+      `${data}/constant_24000.csv`, '--schedule', join(dir, 'con.json'),
+      `${data}/wsd_20000_24000.csv`, '--schedule', join(dir, 'wsd.json'),
+      '--train', 'cosine_24000', '--train', 'constant_24000', '--law', 'momentum', '--json',
+    ]);
+    expect(held.code, held.stderr).toBe(0);
+    const result = JSON.parse(held.stdout);
+    expect(result.mode).toBe('train-set');
+    expect(result.rows.map((r: { curve: string }) => r.curve)).toEqual(['wsd_20000_24000']);
+    expect(result.rows[0].measuredFinal).toBeCloseTo(3.2766, 3);
+    expect(result.meanFinalError).toBeLessThan(0.01);
+    const missing = runCli(['curve', 'backtest', `${data}/cosine_24000.csv`, '--schedule', join(dir, 'cos.json'), '--train', 'cosine']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('train: no curve named "cosine"; curves: cosine_24000');
   });
 });
