@@ -7,6 +7,9 @@ import { huber, squared } from '../fit/objective.js';
 import type { FitOptions } from '../fit/fit.js';
 import { readObservations } from '../io/read-observations.js';
 import { backtestScaling } from '../plan/backtest.js';
+import { backtestExtrapolation } from '../extrapolation/backtest.js';
+import { learningCurve, type Goal } from '../extrapolation/curve.js';
+import { guessGoal, readCurvesCsv } from '../extrapolation/read-curve.js';
 import { action, numberOption, printJson } from './util.js';
 
 interface BacktestCliOptions {
@@ -24,6 +27,25 @@ interface BacktestCliOptions {
   threads?: string;
   out?: string;
   json?: boolean;
+  extrapolator?: string;
+  fractions: string;
+  goal?: string;
+}
+
+/** `backtest --extrapolator`: finished curves cut at each fraction and extrapolated to their last step. */
+function extrapolatorBacktest(file: string, options: BacktestCliOptions): void {
+  const method = options.extrapolator;
+  if (method !== 'fast' && method !== 'ensemble') throw new InputError(`--extrapolator: must be fast or ensemble, got ${show(method)}`, 'extrapolator');
+  if (options.law !== undefined || options.fit !== undefined) throw new InputError('--extrapolator backtests finished curves: give no --law or --fit with it', 'extrapolator');
+  if (options.goal !== undefined && options.goal !== 'min' && options.goal !== 'max') throw new InputError(`--goal: must be min or max, got ${show(options.goal)}`, 'goal');
+  const fractions = options.fractions.split(',').map((f) => numberOption('fractions', f.trim())!);
+  const runs = readCurvesCsv(file);
+  const curves = runs.columns.map((c) => learningCurve(runs.steps, c.values, { goal: (options.goal as Goal | undefined) ?? guessGoal(c.column), source: c.column }));
+  const result = backtestExtrapolation(curves, { method, fractions, level: numberOption('level', options.level)!, seed: numberOption('seed', options.seed)! });
+  if (options.out) writeFileSync(options.out, JSON.stringify(result, null, 1) + '\n');
+  if (options.json) return printJson(result);
+  process.stdout.write(result.report() + '\n');
+  if (options.out) process.stdout.write(`wrote ${options.out}\n`);
 }
 
 /** Parses `--fix E=1.7` pairs. */
@@ -40,7 +62,7 @@ function parseFixed(pairs: string[] | undefined): Record<string, number> {
 export function register(program: Command): void {
   program
     .command('backtest')
-    .description('rolling-over-N backtest of a scaling law: fit on the smaller models, predict each larger size; relative error and interval coverage per held-out size')
+    .description('rolling-over-N backtest of a scaling law: fit on the smaller models, predict each larger size; relative error and interval coverage per held-out size (--extrapolator: a learning-curve extrapolator on finished curves)')
     .argument('<file>', 'observations: columns for N (parameters), D (tokens) or C (FLOPs), and loss')
     .option('--law <name>', 'law to fit, e.g. chinchilla (or give --fit)')
     .option('--fit <file>', "a saved fit whose law, objective and fixed values each cut reproduces")
@@ -54,10 +76,14 @@ export function register(program: Command): void {
     .option('--delta <d>', 'Huber delta (with --law)', '1e-3')
     .option('--fix <name=value...>', 'hold parameters fixed, e.g. --fix E=1.69 (with --law)')
     .option('--threads <n>', 'worker threads (default: every core)')
+    .option('--extrapolator <method>', 'backtest a learning-curve extrapolator instead (fast or ensemble): <file> holds finished curves (a step column, then one column per run), each cut at --fractions and extrapolated to its last step')
+    .option('--fractions <list>', 'with --extrapolator: fractions of each curve seen, comma-separated', '0.1,0.2,0.4,0.8')
+    .option('--goal <min|max>', 'with --extrapolator: whether lower or higher is better (default: guessed from the column names)')
     .option('--out <file>', 'also write the backtest as JSON')
     .option('--json', 'print the backtest as JSON instead of the report')
     .action(
       action(async (file: string, options: BacktestCliOptions) => {
+        if (options.extrapolator !== undefined) return extrapolatorBacktest(file, options);
         if ((options.law === undefined) === (options.fit === undefined)) throw new InputError(`give --law or --fit (one of them); got ${options.law === undefined ? 'neither' : 'both'}`, 'law');
         if (options.loss !== 'huber' && options.loss !== 'squared') throw new InputError(`--loss: must be huber or squared, got ${show(options.loss)}`, 'loss');
         const drop = numberOption('drop-highest', options.dropHighest)!;

@@ -45,3 +45,30 @@ describe('scalelaw backtest', () => {
     expect(cut.stderr).toBe('scalelaw: cuts: none leaves 3 sizes to fit on and a larger one to predict; the data have 6 sizes from N = 1.00e8 to 3.20e9, cuts asked: 1.00e8\n');
   }, 60_000);
 });
+
+describe('scalelaw backtest --extrapolator', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scalelaw-backtest-lc-'));
+  const file = join(dir, 'curves.csv');
+  // Two finished loss curves of 40 epochs, pow3 in the epoch: y = c + 3 epoch^-0.5.
+  const rows = ['step,loss_a,loss_b', ...Array.from({ length: 40 }, (_, i) => `${i + 1},${2 + 3 * (i + 1) ** -0.5},${2.5 + 3 * (i + 1) ** -0.5}`)];
+  writeFileSync(file, rows.join('\n') + '\n');
+
+  it('cuts each finished curve at the fractions and scores the extrapolated last value', () => {
+    const { code, stdout, stderr } = runCli(['backtest', file, '--extrapolator', 'fast', '--fractions', '0.2,0.8', '--json']);
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.rows.map((r: { curve: string; seen: number }) => [r.curve, r.seen])).toEqual([['loss_a', 8], ['loss_a', 32], ['loss_b', 8], ['loss_b', 32]]);
+    expect(result.summary.map((s: { fraction: number }) => s.fraction)).toEqual([0.2, 0.8]);
+    const text = runCli(['backtest', file, '--extrapolator', 'fast', '--fractions', '0.2,0.8']);
+    expect(text.stdout).toContain('[[Backtest]] extrapolation (fast)');
+  });
+
+  it('refuses a law with it, and an unknown extrapolator', () => {
+    const both = runCli(['backtest', file, '--extrapolator', 'fast', '--law', 'chinchilla']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--extrapolator backtests finished curves: give no --law or --fit with it');
+    const bad = runCli(['backtest', file, '--extrapolator', 'mcmc']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--extrapolator: must be fast or ensemble, got "mcmc"');
+  });
+});
