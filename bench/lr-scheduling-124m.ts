@@ -161,7 +161,7 @@ export type { CooldownShape };
  * degenerate corner of the law (gamma and B to their upper bounds, beta and C to 0: the loss drop
  * becomes B beta sum (lr[k-1] - lr[k]) log(C lr[k]^-gamma S_k)), and the closer a fit gets to it the
  * worse it predicts the cooldowns (measured 2026-12-03, points from step 1000; objective, final-loss
- * mean / worst error, fractions within one grid step):
+ * mean / worst error, best measured run under the fit within one grid step of the measured best):
  *   gamma <= 5 (the law's bound), default starts  4.81e-4  0.85% / 2.3%  0 of 4
  *   gamma <= 5, starts gamma 0.5, 1, 2, 3          2.92e-4  0.75% / 2.0%  0 of 4 (all 0.2)
  *   gamma <= 2                                     3.58e-4  0.25% / 0.68% 4 of 4
