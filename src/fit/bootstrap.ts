@@ -7,7 +7,8 @@ import type { LbfgsbOptions } from './lbfgsb.js';
 import { buildProblem, type FitData, type FitOptions } from './fit.js';
 import { problemObjective, runStarts, type Problem } from './multistart.js';
 import { lossFromJSON } from './objective.js';
-import { ScalingFit, predictWith, sortedQuantile, withIntervals } from './result.js';
+import { ScalingFit, predictWith, withIntervals } from './result.js';
+import { quantile } from '../core/stats.js';
 
 /** Options of `bootstrap`. */
 export interface BootstrapOptions {
@@ -261,9 +262,6 @@ export function fitResamples(
     if (onProgress && (k + 1 - from) % 50 === 0) onProgress(k + 1 - from, to - from);
   }
 }
-
-/** Linear-interpolated quantile of sorted values (numpy's default). */
-export const quantile = sortedQuantile;
 
 /** Point prediction and a bootstrap percentile interval for L at each row (parameter uncertainty). */
 export interface PredictionInterval {

@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import { quantile } from '../core/stats.js';
 import type { Law } from '../laws/law.js';
 import { getLaw } from '../laws/registry.js';
 import type { ScheduleSpec } from '../core/schedule-spec.js';
@@ -106,13 +107,6 @@ export function predictCurve(fit: CurveFitValues, schedule: ScheduleSpec | Array
   return Object.freeze({ steps, loss, final, lower, upper, level });
 }
 
-/** Linear-interpolation quantile of sorted values (numpy's default). */
-function quantile(sorted: Float64Array, q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
 
 /** Predicted loss at the last step of each schedule, one law evaluation for all of them. */
 export function finalLosses(fit: CurveFitValues, schedules: readonly (ScheduleSpec | ArrayLike<number>)[], N?: number): Float64Array {

@@ -1,5 +1,6 @@
 import { InputError, show } from '../core/errors.js';
 import type { ScheduleSpec } from '../core/schedule-spec.js';
+import { quantile } from '../core/stats.js';
 import type { CurvePoints } from '../laws/curve-points.js';
 import type { Inputs, Law } from '../laws/law.js';
 import { getLaw, hasLaw } from '../laws/registry.js';
@@ -388,16 +389,10 @@ export function withIntervals(params: readonly FitParam[], samples: readonly (re
     const column = samples.map((s) => s[j]!).sort((a, b) => a - b);
     const mean = column.reduce((a, b) => a + b, 0) / column.length;
     const stderr = Math.sqrt(column.reduce((a, b) => a + (b - mean) ** 2, 0) / (column.length - 1));
-    return { ...param, stderr, interval: [sortedQuantile(column, (1 - level) / 2), sortedQuantile(column, (1 + level) / 2)] as const };
+    return { ...param, stderr, interval: [quantile(column, (1 - level) / 2), quantile(column, (1 + level) / 2)] as const };
   });
 }
 
-/** Linear-interpolated quantile of sorted values (numpy's default). */
-export function sortedQuantile(sorted: readonly number[], q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
 
 function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);

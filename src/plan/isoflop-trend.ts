@@ -1,5 +1,6 @@
 import { InputError, show } from '../core/errors.js';
 import { rng } from '../core/rng.js';
+import { quantile } from '../core/stats.js';
 
 /** One compute-optimal point: at budget C the best model has N parameters and trains on D tokens. */
 export interface OptimalPoint {
@@ -82,10 +83,11 @@ export function bootstrapTrend(
   }
   if (as.length === 0) return undefined;
   const tail = (1 - level) / 2;
+  const sortedAs = [...as].sort((x, y) => x - y), sortedBs = [...bs].sort((x, y) => x - y);
   return {
     level, resamples, used: as.length, seed,
-    a: [quantile(as, tail), quantile(as, 1 - tail)],
-    b: [quantile(bs, tail), quantile(bs, 1 - tail)],
+    a: [quantile(sortedAs, tail), quantile(sortedAs, 1 - tail)],
+    b: [quantile(sortedBs, tail), quantile(sortedBs, 1 - tail)],
     aStd: std(as), bStd: std(bs),
   };
 }
@@ -120,12 +122,6 @@ export function trendReport(trend: Trend): string[] {
   return lines;
 }
 
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h), hi = Math.ceil(h);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
 
 function std(values: number[]): number {
   const m = values.reduce((s, v) => s + v, 0) / values.length;

@@ -1,6 +1,6 @@
 import { InputError, show } from '../core/errors.js';
 import { formatNumber } from '../core/format.js';
-import { quantile } from '../fit/bootstrap.js';
+import { quantile } from '../core/stats.js';
 import { predictWith, type ScalingFit } from '../fit/result.js';
 import type { Inputs, Law } from '../laws/law.js';
 import { getLaw } from '../laws/registry.js';

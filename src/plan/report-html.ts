@@ -1,5 +1,6 @@
 import type { ScalingFit } from '../fit/result.js';
 import { formatNumber } from '../core/format.js';
+import { quantile } from '../core/stats.js';
 import { htmlPage, type HtmlSection } from '../plot/html.js';
 import { isoflopChart } from '../plot/isoflop.js';
 import { scalingChart } from '../plot/scaling.js';
@@ -17,11 +18,6 @@ export interface PlanChartsOptions {
   floor?: number;
 }
 
-function quantile(sorted: number[], q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  return sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]!) - sorted[lo]!);
-}
 
 /**
  * The plan's charts: the compute-optimal frontier L_opt(C) with its bootstrap band and the planned
