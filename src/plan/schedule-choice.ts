@@ -63,23 +63,12 @@ export function bestWsdCooldown(
   );
   if (fractions.length === 0) throw new InputError(`fractions: none leaves the ${warmup}-step warmup before the cooldown`, 'fractions');
   const choice = chooseCooldown(fit, budget, { shapes: [shape], fractions, ...(options.level !== undefined ? { level: options.level } : {}) });
-  const specs: ScheduleSpec[] = fractions.map((f) => ({
-    type: 'wsd',
-    peak: budget.peak,
-    steps,
-    warmup,
-    cooldownFraction: f,
-    shape,
-    ...(budget.final !== undefined ? { final: budget.final } : {}),
-  }));
-  const finals = finalLosses(fit, specs, budget.N);
-  const best = fractions.indexOf(choice.best.fraction);
   return {
-    fraction: fractions[best]!,
-    final: finals[best]!,
+    fraction: choice.best.fraction,
+    final: choice.best.final,
     shape,
-    schedule: specs[best]!,
-    table: fractions.map((f, i) => ({ fraction: f, final: finals[i]! })),
+    schedule: choice.best.schedule,
+    table: choice.table.map(({ fraction, final }) => ({ fraction, final })),
     ...(choice.bootstrap ? { interval: choice.bootstrap.fraction, identified: choice.identified! } : {}),
   };
 }
@@ -199,6 +188,8 @@ export interface CooldownChoice {
   readonly best: CooldownCandidate & { readonly schedule: ScheduleSpec };
   /** The best member of every searched shape, best first. */
   readonly byShape: readonly CooldownCandidate[];
+  /** Every searched (shape, fraction) with its predicted final loss under the fit, by shape then fraction. */
+  readonly table: readonly CooldownCandidate[];
   /** The best member of the second-best shape, when more than one shape was searched. */
   readonly runnerUp?: CooldownCandidate;
   /** Predicted final loss of the runner-up minus the best's (> 0). */
@@ -309,6 +300,7 @@ export function chooseCooldown(fit: CurveFit, budget: Budget, options: CooldownC
     shapes,
     best: { ...best, schedule: spec(best.shape, best.fraction) },
     byShape,
+    table: shapes.flatMap((shape, si) => fractions.map((fraction, fi) => ({ shape, fraction, final: finals[0]![si]![fi]! }))),
     ...(runnerUp ? { runnerUp, gap: runnerUp.final - best.final } : {}),
     ...(bootstrap ? { bootstrap } : {}),
     ...(identified !== undefined ? { identified } : {}),
