@@ -21,6 +21,7 @@ export function register(program: Command): void {
         const metrics = await reproduction.run({
           seed: Number(options.seed),
           onProgress: options.json ? undefined : (m) => process.stderr.write(m + '\n'),
+          onWarning: (m) => process.stderr.write(`scalelaw: warning: ${m}\n`),
         });
         if (options.json) return printJson(metrics.map(({ metric, published, ours }) => ({ metric, published, ours })));
         process.stdout.write(`${reproduction.id}: ${reproduction.description}\n\n`);

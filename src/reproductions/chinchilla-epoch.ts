@@ -6,7 +6,7 @@ export const chinchillaEpochReproduction: Reproduction = {
   description:
     'Besiroglu et al. 2024: Chinchilla Approach 3 on the 240 Epoch points (4,500-start grid, Huber 1e-3 in log space), bootstrap standard errors (1,000 resamples)',
   async run(options = {}) {
-    const { seed = 0, onProgress } = options;
+    const { seed = 0, onProgress, onWarning } = options;
     const { loadEpochPoints } = await import('./chinchilla-epoch-data.js');
     const { fitLaw } = await import('../fit/fit.js');
     const { bootstrap } = await import('../fit/bootstrap.js');
@@ -14,6 +14,7 @@ export const chinchillaEpochReproduction: Reproduction = {
     const table = loadEpochPoints();
     onProgress?.(`fitting ${table.length} points from 4,500 starts`);
     const fit = await fitLaw('chinchilla', table);
+    for (const w of fit.warnings ?? []) onWarning?.(`chinchilla fit: ${w.message}`);
     onProgress?.('bootstrap: 1,000 resamples');
     const withErrors = await bootstrap(fit, table, { resamples: 1000, seed });
     const v = withErrors.values;

@@ -12,7 +12,7 @@ export type { ReproducedMetric, Reproduction } from './reproduction.js';
 const mpl = (size: '25' | '100'): Reproduction => ({
   id: `mpl-${size}m`,
   description: `Luo et al. 2025, ${size}M curves: fit cosine_24000, constant_24000, wsdcon_9; PredE/WorstE on the other six, multi-power and momentum laws`,
-  run: async (options = {}) => reproduceMpl(size, options.onProgress),
+  run: async (options = {}) => reproduceMpl(size, options.onProgress, options.onWarning),
 });
 
 export const reproductions: readonly Reproduction[] = [chinchillaEpochReproduction, lcNasReproduction, mpl('100'), mpl('25'), zhangCbsReproduction];

@@ -49,7 +49,7 @@ export function mplProtocol(size: '25' | '100', law: 'mpl' | 'momentum', options
  * by Luo et al.'s own early-stopped AdamW (`optimizer: 'adamw-early-stopped'`), whose published
  * figures come from that procedure.
  */
-export function reproduceMpl(size: '25' | '100', onProgress?: (message: string) => void): ReproducedMetric[] {
+export function reproduceMpl(size: '25' | '100', onProgress?: (message: string) => void, onWarning?: (message: string) => void): ReproducedMetric[] {
   const metrics: ReproducedMetric[] = [];
   const runs = [
     { law: 'mpl', label: 'multi-power law', options: {} },
@@ -59,6 +59,7 @@ export function reproduceMpl(size: '25' | '100', onProgress?: (message: string) 
   for (const { law, label, options } of runs) {
     onProgress?.(`fitting the ${label} to the three ${size}M training curves`);
     const result = mplProtocol(size, law, options);
+    for (const w of result.fit.warnings ?? []) onWarning?.(`${size}M, ${label}: ${w.message}`);
     const published = mplPublished[size][law];
     const how = 'optimizer' in options ? "Luo et al.'s procedure: at most 200 AdamW steps, patience 20, mean of 4" : 'default fit: L-BFGS-B to convergence';
     metrics.push({ metric: `${label} PredE`, published: published.predE, ours: result.predE, note: `mean over the 6 test curves of mean |L - Lhat| / L; ${how}` });

@@ -14,5 +14,6 @@ export interface Reproduction {
   id: string;
   /** One line: the paper, the data and what is compared. */
   description: string;
-  run(options?: { seed?: number; onProgress?: (message: string) => void }): Promise<ReproducedMetric[]>;
+  /** `onWarning` hears every fit that stopped on a cap or a bound or left a parameter unidentified. */
+  run(options?: { seed?: number; onProgress?: (message: string) => void; onWarning?: (message: string) => void }): Promise<ReproducedMetric[]>;
 }
