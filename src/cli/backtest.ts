@@ -10,7 +10,7 @@ import { backtestScaling } from '../plan/backtest.js';
 import { backtestExtrapolation } from '../extrapolation/backtest.js';
 import { learningCurve, type Goal } from '../extrapolation/curve.js';
 import { guessGoal, readCurvesCsv } from '../extrapolation/read-curve.js';
-import { action, numberOption, printJson } from './util.js';
+import { action, numberOption, parseFixed, printJson } from './util.js';
 
 interface BacktestCliOptions {
   law?: string;
@@ -48,16 +48,6 @@ function extrapolatorBacktest(file: string, options: BacktestCliOptions): void {
   if (options.out) process.stdout.write(`wrote ${options.out}\n`);
 }
 
-/** Parses `--fix E=1.7` pairs. */
-function parseFixed(pairs: string[] | undefined): Record<string, number> {
-  const fixed: Record<string, number> = {};
-  for (const pair of pairs ?? []) {
-    const match = /^([A-Za-z_]\w*)=(.+)$/.exec(pair);
-    if (!match) throw new InputError(`--fix: expected NAME=VALUE, got ${show(pair)}`, 'fix');
-    fixed[match[1]!] = numberOption('fix', match[2])!;
-  }
-  return fixed;
-}
 
 export function register(program: Command): void {
   program

@@ -6,7 +6,7 @@ import { saveFit } from '../fit/load.js';
 import type { Fit } from '../fit/result.js';
 import { huber, squared } from '../fit/objective.js';
 import { readObservations } from '../io/read-observations.js';
-import { action, numberOption, printJson } from './util.js';
+import { action, numberOption, parseFixed, printJson } from './util.js';
 
 interface FitCliOptions {
   law: string;
@@ -30,16 +30,6 @@ export function printFitWarnings(fit: Fit): void {
   for (const w of fit.warnings ?? []) process.stderr.write(`scalelaw: warning: fit of ${fit.law}: ${w.message}\n`);
 }
 
-/** Parses `--fix E=1.7` pairs. */
-function parseFixed(pairs: string[] | undefined): Record<string, number> {
-  const fixed: Record<string, number> = {};
-  for (const pair of pairs ?? []) {
-    const match = /^([A-Za-z_]\w*)=(.+)$/.exec(pair);
-    if (!match) throw new InputError(`--fix: expected NAME=VALUE, got ${show(pair)}`, 'fix');
-    fixed[match[1]!] = numberOption('fix', match[2])!;
-  }
-  return fixed;
-}
 
 export function register(program: Command): void {
   program

@@ -53,3 +53,14 @@ export function weightingFlag(weighting: string | undefined, method: string | un
   if (method !== 'ensemble') throw new InputError("--weighting: weights the ensemble's families; give it with --method ensemble", 'weighting');
   return weighting;
 }
+
+/** Parses `--fix E=1.7` pairs. */
+export function parseFixed(pairs: string[] | undefined): Record<string, number> {
+  const fixed: Record<string, number> = {};
+  for (const pair of pairs ?? []) {
+    const match = /^([A-Za-z_]\w*)=(.+)$/.exec(pair);
+    if (!match) throw new InputError(`--fix: expected NAME=VALUE, got ${show(pair)}`, 'fix');
+    fixed[match[1]!] = numberOption('fix', match[2])!;
+  }
+  return fixed;
+}

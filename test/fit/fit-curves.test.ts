@@ -1,28 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { momentumLaw } from '../../src/laws/momentum.js';
 import { multiPowerLaw } from '../../src/laws/multipower.js';
-import { curvePoints, type CurveInput } from '../../src/laws/curve-points.js';
+import { curvePoints } from '../../src/laws/curve-points.js';
 import { fitCurves } from '../../src/fit/fit-curves.js';
 import { predictCurve } from '../../src/fit/predict-curve.js';
 import { CurveFit, Fit } from '../../src/fit/result.js';
 import type { ScheduleSpec } from '../../src/core/schedule-spec.js';
+import { base, synthetic, truth } from './mpl-synthetic.js';
 
-const truth = [3.0, 0.5, 0.5, 400, 2, 0.6, 0.6];
-const base = { peak: 3e-4, warmup: 500, steps: 8000 } as const;
 const schedules: ScheduleSpec[] = [
   { type: 'cosine', ...base, final: 3e-5 },
   { type: 'constant', ...base },
   { type: 'two-stage', ...base, second: 9e-5, switchAt: 4000 },
 ];
-
-/** Curves drawn exactly from the multi-power law with known parameters. */
-function synthetic(spec: ScheduleSpec, name: string): CurveInput {
-  const steps = Array.from({ length: 60 }, (_, i) => 500 + i * 125);
-  const { x } = curvePoints([{ schedule: spec, steps }]);
-  const loss = new Float64Array(steps.length);
-  multiPowerLaw({ tolerance: 0 }).evaluate(Float64Array.from(truth), x, loss);
-  return { name, schedule: spec, steps, loss };
-}
 
 describe('fitCurves', () => {
   const curves = schedules.map((s, i) => synthetic(s, `curve ${i + 1}`));

@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ScheduleSpec } from '../../src/core/schedule-spec.js';
-import { curvePoints, type CurveInput } from '../../src/laws/curve-points.js';
-import { multiPowerLaw } from '../../src/laws/multipower.js';
+import { base, synthetic } from '../fit/mpl-synthetic.js';
 import { backtestCurveFit, spearman } from '../../src/plan/curve-backtest.js';
-
-const truth = [3.0, 0.5, 0.5, 400, 2, 0.6, 0.6];
-const base = { peak: 3e-4, warmup: 500, steps: 8000 } as const;
-
-/** A curve drawn exactly from the multi-power law with known parameters. */
-function synthetic(spec: ScheduleSpec, name: string): CurveInput {
-  const steps = Array.from({ length: 60 }, (_, i) => 500 + i * 125);
-  const { x } = curvePoints([{ schedule: spec, steps }]);
-  const loss = new Float64Array(steps.length);
-  multiPowerLaw({ tolerance: 0 }).evaluate(Float64Array.from(truth), x, loss);
-  return { name, schedule: spec, steps, loss };
-}
 
 const fit = { law: 'mpl', optimizer: 'lbfgsb', lbfgsb: { factr: 10, pgtol: 1e-10 }, date: '2026-12-03' } as const;
 
