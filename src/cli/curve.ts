@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
 import type { CurveInput } from '../laws/curve-points.js';
-import { bestSchedule, bestWsdCooldown, budgetFromFit, type Budget } from '../plan/schedule-choice.js';
+import { bestSchedule, bestWsdCooldown, budgetFromFit, chooseCooldown, type Budget } from '../plan/schedule-choice.js';
 import { fitCurves } from '../fit/fit-curves.js';
 import { optimizeSchedule } from '../plan/optimize-schedule.js';
 import { predictCurve } from '../fit/predict-curve.js';
@@ -97,7 +97,7 @@ export function register(program: Command): void {
     .description('fit a whole-curve law to one or more loss curves, each with its schedule')
     .argument('<curves...>', 'CSV files with columns step and loss, one per --schedule, in the same order')
     .option('--schedule <file>', 'schedule of the matching curve: a JSON spec or a CSV of per-step rates (repeat per curve)', collect)
-    .option('--law <name>', 'mpl (Luo et al. 2025), momentum or size-aware (Tissue et al. 2024)', 'mpl')
+    .option('--law <name>', 'mpl (Luo et al. 2025), momentum or size-aware (Tissue et al. 2024), convex-bound (Schaipp et al. 2025)', 'mpl')
     .option('--N <params>', 'model size, for the size-aware law (same for every curve)')
     .option('--step-column <name>', 'column of logged steps', 'step')
     .option('--loss-column <name>', 'column of losses', 'loss')
@@ -197,7 +197,7 @@ export function register(program: Command): void {
     .requiredOption('--steps <n>', 'step budget')
     .option('--peak <rate>', "peak rate (default: the fit's training schedules')")
     .option('--warmup <steps>', "warmup steps (default: the fit's training schedules')")
-    .option('--final <rate>', 'rate at the end of decays (default: peak / 10)')
+    .option('--final <rate>', 'rate at the end of decays, 0 to decay to zero (default: peak / 10)')
     .option('--N <params>', 'model size, for the size-aware law')
     .option('--no-optimize', 'skip the free-form schedule optimisation')
     .option('--json', 'print the result as JSON')
@@ -216,18 +216,21 @@ export function register(program: Command): void {
         if (N !== undefined) budget.N = N;
         const families = bestSchedule(fit, budget);
         const wsd = bestWsdCooldown(fit, budget);
-        const optimized = options.optimize && (fit.law === 'mpl' || fit.law === 'momentum') ? optimizeSchedule(fit, budget) : undefined;
+        const cooldown = chooseCooldown(fit, budget);
+        const optimized = options.optimize && (fit.law === 'mpl' || fit.law === 'momentum' || fit.law === 'convex-bound') ? optimizeSchedule(fit, budget) : undefined;
         if (options.json) {
           return printJson({
             budget,
-            families: families.map((f) => ({ family: f.family, value: f.value, final: f.final, schedule: f.schedule })),
-            wsd: { fraction: wsd.fraction, final: wsd.final, schedule: wsd.schedule },
+            families: families.map((f) => ({ family: f.family, value: f.value, final: f.final, schedule: f.schedule, ...(f.interval ? { interval: f.interval } : {}) })),
+            wsd: { fraction: wsd.fraction, shape: wsd.shape, final: wsd.final, schedule: wsd.schedule, ...(wsd.interval ? { interval: wsd.interval, identified: wsd.identified } : {}) },
+            cooldown: { ...cooldown, report: undefined },
             ...(optimized ? { optimized: { final: optimized.final, cosine: optimized.cosine, gain: optimized.gain, message: optimized.message } } : {}),
           });
         }
         process.stdout.write(`budget: ${steps} steps, peak ${formatNumber(budget.peak)}, warmup ${budget.warmup ?? 0}\n\n`);
         process.stdout.write(table(families.map((f) => [f.family, f.value, formatNumber(f.final, 5)]), ['family', 'best value', 'final loss']) + '\n\n');
-        process.stdout.write(`best WSD (exponential cooldown): fraction ${wsd.fraction}, final loss ${formatNumber(wsd.final, 5)}\n`);
+        process.stdout.write(`best WSD (${wsd.shape} cooldown): fraction ${wsd.fraction}, final loss ${formatNumber(wsd.final, 5)}\n\n`);
+        process.stdout.write(cooldown.report() + '\n');
         if (optimized) {
           process.stdout.write(
             `free-form optimum (non-increasing, <= peak): final loss ${formatNumber(optimized.final, 5)}, ` +

@@ -177,5 +177,17 @@ describe('convex-bound law', () => {
     expect(saved.law).toBe('convex-bound');
     const G2 = (saved.params as { name: string; value: number }[]).find((q) => q.name === 'G2')!.value;
     expect(G2).toBeCloseTo(60, 3);
+
+    // And the schedule decision under it, decaying to 0.
+    const fitPath = join(dir, 'fit.json');
+    writeFileSync(fitPath, result.stdout);
+    const best = runCli(['curve', 'best-schedule', '--fit', fitPath, '--steps', '3000', '--peak', '1e-3', '--warmup', '20', '--final', '0', '--json']);
+    expect(best.stderr).toBe('');
+    const b = JSON.parse(best.stdout);
+    expect(b.cooldown.shapes).toEqual(['linear', 'sqrt', 'cosine']);
+    expect(b.cooldown.notes).toContain('exponential cooldown not searched: it cannot decay to final 0');
+    expect(b.wsd.shape).toBe('linear');
+    const text = runCli(['curve', 'best-schedule', '--fit', fitPath, '--steps', '3000', '--peak', '1e-3', '--warmup', '20', '--final', '0', '--no-optimize']);
+    expect(text.stdout).toContain('WSD cooldown for 3000 steps (peak 0.001, warmup 20, final 0):');
   });
 });
