@@ -18,11 +18,20 @@ async function main(): Promise<void> {
   const result = await backtestScaling('chinchilla', kept, { cuts: [2.5e9], testMinN: 5e9, bootstrap: resamples, seed: 0, level: 0.9 });
   const wall = (performance.now() - started) / 1000;
   const cut = result.cuts[0]!;
-  console.log(JSON.stringify({
-    impl: 'scalelaw', trainRows: cut.trainRows, heldOut: result.heldOut, wall_s: wall, ...cut.values,
-    meanRelativeError: result.meanRelativeError, coverage: result.coverage, level: result.level, resamples,
-    sizes: cut.sizes.map((s) => ({ N: s.N, rows: s.rows, meanRelativeError: s.meanRelativeError, bias: s.bias, coverage: s.coverage })),
-  }));
+  console.log(
+    JSON.stringify({
+      impl: 'scalelaw',
+      trainRows: cut.trainRows,
+      heldOut: result.heldOut,
+      wall_s: wall,
+      ...cut.values,
+      meanRelativeError: result.meanRelativeError,
+      coverage: result.coverage,
+      level: result.level,
+      resamples,
+      sizes: cut.sizes.map((s) => ({ N: s.N, rows: s.rows, meanRelativeError: s.meanRelativeError, bias: s.bias, coverage: s.coverage })),
+    }),
+  );
 }
 
 void main();

@@ -56,7 +56,8 @@ for (const excess of [32, 1, 0.128]) {
   const truth = trueNoiseScale(P, e).bSimple;
   const tracker = gnsTracker({ beta: 0.999 });
   const r = rng(5);
-  const g = new Float64Array(d), z = new Float64Array(d);
+  const g = new Float64Array(d),
+    z = new Float64Array(d);
   for (let k = 0; k < 4000; k++) tracker.update(sampleGradient(P, e, 8, r, g, z), sampleGradient(P, e, 128, r, g, z), 8, 128);
   lines.push(`| ${excess} | ${truth.toFixed(2)} | ${tracker.estimate.bSimple.toFixed(2)} | ${pct(tracker.estimate.bSimple / truth - 1)} |`);
 }
@@ -68,18 +69,26 @@ const e0 = at(32);
 lines.push('### Steps versus examples (McCandlish et al. 2018) on the same problem', '');
 lines.push(`SGD from excess loss 32 (loss ${f(regressionLoss(P, e0), 4)}) to loss ${target} (excess 0.128); per batch size the best of 12 constant learning rates`);
 lines.push('(0.1 to 1.9, geometric; stability needs lr < 2 / lambda_max = 2) by mean steps over 4 seeds; S(B) = S_min + E_min / B fitted in log space. B_simple "in training" is the');
-lines.push('two-batch estimate (B_small 32) summed over 64 seeds of the largest batch size\'s run at its best rate (which follows the S_min path);');
+lines.push("two-batch estimate (B_small 32) summed over 64 seeds of the largest batch size's run at its best rate (which follows the S_min path);");
 lines.push('"true path" is the same ratio of sums from the exact values at each step.', '');
 lines.push('| batch sizes | B_crit | S_min | E_min | B_simple in training (true path) | B_crit / B_simple | B_simple at start / at target (true) | time |', '|---|---|---|---|---|---|---|---|');
 // Up to 1.9, just below the stability limit 2 / lambda_max = 2, so the best rate of large batches is not at the sweep's edge.
 const lrs = Array.from({ length: 12 }, (_, i) => 0.1 * Math.pow(19, i / 11));
 const details: string[] = [];
-for (const batchSizes of [[2, 8, 32, 128, 512], [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]]) {
+for (const batchSizes of [
+  [2, 8, 32, 128, 512],
+  [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+]) {
   const t = performance.now();
   const points = regressionStepsSweep(P, { batchSizes, lrs, seeds: [1, 2, 3, 4], target, e0, maxSteps: 5000 });
-  const fit = await fitStepsVsBatch(points.map((p) => p.batchSize), points.map((p) => p.steps));
+  const fit = await fitStepsVsBatch(
+    points.map((p) => p.batchSize),
+    points.map((p) => p.steps),
+  );
   const largest = points[points.length - 1]!;
-  const rows = Array.from({ length: 64 }, (_, s) => trainRegression(P, { batchSize: largest.batchSize, lr: largest.lr, maxSteps: 5000, stopAt: target, seed: 1000 + s, e0, gns: { bSmall: 32 } }).trajectory.slice(1)).flat();
+  const rows = Array.from({ length: 64 }, (_, s) =>
+    trainRegression(P, { batchSize: largest.batchSize, lr: largest.lr, maxSteps: 5000, stopAt: target, seed: 1000 + s, e0, gns: { bSmall: 32 } }).trajectory.slice(1),
+  ).flat();
   const measured = gnsFromLog(rows).overall.bSimple;
   const truePath = rows.reduce((s, p) => s + p.trueTrSigma!, 0) / rows.reduce((s, p) => s + p.trueG2!, 0);
   const seconds = (performance.now() - t) / 1000;
@@ -90,7 +99,7 @@ for (const batchSizes of [[2, 8, 32, 128, 512], [2, 4, 8, 16, 32, 64, 128, 256, 
 }
 lines.push('', 'Mean steps to the target at the best rate:', '', ...details);
 lines.push('', 'Bar: B_crit within a factor of 2 of B_simple. B_simple grows as the loss falls (B_simple = tr(Sigma) / |G|^2 and |G|^2 shrinks), so');
-lines.push('B_crit sits between its values at the start and at the target, closest to its average along the path, as McCandlish et al.\'s model');
+lines.push("B_crit sits between its values at the start and at the target, closest to its average along the path, as McCandlish et al.'s model");
 lines.push('(S = S_min + E_min / B integrated over training) predicts.', '');
 
 // 4. Tracker throughput.
@@ -101,7 +110,12 @@ for (let k = 0; k < 5; k++) {
   for (let i = 0; i < 1e6; i++) tracker.update(20 + (i % 7), 8, 64, 256);
   reps.push(performance.now() - t);
 }
-lines.push(`### Tracker cost`, '', `\`gnsTracker().update\` (validation included): median ${f((median(reps) * 1e3) / 1e6)} µs per update over 1e6 updates (5 repeats); negligible next to a training step.`, '');
+lines.push(
+  `### Tracker cost`,
+  '',
+  `\`gnsTracker().update\` (validation included): median ${f((median(reps) * 1e3) / 1e6)} µs per update over 1e6 updates (5 repeats); negligible next to a training step.`,
+  '',
+);
 
 const section = [
   '## Critical batch size and batch-size laws (batch/)',

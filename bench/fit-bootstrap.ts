@@ -17,5 +17,17 @@ for (let run = 0; run < runs; run++) {
   const cpu = (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1e6;
   const se = Object.fromEntries(result.params.map((p) => [p.name, p.stderr]));
   const v = result.values;
-  console.log(JSON.stringify({ resamples: 1000, seed: run, wall_s: wall, cpu_s: cpu, load1: loadavg()[0], starts: result.bootstrap!.starts, unconverged: result.bootstrap!.unconverged, se, a: v.beta! / (v.alpha! + v.beta!) }));
+  console.log(
+    JSON.stringify({
+      resamples: 1000,
+      seed: run,
+      wall_s: wall,
+      cpu_s: cpu,
+      load1: loadavg()[0],
+      starts: result.bootstrap!.starts,
+      unconverged: result.bootstrap!.unconverged,
+      se,
+      a: v.beta! / (v.alpha! + v.beta!),
+    }),
+  );
 }

@@ -13,4 +13,6 @@ const c0 = process.cpuUsage(); // all threads of the process, workers included
 const fit = await fitLaw('chinchilla', table, threads ? { threads } : {});
 const wall = (performance.now() - t0) / 1000;
 const cpu = (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1e6;
-console.log(JSON.stringify({ impl: 'scalelaw', threads: threads ?? 'default', starts: fit.starts.count, wall_s: wall, cpu_s: cpu, load1: loadavg()[0], objective: fit.objective.value, ...fit.values }));
+console.log(
+  JSON.stringify({ impl: 'scalelaw', threads: threads ?? 'default', starts: fit.starts.count, wall_s: wall, cpu_s: cpu, load1: loadavg()[0], objective: fit.objective.value, ...fit.values }),
+);

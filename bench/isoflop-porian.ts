@@ -41,6 +41,8 @@ for (const { file, publishedExponentA } of configs) {
   const error = Math.abs(results[0]!.a - publishedExponentA);
   worst = Math.max(worst, error);
   const budgets = `${results[0]!.buckets.filter((b) => b.N !== undefined).length}/${results[0]!.buckets.length} budgets`;
-  console.log(`| ${file.replace(/\.csv$/, '')} (${budgets}) | ${publishedExponentA.toFixed(4)} | ${results.map((r) => `${f(r.a)} / ${f(r.b)}`).join(' | ')} | [${f(boot.interval!.a[0])}, ${f(boot.interval!.a[1])}] | ${error.toFixed(4)} |`);
+  console.log(
+    `| ${file.replace(/\.csv$/, '')} (${budgets}) | ${publishedExponentA.toFixed(4)} | ${results.map((r) => `${f(r.a)} / ${f(r.b)}`).join(' | ')} | [${f(boot.interval!.a[0])}, ${f(boot.interval!.a[1])}] | ${error.toFixed(4)} |`,
+  );
 }
 console.log(`\nlargest |a - published| with the default options: ${worst.toFixed(4)} (bar: 0.02)`);

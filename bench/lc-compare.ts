@@ -21,5 +21,7 @@ for (const r of b.filter((x) => predictors.includes(x.predictor))) {
   const o = get(a, r.file, r.fraction, r.predictor);
   // The baselines do not depend on the options compared; either file may hold them.
   const base = ['pow3', 'last'].map((p) => get(b, r.file, r.fraction, p) ?? get(a, r.file, r.fraction, p)).map((x) => x?.mae ?? Infinity);
-  console.log(`| ${r.file} | ${r.predictor} | ${r.fraction * 100}% | ${f(o?.mae)} | ${f(r.mae)} | ${f(Math.min(...base))} | ${f(o?.lpd, 3)} | ${f(r.lpd, 3)} | ${f(o?.coverage90, 3)} | ${f(r.coverage90, 3)} |`);
+  console.log(
+    `| ${r.file} | ${r.predictor} | ${r.fraction * 100}% | ${f(o?.mae)} | ${f(r.mae)} | ${f(Math.min(...base))} | ${f(o?.lpd, 3)} | ${f(r.lpd, 3)} | ${f(o?.coverage90, 3)} | ${f(r.coverage90, 3)} |`,
+  );
 }

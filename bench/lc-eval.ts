@@ -18,7 +18,9 @@ const arg = (name: string, fallback: string) => {
 const stride = Number(arg('stride', '1'));
 const threads = Number(arg('threads', '2'));
 const predictors = arg('predictors', 'ensemble,fast,pow3,last').split(',') as Predictor[];
-const learned = arg('learned', 'ensemble,fast').split(',').filter((b) => b) as Predictor[];
+const learned = arg('learned', 'ensemble,fast')
+  .split(',')
+  .filter((b) => b) as Predictor[];
 const from = arg('from-preds', '');
 const extrapolate = JSON.parse(arg('extrapolate', '{}')) as Record<string, unknown>;
 const sets = readNasCurves(new URL('../data/nas-curves', import.meta.url).pathname);
@@ -46,10 +48,23 @@ for (const item of source) {
 }
 const wall = (performance.now() - t0) / 1000;
 const rows = scoreFinalValues(files);
-console.log(table(rows.map((r) => [r.file, r.fraction, r.points, r.predictor, r.curves, r.mae, r.lpd, r.coverage90]), ['file', 'fraction', 'points', 'predictor', 'curves', 'MAE', 'LPD', 'cover90']));
+console.log(
+  table(
+    rows.map((r) => [r.file, r.fraction, r.points, r.predictor, r.curves, r.mae, r.lpd, r.coverage90]),
+    ['file', 'fraction', 'points', 'predictor', 'curves', 'MAE', 'LPD', 'cover90'],
+  ),
+);
 console.log(`wall ${wall.toFixed(1)} s, ${threads} threads, stride ${stride}${from ? `, predictions from ${from}` : ''}`);
-for (const f of files) console.log(f.name, JSON.stringify(Object.fromEntries(Object.entries(f.seconds).map(([k, v]) => [k, +(v / (f.curves.length * f.cutoffs.length) * 1000).toFixed(1)]))), 'ms per prediction (wall, all threads)');
-console.log('learned corrections, wall s (all cutoffs, 5 folds):', JSON.stringify(learnedSeconds, (_, v) => (typeof v === 'number' ? +v.toFixed(1) : v)));
+for (const f of files)
+  console.log(
+    f.name,
+    JSON.stringify(Object.fromEntries(Object.entries(f.seconds).map(([k, v]) => [k, +((v / (f.curves.length * f.cutoffs.length)) * 1000).toFixed(1)]))),
+    'ms per prediction (wall, all threads)',
+  );
+console.log(
+  'learned corrections, wall s (all cutoffs, 5 folds):',
+  JSON.stringify(learnedSeconds, (_, v) => (typeof v === 'number' ? +v.toFixed(1) : v)),
+);
 const save = arg('save', '');
 if (save) writeFileSync(save, JSON.stringify({ rows, wall, learnedSeconds }, null, 1));
 const savePath = arg('save-preds', '');

@@ -20,12 +20,16 @@ for (const file of [...new Set(rows.map((r) => r.file))]) {
     const beats = (x: CutoffScore | undefined) => (x && r[4] && r[5] ? (x.mae < r[4].mae && x.mae < r[5].mae ? 'yes' : 'no') : '–');
     console.log(`| ${fraction * 100}% | ${r[5]?.points ?? r[0]?.points} | ${r.map(cell).join(' | ')} | ${beats(r[0])} | ${beats(r[1])} |`);
   }
-  console.log('\n| seen | LPD ensemble | LPD ensemble+learned | LPD fast | LPD fast+learned | LPD pow3 | LPD last | cover90 ensemble raw (conformal) | cover90 ensemble+learned | cover90 fast raw (conformal) | cover90 fast+learned | cover90 pow3 raw (conformal) |');
+  console.log(
+    '\n| seen | LPD ensemble | LPD ensemble+learned | LPD fast | LPD fast+learned | LPD pow3 | LPD last | cover90 ensemble raw (conformal) | cover90 ensemble+learned | cover90 fast raw (conformal) | cover90 fast+learned | cover90 pow3 raw (conformal) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const fraction of fractions) {
     const g = (p: string) => get(file, fraction, p);
     const pair = (p: string) => `${f(g(p)?.coverage90, 3)} (${f(g(`${p}+conformal`)?.coverage90, 3)})`;
-    console.log(`| ${fraction * 100}% | ${['ensemble', 'ensemble+learned', 'fast', 'fast+learned', 'pow3', 'last'].map((p) => f(g(p)?.lpd, 3)).join(' | ')} | ${pair('ensemble')} | ${f(g('ensemble+learned')?.coverage90, 3)} | ${pair('fast')} | ${f(g('fast+learned')?.coverage90, 3)} | ${pair('pow3')} |`);
+    console.log(
+      `| ${fraction * 100}% | ${['ensemble', 'ensemble+learned', 'fast', 'fast+learned', 'pow3', 'last'].map((p) => f(g(p)?.lpd, 3)).join(' | ')} | ${pair('ensemble')} | ${f(g('ensemble+learned')?.coverage90, 3)} | ${pair('fast')} | ${f(g('fast+learned')?.coverage90, 3)} | ${pair('pow3')} |`,
+    );
   }
 }
 console.log(`\nWall time of the whole evaluation: ${(wall / 60).toFixed(1)} min.`);

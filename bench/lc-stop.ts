@@ -27,9 +27,7 @@ const rows = [];
 const t0 = performance.now();
 for (const predictor of predictors as ('ensemble' | 'fast')[]) {
   if (!files[0]!.preds[predictor]) continue;
-  const scores = perEpoch
-    ? await replayNasPerEpoch(files, { predictor, delta, threads, learned, extrapolate, onProgress: (m) => console.error(m) })
-    : replayNas(files, { predictor, delta });
+  const scores = perEpoch ? await replayNasPerEpoch(files, { predictor, delta, threads, learned, extrapolate, onProgress: (m) => console.error(m) }) : replayNas(files, { predictor, delta });
   for (const s of scores) {
     if (predictor !== predictors[0] && s.predictor === 'none') continue;
     const e = s as { predictions?: number; seconds?: number };
@@ -38,4 +36,6 @@ for (const predictor of predictors as ('ensemble' | 'fast')[]) {
   }
 }
 console.log(table(rows, ['file', 'predictor', 'rule', 'speed-up', 'regret/span', 'max regret/span', 'same best', 'span', 'work']));
-console.log(`${perEpoch ? 'decisions every epoch' : 'decisions at the cutoffs'}${learned ? ', learned from the runs finished so far' : ''}, delta ${delta}, ${threads} threads, wall ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+console.log(
+  `${perEpoch ? 'decisions every epoch' : 'decisions at the cutoffs'}${learned ? ', learned from the runs finished so far' : ''}, delta ${delta}, ${threads} threads, wall ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+);

@@ -18,7 +18,8 @@ for (const size of ['25', '100']) {
     const path = `${root}/csv_${size}/${name}.csv`;
     if (!existsSync(path)) continue;
     const { steps, values: loss } = readCurveCsv(path, { x: 'step', y: 'loss' });
-    const last = steps.at(-1)!, truth = loss.at(-1)!;
+    const last = steps.at(-1)!,
+      truth = loss.at(-1)!;
     for (const f of [0.1, 0.2, 0.4, 0.6]) {
       const m = steps.findIndex((s) => s > f * last);
       if (m < 5) continue;

@@ -99,9 +99,15 @@ export function runBar(law: string, fitOptions: CurveFitOptions = {}, minStep = 
   const runs = readRuns(dir);
   const train = runs.filter((r) => r.role === 'train');
   const test = runs.filter((r) => r.role === 'test');
-  const fit = fitCurves(train.map((r) => runCurve(r, dir, minStep)), { law, ...fitOptions });
+  const fit = fitCurves(
+    train.map((r) => runCurve(r, dir, minStep)),
+    { law, ...fitOptions },
+  );
   // The large final evaluation sits above the small one by an offset measured on the training runs.
-  const trainFinals = finalLosses(fit, train.map((r) => runRates(r)));
+  const trainFinals = finalLosses(
+    fit,
+    train.map((r) => runRates(r)),
+  );
   const offsets = train.map((r, i) => r.finalValLoss - trainFinals[i]!);
   const offset = offsets.reduce((a, b) => a + b, 0) / offsets.length;
   // Model-free, for comparison: finalValLoss minus the last small evaluation (200 steps earlier).
@@ -109,7 +115,10 @@ export function runBar(law: string, fitOptions: CurveFitOptions = {}, minStep = 
     const c = runCurve(r, dir);
     return r.finalValLoss - c.loss![c.loss!.length - 1]!;
   });
-  const predicted = finalLosses(fit, test.map((r) => runRates(r)));
+  const predicted = finalLosses(
+    fit,
+    test.map((r) => runRates(r)),
+  );
   const finals = test.map((r, i) => {
     const p = predicted[i]! + offset;
     return { name: r.name, steps: r.steps, fraction: r.cooldownFraction!, shape: r.shape!, predicted: p, measured: r.finalValLoss, error: Math.abs(p - r.finalValLoss) / r.finalValLoss };
@@ -193,12 +202,18 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(`\n== ${law}  (fit ${((performance.now() - t0) / 1000).toFixed(1)} s; ${r.fit.message}; objective ${r.fit.objective.value?.toExponential(4)})`);
     console.log(`params ${JSON.stringify(Object.fromEntries(r.fit.params.map((q) => [q.name, +q.value.toPrecision(5)])))}`);
     console.log(`train fit: ${r.fit.curves.map((c) => `${c.name} mean |rel err| ${pct(c.meanRelativeError)}`).join(', ')}`);
-    console.log(`offset (finalValLoss - fit at T, training runs): ${r.offsets.map((o) => o.toFixed(4)).join(', ')} -> ${r.offset.toFixed(4)} (finalValLoss - last small evaluation: ${r.lastLogged.map((o) => o.toFixed(4)).join(', ')})`);
+    console.log(
+      `offset (finalValLoss - fit at T, training runs): ${r.offsets.map((o) => o.toFixed(4)).join(', ')} -> ${r.offset.toFixed(4)} (finalValLoss - last small evaluation: ${r.lastLogged.map((o) => o.toFixed(4)).join(', ')})`,
+    );
     console.log(`final loss of the 27 cooldown runs: mean error ${pct(r.meanError)}, worst ${pct(r.worstError)} (bar 0.3% / 1%)`);
-    if (process.env.VERBOSE) for (const f of r.finals) console.log(`  ${f.name.padEnd(24)} predicted ${f.predicted.toFixed(4)} measured ${f.measured.toFixed(4)} ${(100 * (f.predicted - f.measured) / f.measured).toFixed(2)}%`);
+    if (process.env.VERBOSE)
+      for (const f of r.finals)
+        console.log(`  ${f.name.padEnd(24)} predicted ${f.predicted.toFixed(4)} measured ${f.measured.toFixed(4)} ${((100 * (f.predicted - f.measured)) / f.measured).toFixed(2)}%`);
     for (const b of r.best) {
       const interval = b.interval ? ` [${+b.interval[0].toFixed(3)}, ${+b.interval[1].toFixed(3)}]${b.identified ? '' : ' not identified'}` : '';
-      console.log(`  T ${b.steps}: best fraction measured ${b.measured}; best run under the fit ${b.predicted}; recommended (linear to 0) ${b.recommended}${interval} ${b.hit ? 'hit' : 'MISS'} (grid ${b.grid.join(' ')})`);
+      console.log(
+        `  T ${b.steps}: best fraction measured ${b.measured}; best run under the fit ${b.predicted}; recommended (linear to 0) ${b.recommended}${interval} ${b.hit ? 'hit' : 'MISS'} (grid ${b.grid.join(' ')})`,
+      );
       if (process.env.VERBOSE) console.log(b.choice.report().replace(/^/gm, '    '));
     }
     for (const g of r.sqrtGap) console.log(`  T ${g.steps} fraction ${g.fraction}: linear - 1-sqrt predicted ${g.predicted.toFixed(4)}, measured ${g.measured.toFixed(4)}`);

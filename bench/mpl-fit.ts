@@ -24,14 +24,30 @@ for (let r = 0; r < repeats; r++) {
   walls.push(performance.now() - t0);
 }
 const errors = curveErrors(fit!, test);
-console.log(JSON.stringify({ size, law: 'mpl', wall_ms: walls.map(Math.round), median_ms: Math.round(median(walls)), PredE: errors.predE, WorstE: errors.worstE, objective: fit!.objective, message: fit!.message, params: fit!.params }));
+console.log(
+  JSON.stringify({
+    size,
+    law: 'mpl',
+    wall_ms: walls.map(Math.round),
+    median_ms: Math.round(median(walls)),
+    PredE: errors.predE,
+    WorstE: errors.worstE,
+    objective: fit!.objective,
+    message: fit!.message,
+    params: fit!.params,
+  }),
+);
 
 // Predicting a 72,000-step curve for a schedule the fit has not seen.
 const times: Record<string, number[]> = { '1000 points': [], '546 logged points': [], 'final loss only': [] };
 // CPU time of this process as well: on a shared machine wall time carries other people's load.
 const cpu: Record<string, number[]> = { '1000 points': [], '546 logged points': [], 'final loss only': [] };
 for (let r = 0; r < 7; r++) {
-  for (const [label, steps] of [['1000 points', undefined], ['546 logged points', Array.from({ length: 546 }, (_, i) => 2160 + 128 * i)], ['final loss only', [71999]]] as const) {
+  for (const [label, steps] of [
+    ['1000 points', undefined],
+    ['546 logged points', Array.from({ length: 546 }, (_, i) => 2160 + 128 * i)],
+    ['final loss only', [71999]],
+  ] as const) {
     const spec = { type: 'wsd', peak: 3e-4, final: 3e-5, warmup: 2160, steps: 72000, cooldownFraction: 0.2 + r * 1e-3, shape: 'cosine' } as const;
     const c0 = process.cpuUsage().user;
     const t0 = performance.now();
@@ -40,4 +56,10 @@ for (let r = 0; r < 7; r++) {
     cpu[label]!.push((process.cpuUsage().user - c0) / 1000);
   }
 }
-console.log(JSON.stringify({ predict72000_ms: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { first: +v[0]!.toFixed(1), median: +median(v.slice(1)).toFixed(1), cpu_median: +median(cpu[k]!.slice(1)).toFixed(1) }])) }));
+console.log(
+  JSON.stringify({
+    predict72000_ms: Object.fromEntries(
+      Object.entries(times).map(([k, v]) => [k, { first: +v[0]!.toFixed(1), median: +median(v.slice(1)).toFixed(1), cpu_median: +median(cpu[k]!.slice(1)).toFixed(1) }]),
+    ),
+  }),
+);

@@ -32,27 +32,33 @@ function penalised(train: readonly CurveInput[], lambda: number): Float64Array {
   for (const s of starts) {
     const theta = obj.toInternal(Float64Array.from(law.params, (p) => s[p.name]!));
     for (let k = 0; k < theta.length; k++) theta[k] = Math.min(Math.max(theta[k]!, obj.lower[k]!), obj.upper[k]!);
-    const r = lbfgsb((t, g) => {
-      let f = obj.valueAndGradient(t, g);
-      for (let k = 0; k < t.length; k++) {
-        const d = t[k]! - centre[k]!;
-        f += lambda * n * d * d;
-        g[k] = g[k]! + 2 * lambda * n * d;
-      }
-      return f;
-    }, theta, { lower: obj.lower, upper: obj.upper, maxIterations: 15000, factr: 10, pgtol: 1e-10 });
+    const r = lbfgsb(
+      (t, g) => {
+        let f = obj.valueAndGradient(t, g);
+        for (let k = 0; k < t.length; k++) {
+          const d = t[k]! - centre[k]!;
+          f += lambda * n * d * d;
+          g[k] = g[k]! + 2 * lambda * n * d;
+        }
+        return f;
+      },
+      theta,
+      { lower: obj.lower, upper: obj.upper, maxIterations: 15000, factr: 10, pgtol: 1e-10 },
+    );
     if (Number.isFinite(r.f) && (!best || r.f < best.f)) best = { f: r.f, x: r.x };
   }
   return obj.toNatural(best!.x);
 }
 
 function errors(p: Float64Array, curves: readonly CurveInput[]): { predE: number; worstE: number } {
-  let predE = 0, worstE = 0;
+  let predE = 0,
+    worstE = 0;
   for (const c of curves) {
     const { x, y } = curvePoints([c]);
     const out = new Float64Array(x.length);
     law.evaluate(p, x, out);
-    let sum = 0, worst = 0;
+    let sum = 0,
+      worst = 0;
     for (let i = 0; i < x.length; i++) {
       const e = Math.abs(out[i]! - y![i]!) / y![i]!;
       sum += e;
@@ -69,10 +75,25 @@ for (const size of (process.argv[2] ? [process.argv[2]] : ['25', '100']) as ('25
   const train = mplTrainCurves.map((name) => mplCurve(size, name));
   const test = mplTestCurves.map((name) => mplCurve(size, name));
   const rows = lambdas.map((lambda) => {
-    const cv = train.map((held, i) => errors(penalised(train.filter((_, j) => j !== i), lambda), [held]).predE);
+    const cv = train.map(
+      (held, i) =>
+        errors(
+          penalised(
+            train.filter((_, j) => j !== i),
+            lambda,
+          ),
+          [held],
+        ).predE,
+    );
     const p = penalised(train, lambda);
     const e = errors(p, test);
-    return { lambda, cvPredE: +(cv.reduce((a, b) => a + b, 0) / cv.length).toFixed(6), testPredE: +e.predE.toFixed(6), testWorstE: +e.worstE.toFixed(6), params: Object.fromEntries(law.params.map((q, j) => [q.name, +p[j]!.toPrecision(4)])) };
+    return {
+      lambda,
+      cvPredE: +(cv.reduce((a, b) => a + b, 0) / cv.length).toFixed(6),
+      testPredE: +e.predE.toFixed(6),
+      testWorstE: +e.worstE.toFixed(6),
+      params: Object.fromEntries(law.params.map((q, j) => [q.name, +p[j]!.toPrecision(4)])),
+    };
   });
   const chosen = rows.reduce((a, b) => (b.cvPredE < a.cvPredE ? b : a));
   console.log(JSON.stringify({ size, published: mplPublished[size].mpl, chosen: { lambda: chosen.lambda, testPredE: chosen.testPredE, testWorstE: chosen.testWorstE }, rows }));

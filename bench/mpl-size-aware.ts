@@ -10,5 +10,8 @@ const t0 = performance.now();
 // annealed, so it is held at 0.
 const fit = fitCurves(train, { law: 'size-aware', fixed: { gamma: 0 } });
 const wall = performance.now() - t0;
-const errors = curveErrors(fit, mplTestCurves.map((n) => mplCurve('100', n)));
+const errors = curveErrors(
+  fit,
+  mplTestCurves.map((n) => mplCurve('100', n)),
+);
 console.log(JSON.stringify({ law: fit.law, fit_ms: Math.round(wall), PredE: errors.predE, WorstE: errors.worstE, perCurve: errors.perCurve, params: fit.params, message: fit.message }, null, 1));

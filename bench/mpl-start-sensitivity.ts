@@ -21,8 +21,14 @@ for (const size of ['25', '100'] as const) {
   const start = initialStarts(getLaw<CurvePoints>('mpl'), x, y!)[0]!;
   const starts = [start];
   for (const b of [0.97, 0.99, 1.01, 1.03]) for (const l of [0.999, 1.001]) starts.push({ ...start, B: start.B! * b, L0: start.L0! * l });
-  for (const [optimizer, members] of [['adamw', 1], ['adamw', 4], ['lbfgsb', 1]] as const) {
-    const predE: number[] = [], worstE: number[] = [], objective: number[] = [];
+  for (const [optimizer, members] of [
+    ['adamw', 1],
+    ['adamw', 4],
+    ['lbfgsb', 1],
+  ] as const) {
+    const predE: number[] = [],
+      worstE: number[] = [],
+      objective: number[] = [];
     for (const s of starts) {
       const fit = fitCurves(train, { law: 'mpl', optimizer, starts: [s], adamw: { members } });
       const e = curveErrors(fit, test);
@@ -30,7 +36,18 @@ for (const size of ['25', '100'] as const) {
       worstE.push(e.worstE);
       objective.push(fit.objective.value!);
     }
-    console.log(JSON.stringify({ size, optimizer, ...(optimizer === 'adamw' ? { members } : {}), starts: starts.length, PredE: quantiles(predE), WorstE: quantiles(worstE), objective: quantiles(objective), PredE_each: predE.map((v) => +v.toFixed(6)) }));
+    console.log(
+      JSON.stringify({
+        size,
+        optimizer,
+        ...(optimizer === 'adamw' ? { members } : {}),
+        starts: starts.length,
+        PredE: quantiles(predE),
+        WorstE: quantiles(worstE),
+        objective: quantiles(objective),
+        PredE_each: predE.map((v) => +v.toFixed(6)),
+      }),
+    );
   }
 }
 

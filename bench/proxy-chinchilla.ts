@@ -15,7 +15,9 @@ import { progressPrinter } from '../src/proxy/progress.js';
 import { runSweep } from '../src/proxy/sweep.js';
 import type { SweepSpec } from '../src/proxy/sweep-spec.js';
 
-const { values } = parseArgs({ options: { store: { type: 'string', default: '' }, workers: { type: 'string', default: '2' }, order: { type: 'string', default: '1' }, seed: { type: 'string', default: '0' } } });
+const { values } = parseArgs({
+  options: { store: { type: 'string', default: '' }, workers: { type: 'string', default: '2' }, order: { type: 'string', default: '1' }, seed: { type: 'string', default: '0' } },
+});
 
 // Two languages, both with entropy rate 0.9949 nats (three successors per context, p ∝ 1, 1/2, 1/3):
 // --order 2: vocab 8, order 2, windows of 4 tokens (positions 2 and 3 scored);
@@ -23,16 +25,17 @@ const { values } = parseArgs({ options: { store: { type: 'string', default: '' }
 // table needs width to represent (a width-d model has rank-d logits), so size limits the loss
 // smoothly, without the order-2 source's stall while attention learns to look two tokens back.
 const order = Number(values.order);
-const data = order === 1
-  ? { type: 'markov' as const, vocab: 64, order: 1, branching: 3, zipf: 1, seed: 0 }
-  : { type: 'markov' as const, vocab: 8, order: 2, branching: 3, zipf: 1, seed: 0 };
+const data = order === 1 ? { type: 'markov' as const, vocab: 64, order: 1, branching: 3, zipf: 1, seed: 0 } : { type: 'markov' as const, vocab: 8, order: 2, branching: 3, zipf: 1, seed: 0 };
 export const fullSpec: SweepSpec = {
   name: `chinchilla-markov-order${order}`,
   base: {
     model: { family: 'transformer', width: 16, depth: 1, heads: 1, context: order === 1 ? 2 : 4 },
-    data, batchSize: 128,
+    data,
+    batchSize: 128,
     schedule: { type: 'cosine', peak: order === 1 ? 2e-2 : 1e-2, final: order === 1 ? 2e-4 : 1e-4, warmup: 20 },
-    evalTokens: 32768, logEvery: 10, seed: Number(values.seed),
+    evalTokens: 32768,
+    logEvery: 10,
+    seed: Number(values.seed),
   },
   list: [4, 6, 8, 12, 16, 24].map((width) => ({ width, heads: width >= 8 ? 2 : 1 })),
   grid: { steps: order === 1 ? [300, 600, 1200] : [200, 400, 800] },

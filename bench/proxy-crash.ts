@@ -27,11 +27,26 @@ const spec: SweepSpec = {
   grid: { width: [4, 8, 12], seed: [0, 1, 2, 3] },
 };
 writeFileSync(specPath, JSON.stringify(spec));
-const expected = expandSweep(spec).map((r) => r.run.id).sort();
+const expected = expandSweep(spec)
+  .map((r) => r.run.id)
+  .sort();
 const cli = ['--import', 'tsx', main, 'sweep', specPath, '--store', store, '--workers', values.workers!];
-const hash = (id: string) => ['config.json', 'trajectory.jsonl', 'summary.json'].map((f) => createHash('sha256').update(readFileSync(join(store, id, f))).digest('hex')).join();
+const hash = (id: string) =>
+  ['config.json', 'trajectory.jsonl', 'summary.json']
+    .map((f) =>
+      createHash('sha256')
+        .update(readFileSync(join(store, id, f)))
+        .digest('hex'),
+    )
+    .join();
 const intact = new Map<string, string>();
-const check = (ok: boolean, what: string) => { if (!ok) { console.error(`FAIL: ${what}`); process.exit(1); } console.log(`ok: ${what}`); };
+const check = (ok: boolean, what: string) => {
+  if (!ok) {
+    console.error(`FAIL: ${what}`);
+    process.exit(1);
+  }
+  console.log(`ok: ${what}`);
+};
 
 for (let k = 0; k < Number(values.kills); k++) {
   const child = spawn(process.execPath, cli, { stdio: 'ignore' });
@@ -59,7 +74,14 @@ const result = JSON.parse(rerun.stdout) as { skipped: string[]; finished: string
 check(result.skipped.length === intact.size, `the rerun skipped exactly the ${intact.size} runs finished before the kills`);
 for (const [id, h] of intact) check(hash(id) === h, `run ${id} is byte-for-byte intact`);
 const s = openStore(store);
-check(JSON.stringify(readdirSync(store).filter((n) => !n.startsWith('.')).sort()) === JSON.stringify(expected), `the store holds exactly the spec's ${expected.length} run directories`);
+check(
+  JSON.stringify(
+    readdirSync(store)
+      .filter((n) => !n.startsWith('.'))
+      .sort(),
+  ) === JSON.stringify(expected),
+  `the store holds exactly the spec's ${expected.length} run directories`,
+);
 check(JSON.stringify(s.finished().sort()) === JSON.stringify(expected), 'every run finished');
 for (const id of expected) {
   const steps = s.load(id).trajectory.map((p) => p.step);

@@ -27,7 +27,14 @@ const rows: Record<string, unknown>[] = [];
 for (const backend of values.backends!.split(',')) {
   const dir = mkdtempSync(join(tmpdir(), 'scalelaw-throughput-'));
   const config: TrainConfig = {
-    model, batchSize, backend, microBatches: 1, steps: timed + 2, evalEvery: 1000, evalTokens: 128, lr: 1e-3,
+    model,
+    batchSize,
+    backend,
+    microBatches: 1,
+    steps: timed + 2,
+    evalEvery: 1000,
+    evalTokens: 128,
+    lr: 1e-3,
     // 256 tokens, order 1, all successors allowed: random bytes with a little structure.
     data: { type: 'markov', vocab: 256, order: 1, branching: 16 },
   };
@@ -53,9 +60,12 @@ for (const backend of values.backends!.split(',')) {
     });
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     rows.push({
-      backend: summary.backend, steps: times.length,
-      stepSeconds: median(times), tokensPerSecond: tokensPerStep / median(times),
-      cpuSecondsPerStep: median(cpuTimes), tokensPerCpuSecond: tokensPerStep / median(cpuTimes),
+      backend: summary.backend,
+      steps: times.length,
+      stepSeconds: median(times),
+      tokensPerSecond: tokensPerStep / median(times),
+      cpuSecondsPerStep: median(cpuTimes),
+      tokensPerCpuSecond: tokensPerStep / median(cpuTimes),
       wallSeconds: (performance.now() - started) / 1000,
     });
   } catch (error) {

@@ -14,7 +14,14 @@ if (verb === 'write' && a) {
   for (const r of listReproductions()) {
     const t0 = performance.now();
     const metrics = r.id === 'lc-nas' ? lcNasMetrics(await runLcNas({ stride: 10, seed: 0 })) : await r.run({ seed: 0 });
-    writeFileSync(join(a, `${r.id}.json`), JSON.stringify(metrics.map(({ metric, published, ours }) => ({ metric, published, ours })), null, 1) + '\n');
+    writeFileSync(
+      join(a, `${r.id}.json`),
+      JSON.stringify(
+        metrics.map(({ metric, published, ours }) => ({ metric, published, ours })),
+        null,
+        1,
+      ) + '\n',
+    );
     console.log(`${r.id}: ${metrics.length} figures, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
 } else if (verb === 'compare' && a && b) {
@@ -22,7 +29,13 @@ if (verb === 'write' && a) {
   for (const file of readdirSync(a).filter((f) => f.endsWith('.json'))) {
     const before = readFileSync(join(a, file), 'utf8');
     let after: string;
-    try { after = readFileSync(join(b, file), 'utf8'); } catch { console.log(`${file}: missing in ${b}`); differ++; continue; }
+    try {
+      after = readFileSync(join(b, file), 'utf8');
+    } catch {
+      console.log(`${file}: missing in ${b}`);
+      differ++;
+      continue;
+    }
     const same = before === after;
     if (!same) differ++;
     console.log(`${file}: ${same ? 'identical' : 'DIFFERENT'}`);

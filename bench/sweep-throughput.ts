@@ -16,7 +16,12 @@ const { values } = parseArgs({ options: { workers: { type: 'string', default: '1
 const spec: SweepSpec = {
   base: {
     model: { family: 'transformer', width: 32, depth: 2, heads: 2, context: 16 },
-    data: { type: 'markov' }, batchSize: 32, lr: 1e-2, steps: Number(values.steps), evalTokens: 2048, backend: 'wasm',
+    data: { type: 'markov' },
+    batchSize: 32,
+    lr: 1e-2,
+    steps: Number(values.steps),
+    evalTokens: 2048,
+    backend: 'wasm',
   },
   grid: { seed: [0, 1, 2, 3, 4, 5, 6, 7] },
 };

@@ -8,7 +8,12 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const names = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(join(dir, 'src')).filter((f) => f.endsWith('.ts')).map((f) => basename(f, '.ts'));
+const names =
+  process.argv.length > 2
+    ? process.argv.slice(2)
+    : readdirSync(join(dir, 'src'))
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => basename(f, '.ts'));
 
 function lines(text: string): string[] {
   const all = text.replace(/\n+$/, '').split('\n');
@@ -24,7 +29,17 @@ for (const name of names) {
     const body = rest.join('\n').trim();
     const id = `${name}-${++n}`;
     if (head!.trim() === '[markdown]') {
-      cells.push({ cell_type: 'markdown', id, metadata: {}, source: lines(body.split('\n').map((l) => l.replace(/^\/\/ ?/, '')).join('\n')) });
+      cells.push({
+        cell_type: 'markdown',
+        id,
+        metadata: {},
+        source: lines(
+          body
+            .split('\n')
+            .map((l) => l.replace(/^\/\/ ?/, ''))
+            .join('\n'),
+        ),
+      });
     } else {
       cells.push({ cell_type: 'code', id, metadata: {}, execution_count: null, outputs: [], source: lines(body) });
     }

@@ -12,11 +12,16 @@ if (!available && process.env.CI) throw new Error('chromium is missing in CI: ru
 /** The demo's pipeline on a sweep small enough for a test: three widths at two lengths, one width at three batch sizes. */
 const tiny: SweepSpec = {
   name: 'demo-test',
-  base: { ...demoSweep.base, model: { family: 'transformer', width: 4, depth: 1, heads: 1, context: 8 }, batchSize: 16, schedule: { type: 'cosine', peak: 1e-2, final: 1e-4, warmup: 4 }, evalTokens: 512, evalEvery: 2, logEvery: 2 },
-  list: [
-    ...[4, 6, 8].flatMap((width) => [16, 32].map((steps) => ({ width, tokens: steps * 16 * 8, batchSize: 16 }))),
-    ...[8, 32].map((batchSize) => ({ width: 4, tokens: 32 * 16 * 8, batchSize })),
-  ],
+  base: {
+    ...demoSweep.base,
+    model: { family: 'transformer', width: 4, depth: 1, heads: 1, context: 8 },
+    batchSize: 16,
+    schedule: { type: 'cosine', peak: 1e-2, final: 1e-4, warmup: 4 },
+    evalTokens: 512,
+    evalEvery: 2,
+    logEvery: 2,
+  },
+  list: [...[4, 6, 8].flatMap((width) => [16, 32].map((steps) => ({ width, tokens: steps * 16 * 8, batchSize: 16 }))), ...[8, 32].map((batchSize) => ({ width: 4, tokens: 32 * 16 * 8, batchSize }))],
 };
 
 describe('the demo', () => {

@@ -49,7 +49,11 @@ const bcritAt = (law: BcritParams, loss: number): number => {
 
 function checkPlan(options: BatchPlanOptions): Required<BatchPlanOptions> {
   const { N, batchSize, tokensPerExample = 1 } = options;
-  for (const [name, v] of [['N', N], ['batchSize', batchSize], ['tokensPerExample', tokensPerExample]] as const) {
+  for (const [name, v] of [
+    ['N', N],
+    ['batchSize', batchSize],
+    ['tokensPerExample', tokensPerExample],
+  ] as const) {
     if (!(v > 0) || !Number.isFinite(v)) throw new InputError(`${name}: must be positive, got ${show(v)}`, name);
   }
   return { N, batchSize, tokensPerExample };
@@ -96,7 +100,8 @@ export function predictBatchTrajectory(lossLaw: LossStepsParams, bcritLaw: Bcrit
   const out: StepsToLoss[] = [];
   for (let k = 0; k < points; k++) {
     const s = Math.exp(Math.log(from) + ((Math.log(last) - Math.log(from)) * k) / (points - 1));
-    let lo = floor, hi = floor + 1;
+    let lo = floor,
+      hi = floor + 1;
     while (stepsToLoss(lossLaw, bcritLaw, hi, plan).steps > s) hi = floor + 2 * (hi - floor);
     for (let it = 0; it < 200 && hi - lo > 1e-12 * hi; it++) {
       const mid = 0.5 * (lo + hi);
@@ -123,7 +128,9 @@ export interface LossStepsFitOptions {
  */
 export async function fitLossVsSteps(runs: readonly Run[], bcritLaw: BcritParams, options: LossStepsFitOptions = {}): Promise<ScalingFit> {
   const { metric = 'evalLoss', minStep = 1, fit = {} } = options;
-  const N: number[] = [], Smin: number[] = [], loss: number[] = [];
+  const N: number[] = [],
+    Smin: number[] = [],
+    loss: number[] = [];
   for (const run of runs) {
     const { N: n, batchSize, id } = run.config;
     if (n === undefined || !(n > 0)) throw new InputError(`run ${show(id)}: config.N must be a positive number, got ${show(n)}`, 'N');
@@ -161,7 +168,10 @@ export function batchTrajectoryReport(input: BatchTrajectoryReportInput): string
     `L(N, S_min) = (${formatNumber(loss.values.Nc!)} / N)^${formatNumber(loss.values.alphaN!)} + (${formatNumber(loss.values.Sc!)} / S_min)^${formatNumber(loss.values.alphaS!)}${loss.converged ? '' : ' (fit NOT converged)'}`,
     '',
     `predicted for N = ${formatNumber(plan.N)} at batch size ${formatNumber(plan.batchSize)}:`,
-    formatTable(trajectory.map((p) => [p.steps, p.tokens, p.loss, p.bcrit, p.Smin]), ['step', 'tokens', 'loss', 'B_crit', 'S_min']),
+    formatTable(
+      trajectory.map((p) => [p.steps, p.tokens, p.loss, p.bcrit, p.Smin]),
+      ['step', 'tokens', 'loss', 'B_crit', 'S_min'],
+    ),
   ];
   if (reach) out.push('', `loss ${reach.loss}: ${formatNumber(reach.steps)} steps, ${formatNumber(reach.tokens)} tokens (S_min ${formatNumber(reach.Smin)}, B_crit ${formatNumber(reach.bcrit)})`);
   return out.join('\n');

@@ -51,7 +51,8 @@ export async function fitStepsVsBatch(batchSizes: ArrayLike<number>, steps: Arra
   const B = Float64Array.from(batchSizes);
   const S = Float64Array.from(steps);
   // Starts bracket the answer: S_min below the fewest steps, E_min near the fewest examples.
-  const sLow = Math.min(...S), eLow = Math.min(...Array.from(S, (s, i) => s * B[i]!));
+  const sLow = Math.min(...S),
+    eLow = Math.min(...Array.from(S, (s, i) => s * B[i]!));
   const starts: Record<string, number>[] = [];
   for (const fs of [0.1, 0.5, 0.9]) for (const fe of [0.1, 0.5, 0.9]) starts.push({ Smin: sLow * fs, Emin: eLow * fe });
   const fit = await fitLaw(stepsVsBatch, { inputs: { B }, loss: S, source: 'steps to target' }, { loss: squared(), space: 'log', starts, ...fitOptions });
@@ -151,7 +152,11 @@ export async function criticalBatch(runs: readonly Run[], targets: readonly numb
     if (points.length < 2) {
       throw new InputError(`target ${show(target)}: reached at ${points.length} batch size${points.length === 1 ? '' : 's'}, need at least 2`, 'targets');
     }
-    const f = await fitStepsVsBatch(points.map((p) => p.batchSize), points.map((p) => p.steps), { fit });
+    const f = await fitStepsVsBatch(
+      points.map((p) => p.batchSize),
+      points.map((p) => p.steps),
+      { fit },
+    );
     out.push({ target, points, ...f, zhang: zhangCriticalBatch(f, { referenceBatch, overhead }) });
   }
   return { targets: out, unreached, referenceBatch, overhead };
@@ -170,15 +175,22 @@ export interface CriticalBatchReportOptions {
 export function criticalBatchReport(analysis: CriticalBatchAnalysis, options: CriticalBatchReportOptions = {}): string {
   const { metric = 'evalLoss' } = options;
   const { referenceBatch, overhead } = analysis;
-  const sections = analysis.targets.map((t) => [
-    `target ${metric} ${t.target}:`,
-    formatTable(t.points.map((p) => [String(p.batchSize), p.steps, p.batchSize * p.steps, p.runId]), ['batch', 'steps', 'examples', 'run']),
-    `S(B) = S_min + E_min / B: S_min ${formatNumber(t.Smin)}, E_min ${formatNumber(t.Emin)}${t.fit.converged ? '' : ' (fit NOT converged)'}`,
-    `B_crit = E_min / S_min = ${formatNumber(t.Bcrit)} (McCandlish et al. 2018)`,
-    `CBS at ${formatNumber(overhead * 100)}% step overhead over linear scaling from B0 = ${formatNumber(referenceBatch)}: ${formatNumber(t.zhang)} (Zhang et al. 2024)`,
-  ].join('\n'));
+  const sections = analysis.targets.map((t) =>
+    [
+      `target ${metric} ${t.target}:`,
+      formatTable(
+        t.points.map((p) => [String(p.batchSize), p.steps, p.batchSize * p.steps, p.runId]),
+        ['batch', 'steps', 'examples', 'run'],
+      ),
+      `S(B) = S_min + E_min / B: S_min ${formatNumber(t.Smin)}, E_min ${formatNumber(t.Emin)}${t.fit.converged ? '' : ' (fit NOT converged)'}`,
+      `B_crit = E_min / S_min = ${formatNumber(t.Bcrit)} (McCandlish et al. 2018)`,
+      `CBS at ${formatNumber(overhead * 100)}% step overhead over linear scaling from B0 = ${formatNumber(referenceBatch)}: ${formatNumber(t.zhang)} (Zhang et al. 2024)`,
+    ].join('\n'),
+  );
   if (analysis.unreached.length) {
-    sections.push(['left out (target not reached):', ...analysis.unreached.map((u) => `  run ${show(u.runId)} (batch ${u.batchSize}): target ${u.target}, best ${metric} ${formatNumber(u.bestLoss)}`)].join('\n'));
+    sections.push(
+      ['left out (target not reached):', ...analysis.unreached.map((u) => `  run ${show(u.runId)} (batch ${u.batchSize}): target ${u.target}, best ${metric} ${formatNumber(u.bestLoss)}`)].join('\n'),
+    );
   }
   return sections.join('\n\n');
 }
@@ -203,10 +215,16 @@ export async function fitBcritVsLoss(analysis: CriticalBatchAnalysis | { loss: A
   if (new Set(loss).size < 2) throw new InputError(`B_crit versus loss needs at least 2 distinct target losses, got ${show(loss)}`, 'targets');
   // Start from the exact least-squares line log B = log B* - (1 / alpha_B) log L.
   const n = loss.length;
-  const lx = loss.map(Math.log), ly = bcrit.map(Math.log);
-  const mx = lx.reduce((a, b) => a + b, 0) / n, my = ly.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < n; i++) { sxy += (lx[i]! - mx) * (ly[i]! - my); sxx += (lx[i]! - mx) ** 2; }
+  const lx = loss.map(Math.log),
+    ly = bcrit.map(Math.log);
+  const mx = lx.reduce((a, b) => a + b, 0) / n,
+    my = ly.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0,
+    sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (lx[i]! - mx) * (ly[i]! - my);
+    sxx += (lx[i]! - mx) ** 2;
+  }
   const slope = sxy / sxx;
   const alpha = slope < 0 ? Math.min(100, Math.max(1e-3, -1 / slope)) : 0.21;
   const bstar = Math.exp(my + mx / alpha);

@@ -89,7 +89,10 @@ class Tracker implements GnsTracker {
   private emaG2 = 0;
   private emaS = 0;
   private t = 0;
-  constructor(private readonly beta: number, private readonly biasCorrection: boolean) {}
+  constructor(
+    private readonly beta: number,
+    private readonly biasCorrection: boolean,
+  ) {}
 
   update(gSmallSq: number, gBigSq: number, bSmall: number, bBig: number): GnsEstimate {
     check(`step ${this.t + 1}`, gSmallSq, gBigSq, bSmall, bBig);
@@ -170,8 +173,12 @@ export function gnsFromLog(rows: readonly GradNormRow[], options: GnsFromLogOpti
   const { source = 'gradient norms', skipMissing = true, ...trackerOptions } = options;
   const tracker = gnsTracker(trackerOptions);
   const fields = ['gradSqSmall', 'gradSqBig', 'bSmall', 'bBig'] as const;
-  const step: number[] = [], G2: number[] = [], trSigma: number[] = [], bSimple: number[] = [];
-  let sumG2 = 0, sumS = 0;
+  const step: number[] = [],
+    G2: number[] = [],
+    trSigma: number[] = [],
+    bSimple: number[] = [];
+  let sumG2 = 0,
+    sumS = 0;
   rows.forEach((row, i) => {
     const present = fields.filter((f) => row[f] !== undefined && row[f] !== null && !Number.isNaN(row[f]));
     if (present.length === 0 && skipMissing) return;
@@ -249,5 +256,8 @@ export function gnsSeriesReport(series: GnsSeries, options: { beta: number; ever
 
 /** The noise scale of each run of `gnsFromRuns` as a table (run, N, batch, measurements, smoothed and overall B_simple). */
 export function gnsRunsReport(results: readonly RunGns[], options: { beta: number }): string {
-  return formatTable(results.map((r) => [r.runId, r.N ?? '', r.batchSize ?? '', r.step.length, r.final.bSimple, r.overall.bSimple]), ['run', 'N', 'batch', 'measurements', `B_simple (EMA ${options.beta})`, 'B_simple (all)']);
+  return formatTable(
+    results.map((r) => [r.runId, r.N ?? '', r.batchSize ?? '', r.step.length, r.final.bSimple, r.overall.bSimple]),
+    ['run', 'N', 'batch', 'measurements', `B_simple (EMA ${options.beta})`, 'B_simple (all)'],
+  );
 }

@@ -104,7 +104,8 @@ export async function lrSensitivity(runs: readonly Run[], options: LrSensitivity
     const edge = (step: -1 | 1): number => {
       let j = i;
       while (j + step >= 0 && j + step < points.length && points[j + step]!.loss <= limit) j += step;
-      const inside = points[j]!, outside = points[j + step];
+      const inside = points[j]!,
+        outside = points[j + step];
       if (!outside) {
         bandOpen.push(step < 0 ? 'low' : 'high');
         return inside.lr;
@@ -114,7 +115,10 @@ export async function lrSensitivity(runs: readonly Run[], options: LrSensitivity
       return Math.exp(Math.log(inside.lr) + w * (Math.log(outside.lr) - Math.log(inside.lr)));
     };
     const band: [number, number] = [edge(-1), edge(1)];
-    const L0s = list.map((r) => initialLoss(r, metric)).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+    const L0s = list
+      .map((r) => initialLoss(r, metric))
+      .filter((v): v is number => v !== undefined)
+      .sort((a, b) => a - b);
     const L0 = fixedL0 ?? (L0s.length > 0 ? L0s[Math.floor(L0s.length / 2)]! : Math.max(...points.map((p) => p.loss).filter(Number.isFinite)));
     const sensitivity = points.reduce((s, p) => s + Math.min(p.loss, L0) - best.loss, 0) / points.length;
     sizes.push({ N, points, bestLr: best.lr, bestLoss: best.loss, optimalLr, atEdge, band, bandDecades: Math.log10(band[1] / band[0]), bandOpen, sensitivity });
@@ -140,7 +144,16 @@ export function lrSensitivityReport(r: LrSensitivity, options: Pick<LrSensitivit
   const { tolerance = 0.01 } = options;
   const sections = [
     formatTable(
-      r.sizes.map((s) => [formatNumber(s.N), s.points.length, s.optimalLr, s.bestLoss, `${formatNumber(s.band[0])}..${formatNumber(s.band[1])}${s.bandOpen.length ? ' (open)' : ''}`, s.bandDecades, s.sensitivity, s.atEdge ? `best at ${s.atEdge} edge` : '']),
+      r.sizes.map((s) => [
+        formatNumber(s.N),
+        s.points.length,
+        s.optimalLr,
+        s.bestLoss,
+        `${formatNumber(s.band[0])}..${formatNumber(s.band[1])}${s.bandOpen.length ? ' (open)' : ''}`,
+        s.bandDecades,
+        s.sensitivity,
+        s.atEdge ? `best at ${s.atEdge} edge` : '',
+      ]),
       ['N', 'rates', 'optimal lr', 'best loss', `band (within ${formatNumber(tolerance * 100)}%)`, 'decades', 'sensitivity', ''],
     ),
   ];

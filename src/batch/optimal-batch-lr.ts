@@ -84,7 +84,10 @@ export async function optimalBatchLr(runs: readonly Run[], options: OptimalBatch
 /** The analysis as text: the best run of each budget, then the two power laws in compute. */
 export function optimalBatchLrReport(r: OptimalBatchLr): string {
   return [
-    formatTable(r.best.map((p) => [p.C, p.batchSize, p.lr, p.loss, p.runId]), ['C', 'best batch', 'best lr', 'loss', 'run']),
+    formatTable(
+      r.best.map((p) => [p.C, p.batchSize, p.lr, p.loss, p.runId]),
+      ['C', 'best batch', 'best lr', 'loss', 'run'],
+    ),
     '',
     `B_opt = ${formatNumber(r.batch.values.k!)} C^${formatNumber(r.batch.values.e!)}`,
     `lr_opt = ${formatNumber(r.lr.values.k!)} C^${formatNumber(r.lr.values.e!)}`,

@@ -76,7 +76,8 @@ export function stepsToTarget(runs: readonly Run[], targets: readonly number[], 
         continue;
       }
       const before = points[j - 1]!;
-      const l0 = before[metric]!, l1 = here[metric]!;
+      const l0 = before[metric]!,
+        l1 = here[metric]!;
       const w = l0 === l1 ? 1 : (l0 - target) / (l0 - l1);
       const steps = before.step + w * (here.step - before.step);
       const tokens = before.tokens !== undefined && here.tokens !== undefined ? before.tokens + w * (here.tokens - before.tokens) : undefined;
@@ -85,10 +86,9 @@ export function stepsToTarget(runs: readonly Run[], targets: readonly number[], 
   }
   if (unreached.length > 0 && onUnreached === 'error') {
     const byTarget = new Map<number, UnreachedTarget[]>(targets.map((t) => [t, unreached.filter((u) => u.target === t)]));
-    const parts = [...byTarget].filter(([, list]) => list.length > 0).map(
-      ([target, list]) =>
-        `target ${show(target)} not reached by ${list.map((u) => `run ${show(u.runId)} (batch ${show(u.batchSize)}, best ${metric} ${show(u.bestLoss)})`).join(', ')}`,
-    );
+    const parts = [...byTarget]
+      .filter(([, list]) => list.length > 0)
+      .map(([target, list]) => `target ${show(target)} not reached by ${list.map((u) => `run ${show(u.runId)} (batch ${show(u.batchSize)}, best ${metric} ${show(u.bestLoss)})`).join(', ')}`);
     throw new InputError(`${parts.join('; ')}; choose a higher target or pass unreached: 'exclude'`, 'targets');
   }
   return { reached, unreached };

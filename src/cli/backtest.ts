@@ -48,14 +48,15 @@ function extrapolatorBacktest(file: string, options: BacktestCliOptions): void {
   if (options.out) process.stdout.write(`wrote ${options.out}\n`);
 }
 
-
 export function register(program: Command): void {
   program
     .command('backtest')
-    .description('rolling-over-N backtest of a scaling law: fit on the smaller models, predict each larger size; relative error and interval coverage per held-out size (--extrapolator: a learning-curve extrapolator on finished curves)')
+    .description(
+      'rolling-over-N backtest of a scaling law: fit on the smaller models, predict each larger size; relative error and interval coverage per held-out size (--extrapolator: a learning-curve extrapolator on finished curves)',
+    )
     .argument('<file>', 'observations: columns for N (parameters), D (tokens) or C (FLOPs), and loss')
     .option('--law <name>', 'law to fit, e.g. chinchilla (or give --fit)')
-    .option('--fit <file>', "a saved fit whose law, objective and fixed values each cut reproduces")
+    .option('--fit <file>', 'a saved fit whose law, objective and fixed values each cut reproduces')
     .option('--train-max-N <params...>', 'cuts N_k: fit on N <= N_k (default: the sizes at or below N_max / 2, 4, 8, 16)')
     .option('--test-min-N <params>', 'score only held-out sizes with N at or above this')
     .option('--bootstrap <resamples>', 'bootstrap resamples per cut for the interval coverage (0: none)', '100')
@@ -66,7 +67,10 @@ export function register(program: Command): void {
     .option('--delta <d>', 'Huber delta (with --law)', '1e-3')
     .option('--fix <name=value...>', 'hold parameters fixed, e.g. --fix E=1.69 (with --law)')
     .option('--threads <n>', 'worker threads (default: every core)')
-    .option('--extrapolator <method>', 'backtest a learning-curve extrapolator instead (fast or ensemble): <file> holds finished curves (a step column, then one column per run), each cut at --fractions and extrapolated to its last step')
+    .option(
+      '--extrapolator <method>',
+      'backtest a learning-curve extrapolator instead (fast or ensemble): <file> holds finished curves (a step column, then one column per run), each cut at --fractions and extrapolated to its last step',
+    )
     .option('--fractions <list>', 'with --extrapolator: fractions of each curve seen, comma-separated', '0.1,0.2,0.4,0.8')
     .option('--goal <min|max>', 'with --extrapolator: whether lower or higher is better (default: guessed from the column names)')
     .option('--out <file>', 'also write the backtest as JSON')
@@ -88,9 +92,8 @@ export function register(program: Command): void {
           table = filterObservations(all, (i) => !dropped.has(i), `one of the ${drop} highest losses`);
         }
         const cuts = options.trainMaxN?.map((c) => numberOption('train-max-N', c)!);
-        const fitOptions: FitOptions | undefined = options.law !== undefined
-          ? { loss: options.loss === 'huber' ? huber(numberOption('delta', options.delta)) : squared(), fixed: parseFixed(options.fix) }
-          : undefined;
+        const fitOptions: FitOptions | undefined =
+          options.law !== undefined ? { loss: options.loss === 'huber' ? huber(numberOption('delta', options.delta)) : squared(), fixed: parseFixed(options.fix) } : undefined;
         const result = await backtestScaling(options.fit !== undefined ? loadFit(options.fit) : options.law!, table, {
           ...(cuts ? { cuts } : {}),
           ...(options.testMinN !== undefined ? { testMinN: numberOption('test-min-N', options.testMinN)! } : {}),

@@ -36,7 +36,10 @@ function loadRuns(path: string): Run[] {
 }
 
 function targetList(text: string): number[] {
-  const values = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const values = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   if (values.length === 0) throw new InputError(`--target-loss: no values in ${show(text)}`, 'target-loss');
   return values.map((t) => {
     const v = Number(t);
@@ -48,7 +51,7 @@ function targetList(text: string): number[] {
 export function register(program: Command): void {
   const batch = program
     .command('batch')
-    .description('critical batch size from runs at several batch sizes: steps to a target loss, S(B) = S_min + E_min / B, B_crit and Zhang et al.\'s CBS')
+    .description("critical batch size from runs at several batch sizes: steps to a target loss, S(B) = S_min + E_min / B, B_crit and Zhang et al.'s CBS")
     .argument('<path>', 'a run-store directory or a trajectory file (CSV, JSONL, ...) with batch size per run')
     .option('--target-loss <losses>', 'target loss, or several separated by commas (e.g. 3.6,3.4,3.2); required')
     .option('--reference-batch <n>', "reference batch size B0 for Zhang et al.'s CBS", '256')
@@ -154,9 +157,9 @@ export function register(program: Command): void {
 
   batch
     .command('optimal')
-    .description('optimal batch size and learning rate as power laws in compute, B_opt = k C^b and lr_opt = k\' C^e (DeepSeek LLM), from a sweep')
+    .description("optimal batch size and learning rate as power laws in compute, B_opt = k C^b and lr_opt = k' C^e (DeepSeek LLM), from a sweep")
     .argument('<path>', 'a run-store directory or trajectory file: runs at several compute budgets, batch sizes and learning rates')
-    .option('--band <x>', 'runs within this fraction of their budget\'s best loss enter the fit (DeepSeek: 0.0025)', '0.0025')
+    .option('--band <x>', "runs within this fraction of their budget's best loss enter the fit (DeepSeek: 0.0025)", '0.0025')
     .option('--metric <name>', 'evalLoss or trainLoss', 'evalLoss')
     .option('--json', 'print the analysis as JSON')
     .action(
@@ -176,7 +179,7 @@ export function register(program: Command): void {
     .argument('<path>', 'a run-store directory or trajectory file: runs at several batch sizes (and model sizes, for the N term)')
     .option('--target-loss <losses>', 'at least 2 target losses for B_crit(L), separated by commas; required')
     .option('--n <params>', 'parameters of the model to predict; required')
-    .option('--batch-size <b>', 'batch size it will use, in the runs\' unit; required')
+    .option('--batch-size <b>', "batch size it will use, in the runs' unit; required")
     .option('--steps <s>', 'last step of the predicted trajectory; required')
     .option('--from <s>', 'first step of the predicted trajectory (default: steps / 100)')
     .option('--points <k>', 'points, evenly spaced in log step', '20')
@@ -188,7 +191,12 @@ export function register(program: Command): void {
       action(async (path: string, _own: unknown, command: Command) => {
         const own = mergedOptions<Record<string, string | undefined>>(command);
         const json = own.json;
-        for (const [flag, key] of [['target-loss', 'targetLoss'], ['n', 'n'], ['batch-size', 'batchSize'], ['steps', 'steps']] as const) {
+        for (const [flag, key] of [
+          ['target-loss', 'targetLoss'],
+          ['n', 'n'],
+          ['batch-size', 'batchSize'],
+          ['steps', 'steps'],
+        ] as const) {
           if (own[key] === undefined) throw new InputError(`--${flag}: required`, flag);
         }
         const metric = metricOption(own.metric!);

@@ -109,33 +109,51 @@ export function register(program: Command): void {
     .option('--out <file>', 'write the fit as JSON (kind "curve-fit")')
     .option('--json', 'print the fit as JSON')
     .action(
-      action(async (paths: string[], options: { schedule?: string[]; law: string; N?: string; stepColumn: string; lossColumn: string; fix?: string[]; resamples: string; resampleBy: string; seed: string; optimizer?: string; out?: string; json?: boolean }) => {
-        checkCurveLaw(options.law);
-        const curves = readCurves(paths, options);
-        const fixed: Record<string, number> = {};
-        for (const item of options.fix ?? []) {
-          const [name, value] = item.split('=');
-          const v = numberOption('fix', value);
-          if (!name || v === undefined) throw new InputError(`--fix: expected name=value, got ${show(item)}`, 'fix');
-          fixed[name] = v;
-        }
-        const resamples = numberOption('resamples', options.resamples)!;
-        if (options.resampleBy !== 'points' && options.resampleBy !== 'curves') throw new InputError(`--resample-by: must be points or curves, got ${show(options.resampleBy)}`, 'resample-by');
-        const optimizer = optimizerOption(options.optimizer);
-        const fit = fitCurves(curves, {
-          law: options.law,
-          fixed,
-          resamples,
-          resampleBy: options.resampleBy,
-          seed: numberOption('seed', options.seed)!,
-          ...(optimizer ? { optimizer } : {}),
-        });
-        printFitWarnings(fit);
-        if (options.out) writeFileSync(options.out, JSON.stringify(fit, null, 2) + '\n');
-        if (options.json) return printJson(fit);
-        process.stdout.write(fit.report() + '\n');
-        if (options.out) process.stdout.write(`\nwrote ${options.out}\n`);
-      }),
+      action(
+        async (
+          paths: string[],
+          options: {
+            schedule?: string[];
+            law: string;
+            N?: string;
+            stepColumn: string;
+            lossColumn: string;
+            fix?: string[];
+            resamples: string;
+            resampleBy: string;
+            seed: string;
+            optimizer?: string;
+            out?: string;
+            json?: boolean;
+          },
+        ) => {
+          checkCurveLaw(options.law);
+          const curves = readCurves(paths, options);
+          const fixed: Record<string, number> = {};
+          for (const item of options.fix ?? []) {
+            const [name, value] = item.split('=');
+            const v = numberOption('fix', value);
+            if (!name || v === undefined) throw new InputError(`--fix: expected name=value, got ${show(item)}`, 'fix');
+            fixed[name] = v;
+          }
+          const resamples = numberOption('resamples', options.resamples)!;
+          if (options.resampleBy !== 'points' && options.resampleBy !== 'curves') throw new InputError(`--resample-by: must be points or curves, got ${show(options.resampleBy)}`, 'resample-by');
+          const optimizer = optimizerOption(options.optimizer);
+          const fit = fitCurves(curves, {
+            law: options.law,
+            fixed,
+            resamples,
+            resampleBy: options.resampleBy,
+            seed: numberOption('seed', options.seed)!,
+            ...(optimizer ? { optimizer } : {}),
+          });
+          printFitWarnings(fit);
+          if (options.out) writeFileSync(options.out, JSON.stringify(fit, null, 2) + '\n');
+          if (options.json) return printJson(fit);
+          process.stdout.write(fit.report() + '\n');
+          if (options.out) process.stdout.write(`\nwrote ${options.out}\n`);
+        },
+      ),
     );
 
   curve
@@ -183,16 +201,22 @@ export function register(program: Command): void {
         const rows = Array.from(p.steps, (s, i) => (p.lower ? [s, p.loss[i]!, p.lower[i]!, p.upper![i]!] : [s, p.loss[i]!]));
         const header = p.lower ? ['step', 'loss', 'lower', 'upper'] : ['step', 'loss'];
         if (options.out) writeFileSync(options.out, [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
-        if (options.json) return printJson({ steps: Array.from(p.steps), loss: Array.from(p.loss), final: p.final, ...(p.lower ? { lower: Array.from(p.lower), upper: Array.from(p.upper!), level: p.level } : {}) });
+        if (options.json)
+          return printJson({ steps: Array.from(p.steps), loss: Array.from(p.loss), final: p.final, ...(p.lower ? { lower: Array.from(p.lower), upper: Array.from(p.upper!), level: p.level } : {}) });
         const shown = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / 20)) === 0 || i === rows.length - 1);
-        process.stdout.write(table(shown.map((r) => r.map((v, j) => (j === 0 ? String(v) : formatNumber(v, 5)))), header) + '\n');
+        process.stdout.write(
+          table(
+            shown.map((r) => r.map((v, j) => (j === 0 ? String(v) : formatNumber(v, 5)))),
+            header,
+          ) + '\n',
+        );
         process.stdout.write(`\nfinal loss ${formatNumber(p.final, 5)} at step ${p.steps[p.steps.length - 1]}${options.out ? `; wrote ${rows.length} rows to ${options.out}` : ''}\n`);
       }),
     );
 
   curve
     .command('best-schedule')
-    .description('best schedule for a step budget: each family\'s best member, the best WSD cooldown, and a free-form optimum')
+    .description("best schedule for a step budget: each family's best member, the best WSD cooldown, and a free-form optimum")
     .requiredOption('--fit <file>', 'a fit written by `scalelaw curve fit --out`')
     .requiredOption('--steps <n>', 'step budget')
     .option('--peak <rate>', "peak rate (default: the fit's training schedules')")
@@ -228,7 +252,12 @@ export function register(program: Command): void {
           });
         }
         process.stdout.write(`budget: ${steps} steps, peak ${formatNumber(budget.peak)}, warmup ${budget.warmup ?? 0}\n\n`);
-        process.stdout.write(table(families.map((f) => [f.family, f.value, formatNumber(f.final, 5)]), ['family', 'best value', 'final loss']) + '\n\n');
+        process.stdout.write(
+          table(
+            families.map((f) => [f.family, f.value, formatNumber(f.final, 5)]),
+            ['family', 'best value', 'final loss'],
+          ) + '\n\n',
+        );
         process.stdout.write(`best WSD (${wsd.shape} cooldown): fraction ${wsd.fraction}, final loss ${formatNumber(wsd.final, 5)}\n\n`);
         process.stdout.write(cooldown.report() + '\n');
         if (optimized) {

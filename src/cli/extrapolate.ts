@@ -37,7 +37,10 @@ export function register(program: Command): void {
     .option('--y <column>', 'metric column (default: the first other column)')
     .option('--level <p>', 'central interval probability', '0.9')
     .option('--threshold <value>', 'also print P(value at each step is better than this)')
-    .option('--finished <runs.csv>', "finished runs of the same search (the step column, then one column per run): learn a correction from them (Baker et al. 2017) and predict this run's value at their last step")
+    .option(
+      '--finished <runs.csv>',
+      "finished runs of the same search (the step column, then one column per run): learn a correction from them (Baker et al. 2017) and predict this run's value at their last step",
+    )
     .option('--seed <n>', 'seed of the sampler', '0')
     .option('--json', 'print the predictive as JSON')
     .action(
@@ -52,14 +55,21 @@ export function register(program: Command): void {
         const to = flags.to.map((t) => numberOption('to', t)!);
         const threshold = numberOption('threshold', flags.threshold);
         const seed = numberOption('seed', flags.seed)!;
-        if (flags.finished && weighting !== undefined) throw new InputError('--weighting: applies to the ensemble alone; the correction learned with --finished uses the default weighting', 'weighting');
+        if (flags.finished && weighting !== undefined)
+          throw new InputError('--weighting: applies to the ensemble alone; the correction learned with --finished uses the default weighting', 'weighting');
         if (flags.finished && flags.schedule) throw new InputError('--schedule: not used with --finished (the correction learns from the finished runs instead)', 'schedule');
         if (flags.finished) return printLearned(path, file, flags, { goal, level, to, threshold, seed, method: flags.method });
         const curve = learningCurve(file.steps, file.values, { goal, source: path });
         const schedule = flags.schedule ? readLrStepsCsv(flags.schedule) : undefined;
         const p = extrapolate(curve, { to, method: flags.method, weighting, seed, schedule });
         if (flags.json) {
-          return printJson({ ...p.toJSON(), column: file.column, level, intervals: p.points.map((q) => q.interval(level)), probBetter: threshold === undefined ? undefined : p.points.map((q) => q.probBetter(threshold)) });
+          return printJson({
+            ...p.toJSON(),
+            column: file.column,
+            level,
+            intervals: p.points.map((q) => q.interval(level)),
+            probBetter: threshold === undefined ? undefined : p.points.map((q) => q.probBetter(threshold)),
+          });
         }
         process.stdout.write(`${path}: ${file.column} (${goal === 'max' ? 'higher' : 'lower'} is better), ${file.values.length} points, method ${p.method}\n`);
         process.stdout.write(predictiveReport(p, { level, threshold }) + '\n');
@@ -81,17 +91,37 @@ function printLearned(
   }
   const m = file.steps.length;
   if (m >= runs.steps.length || file.steps.some((step, k) => step !== runs.steps[k])) {
-    throw new InputError(`${path}: its steps must be the first steps of ${flags.finished} (${runs.steps.slice(0, Math.min(m, 5)).join(', ')}${m > 5 ? ', ...' : ''}), fewer than all ${runs.steps.length}`, 'steps');
+    throw new InputError(
+      `${path}: its steps must be the first steps of ${flags.finished} (${runs.steps.slice(0, Math.min(m, 5)).join(', ')}${m > 5 ? ', ...' : ''}), fewer than all ${runs.steps.length}`,
+      'steps',
+    );
   }
-  const correction = learnCorrection(runs.columns.map((c) => c.values), { seen: m, goal: o.goal, method: o.method, seed: o.seed });
+  const correction = learnCorrection(
+    runs.columns.map((c) => c.values),
+    { seen: m, goal: o.goal, method: o.method, seed: o.seed },
+  );
   const q: PointPredictive = correction.predict(file.values, o.seed);
   const [lo, hi] = q.interval(o.level);
   const probBetter = o.threshold === undefined ? undefined : q.probBetter(o.threshold);
   if (flags.json) {
-    return printJson({ step: last, goal: o.goal, column: file.column, method: `${o.method}+learned`, finishedRuns: runs.columns.length, mean: q.mean, median: q.median, level: o.level, interval: [lo, hi], probBetter, correction: correction.toJSON() });
+    return printJson({
+      step: last,
+      goal: o.goal,
+      column: file.column,
+      method: `${o.method}+learned`,
+      finishedRuns: runs.columns.length,
+      mean: q.mean,
+      median: q.median,
+      level: o.level,
+      interval: [lo, hi],
+      probBetter,
+      correction: correction.toJSON(),
+    });
   }
   const pct = Math.round(o.level * 100);
   const header = ['step', 'mean', 'median', `${pct}% low`, `${pct}% high`, ...(probBetter === undefined ? [] : [`P(${o.goal === 'max' ? '>' : '<'} ${o.threshold})`])];
-  process.stdout.write(`${path}: ${file.column} (${o.goal === 'max' ? 'higher' : 'lower'} is better), ${m} points, method ${o.method} corrected by ${runs.columns.length} finished runs (${flags.finished})\n`);
+  process.stdout.write(
+    `${path}: ${file.column} (${o.goal === 'max' ? 'higher' : 'lower'} is better), ${m} points, method ${o.method} corrected by ${runs.columns.length} finished runs (${flags.finished})\n`,
+  );
   process.stdout.write(table([[last, q.mean, q.median, lo, hi, ...(probBetter === undefined ? [] : [probBetter])]], header) + '\n');
 }

@@ -30,7 +30,6 @@ export function printFitWarnings(fit: Fit): void {
   for (const w of fit.warnings ?? []) process.stderr.write(`scalelaw: warning: fit of ${fit.law}: ${w.message}\n`);
 }
 
-
 export function register(program: Command): void {
   program
     .command('fit')

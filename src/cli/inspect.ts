@@ -19,12 +19,22 @@ export function register(program: Command): void {
           out.push(`detected: ${roles.length ? roles.map(([role, c]) => `${role} = ${JSON.stringify(c)}`).join(', ') : 'none'}`);
           for (const note of report.notes) out.push(`note: ${note}`);
           const roleOf = new Map(roles.map(([role, c]) => [c, role]));
-          out.push('', columnTable(report.columns, (name) => roleOf.get(name) ?? ''));
+          out.push(
+            '',
+            columnTable(report.columns, (name) => roleOf.get(name) ?? ''),
+          );
         } else {
-          const statuses = Object.entries(report.byStatus).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+          const statuses = Object.entries(report.byStatus)
+            .filter(([, n]) => n > 0)
+            .map(([s, n]) => `${n} ${s}`)
+            .join(', ');
           out.push(`${report.path}: run store, ${report.runs} runs (${statuses}); families: ${report.families.join(', ')}`);
           out.push(`steps: ${report.steps.points} logged points; last step per run from ${report.steps.minLast ?? '-'} to ${report.steps.maxLast ?? '-'}`);
-          if (report.columns.length) out.push('', columnTable(report.columns, () => ''));
+          if (report.columns.length)
+            out.push(
+              '',
+              columnTable(report.columns, () => ''),
+            );
         }
         process.stdout.write(out.join('\n') + '\n');
       }),

@@ -54,8 +54,14 @@ export function register(program: Command): void {
     .description('compute-optimal N_opt ∝ C^a and D_opt ∝ C^b from IsoFLOP profiles (Approach 2) or the envelope of training curves (Approach 1), with bootstrap intervals')
     .argument('<file>', 'Approach 2: a table of finished runs with N, D (tokens) or C (FLOPs), and loss; Approach 1: a run store or a trajectory file (run, step, tokens, loss)')
     .option('--approach <n>', '2: a parabola per budget near its minimum; 1: the envelope of training curves', '2')
-    .option('--estimator <e>', 'Approach 2: each budget\'s minimum from akima (the minimum of a local interpolant, as Porian et al. 2024) or parabola (default: akima, parabola with --window or --weighting)')
-    .option('--window <w>', 'Approach 2, parabola: runs per parabola: neighbours:K (the lowest run and K sizes either side), factor:F (N within a factor F of the vertex), loss:T (loss within T of the lowest), all (default neighbours:1)')
+    .option(
+      '--estimator <e>',
+      "Approach 2: each budget's minimum from akima (the minimum of a local interpolant, as Porian et al. 2024) or parabola (default: akima, parabola with --window or --weighting)",
+    )
+    .option(
+      '--window <w>',
+      'Approach 2, parabola: runs per parabola: neighbours:K (the lowest run and K sizes either side), factor:F (N within a factor F of the vertex), loss:T (loss within T of the lowest), all (default neighbours:1)',
+    )
     .option('--edge <e>', 'Approach 2: budgets whose minimum is not bracketed: exclude or keep', 'exclude')
     .option('--weighting <w>', 'Approach 2, parabola: none, or inverse-variance (each budget by 1/Var of its vertex)', 'none')
     .option('--bootstrap <resamples>', 'bootstrap resamples for intervals on a and b (e.g. 1000)')
@@ -83,10 +89,12 @@ export function register(program: Command): void {
         if (options.approach === '2') {
           for (const flag of ['metric'] as const) if (options[flag] !== undefined) throw new InputError(`--${flag}: applies to --approach 1 only`, flag);
           if (options.edge !== 'exclude' && options.edge !== 'keep') throw new InputError(`--edge: must be exclude or keep, got ${show(options.edge)}`, 'edge');
-          if (options.weighting !== 'none' && options.weighting !== 'inverse-variance') throw new InputError(`--weighting: must be none or inverse-variance, got ${show(options.weighting)}`, 'weighting');
+          if (options.weighting !== 'none' && options.weighting !== 'inverse-variance')
+            throw new InputError(`--weighting: must be none or inverse-variance, got ${show(options.weighting)}`, 'weighting');
           if (statSync(file).isDirectory()) throw new InputError(`${file}: --approach 2 needs a table of finished runs (N, D or C, loss), not a directory`, 'file');
           const table = readObservations(file);
-          if (options.estimator !== undefined && options.estimator !== 'akima' && options.estimator !== 'parabola') throw new InputError(`--estimator: must be akima or parabola, got ${show(options.estimator)}`, 'estimator');
+          if (options.estimator !== undefined && options.estimator !== 'akima' && options.estimator !== 'parabola')
+            throw new InputError(`--estimator: must be akima or parabola, got ${show(options.estimator)}`, 'estimator');
           if (options.estimator === 'akima' && options.window !== undefined) throw new InputError('--window: applies to --estimator parabola only', 'window');
           if (options.estimator === 'akima' && options.weighting !== 'none') throw new InputError('--weighting: applies to --estimator parabola only', 'weighting');
           const settings: IsoflopOptions = { ...boot, edge: options.edge, weighting: options.weighting as IsoflopOptions['weighting'] };

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .requiredOption('--fit <file>', 'a saved fit of a law in N and D (scalelaw fit --out)')
     .requiredOption('--compute <flops...>', 'training budgets in FLOPs, e.g. 5.76e23')
     .option('--method <m>', 'auto, closed-form (Chinchilla) or numeric', 'auto')
-    .option('--floor <loss>', "a loss no model can beat (e.g. an entropy rate): loss intervals are clipped to it, with a note")
+    .option('--floor <loss>', 'a loss no model can beat (e.g. an entropy rate): loss intervals are clipped to it, with a note')
     .option('--json', 'print the allocations as JSON, each with its warnings')
     .action(
       action((options: OptimalCliOptions) => {
@@ -35,15 +35,20 @@ export function register(program: Command): void {
         const range = found.found ? rangeOf(found.table, found.path) : undefined;
         const rows: (Allocation | AllocationInterval)[] = fit.bootstrap ? computeOptimalInterval(fit, budgets, settings) : computeOptimal(fit, budgets, settings);
         const annotated = rows.map((a) => {
-          const warnings = range ? rangeWarnings(range, { N: a.N, D: a.D, C: a.C }) : [`the fitted range is unknown (${(found as { reason: string }).reason}), so how far this extrapolates cannot be said`];
+          const warnings = range
+            ? rangeWarnings(range, { N: a.N, D: a.D, C: a.C })
+            : [`the fitted range is unknown (${(found as { reason: string }).reason}), so how far this extrapolates cannot be said`];
           if (!('interval' in a)) {
             if (floorValue !== undefined && a.loss < floorValue) warnings.push(`predicted loss ${formatNumber(a.loss)} lies below the floor given (${floorValue}), which no model can beat`);
             return { ...a, warnings };
           }
-          const floored = floorInterval({ value: a.loss, lower: a.interval.loss[0], upper: a.interval.loss[1] }, {
-            ...(floorValue !== undefined ? { floor: { value: floorValue, source: `the floor given (--floor ${floorValue})` } } : {}),
-            ...(fit.values.E !== undefined && floorValue === undefined ? { fittedE: fit.values.E } : {}),
-          });
+          const floored = floorInterval(
+            { value: a.loss, lower: a.interval.loss[0], upper: a.interval.loss[1] },
+            {
+              ...(floorValue !== undefined ? { floor: { value: floorValue, source: `the floor given (--floor ${floorValue})` } } : {}),
+              ...(fit.values.E !== undefined && floorValue === undefined ? { fittedE: fit.values.E } : {}),
+            },
+          );
           warnings.push(...floored.warnings);
           for (const [key, r] of Object.entries(a.interval)) if (!r.every(Number.isFinite)) warnings.push(`${key} interval: not identified (too few resamples have a finite optimum at this budget)`);
           const loss: [number, number] = [floored.lower ?? a.interval.loss[0], floored.upper ?? a.interval.loss[1]];
@@ -56,9 +61,7 @@ export function register(program: Command): void {
           table(
             annotated.map((a) => {
               const band = 'interval' in a ? (a as AllocationInterval).interval : undefined;
-              return withBands
-                ? [a.C, a.N, formatRange(band?.N), a.D, formatRange(band?.D), a.tokensPerParameter, a.loss, formatRange(band?.loss)]
-                : [a.C, a.N, a.D, a.tokensPerParameter, a.loss];
+              return withBands ? [a.C, a.N, formatRange(band?.N), a.D, formatRange(band?.D), a.tokensPerParameter, a.loss, formatRange(band?.loss)] : [a.C, a.N, a.D, a.tokensPerParameter, a.loss];
             }),
             withBands ? ['C', 'N_opt', 'interval', 'D_opt', 'interval', 'tokens/param', 'loss', 'interval'] : header,
           ) + '\n',

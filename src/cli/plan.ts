@@ -46,7 +46,11 @@ export function backtestCachePath(fitPath: string): string {
  * (`findFitData`), the backtest read from the cache beside the fit where one matches it, else run
  * on the spot (50 resamples per cut). Neither is available when the data are not found.
  */
-export async function fitEvidence(fit: ScalingFit, fitPath: string | undefined, options: { backtest?: boolean; log?: (m: string) => void } = {}): Promise<{ range?: FittedRange; backtest?: ScalingBacktestRecord; note?: string }> {
+export async function fitEvidence(
+  fit: ScalingFit,
+  fitPath: string | undefined,
+  options: { backtest?: boolean; log?: (m: string) => void } = {},
+): Promise<{ range?: FittedRange; backtest?: ScalingBacktestRecord; note?: string }> {
   const { backtest: wanted = true, log = (m: string) => process.stderr.write(m) } = options;
   const data = findFitData(fit);
   if (!data.found) return { note: data.reason };
@@ -60,7 +64,9 @@ export async function fitEvidence(fit: ScalingFit, fitPath: string | undefined, 
       log(`scalelaw: note: ${cache} does not match ${fitPath} (law, data, objective or fixed values differ); running the backtest again\n`);
     }
   }
-  log(`scalelaw: note: backtesting ${fitPath ?? fit.data.source} on ${data.path} (refits on its smaller models; save it with \`scalelaw backtest ${data.path} --fit ${fitPath ?? '<fit>'} --out ${fitPath ? backtestCachePath(fitPath) : '<fit>.backtest.json'}\` to skip this)\n`);
+  log(
+    `scalelaw: note: backtesting ${fitPath ?? fit.data.source} on ${data.path} (refits on its smaller models; save it with \`scalelaw backtest ${data.path} --fit ${fitPath ?? '<fit>'} --out ${fitPath ? backtestCachePath(fitPath) : '<fit>.backtest.json'}\` to skip this)\n`,
+  );
   try {
     return { range, backtest: (await backtestScaling(fit, data.table, { bootstrap: 50, seed: 0, level: fit.bootstrap?.level ?? 0.9 })).toJSON() };
   } catch (error) {
@@ -80,7 +86,10 @@ export function register(program: Command): void {
     .option('--gpus <n>', 'GPUs used at once, for the wall-clock time', '1')
     .option('--price <p>', 'price of one GPU-hour, for the cost')
     .option('--fit <file...>', `saved fits to plan from (a scaling fit, plus optional critical-batch, learning-rate and loss-curve fits); default ${'fits/chinchilla-epoch2024.json'}`)
-    .option('--store <dir>', 'a run store to fit on the spot: the scaling law on final losses (with a 200-resample bootstrap) and, from runs of one size at several batch sizes, the critical batch size')
+    .option(
+      '--store <dir>',
+      'a run store to fit on the spot: the scaling law on final losses (with a 200-resample bootstrap) and, from runs of one size at several batch sizes, the critical batch size',
+    )
     .option('--seq-len <tokens>', 'tokens per sequence of the planned run', '2048')
     .option('--fit-seq-len <tokens>', 'tokens per sequence of the runs the batch fits came from (default: --seq-len)')
     .option('--batch-unit <unit>', "unit of the batch fits' batch sizes: sequences or tokens", 'sequences')
@@ -109,7 +118,11 @@ export function register(program: Command): void {
           const runs = openStore(options.store).runs();
           const fromRuns = await fitsFromRuns(runs, { source: options.store, bootstrap: (fit, data) => bootstrap(fit, data, { resamples: 200, seed: 0, level: 0.9 }) });
           fits.push({ fit: fromRuns.scaling, source: `${options.store} (scaling fit)` });
-          const data = { inputs: { N: Float64Array.from(fromRuns.observations, (o) => o.N), D: Float64Array.from(fromRuns.observations, (o) => o.D) }, loss: Float64Array.from(fromRuns.observations, (o) => o.loss), source: fromRuns.scaling.data.source };
+          const data = {
+            inputs: { N: Float64Array.from(fromRuns.observations, (o) => o.N), D: Float64Array.from(fromRuns.observations, (o) => o.D) },
+            loss: Float64Array.from(fromRuns.observations, (o) => o.loss),
+            source: fromRuns.scaling.data.source,
+          };
           storeEvidence = { range: rangeOf(data.inputs, data.source) };
           if (options.backtest) {
             try {

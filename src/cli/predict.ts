@@ -25,13 +25,14 @@ export function register(program: Command): void {
     .option('--D <tokens>', 'training tokens')
     .option('--C <flops>', 'training FLOPs (for laws in C, or to derive D = C / (6 N))')
     .option('--level <p>', 'central level of the interval (default: the fit bootstrap level)')
-    .option('--floor <loss>', "a loss no model can beat (e.g. an entropy rate): the interval is clipped to it, with a note")
+    .option('--floor <loss>', 'a loss no model can beat (e.g. an entropy rate): the interval is clipped to it, with a note')
     .option('--json', 'print { inputs, loss, lower, upper, level, warnings } as JSON')
     .action(
       action((options: PredictCliOptions) => {
         const fit = loadFit(options.fit);
         checkFitValues(fit, options.fit);
-        const N = numberOption('N', options.N), C = numberOption('C', options.C);
+        const N = numberOption('N', options.N),
+          C = numberOption('C', options.C);
         let D = numberOption('D', options.D);
         if (D === undefined && N !== undefined && C !== undefined) D = C / (6 * N);
         const given: Record<string, number | undefined> = { N, D, C };
@@ -50,17 +51,24 @@ export function register(program: Command): void {
         const level = numberOption('level', options.level);
         const loss = fit.predict(inputs)[0]!;
         checkLoss(loss, options.fit);
-        const rows = (lower?: number, upper?: number) => [...fit.inputs.map((n) => inputs[n]!), loss, ...(lower === undefined ? [] : [Number.isFinite(lower) && Number.isFinite(upper) ? `[${formatNumber(lower)}, ${formatNumber(upper!)}]` : 'not identified'])];
+        const rows = (lower?: number, upper?: number) => [
+          ...fit.inputs.map((n) => inputs[n]!),
+          loss,
+          ...(lower === undefined ? [] : [Number.isFinite(lower) && Number.isFinite(upper) ? `[${formatNumber(lower)}, ${formatNumber(upper!)}]` : 'not identified']),
+        ];
         const print = (header: string[], row: (string | number)[]) => {
           process.stdout.write(table([row], header) + '\n');
           for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
         };
         if (fit.bootstrap) {
           const band = predictInterval(fit, inputs, level !== undefined ? { level } : {});
-          const floored = floorInterval({ value: loss, lower: band.lower[0]!, upper: band.upper[0]! }, {
-            ...(floorValue !== undefined ? { floor: { value: floorValue, source: `the floor given (--floor ${floorValue})` } } : {}),
-            ...(fit.values.E !== undefined && floorValue === undefined ? { fittedE: fit.values.E } : {}),
-          });
+          const floored = floorInterval(
+            { value: loss, lower: band.lower[0]!, upper: band.upper[0]! },
+            {
+              ...(floorValue !== undefined ? { floor: { value: floorValue, source: `the floor given (--floor ${floorValue})` } } : {}),
+              ...(fit.values.E !== undefined && floorValue === undefined ? { fittedE: fit.values.E } : {}),
+            },
+          );
           warnings.push(...floored.warnings);
           const identified = Number.isFinite(floored.lower) && Number.isFinite(floored.upper);
           if (!identified) warnings.push('interval: not identified (no resample gave a finite prediction here)');

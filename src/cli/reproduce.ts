@@ -14,7 +14,12 @@ export function register(program: Command): void {
         if (id === undefined) {
           const all = listReproductions();
           if (options.json) return printJson(all.map(({ id, description }) => ({ id, description })));
-          process.stdout.write(table(all.map((r) => [r.id, r.description]), ['id', 'protocol']) + '\n');
+          process.stdout.write(
+            table(
+              all.map((r) => [r.id, r.description]),
+              ['id', 'protocol'],
+            ) + '\n',
+          );
           return;
         }
         const reproduction = getReproduction(id);

@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .option('--alpha <x>', 'gl / pq: threshold')
     .option('--eta <x>', 'asha: reduction factor')
     .option('--threshold <x>', 'improvement: stop when the predicted gain per step falls below this')
-    .option('--horizon <step>', 'planned last step of every run (default: the longest curve\'s last step)')
+    .option('--horizon <step>', "planned last step of every run (default: the longest curve's last step)")
     .option('--goal <min|max>', 'whether lower or higher is better (default: guessed from the column name)')
     .option('--y <column>', 'metric column')
     .option('--json', 'print decisions as JSON')
@@ -47,16 +47,29 @@ export function register(program: Command): void {
       action((paths: string[], flags: StopFlags) => {
         if (flags.method !== undefined && flags.method !== 'fast' && flags.method !== 'ensemble') throw new InputError(`--method: must be fast or ensemble, got ${show(flags.method)}`, 'method');
         const weighting = weightingFlag(flags.weighting, flags.method);
-        for (const [flag, value] of [['--method', flags.method], ['--weighting', flags.weighting], ['--schedule', flags.schedule]] as const) {
+        for (const [flag, value] of [
+          ['--method', flags.method],
+          ['--weighting', flags.weighting],
+          ['--schedule', flags.schedule],
+        ] as const) {
           if (value !== undefined && flags.rule !== 'predictive') throw new InputError(`${flag}: only the predictive rule extrapolates, not ${show(flags.rule)}`, flag.slice(2));
         }
         const schedule = flags.schedule ? readLrStepsCsv(flags.schedule) : undefined;
         const rule = stopRule(flags.rule, {
-          extrapolate: flags.method === undefined && schedule === undefined ? undefined : {
-            method: (flags.method ?? 'fast') as 'fast' | 'ensemble', weighting, schedule,
-          },
-          delta: numberOption('delta', flags.delta), patience: numberOption('patience', flags.patience),
-          minDelta: numberOption('min-delta', flags.minDelta), alpha: numberOption('alpha', flags.alpha), eta: numberOption('eta', flags.eta), threshold: numberOption('threshold', flags.threshold),
+          extrapolate:
+            flags.method === undefined && schedule === undefined
+              ? undefined
+              : {
+                  method: (flags.method ?? 'fast') as 'fast' | 'ensemble',
+                  weighting,
+                  schedule,
+                },
+          delta: numberOption('delta', flags.delta),
+          patience: numberOption('patience', flags.patience),
+          minDelta: numberOption('min-delta', flags.minDelta),
+          alpha: numberOption('alpha', flags.alpha),
+          eta: numberOption('eta', flags.eta),
+          threshold: numberOption('threshold', flags.threshold),
         });
         const files = paths.map((p) => readCurveCsv(p, { y: flags.y }));
         const goal = (flags.goal ?? files[0]!.goal) as Goal;

@@ -47,8 +47,10 @@ export function register(program: Command): void {
         });
         if (options.json) return printJson({ id, ...summary });
         const loss = summary.finalEvalLoss ?? summary.finalTrainLoss;
-        process.stdout.write(`${id}: ${summary.status} after ${summary.steps} steps on ${summary.backend}, loss ${formatNumber(loss ?? NaN)}` +
-          `${summary.reason ? ` (${summary.reason})` : ''}, ${formatNumber(summary.wallSeconds ?? NaN)} s\n`);
+        process.stdout.write(
+          `${id}: ${summary.status} after ${summary.steps} steps on ${summary.backend}, loss ${formatNumber(loss ?? NaN)}` +
+            `${summary.reason ? ` (${summary.reason})` : ''}, ${formatNumber(summary.wallSeconds ?? NaN)} s\n`,
+        );
       }),
     );
 }

@@ -91,7 +91,7 @@ export function observations(columns: ObservationColumns, options: ObservationOp
 export function filterObservations(table: ObservationTable, keep: (row: number) => boolean, reason: string): ObservationTable {
   const rows: number[] = [];
   const excluded = [...table.excluded];
-  for (let i = 0; i < table.length; i++) (keep(i) ? rows.push(i) : excluded.push({ row: i + 1, reason }));
+  for (let i = 0; i < table.length; i++) keep(i) ? rows.push(i) : excluded.push({ row: i + 1, reason });
   return selectRows(table, rows, excluded);
 }
 

@@ -30,20 +30,32 @@ function splitmix32(seed: number): () => number {
 /** Creates a seeded generator. Seeds are integers; non-integers are hashed by their bits. */
 export function rng(seed: number): Rng {
   const mix = splitmix32(Number.isInteger(seed) ? seed : Math.floor(seed * 0x7fffffff));
-  let a = mix(), b = mix(), c = mix(), d = mix();
+  let a = mix(),
+    b = mix(),
+    c = mix(),
+    d = mix();
   if ((a | b | c | d) === 0) a = 1;
   let spare: number | undefined;
   const nextU32 = (): number => {
     const result = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
     const t = b << 9;
-    c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
     return result;
   };
   const self: Rng = {
     next: () => nextU32() / 4294967296,
     int: (n) => Math.floor((nextU32() / 4294967296) * n),
     normal: () => {
-      if (spare !== undefined) { const s = spare; spare = undefined; return s; }
+      if (spare !== undefined) {
+        const s = spare;
+        spare = undefined;
+        return s;
+      }
       let u = 0;
       while (u === 0) u = nextU32() / 4294967296;
       const v = nextU32() / 4294967296;
@@ -55,7 +67,9 @@ export function rng(seed: number): Rng {
     shuffle: (items) => {
       for (let i = items.length - 1; i > 0; i--) {
         const j = Math.floor((nextU32() / 4294967296) * (i + 1));
-        const tmp = items[i]!; items[i] = items[j]!; items[j] = tmp;
+        const tmp = items[i]!;
+        items[i] = items[j]!;
+        items[j] = tmp;
       }
       return items;
     },

@@ -70,15 +70,4 @@ export type ScheduleSpec =
 export type ScheduleType = ScheduleSpec['type'];
 
 /** Every schedule type, in the order `validateSchedule` lists them. */
-export const scheduleTypes: readonly ScheduleType[] = [
-  'constant',
-  'linear',
-  'cosine',
-  'wsd',
-  'wsdld',
-  'two-stage',
-  'multistep',
-  'inverse-sqrt',
-  'cyclic',
-  'custom',
-];
+export const scheduleTypes: readonly ScheduleType[] = ['constant', 'linear', 'cosine', 'wsd', 'wsdld', 'two-stage', 'multistep', 'inverse-sqrt', 'cyclic', 'custom'];

@@ -80,12 +80,14 @@ export function backtestExtrapolation(curves: readonly LearningCurve[], options:
   const summary = fractions.flatMap((fraction) => {
     const at = rows.filter((r) => r.fraction === fraction);
     if (at.length === 0) return [];
-    return [{
-      fraction,
-      curves: at.length,
-      meanRelativeError: at.reduce((a, r) => a + r.relativeError, 0) / at.length,
-      coverage: at.filter((r) => r.covered).length / at.length,
-    }];
+    return [
+      {
+        fraction,
+        curves: at.length,
+        meanRelativeError: at.reduce((a, r) => a + r.relativeError, 0) / at.length,
+        coverage: at.filter((r) => r.covered).length / at.length,
+      },
+    ];
   });
   return Object.freeze({
     method,
@@ -96,7 +98,9 @@ export function backtestExtrapolation(curves: readonly LearningCurve[], options:
       const lines = [`[[Backtest]] extrapolation (${method}): each curve cut and extrapolated to its last step; ${Math.round(level * 100)}% intervals`];
       lines.push('    seen   curves  mean rel. error  coverage');
       for (const s of summary) {
-        lines.push(`    ${`${Math.round(s.fraction * 100)}%`.padStart(4)}   ${String(s.curves).padStart(6)}  ${`${(s.meanRelativeError * 100).toFixed(2)}%`.padStart(15)}  ${s.coverage.toFixed(2).padStart(8)}`);
+        lines.push(
+          `    ${`${Math.round(s.fraction * 100)}%`.padStart(4)}   ${String(s.curves).padStart(6)}  ${`${(s.meanRelativeError * 100).toFixed(2)}%`.padStart(15)}  ${s.coverage.toFixed(2).padStart(8)}`,
+        );
       }
       return lines.join('\n');
     },

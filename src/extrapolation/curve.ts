@@ -77,8 +77,12 @@ export function learningCurve(steps: ArrayLike<number>, values: ArrayLike<number
     }
   }
   const sign = goal === 'max' ? 1 : -1;
-  let sMin = Infinity, sMax = -Infinity;
-  for (const v of value) { sMin = Math.min(sMin, sign * v); sMax = Math.max(sMax, sign * v); }
+  let sMin = Infinity,
+    sMax = -Infinity;
+  for (const v of value) {
+    sMin = Math.min(sMin, sign * v);
+    sMax = Math.max(sMax, sign * v);
+  }
   const constant = sMax === sMin;
   const width = constant ? 1 : sMax - sMin;
   const toZ = (y: number) => 0.1 + (0.8 * (sign * y - sMin)) / width;
@@ -87,7 +91,16 @@ export function learningCurve(steps: ArrayLike<number>, values: ArrayLike<number
   const x = step.map((s) => s / first);
   const z = value.map(toZ);
   return {
-    step, value, goal, source, range, constant, x, z, toZ, fromZ,
+    step,
+    value,
+    goal,
+    source,
+    range,
+    constant,
+    x,
+    z,
+    toZ,
+    fromZ,
     toX: (s) => s / first,
     best: () => sign * sMax,
   };

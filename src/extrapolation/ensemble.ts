@@ -55,10 +55,17 @@ export interface FamilyPosterior {
  * log-scaled parameters), a weak scaled-inverse-chi^2 on sigma^2 (`NOISE_PRIOR`), and, as in Domhan et al. 2015 (§3.2), a draw must predict
  * an improving curve: f(last target) >= f(first fitted step), and stay inside the metric's range.
  */
-export function familyPosterior(curve: LearningCurve, law: Law<Inputs>, targets: Float64Array, options: { walkers: number; steps: number; seed: number; fit?: Pick<FamilyFit, 'u' | 'sse'> }): FamilyPosterior {
+export function familyPosterior(
+  curve: LearningCurve,
+  law: Law<Inputs>,
+  targets: Float64Array,
+  options: { walkers: number; steps: number; seed: number; fit?: Pick<FamilyFit, 'u' | 'sse'> },
+): FamilyPosterior {
   const { walkers, steps, seed } = options;
   const { x, z } = curve;
-  const n = x.length, d = law.params.length, dim = d + 1;
+  const n = x.length,
+    d = law.params.length,
+    dim = d + 1;
   if (walkers < 2 * dim || walkers % 2) {
     throw new InputError(`walkers: need an even number >= ${2 * dim} for family ${law.name.slice(6)}, got ${show(walkers)}`, 'walkers');
   }
@@ -72,7 +79,8 @@ export function familyPosterior(curve: LearningCurve, law: Law<Inputs>, targets:
   const zHi = curve.range[1] === Infinity ? Infinity : Math.max(curve.toZ(curve.range[0]), curve.toZ(curve.range[1]));
   const lastTarget = tx.length - 1;
   // Noise floor and ceiling in normalised units (the observed span is 0.8).
-  const logSigmaMin = Math.log(1e-5), logSigmaMax = Math.log(1);
+  const logSigmaMin = Math.log(1e-5),
+    logSigmaMax = Math.log(1);
   const { nu, scale: s0 } = NOISE_PRIOR;
   const logProb = (u: Float64Array): number => {
     for (let j = 0; j < d; j++) if (!(u[j]! >= lower[j]! && u[j]! <= upper[j]!)) return -Infinity;
@@ -98,7 +106,7 @@ export function familyPosterior(curve: LearningCurve, law: Law<Inputs>, targets:
   if (!Number.isFinite(logProb(starts[0]!))) {
     // The least-squares fit breaks a constraint (e.g. it predicts a decline): start from the
     // law's initial values instead, which increase by construction.
-    const init = Float64Array.from([...law.params.map((q) => (q.scale === 'log' ? Math.log(q.init ?? 1) : q.init ?? 0)), Math.log(0.3)]);
+    const init = Float64Array.from([...law.params.map((q) => (q.scale === 'log' ? Math.log(q.init ?? 1) : (q.init ?? 0))), Math.log(0.3)]);
     starts = ball(init, scale, walkers, random, logProb);
   }
   const ok = starts.every((s) => Number.isFinite(logProb(s)));
@@ -154,7 +162,12 @@ export function resolveFamilies(names: readonly string[] | undefined): Law<Input
  * proportion to its weight. Returns per-draw curve values at the targets and noise
  * (mu[s * T + t], sigma[s * T + t] for draw s and target t). `weighting` is checked by `extrapolate`.
  */
-export function ensembleDraws(curve: LearningCurve, targets: Float64Array, options: EnsembleOptions = {}, laws: Law<Inputs>[] = resolveFamilies(options.families)): { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> } {
+export function ensembleDraws(
+  curve: LearningCurve,
+  targets: Float64Array,
+  options: EnsembleOptions = {},
+  laws: Law<Inputs>[] = resolveFamilies(options.families),
+): { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> } {
   const { walkers = 12, steps = 200, draws = 2000, seed = 0, weighting = 'evidence' } = options;
   if (!Number.isInteger(draws) || draws < 1) throw new InputError(`draws: must be a positive integer, got ${show(draws)}`, 'draws');
   if (!Number.isInteger(steps) || steps < 2) throw new InputError(`steps: must be an integer >= 2, got ${show(steps)}`, 'steps');
@@ -180,6 +193,8 @@ export function ensembleDraws(curve: LearningCurve, targets: Float64Array, optio
   });
   if (filled === 0) throw new InputError(`${curve.source}: no curve family could describe this curve as improving`, 'value');
   const weights: Record<string, number> = {};
-  posteriors.forEach((p, k) => { weights[p.family] = w[k]!; });
+  posteriors.forEach((p, k) => {
+    weights[p.family] = w[k]!;
+  });
   return { mu: mu.subarray(0, filled * T), sigma: sigma.subarray(0, filled * T), count: filled, weights };
 }

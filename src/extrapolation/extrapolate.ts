@@ -91,19 +91,31 @@ export function checkExtrapolateOptions(options: Partial<ExtrapolateOptions>): v
 /** Draws of the schedule-aware families (see `ExtrapolateOptions.schedule`); undefined when no drop ahead can be sized. */
 function scheduleDraws(curve: LearningCurve, steps: Float64Array, method: 'ensemble' | 'fast', options: ExtrapolateOptions): ReturnType<typeof fastDraws> | undefined {
   const time = scheduleTime(options.schedule!, 'schedule');
-  const first = curve.step[0]!, lastSeen = curve.step[curve.step.length - 1]!, lastTarget = steps[steps.length - 1]!;
+  const first = curve.step[0]!,
+    lastSeen = curve.step[curve.step.length - 1]!,
+    lastTarget = steps[steps.length - 1]!;
   const a0 = time.area(first);
   if (!(a0 > 0)) throw new InputError(`schedule: no learning-rate area before the curve's first step ${show(first)}; the schedule must start before it`, 'schedule');
   // Drops before the first point only shift the level; drops after the last target do not matter.
   const drops = time.drops.filter((d) => d.step >= first && d.step < lastTarget);
   const seen = drops.filter((d) => d.step < lastSeen).length;
   if (seen === 0 && drops.length > 0) {
-    warn(`${curve.source}: the learning rate drops at step ${drops[0]!.step}, ahead of the curve, and the curve has not passed a drop yet: the size of the jump is unknown, so the schedule is not used`);
+    warn(
+      `${curve.source}: the learning rate drops at step ${drops[0]!.step}, ahead of the curve, and the curve has not passed a drop yet: the size of the jump is unknown, so the schedule is not used`,
+    );
     return undefined;
   }
   const at = drops.map((d) => time.area(d.step) / a0);
-  const laws = resolveFamilies(method === 'fast' ? options.fastFamilies ?? FAST_FAMILIES : options.families)
-    .map((law) => (drops.length === 0 ? law : withDrops(law, at, drops.map((d) => d.by), seen)));
+  const laws = resolveFamilies(method === 'fast' ? (options.fastFamilies ?? FAST_FAMILIES) : options.families).map((law) =>
+    drops.length === 0
+      ? law
+      : withDrops(
+          law,
+          at,
+          drops.map((d) => d.by),
+          seen,
+        ),
+  );
   const fitted = { ...curve, x: curve.step.map((s) => time.area(s) / a0) };
   const targets = steps.map((s) => time.area(s) / a0);
   if (method === 'fast') return fastDraws(fitted, targets, options, laws);

@@ -28,7 +28,12 @@ export interface FastOptions {
  * the default families are fitted by variable projection on a grid (`projectionFit`), so a curve
  * costs well under a millisecond of arithmetic.
  */
-export function fastDraws(curve: LearningCurve, targets: Float64Array, options: FastOptions = {}, families?: Law<Inputs>[]): { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> } {
+export function fastDraws(
+  curve: LearningCurve,
+  targets: Float64Array,
+  options: FastOptions = {},
+  families?: Law<Inputs>[],
+): { mu: Float64Array; sigma: Float64Array; count: number; weights: Record<string, number> } {
   const { fastFamilies = FAST_FAMILIES, components = 100 } = options;
   if (!Number.isInteger(components) || components < 1) throw new InputError(`components: must be a positive integer, got ${show(components)}`, 'components');
   const laws = families ?? resolveFamilies(fastFamilies);
@@ -77,7 +82,8 @@ export function fastDraws(curve: LearningCurve, targets: Float64Array, options: 
   if (w.every((v) => v === 0)) throw new InputError(`${curve.source}: no curve family could be fitted`, 'value');
   const mu = new Float64Array(components * T);
   const sigma = new Float64Array(components * T);
-  let filled = 0, cumulative = 0;
+  let filled = 0,
+    cumulative = 0;
   parts.forEach((part, k) => {
     cumulative += w[k]!;
     const until = Math.min(components, Math.round(cumulative * components));
@@ -87,7 +93,9 @@ export function fastDraws(curve: LearningCurve, targets: Float64Array, options: 
     }
   });
   const weights: Record<string, number> = {};
-  parts.forEach((p, k) => { weights[p.family] = w[k]!; });
+  parts.forEach((p, k) => {
+    weights[p.family] = w[k]!;
+  });
   return { mu: mu.subarray(0, filled * T), sigma: sigma.subarray(0, filled * T), count: filled, weights };
 }
 

@@ -25,7 +25,8 @@ export function correctionFeatures(values: ArrayLike<number>, goal: Goal, median
   const k = Math.min(3, m);
   let mean = 0;
   for (let i = m - k; i < m; i++) mean += values[i]! / k;
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = m - k; i < m; i++) {
     const t = i - (m - (k + 1) / 2);
     num += t * (values[i]! - mean);
@@ -70,7 +71,14 @@ export interface CorrectionFit {
   predictive(row: CorrectionRow, step: number, goal: Goal, range?: readonly [number, number]): PointPredictive;
 }
 
-interface Ridge { beta: Float64Array; intercept: number; center: Float64Array; spread: Float64Array; lo: Float64Array; hi: Float64Array }
+interface Ridge {
+  beta: Float64Array;
+  intercept: number;
+  center: Float64Array;
+  spread: Float64Array;
+  lo: Float64Array;
+  hi: Float64Array;
+}
 
 const DEFAULT_LAMBDAS = [1e-4, 1e-3, 1e-2, 0.1, 1, 10, 100];
 
@@ -116,9 +124,16 @@ export function fitCorrection(rows: readonly CorrectionRow[], options: Correctio
       // A defensive 2% of broad components (3 residual sds, about the mean residual) keeps the
       // density of a curve unlike any in training from vanishing.
       const B = Math.max(1, Math.round(C / 49));
-      const mu = new Float64Array(C + B), sigma = new Float64Array(C + B);
-      for (let k = 0; k < C; k++) { mu[k] = point + comps[k]!; sigma[k] = h; }
-      for (let k = C; k < C + B; k++) { mu[k] = point + mean; sigma[k] = Math.max(3 * sd, h); }
+      const mu = new Float64Array(C + B),
+        sigma = new Float64Array(C + B);
+      for (let k = 0; k < C; k++) {
+        mu[k] = point + comps[k]!;
+        sigma[k] = h;
+      }
+      for (let k = C; k < C + B; k++) {
+        mu[k] = point + mean;
+        sigma[k] = Math.max(3 * sd, h);
+      }
       return pointPredictive(step, goal, mu, sigma, range);
     },
   };
@@ -136,8 +151,12 @@ function standardise(model: Ridge, j: number, v: number): number {
 
 /** Ridge on features clipped to their 1st-99th percentiles and standardised; lambda by leave-one-out. */
 function fitRidge(rows: readonly CorrectionRow[], lambdas: readonly number[]): { model: Ridge; lambda: number } {
-  const n = rows.length, d = rows[0]!.features.length;
-  const lo = new Float64Array(d), hi = new Float64Array(d), center = new Float64Array(d), spread = new Float64Array(d);
+  const n = rows.length,
+    d = rows[0]!.features.length;
+  const lo = new Float64Array(d),
+    hi = new Float64Array(d),
+    center = new Float64Array(d),
+    spread = new Float64Array(d);
   for (let j = 0; j < d; j++) {
     const col = rows.map((r) => r.features[j]!).sort((a, b) => a - b);
     lo[j] = col[Math.floor(0.01 * (n - 1))]!;
@@ -160,7 +179,8 @@ function fitRidge(rows: readonly CorrectionRow[], lambdas: readonly number[]): {
     ybar += y[i]! / n;
   });
   // Centred columns (the clipped features' means are the centres), so the intercept is ybar.
-  const XtX = new Float64Array(d * d), Xty = new Float64Array(d);
+  const XtX = new Float64Array(d * d),
+    Xty = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     for (let a = 0; a < d; a++) {
       Xty[a]! += X[i * d + a]! * (y[i]! - ybar);
@@ -178,7 +198,8 @@ function fitRidge(rows: readonly CorrectionRow[], lambdas: readonly number[]): {
     // Leave-one-out residual e_i / (1 - h_ii), h_ii = 1/n + x_i^T A^-1 x_i (the intercept's share is 1/n).
     let loo = 0;
     for (let i = 0; i < n; i++) {
-      let fit = ybar, h = 1 / n;
+      let fit = ybar,
+        h = 1 / n;
       for (let a = 0; a < d; a++) {
         fit += beta[a]! * X[i * d + a]!;
         let s = 0;
@@ -261,11 +282,24 @@ export function learnCorrection(finished: readonly ArrayLike<number>[], options:
   const rows = finished.map((c, i) => ({ ...rowOf(c, seed + i), target: c[horizon - 1]! }));
   const fit = fitCorrection(rows, { lambdas, folds });
   return {
-    seen, horizon, method, features: CORRECTION_FEATURES, fit,
+    seen,
+    horizon,
+    method,
+    features: CORRECTION_FEATURES,
+    fit,
     predict(values, s = 0) {
       if (values.length !== seen) throw new InputError(`predict: values: expected ${seen} points (the correction was learned for ${seen}), got ${values.length}`, 'values');
       return fit.predictive(rowOf(values, s), horizon, goal, options.range);
     },
-    toJSON: () => ({ seen, horizon, method, features: [...CORRECTION_FEATURES], coefficients: Array.from(fit.coefficients), intercept: fit.intercept, lambda: fit.lambda, residuals: fit.residuals.length }),
+    toJSON: () => ({
+      seen,
+      horizon,
+      method,
+      features: [...CORRECTION_FEATURES],
+      coefficients: Array.from(fit.coefficients),
+      intercept: fit.intercept,
+      lambda: fit.lambda,
+      residuals: fit.residuals.length,
+    }),
   };
 }

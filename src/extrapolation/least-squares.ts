@@ -38,14 +38,17 @@ export function toNatural(law: Law<Inputs>, u: ArrayLike<number>, out: Float64Ar
 
 export function workingBounds(law: Law<Inputs>): { lower: Float64Array; upper: Float64Array } {
   const d = law.params.length;
-  const lower = new Float64Array(d), upper = new Float64Array(d);
+  const lower = new Float64Array(d),
+    upper = new Float64Array(d);
   law.params.forEach((p, j) => {
-    const min = p.min ?? -Infinity, max = p.max ?? Infinity;
+    const min = p.min ?? -Infinity,
+      max = p.max ?? Infinity;
     if (p.scale === 'log') {
       lower[j] = Math.log(Math.max(min, LOG_FLOOR));
       upper[j] = max === Infinity ? Infinity : Math.log(max);
     } else {
-      lower[j] = min; upper[j] = max;
+      lower[j] = min;
+      upper[j] = max;
     }
   });
   return { lower, upper };
@@ -65,7 +68,8 @@ const gridCache = new WeakMap<Law<Inputs>, Float64Array[]>();
 
 export function fitFamily(law: Law<Inputs>, x: Float64Array, z: Float64Array, options: FamilyFitOptions = {}): FamilyFit {
   const { starts = 2, maxIterations = 100 } = options;
-  const n = x.length, d = law.params.length;
+  const n = x.length,
+    d = law.params.length;
   const input = { step: x };
   const p = new Float64Array(d);
   const pred = new Float64Array(n);
@@ -91,10 +95,16 @@ export function fitFamily(law: Law<Inputs>, x: Float64Array, z: Float64Array, op
     return Number.isFinite(s) ? s : Infinity;
   };
   let grid = gridCache.get(law);
-  if (!grid) { grid = gridStarts(law); gridCache.set(law, grid); }
-  const scored = grid.map((u) => ({ u, s: sse(u) })).filter((g) => g.s < Infinity).sort((a, b) => a.s - b.s);
+  if (!grid) {
+    grid = gridStarts(law);
+    gridCache.set(law, grid);
+  }
+  const scored = grid
+    .map((u) => ({ u, s: sse(u) }))
+    .filter((g) => g.s < Infinity)
+    .sort((a, b) => a.s - b.s);
   const { lower, upper } = workingBounds(law);
-  let best: { u: Float64Array; s: number } = scored[0] ?? { u: Float64Array.from(law.params.map((q) => (q.scale === 'log' ? Math.log(q.init ?? 1) : q.init ?? 0))), s: Infinity };
+  let best: { u: Float64Array; s: number } = scored[0] ?? { u: Float64Array.from(law.params.map((q) => (q.scale === 'log' ? Math.log(q.init ?? 1) : (q.init ?? 0)))), s: Infinity };
   for (const start of scored.slice(0, starts)) {
     const result = lbfgsb(fg, start.u, { lower, upper, maxIterations, maxEvaluations: 3 * maxIterations, factr: 1e9, pgtol: 1e-7 });
     const s = sse(result.x);

@@ -23,10 +23,7 @@ export interface ManyOptions extends Omit<ExtrapolateOptions, 'to'>, CurveOption
  * @example extrapolateMany(curves.map((c) => ({ steps, values: c })), { to: 50, goal: 'max' })
  * @example extrapolateMany(partials, { to: 50, goal: 'max', range: [0, 1], finished })
  */
-export function extrapolateMany(
-  curves: readonly { steps: ArrayLike<number>; values: ArrayLike<number> }[],
-  options: ManyOptions,
-): PointPredictive[] {
+export function extrapolateMany(curves: readonly { steps: ArrayLike<number>; values: ArrayLike<number> }[], options: ManyOptions): PointPredictive[] {
   const { goal, range, method = 'fast', seed = 0, finished } = options;
   if (typeof options.to !== 'number') throw new InputError('to: give one step for every curve', 'to');
   const corrections = new Map<number, LearnedCorrection>();

@@ -55,8 +55,11 @@ export function normalCdf(t: number): number {
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 
@@ -68,7 +71,8 @@ export function pointPredictive(step: number, goal: Goal, mu: Float64Array, sigm
   if (n === 0 || sigma.length !== n) throw new InputError(`pointPredictive: need as many sigmas as draws (${n}), got ${sigma.length}`, 'sigma');
   let mean = 0;
   let second = 0;
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let s = 0; s < n; s++) {
     mean += mu[s]! / n;
     second += (mu[s]! * mu[s]! + sigma[s]! * sigma[s]!) / n;
@@ -86,11 +90,13 @@ export function pointPredictive(step: number, goal: Goal, mu: Float64Array, sigm
   };
   const quantile = (q: number): number => {
     if (!(q > 0 && q < 1)) throw new InputError(`quantile: q must be in (0, 1), got ${show(q)}`, 'q');
-    let a = lo, b = hi;
+    let a = lo,
+      b = hi;
     // Bisection on the mixture CDF: 60 halvings reach double precision on any bracket.
     for (let it = 0; it < 60 && b - a > 1e-12 * Math.max(1, Math.abs(a)); it++) {
       const m = 0.5 * (a + b);
-      if (cdf(m) < q) a = m; else b = m;
+      if (cdf(m) < q) a = m;
+      else b = m;
     }
     return Math.min(range[1], Math.max(range[0], 0.5 * (a + b)));
   };
@@ -100,18 +106,24 @@ export function pointPredictive(step: number, goal: Goal, mu: Float64Array, sigm
     const G = 256;
     const out = new Float64Array(levels.length);
     if (!(hi > lo)) return out.fill(Math.min(range[1], Math.max(range[0], mean)));
-    const grid = new Float64Array(G + 1), F = new Float64Array(G + 1);
-    for (let g = 0; g <= G; g++) { grid[g] = lo + ((hi - lo) * g) / G; F[g] = cdf(grid[g]!); }
+    const grid = new Float64Array(G + 1),
+      F = new Float64Array(G + 1);
+    for (let g = 0; g <= G; g++) {
+      grid[g] = lo + ((hi - lo) * g) / G;
+      F[g] = cdf(grid[g]!);
+    }
     let g = 0;
     for (let k = 0; k < levels.length; k++) {
       const q = levels[k]!;
       if (!(q > 0 && q < 1)) throw new InputError(`quantiles: each level must be in (0, 1), got ${show(q)}`, 'levels');
       if (k > 0 && q < levels[k - 1]!) g = 0;
       while (g < G - 1 && F[g + 1]! < q) g++;
-      let a = grid[g]!, b = grid[g + 1]!;
+      let a = grid[g]!,
+        b = grid[g + 1]!;
       for (let it = 0; it < 6; it++) {
         const m = 0.5 * (a + b);
-        if (cdf(m) < q) a = m; else b = m;
+        if (cdf(m) < q) a = m;
+        else b = m;
       }
       out[k] = Math.min(range[1], Math.max(range[0], 0.5 * (a + b)));
     }
@@ -123,7 +135,15 @@ export function pointPredictive(step: number, goal: Goal, mu: Float64Array, sigm
   };
   const median = quantile(0.5);
   return {
-    step, goal, mean, median, sd, cdf, quantile, quantiles, interval,
+    step,
+    goal,
+    mean,
+    median,
+    sd,
+    cdf,
+    quantile,
+    quantiles,
+    interval,
     probBetter: (threshold) => (goal === 'max' ? 1 - cdf(threshold) : cdf(threshold)),
     logDensity: (y) => {
       // log mean_s N(y; mu_s, sigma_s), computed with a shift for stability.
@@ -146,7 +166,11 @@ export function pointPredictive(step: number, goal: Goal, mu: Float64Array, sigm
 export function predictive(method: string, goal: Goal, points: PointPredictive[], weights: Record<string, number>): Predictive {
   const steps = Float64Array.from(points.map((p) => p.step));
   return {
-    method, goal, steps, points, weights,
+    method,
+    goal,
+    steps,
+    points,
+    weights,
     at: (step) => {
       const p = points.find((q) => q.step === step);
       if (!p) throw new InputError(`predictive: no prediction at step ${show(step)}; steps: ${Array.from(steps).join(', ')}`, 'step');
@@ -176,7 +200,9 @@ export function predictiveReport(p: Predictive, options: PredictiveReportOptions
     return [q.step, q.mean, q.median, lo, hi, ...(threshold === undefined ? [] : [q.probBetter(threshold)])];
   });
   const lines = [formatTable(rows, header)];
-  const weights = Object.entries(p.weights).filter(([, w]) => w >= 0.01).sort((a, b) => b[1] - a[1]);
+  const weights = Object.entries(p.weights)
+    .filter(([, w]) => w >= 0.01)
+    .sort((a, b) => b[1] - a[1]);
   if (weights.length) lines.push(`weights: ${weights.map(([k, w]) => `${k} ${w.toFixed(2)}`).join(', ')}`);
   return lines.join('\n');
 }

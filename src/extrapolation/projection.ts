@@ -29,34 +29,61 @@ const ASYMPTOTE_MAX = 4;
 
 const projections: Record<string, Projection> = {
   pow3: {
-    law: pow3, k: 2, grid: grid1(logspace(0.02, 5, 40)),
+    law: pow3,
+    k: 2,
+    grid: grid1(logspace(0.02, 5, 40)),
     // c - a x^-alpha = c * 1 + a * (-x^-alpha)
-    basis: (nl, x, out) => { out[0] = 1; out[1] = -(x ** -nl[0]!); },
+    basis: (nl, x, out) => {
+      out[0] = 1;
+      out[1] = -(x ** -nl[0]!);
+    },
     params: (lin, nl) => (lin[1]! > 0 && lin[0]! <= ASYMPTOTE_MAX ? Float64Array.of(lin[0]!, lin[1]!, nl[0]!) : undefined),
     flat: (v) => Float64Array.of(v, 1e-8, 1),
   },
   ilog2: {
-    law: ilog2, k: 2, grid: [new Float64Array(0)],
-    basis: (_nl, x, out) => { out[0] = 1; out[1] = -1 / Math.log(x + 1); },
+    law: ilog2,
+    k: 2,
+    grid: [new Float64Array(0)],
+    basis: (_nl, x, out) => {
+      out[0] = 1;
+      out[1] = -1 / Math.log(x + 1);
+    },
     params: (lin) => (lin[1]! > 0 && lin[0]! <= ASYMPTOTE_MAX ? Float64Array.of(lin[0]!, lin[1]!) : undefined),
     flat: (v) => Float64Array.of(v, 1e-8),
   },
   mmf: {
-    law: mmf, k: 2, grid: grid2(logspace(1e-3, 3, 16), logspace(0.3, 4, 10)),
+    law: mmf,
+    k: 2,
+    grid: grid2(logspace(1e-3, 3, 16), logspace(0.3, 4, 10)),
     // alpha - (alpha - beta) h = alpha (1 - h) + beta h
-    basis: (nl, x, out) => { const h = 1 / (1 + (nl[0]! * x) ** nl[1]!); out[0] = 1 - h; out[1] = h; },
+    basis: (nl, x, out) => {
+      const h = 1 / (1 + (nl[0]! * x) ** nl[1]!);
+      out[0] = 1 - h;
+      out[1] = h;
+    },
     params: (lin, nl) => (lin[0]! > lin[1]! && lin[0]! <= ASYMPTOTE_MAX ? Float64Array.of(lin[0]!, lin[1]!, nl[0]!, nl[1]!) : undefined),
     flat: (v) => Float64Array.of(v, v - 1e-8, 1, 1),
   },
   weibull: {
-    law: weibull, k: 2, grid: grid2(logspace(1e-3, 3, 16), logspace(0.3, 4, 10)),
-    basis: (nl, x, out) => { const h = Math.exp(-((nl[0]! * x) ** nl[1]!)); out[0] = 1 - h; out[1] = h; },
+    law: weibull,
+    k: 2,
+    grid: grid2(logspace(1e-3, 3, 16), logspace(0.3, 4, 10)),
+    basis: (nl, x, out) => {
+      const h = Math.exp(-((nl[0]! * x) ** nl[1]!));
+      out[0] = 1 - h;
+      out[1] = h;
+    },
     params: (lin, nl) => (lin[0]! > lin[1]! && lin[0]! <= ASYMPTOTE_MAX ? Float64Array.of(lin[0]!, lin[1]!, nl[0]!, nl[1]!) : undefined),
     flat: (v) => Float64Array.of(v, v - 1e-8, 1, 1),
   },
   hill3: {
-    law: hill3, k: 1, grid: grid2(logspace(0.2, 6, 14), logspace(0.3, 200, 16)),
-    basis: (nl, x, out) => { const xe = x ** nl[0]!; out[0] = xe / (nl[1]! ** nl[0]! + xe); },
+    law: hill3,
+    k: 1,
+    grid: grid2(logspace(0.2, 6, 14), logspace(0.3, 200, 16)),
+    basis: (nl, x, out) => {
+      const xe = x ** nl[0]!;
+      out[0] = xe / (nl[1]! ** nl[0]! + xe);
+    },
     params: (lin, nl) => (lin[0]! > 0 && lin[0]! <= ASYMPTOTE_MAX ? Float64Array.of(lin[0]!, nl[0]!, nl[1]!) : undefined),
     // x^eta / (kappa^eta + x^eta) -> 1/2 as eta -> 0.
     flat: (v) => Float64Array.of(Math.min(ASYMPTOTE_MAX, Math.max(1e-8, 2 * v)), 1e-8, 1),
@@ -84,12 +111,24 @@ export function projectionFit(family: string, x: Float64Array, z: Float64Array):
   const lin = new Float64Array(k);
   let best: { params: Float64Array; sse: number } | undefined;
   for (const nl of proj.grid) {
-    for (let i = 0; i < n; i++) { proj.basis(nl, x[i]!, b); for (let j = 0; j < k; j++) phi[i * k + j] = b[j]!; }
-    // Normal equations, k <= 2.
-    let a00 = 0, a01 = 0, a11 = 0, r0 = 0, r1 = 0;
     for (let i = 0; i < n; i++) {
-      const p0 = phi[i * k]!, p1 = k > 1 ? phi[i * k + 1]! : 0;
-      a00 += p0 * p0; a01 += p0 * p1; a11 += p1 * p1; r0 += p0 * z[i]!; r1 += p1 * z[i]!;
+      proj.basis(nl, x[i]!, b);
+      for (let j = 0; j < k; j++) phi[i * k + j] = b[j]!;
+    }
+    // Normal equations, k <= 2.
+    let a00 = 0,
+      a01 = 0,
+      a11 = 0,
+      r0 = 0,
+      r1 = 0;
+    for (let i = 0; i < n; i++) {
+      const p0 = phi[i * k]!,
+        p1 = k > 1 ? phi[i * k + 1]! : 0;
+      a00 += p0 * p0;
+      a01 += p0 * p1;
+      a11 += p1 * p1;
+      r0 += p0 * z[i]!;
+      r1 += p1 * z[i]!;
     }
     if (k === 1) {
       if (!(a00 > 0)) continue;

@@ -86,4 +86,3 @@ export function readCurveSet(path: string, options: { prefix: string; goal: Goal
   const curves = csv.rows.map((cells, r) => Float64Array.from(columns, (j) => csvNumber(cells[j], { source: path, row: r + 1, column: header[j]! })));
   return { name, goal, length: columns.length, curves, range };
 }
-

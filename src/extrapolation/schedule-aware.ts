@@ -47,7 +47,12 @@ export function scheduleTime(schedule: LrSchedule, source = 'schedule'): Schedul
 export function withDrops(law: Law<Inputs>, at: readonly number[], by: readonly number[], seen: number): Law<Inputs> {
   const d = law.params.length;
   const jumps: ParamSpec[] = Array.from({ length: seen }, (_, k) => ({
-    name: `jump${k + 1}`, init: 0.05, grid: [0, 0.1], min: 0, max: 4, description: `gain at the drop of the learning rate at normalised area ${at[k]}`,
+    name: `jump${k + 1}`,
+    init: 0.05,
+    grid: [0, 0.1],
+    min: 0,
+    max: 4,
+    description: `gain at the drop of the learning rate at normalised area ${at[k]}`,
   }));
   const jump = (p: Float64Array, k: number): number => (k < seen ? p[d + k]! : p[d + seen - 1]! * (by[k]! / by[seen - 1]!));
   return {
@@ -61,7 +66,8 @@ export function withDrops(law: Law<Inputs>, at: readonly number[], by: readonly 
     },
     jacobian(p, x, jac) {
       const s = x.step!;
-      const n = s.length, D = d + seen;
+      const n = s.length,
+        D = d + seen;
       const inner = new Float64Array(n * d);
       law.jacobian!(p, x, inner);
       jac.fill(0, 0, n * D);

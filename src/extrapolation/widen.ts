@@ -16,8 +16,13 @@ export function widenPredictive(p: PointPredictive, c: number): PointPredictive 
   const quantile = (q: number) => m + c * (p.quantile(q) - m);
   const cdf = (y: number) => p.cdf(back(y));
   return {
-    step: p.step, goal: p.goal, median: m, mean: m + c * (p.mean - m), sd: c * p.sd,
-    cdf, quantile,
+    step: p.step,
+    goal: p.goal,
+    median: m,
+    mean: m + c * (p.mean - m),
+    sd: c * p.sd,
+    cdf,
+    quantile,
     quantiles: (levels) => p.quantiles(levels).map((v) => m + c * (v - m)),
     interval: (level = 0.9) => {
       const [lo, hi] = p.interval(level);

@@ -38,7 +38,10 @@ export function fitWindowStart(curve: LearningCurve): number {
     const s2 = Math.max(fit.sse / Math.max(1, n - 3), 1e-6 * 0.64);
     let score = 0;
     for (let i = 0; i < h; i++) score += -0.5 * Math.log(s2) - (pred[i]! - z[m - h + i]!) ** 2 / (2 * s2);
-    if (score > bestScore) { best = j; bestScore = score; }
+    if (score > bestScore) {
+      best = j;
+      bestScore = score;
+    }
   }
   return best;
 }

@@ -60,25 +60,46 @@ export function adamw(fg: (x: Float64Array, grad: Float64Array) => number, x0: A
   });
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new InputError(`adamw maxSteps: not a positive integer: ${show(maxSteps)}`, 'maxSteps');
   if (!Number.isInteger(patience) || patience < 1) throw new InputError(`adamw patience: not a positive integer: ${show(patience)}`, 'patience');
-  const lower = options.lower, upper = options.upper;
+  const lower = options.lower,
+    upper = options.upper;
 
   const x = Float64Array.from(x0);
-  const g = new Float64Array(n), m = new Float64Array(n), v = new Float64Array(n);
-  let best = x.slice(), bestF = Infinity, sinceBest = 0;
+  const g = new Float64Array(n),
+    m = new Float64Array(n),
+    v = new Float64Array(n);
+  let best = x.slice(),
+    bestF = Infinity,
+    sinceBest = 0;
   const trace: number[] = [];
   let message = `reached the maximum of ${maxSteps} steps`;
   let stop: AdamWResult['stop'] = 'max-steps';
   for (let t = 1; t <= maxSteps; t++) {
     const f = fg(x, g);
     trace.push(f);
-    if (!Number.isFinite(f)) { message = `objective not finite at step ${t}`; stop = 'not-finite'; break; }
-    if (f < bestF) { bestF = f; best = x.slice(); sinceBest = 0; }
-    else sinceBest++;
-    if (t - 1 > patience && sinceBest >= patience) { message = `no improvement in ${patience} steps`; stop = 'patience'; break; }
+    if (!Number.isFinite(f)) {
+      message = `objective not finite at step ${t}`;
+      stop = 'not-finite';
+      break;
+    }
+    if (f < bestF) {
+      bestF = f;
+      best = x.slice();
+      sinceBest = 0;
+    } else sinceBest++;
+    if (t - 1 > patience && sinceBest >= patience) {
+      message = `no improvement in ${patience} steps`;
+      stop = 'patience';
+      break;
+    }
     let norm = 0;
     for (let j = 0; j < n; j++) norm += g[j]! * g[j]!;
-    if (Math.sqrt(norm) < gradientTolerance) { message = `gradient norm below ${gradientTolerance}`; stop = 'gradient'; break; }
-    const c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
+    if (Math.sqrt(norm) < gradientTolerance) {
+      message = `gradient norm below ${gradientTolerance}`;
+      stop = 'gradient';
+      break;
+    }
+    const c1 = 1 - beta1 ** t,
+      c2 = 1 - beta2 ** t;
     for (let j = 0; j < n; j++) {
       const gj = g[j]!;
       m[j] = beta1 * m[j]! + (1 - beta1) * gj;

@@ -73,35 +73,38 @@ export async function bootstrap(fit: ScalingFit, data: FitData, options: Bootstr
     for (let w = 0; w < workers; w++) chunks.push([Math.floor((w * resamples) / workers), Math.floor(((w + 1) * resamples) / workers)]);
     let done = 0;
     await Promise.all(
-      chunks.map(([from, to]) =>
-        new Promise<void>((resolve, reject) => {
-          const worker = startWorker(new URL('./bootstrap-worker.js', import.meta.url), {
-            law: law.name,
-            inputs: { ...problem.inputs },
-            y: problem.y,
-            weights: problem.weights,
-            loss: { name: problem.loss.name, settings: { ...problem.loss.settings } },
-            space: problem.space,
-            fixed: { ...problem.fixed },
-            bounds: Object.fromEntries(Object.entries(problem.bounds).map(([k, v]) => [k, [v[0], v[1]]])),
-            indices: indices.slice(from * rows, to * rows),
-            starts,
-            lbfgsb,
-          } satisfies BootstrapRequest);
-          worker.on('message', (message: { progress?: number; results?: Float64Array }) => {
-            if (message.progress !== undefined) {
-              done += message.progress;
-              onProgress?.(done, resamples);
-              return;
-            }
-            results.set(message.results!, from * (dim + 2));
-            // Settle first: Deno's worker_threads emits 'exit' (code 1) synchronously on terminate.
-            resolve();
-            void worker.terminate();
-          });
-          worker.once('error', reject);
-          worker.once('exit', (code) => { if (code !== 0) reject(new Error(`bootstrap worker exited with code ${code}`)); });
-        }),
+      chunks.map(
+        ([from, to]) =>
+          new Promise<void>((resolve, reject) => {
+            const worker = startWorker(new URL('./bootstrap-worker.js', import.meta.url), {
+              law: law.name,
+              inputs: { ...problem.inputs },
+              y: problem.y,
+              weights: problem.weights,
+              loss: { name: problem.loss.name, settings: { ...problem.loss.settings } },
+              space: problem.space,
+              fixed: { ...problem.fixed },
+              bounds: Object.fromEntries(Object.entries(problem.bounds).map(([k, v]) => [k, [v[0], v[1]]])),
+              indices: indices.slice(from * rows, to * rows),
+              starts,
+              lbfgsb,
+            } satisfies BootstrapRequest);
+            worker.on('message', (message: { progress?: number; results?: Float64Array }) => {
+              if (message.progress !== undefined) {
+                done += message.progress;
+                onProgress?.(done, resamples);
+                return;
+              }
+              results.set(message.results!, from * (dim + 2));
+              // Settle first: Deno's worker_threads emits 'exit' (code 1) synchronously on terminate.
+              resolve();
+              void worker.terminate();
+            });
+            worker.once('error', reject);
+            worker.once('exit', (code) => {
+              if (code !== 0) reject(new Error(`bootstrap worker exited with code ${code}`));
+            });
+          }),
       ),
     );
   }
@@ -137,7 +140,9 @@ export function polishedOptima(problem: Problem, candidates: readonly (readonly 
     for (let k = 0; k < dim; k++) flat[s * dim + k] = Math.min(Math.max(theta[k]!, obj.lower[k]!), obj.upper[k]!);
   });
   const runs = runStarts(problem, flat, lbfgsb);
-  const order = Array.from({ length: candidates.length }, (_, s) => s).filter((s) => Number.isFinite(runs.f[s]!)).sort((a, b) => runs.f[a]! - runs.f[b]!);
+  const order = Array.from({ length: candidates.length }, (_, s) => s)
+    .filter((s) => Number.isFinite(runs.f[s]!))
+    .sort((a, b) => runs.f[a]! - runs.f[b]!);
   const kept: Float64Array[] = [];
   for (const s of order) {
     const t = runs.theta.subarray(s * dim, (s + 1) * dim);
@@ -255,7 +260,10 @@ export function fitResamples(
     let best = -1;
     for (let s = 0; s < runs.f.length; s++) if (Number.isFinite(runs.f[s]!) && (best < 0 || runs.f[s]! < runs.f[best]!)) best = s;
     const base = (k - from) * (dim + 2);
-    if (best < 0) { out.fill(NaN, base, base + dim + 2); continue; }
+    if (best < 0) {
+      out.fill(NaN, base, base + dim + 2);
+      continue;
+    }
     out.set(runs.theta.subarray(best * dim, (best + 1) * dim), base);
     out[base + dim] = runs.f[best]!;
     out[base + dim + 1] = runs.status[best] === 'gradient' || runs.status[best] === 'reduction' ? 1 : 0;
@@ -285,9 +293,13 @@ export function predictInterval(fit: ScalingFit, inputs: Readonly<Record<string,
   const value = fit.predict(inputs);
   const rows = value.length;
   const draws = fit.bootstrap.samples.map((s) => predictWith(law, Float64Array.from(s), inputs));
-  const lower = new Float64Array(rows), upper = new Float64Array(rows);
+  const lower = new Float64Array(rows),
+    upper = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    const column = draws.map((d) => d[i]!).filter(Number.isFinite).sort((a, b) => a - b);
+    const column = draws
+      .map((d) => d[i]!)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     lower[i] = quantile(column, (1 - level) / 2);
     upper[i] = quantile(column, (1 + level) / 2);
   }

@@ -64,7 +64,11 @@ export function initialStarts(law: Law<CurvePoints>, x: CurvePoints, y: Float64A
   const profile: { alpha: number; f: number; p: number[] }[] = [];
   for (let alpha = 0.02; alpha <= 1.5 + 1e-9; alpha += 0.02) {
     // Relative least squares: rows (1, S1^-alpha, -drop) / L against 1.
-    const M = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+    const M = [
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ];
     const v = [0, 0, 0];
     for (let i = 0; i < n; i++) {
       const row = [1 / y[i]!, Math.exp(-alpha * lnS1[i]!) / y[i]!, -drop[i]! / y[i]!];

@@ -46,11 +46,7 @@ export interface EnsembleSamples {
  *
  * @example ensembleSampler((x) => -0.5 * x[0] ** 2, ball([0], [1], 16, rng(1)), { seed: 1 })
  */
-export function ensembleSampler(
-  logProb: (x: Float64Array) => number,
-  start: readonly ArrayLike<number>[],
-  options: EnsembleSamplerOptions = {},
-): EnsembleSamples {
+export function ensembleSampler(logProb: (x: Float64Array) => number, start: readonly ArrayLike<number>[], options: EnsembleSamplerOptions = {}): EnsembleSamples {
   const { steps = 1000, thin = 1, a = 2, seed = 0 } = options;
   const burn = options.burn ?? Math.floor(steps / 2);
   const walkers = start.length;
@@ -126,13 +122,7 @@ export function ensembleSampler(
  * `logProb` is given, points with a non-finite density are redrawn (up to 100 times, then the
  * center itself is used).
  */
-export function ball(
-  center: ArrayLike<number>,
-  scale: ArrayLike<number>,
-  walkers: number,
-  random: Rng,
-  logProb?: (x: Float64Array) => number,
-): Float64Array[] {
+export function ball(center: ArrayLike<number>, scale: ArrayLike<number>, walkers: number, random: Rng, logProb?: (x: Float64Array) => number): Float64Array[] {
   const dim = center.length;
   const starts: Float64Array[] = [];
   for (let k = 0; k < walkers; k++) {

@@ -146,7 +146,13 @@ export function fitCurves(curves: readonly CurveInput[], options: CurveFitOption
     const draws = resampleDraws(x.length, resamples, seed, resampleBy === 'curves' ? { groups: x.curve, size: 'groups' } : {});
     let unconverged = 0;
     const samples = draws.map((rows) => {
-      const fit = estimate(law, selectPoints(x, rows), Float64Array.from(rows, (i) => y![i]!), [start], run);
+      const fit = estimate(
+        law,
+        selectPoints(x, rows),
+        Float64Array.from(rows, (i) => y![i]!),
+        [start],
+        run,
+      );
       if (!fit.converged) unconverged++;
       return fit.values;
     });
@@ -169,9 +175,10 @@ export function fitCurves(curves: readonly CurveInput[], options: CurveFitOption
     message: best.message,
     warnings,
     starts: { count: starts.length, converged: best.startsConverged },
-    optimizer: optimizer === 'adamw'
-      ? { name: 'adamw-early-stopped', settings: { maxSteps: adamSettings.maxSteps, patience: adamSettings.patience, weightDecay: adamSettings.weightDecay, members: adamSettings.members } }
-      : { name: 'lbfgsb', settings: { ...settings } },
+    optimizer:
+      optimizer === 'adamw'
+        ? { name: 'adamw-early-stopped', settings: { maxSteps: adamSettings.maxSteps, patience: adamSettings.patience, weightDecay: adamSettings.weightDecay, members: adamSettings.members } }
+        : { name: 'lbfgsb', settings: { ...settings } },
     curves: curveSummaries,
     date: options.date ?? new Date().toISOString(),
     ...(bootstrap ? { bootstrap } : {}),
@@ -199,13 +206,7 @@ interface Best {
  * The estimator: the best fit over the starts; for early-stopped AdamW, the mean of the parameters
  * of `members` fits from the best start and jittered copies of it (see `CurveFitOptions.adamw`).
  */
-function estimate(
-  law: Law<CurvePoints>,
-  x: CurvePoints,
-  y: Float64Array,
-  starts: readonly Readonly<Record<string, number>>[],
-  o: FitSettings,
-): Best {
+function estimate(law: Law<CurvePoints>, x: CurvePoints, y: Float64Array, starts: readonly Readonly<Record<string, number>>[], o: FitSettings): Best {
   const best = fitFrom(law, x, y, starts, o);
   const members = o.optimizer === 'adamw' ? o.adamw.members : 1;
   if (members === 1) return best;
@@ -240,13 +241,7 @@ function estimate(
 }
 
 /** L-BFGS-B or AdamW from every start (natural units by name), keeping the lowest objective. */
-function fitFrom(
-  law: Law<CurvePoints>,
-  x: CurvePoints,
-  y: Float64Array,
-  starts: readonly Readonly<Record<string, number>>[],
-  o: FitSettings,
-): Best {
+function fitFrom(law: Law<CurvePoints>, x: CurvePoints, y: Float64Array, starts: readonly Readonly<Record<string, number>>[], o: FitSettings): Best {
   const obj = objective(law, x, y, { loss: o.loss, space: 'log', fixed: o.fixed, bounds: o.bounds });
   let best: Best | undefined;
   let convergedCount = 0;
@@ -260,7 +255,15 @@ function fitFrom(
     if (best && result.f >= best.f) return;
     const values = Array.from(obj.toNatural(result.x));
     const atBound = namesAtBound(law, obj, result.x);
-    const warnings = result.capped ? [capWarning(o.optimizer === 'adamw' ? `AdamW stopped on its ${o.adamw.maxSteps}-step cap before its patience rule` : `L-BFGS-B stopped on its limit of ${o.settings.maxIterations} iterations: ${result.message}`)] : [];
+    const warnings = result.capped
+      ? [
+          capWarning(
+            o.optimizer === 'adamw'
+              ? `AdamW stopped on its ${o.adamw.maxSteps}-step cap before its patience rule`
+              : `L-BFGS-B stopped on its limit of ${o.settings.maxIterations} iterations: ${result.message}`,
+          ),
+        ]
+      : [];
     best = { start: index, values, f: result.f, converged: result.converged, message: result.message, atBound, warnings, startsConverged: 0, ...('adam' in result ? { adam: result.adam } : {}) };
   });
   if (!best) throw new FitError(`law ${show(law.name)}: no start reached a finite objective (${starts.length} starts)`);
@@ -312,21 +315,27 @@ function adamwFrom(law: Law<CurvePoints>, obj: ReturnType<typeof objective>, the
   const internal = new Float64Array(obj.dimension);
   const gInternal = new Float64Array(obj.dimension);
   const toInternal = (u: Float64Array) => {
-    obj.free.forEach((j, k) => { full[j] = u[k]!; });
+    obj.free.forEach((j, k) => {
+      full[j] = u[k]!;
+    });
     return obj.toInternal(full, internal);
   };
-  const result = adamw((u, g) => {
-    const f = obj.valueAndGradient(toInternal(u), gInternal);
-    for (let k = 0; k < u.length; k++) g[k] = isLog[k] ? gInternal[k]! / u[k]! : gInternal[k]!;
-    return f;
-  }, start, {
-    rate,
-    maxSteps: o.maxSteps,
-    patience: o.patience,
-    weightDecay: o.weightDecay,
-    lower: obj.free.map((j) => obj.naturalBounds[j]![0]),
-    upper: obj.free.map((j) => obj.naturalBounds[j]![1]),
-  });
+  const result = adamw(
+    (u, g) => {
+      const f = obj.valueAndGradient(toInternal(u), gInternal);
+      for (let k = 0; k < u.length; k++) g[k] = isLog[k] ? gInternal[k]! / u[k]! : gInternal[k]!;
+      return f;
+    },
+    start,
+    {
+      rate,
+      maxSteps: o.maxSteps,
+      patience: o.patience,
+      weightDecay: o.weightDecay,
+      lower: obj.free.map((j) => obj.naturalBounds[j]![0]),
+      upper: obj.free.map((j) => obj.naturalBounds[j]![1]),
+    },
+  );
   return {
     x: toInternal(result.x).slice(),
     f: result.f,

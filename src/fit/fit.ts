@@ -13,9 +13,7 @@ import { atBoundWarning, identifiability } from './identifiability.js';
 import { ScalingFit, type FitParam, type FitWarning } from './result.js';
 
 /** Data for a fit: an observation table, or named input columns with a loss column. */
-export type FitData =
-  | ObservationTable
-  | { readonly inputs: Readonly<Record<string, ArrayLike<number>>>; readonly loss: ArrayLike<number>; readonly source?: string };
+export type FitData = ObservationTable | { readonly inputs: Readonly<Record<string, ArrayLike<number>>>; readonly loss: ArrayLike<number>; readonly source?: string };
 
 /** Options of `fitLaw`. */
 export interface FitOptions {
@@ -68,8 +66,7 @@ export interface PreparedData {
 /** Picks the law's input columns out of the data and checks them (rows, positivity, distinct values). */
 export function prepareData(law: Law<Inputs>, data: FitData, space: ResidualSpace, freeCount: number): PreparedData {
   const source = ('source' in data && data.source) || 'data';
-  const columns: Record<string, ArrayLike<number> | undefined> =
-    'inputs' in data ? { ...data.inputs } : { N: data.N, D: data.D, C: data.C, ...numericExtra(data.extra) };
+  const columns: Record<string, ArrayLike<number> | undefined> = 'inputs' in data ? { ...data.inputs } : { N: data.N, D: data.D, C: data.C, ...numericExtra(data.extra) };
   const y = Float64Array.from(data.loss);
   const inputs: Record<string, Float64Array> = {};
   for (const name of law.inputs) {
@@ -132,7 +129,9 @@ export async function fitLaw(lawOrName: Law<Inputs> | string, data: FitData, opt
  */
 function polishBest(problem: Problem, runs: MultistartRuns): void {
   const dim = runs.dimension;
-  const order = Array.from({ length: runs.f.length }, (_, s) => s).filter((s) => Number.isFinite(runs.f[s]!)).sort((a, b) => runs.f[a]! - runs.f[b]!);
+  const order = Array.from({ length: runs.f.length }, (_, s) => s)
+    .filter((s) => Number.isFinite(runs.f[s]!))
+    .sort((a, b) => runs.f[a]! - runs.f[b]!);
   if (order.length === 0) return;
   const best = order[0]!;
   // Polish the 8 best end points, not just the best: near the minimum a line search can run out of

@@ -8,10 +8,7 @@ import type { Law } from '../laws/law.js';
  *
  * @example startGrid(getLaw('chinchilla')).length // 4500
  */
-export function startGrid(
-  law: Law<any>,
-  options: { grid?: Readonly<Record<string, readonly number[]>>; fixed?: Readonly<Record<string, number>> } = {},
-): Float64Array[] {
+export function startGrid(law: Law<any>, options: { grid?: Readonly<Record<string, readonly number[]>>; fixed?: Readonly<Record<string, number>> } = {}): Float64Array[] {
   const { grid = {}, fixed = {} } = options;
   for (const key of Object.keys(grid)) {
     if (!law.params.some((p) => p.name === key)) throw new InputError(`grid: law ${show(law.name)} has no parameter ${show(key)}`, 'grid');

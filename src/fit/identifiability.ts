@@ -54,20 +54,29 @@ export function identifiability<X>(law: Law<X>, x: X, y: Float64Array, p: Float6
   if (law.valueAndJacobian || law.jacobian) {
     const jac = new Float64Array(rows * np);
     if (law.valueAndJacobian) law.valueAndJacobian(p, x, pred, jac);
-    else { law.evaluate(p, x, pred); law.jacobian!(p, x, jac); }
+    else {
+      law.evaluate(p, x, pred);
+      law.jacobian!(p, x, jac);
+    }
     for (let i = 0; i < rows; i++) {
       const scale = space === 'log' ? 1 / pred[i]! : 1;
-      used.forEach((j, c) => { J[i * k + c] = scale * jac[i * np + j]! * (isLog[j] ? p[j]! : 1); });
+      used.forEach((j, c) => {
+        J[i * k + c] = scale * jac[i * np + j]! * (isLog[j] ? p[j]! : 1);
+      });
     }
   } else {
     law.evaluate(p, x, pred);
-    const up = new Float64Array(rows), down = new Float64Array(rows), q = Float64Array.from(p);
+    const up = new Float64Array(rows),
+      down = new Float64Array(rows),
+      q = Float64Array.from(p);
     used.forEach((j, c) => {
       const t = isLog[j] ? Math.log(p[j]!) : p[j]!;
       const h = 1e-6 * Math.max(1, Math.abs(t));
       const at = (v: number) => (isLog[j] ? Math.exp(v) : v);
-      q[j] = at(t + h); law.evaluate(q, x, up);
-      q[j] = at(t - h); law.evaluate(q, x, down);
+      q[j] = at(t + h);
+      law.evaluate(q, x, up);
+      q[j] = at(t - h);
+      law.evaluate(q, x, down);
       q[j] = p[j]!;
       for (let i = 0; i < rows; i++) {
         const d = space === 'log' ? Math.log(up[i]!) - Math.log(down[i]!) : up[i]! - down[i]!;
@@ -103,7 +112,11 @@ export function identifiability<X>(law: Law<X>, x: X, y: Float64Array, p: Float6
   for (let c = 0; c < k; c++) if (!live.includes(c)) flag(c, 'the fitted values do not depend on it');
   const m = live.length;
   const S = new Float64Array(m * m);
-  live.forEach((a, u) => live.forEach((b, v) => { S[u * m + v] = F[a * k + b]! / (d[a]! * d[b]!); }));
+  live.forEach((a, u) =>
+    live.forEach((b, v) => {
+      S[u * m + v] = F[a * k + b]! / (d[a]! * d[b]!);
+    }),
+  );
   const { values: eigenvalues, vectors } = symmetricEigen(S, m);
   const dof = Math.max(1, rows - k);
   const s2 = rss / dof;
@@ -120,7 +133,10 @@ export function identifiability<X>(law: Law<X>, x: X, y: Float64Array, p: Float6
     let infinite = false;
     for (let e = 0; e < m; e++) {
       const comp = vectors[u * m + e]!;
-      if (eigenvalues[e]! < tolerance) { if (Math.abs(comp) > 1e-6) infinite = true; continue; }
+      if (eigenvalues[e]! < tolerance) {
+        if (Math.abs(comp) > 1e-6) infinite = true;
+        continue;
+      }
       v += (comp * comp) / eigenvalues[e]!;
     }
     const j = used[c]!;
@@ -131,7 +147,9 @@ export function identifiability<X>(law: Law<X>, x: X, y: Float64Array, p: Float6
       flag(c, `its standard error from the residuals' Jacobian, ${se.toPrecision(3)}, is over 100 times its value ${p[j]!.toPrecision(4)}`);
     }
   });
-  used.forEach((j, c) => { if (!live.includes(c)) stderr[j] = Infinity; });
+  used.forEach((j, c) => {
+    if (!live.includes(c)) stderr[j] = Infinity;
+  });
   return { stderr, eigenvalues, warnings };
 }
 
@@ -156,19 +174,23 @@ export function symmetricEigen(A: Float64Array, n: number): { values: Float64Arr
         if (apq === 0) continue;
         const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         for (let r = 0; r < n; r++) {
-          const arp = a[r * n + p]!, arq = a[r * n + q]!;
+          const arp = a[r * n + p]!,
+            arq = a[r * n + q]!;
           a[r * n + p] = c * arp - s * arq;
           a[r * n + q] = s * arp + c * arq;
         }
         for (let r = 0; r < n; r++) {
-          const apr = a[p * n + r]!, aqr = a[q * n + r]!;
+          const apr = a[p * n + r]!,
+            aqr = a[q * n + r]!;
           a[p * n + r] = c * apr - s * aqr;
           a[q * n + r] = s * apr + c * aqr;
         }
         for (let r = 0; r < n; r++) {
-          const vrp = v[r * n + p]!, vrq = v[r * n + q]!;
+          const vrp = v[r * n + p]!,
+            vrq = v[r * n + q]!;
           v[r * n + p] = c * vrp - s * vrq;
           v[r * n + q] = s * vrp + c * vrq;
         }
@@ -178,6 +200,9 @@ export function symmetricEigen(A: Float64Array, n: number): { values: Float64Arr
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[i * n + i]! - a[j * n + j]!);
   const values = Float64Array.from(order, (i) => a[i * n + i]!);
   const vectors = new Float64Array(n * n);
-  for (let r = 0; r < n; r++) order.forEach((i, e) => { vectors[r * n + e] = v[r * n + i]!; });
+  for (let r = 0; r < n; r++)
+    order.forEach((i, e) => {
+      vectors[r * n + e] = v[r * n + i]!;
+    });
   return { values, vectors };
 }

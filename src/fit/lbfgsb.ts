@@ -70,14 +70,7 @@ const MESSAGES: Record<LbfgsbStatus, string> = {
  */
 export function lbfgsb(fg: ValueAndGradient, x0: ArrayLike<number>, options: LbfgsbOptions = {}): LbfgsbResult {
   const n = x0.length;
-  const {
-    memory = 10,
-    factr = 1e7,
-    pgtol = 1e-5,
-    maxIterations = 15000,
-    maxEvaluations = 15000,
-    maxLineSearch = 20,
-  } = options;
+  const { memory = 10, factr = 1e7, pgtol = 1e-5, maxIterations = 15000, maxEvaluations = 15000, maxLineSearch = 20 } = options;
   const lower = boundArray(options.lower, n, -Infinity, 'lower');
   const upper = boundArray(options.upper, n, Infinity, 'upper');
   for (let i = 0; i < n; i++) {
@@ -155,7 +148,8 @@ export class Lbfgsb {
     let constrained = false;
     let boxed = true;
     for (let i = 0; i < n; i++) {
-      const lo = Number.isFinite(lower[i]!), hi = Number.isFinite(upper[i]!);
+      const lo = Number.isFinite(lower[i]!),
+        hi = Number.isFinite(upper[i]!);
       if (lo || hi) constrained = true;
       if (!(lo && hi)) boxed = false;
     }
@@ -167,20 +161,35 @@ export class Lbfgsb {
     this.SS = new Float64Array(m * m);
     this.T = new Float64Array(m * m);
     const vec = () => new Float64Array(n);
-    this.x = vec(); this.g = vec(); this.xOld = vec(); this.gOld = vec(); this.xc = vec(); this.z = vec();
-    this.d = vec(); this.dCauchy = vec(); this.t = vec(); this.r = vec();
+    this.x = vec();
+    this.g = vec();
+    this.xOld = vec();
+    this.gOld = vec();
+    this.xc = vec();
+    this.z = vec();
+    this.d = vec();
+    this.dCauchy = vec();
+    this.t = vec();
+    this.r = vec();
     this.free = new Int32Array(n);
     this.order = new Int32Array(n);
     const m2 = 2 * m;
-    this.p = new Float64Array(m2); this.c = new Float64Array(m2); this.v = new Float64Array(m2);
-    this.w = new Float64Array(m2); this.tmp = new Float64Array(m2); this.tmp2 = new Float64Array(m2);
-    this.K = new Float64Array(m2 * m2); this.A = new Float64Array(m2 * m2);
+    this.p = new Float64Array(m2);
+    this.c = new Float64Array(m2);
+    this.v = new Float64Array(m2);
+    this.w = new Float64Array(m2);
+    this.tmp = new Float64Array(m2);
+    this.tmp2 = new Float64Array(m2);
+    this.K = new Float64Array(m2 * m2);
+    this.A = new Float64Array(m2 * m2);
     this.pivot = new Int32Array(m2);
   }
 
   run(fg: ValueAndGradient, x0: ArrayLike<number>, ftol: number, pgtol: number, maxIterations: number, maxEvaluations: number, maxLineSearch: number): LbfgsbResult {
     const { n, x, g, lower, upper } = this;
-    this.col = 0; this.head = 0; this.theta = 1;
+    this.col = 0;
+    this.head = 0;
+    this.theta = 1;
     for (let i = 0; i < n; i++) x[i] = Math.min(Math.max(x0[i]!, lower[i]!), upper[i]!);
     let f = fg(x, g);
     let evaluations = 1;
@@ -203,7 +212,10 @@ export class Lbfgsb {
       // Steps 1-2: Cauchy point and subspace minimisation give the target z; the search direction is z - x.
       if (!this.constrained && this.col > 0) {
         this.c.fill(0);
-        for (let i = 0; i < n; i++) { this.xc[i] = x[i]!; this.free[i] = 1; }
+        for (let i = 0; i < n; i++) {
+          this.xc[i] = x[i]!;
+          this.free[i] = 1;
+        }
       } else {
         this.cauchy();
       }
@@ -263,16 +275,23 @@ export class Lbfgsb {
           let gdNew = 0;
           for (let i = 0; i < n; i++) gdNew += g[i]! * this.d[i]!;
           const task = search.step(f, gdNew);
-          if (task === 'converged' || task === 'warning') { ok = true; break; }
+          if (task === 'converged' || task === 'warning') {
+            ok = true;
+            break;
+          }
           if (tries >= maxLineSearch || evaluations >= maxEvaluations) break;
         }
       }
       if (!ok) {
         // Restore the last iterate; with memory, retry once along steepest descent (as scipy does).
-        x.set(this.xOld); g.set(this.gOld); f = fOld;
+        x.set(this.xOld);
+        g.set(this.gOld);
+        f = fOld;
         if (evaluations >= maxEvaluations) return done('max-evaluations');
         if (this.col === 0) return done(isFiniteState(f, g) ? 'line-search' : 'non-finite');
-        this.col = 0; this.head = 0; this.theta = 1;
+        this.col = 0;
+        this.head = 0;
+        this.theta = 1;
         continue;
       }
       iterations++;
@@ -284,7 +303,9 @@ export class Lbfgsb {
       if (evaluations >= maxEvaluations) return done('max-evaluations');
 
       // Step 5: update the correction pairs unless the curvature condition fails.
-      let sy = 0, yy = 0, gdOld = 0;
+      let sy = 0,
+        yy = 0,
+        gdOld = 0;
       for (let i = 0; i < n; i++) {
         const si = x[i]! - this.xOld[i]!;
         const yi = g[i]! - this.gOld[i]!;
@@ -303,8 +324,9 @@ export class Lbfgsb {
     let norm = 0;
     for (let i = 0; i < n; i++) {
       let gi = g[i]!;
-      if (gi < 0) { if (upper[i]! < Infinity) gi = Math.max(x[i]! - upper[i]!, gi); }
-      else if (lower[i]! > -Infinity) gi = Math.min(x[i]! - lower[i]!, gi);
+      if (gi < 0) {
+        if (upper[i]! < Infinity) gi = Math.max(x[i]! - upper[i]!, gi);
+      } else if (lower[i]! > -Infinity) gi = Math.min(x[i]! - lower[i]!, gi);
       norm = Math.max(norm, Math.abs(gi));
     }
     return norm;
@@ -314,19 +336,33 @@ export class Lbfgsb {
   private update(sy: number, yy: number): void {
     const { n, m, x, g, xOld, gOld } = this;
     let slot: number;
-    if (this.col < m) { slot = (this.head + this.col) % m; this.col++; }
-    else { slot = this.head; this.head = (this.head + 1) % m; }
-    const s = this.S[slot]!, y = this.Y[slot]!;
-    for (let i = 0; i < n; i++) { s[i] = x[i]! - xOld[i]!; y[i] = g[i]! - gOld[i]!; }
+    if (this.col < m) {
+      slot = (this.head + this.col) % m;
+      this.col++;
+    } else {
+      slot = this.head;
+      this.head = (this.head + 1) % m;
+    }
+    const s = this.S[slot]!,
+      y = this.Y[slot]!;
+    for (let i = 0; i < n; i++) {
+      s[i] = x[i]! - xOld[i]!;
+      y[i] = g[i]! - gOld[i]!;
+    }
     this.theta = yy / sy;
     // Recompute the small col x col blocks from scratch: cheap for m <= ~20 and keeps the ring order simple.
     const col = this.col;
     for (let a = 0; a < col; a++) {
       const sa = this.S[(this.head + a) % m]!;
       for (let b = 0; b < col; b++) {
-        const sb = this.S[(this.head + b) % m]!, yb = this.Y[(this.head + b) % m]!;
-        let dotSY = 0, dotSS = 0;
-        for (let i = 0; i < n; i++) { dotSY += sa[i]! * yb[i]!; dotSS += sa[i]! * sb[i]!; }
+        const sb = this.S[(this.head + b) % m]!,
+          yb = this.Y[(this.head + b) % m]!;
+        let dotSY = 0,
+          dotSS = 0;
+        for (let i = 0; i < n; i++) {
+          dotSY += sa[i]! * yb[i]!;
+          dotSS += sa[i]! * sb[i]!;
+        }
         this.SY[a * m + b] = dotSY;
         this.SS[a * m + b] = dotSS;
       }
@@ -416,8 +452,10 @@ export class Lbfgsb {
       if (lower[i] === upper[i]) ti = 0;
       t[i] = ti;
       xc[i] = x[i]!;
-      if (ti === 0 || gi === 0) { d[i] = 0; free[i] = ti === 0 ? 0 : 1; }
-      else {
+      if (ti === 0 || gi === 0) {
+        d[i] = 0;
+        free[i] = ti === 0 ? 0 : 1;
+      } else {
         d[i] = -gi;
         f1 -= gi * gi;
         free[i] = 1;
@@ -444,9 +482,13 @@ export class Lbfgsb {
     // Breakpoints in increasing order (insertion sort: n is small and most are infinite).
     const ord = order.subarray(0, count);
     for (let a = 1; a < count; a++) {
-      const key = ord[a]!, tk = t[key]!;
+      const key = ord[a]!,
+        tk = t[key]!;
       let b = a - 1;
-      while (b >= 0 && t[ord[b]!]! > tk) { ord[b + 1] = ord[b]!; b--; }
+      while (b >= 0 && t[ord[b]!]! > tk) {
+        ord[b + 1] = ord[b]!;
+        b--;
+      }
       ord[b + 1] = key;
     }
     let k = 0;
@@ -469,8 +511,14 @@ export class Lbfgsb {
         for (let a = 0; a < col2; a++) c[a] = c[a]! + dt * p[a]!;
         this.wRow(b, w);
         this.bmv(w, v);
-        let wmc = 0, wmp = 0, wmw = 0;
-        for (let a = 0; a < col2; a++) { wmc += c[a]! * v[a]!; wmp += p[a]! * v[a]!; wmw += w[a]! * v[a]!; }
+        let wmc = 0,
+          wmp = 0,
+          wmw = 0;
+        for (let a = 0; a < col2; a++) {
+          wmc += c[a]! * v[a]!;
+          wmp += p[a]! * v[a]!;
+          wmw += w[a]! * v[a]!;
+        }
         for (let a = 0; a < col2; a++) p[a] = p[a]! - db * w[a]!;
         f1 += db * wmc;
         f2 += 2 * db * wmp - db2 * wmw;
@@ -482,7 +530,11 @@ export class Lbfgsb {
     if (k === count) {
       // Every breakpoint was passed: if no variable is left moving, the path ends at the last one.
       let moving = false;
-      for (let i = 0; i < n; i++) if (d[i] !== 0) { moving = true; break; }
+      for (let i = 0; i < n; i++)
+        if (d[i] !== 0) {
+          moving = true;
+          break;
+        }
       if (!moving) dtMin = 0;
     }
     dtMin = Math.max(dtMin, 0);
@@ -509,7 +561,10 @@ export class Lbfgsb {
     u.fill(0, 0, col2);
     A.fill(0);
     for (let i = 0; i < n; i++) {
-      if (!free[i]) { r[i] = 0; continue; }
+      if (!free[i]) {
+        r[i] = 0;
+        continue;
+      }
       this.wRow(i, w);
       let wmc = 0;
       for (let a = 0; a < col2; a++) wmc += w[a]! * v[a]!;
@@ -527,7 +582,8 @@ export class Lbfgsb {
       return;
     }
     // K = I - M A / theta, column by column through bmv.
-    const colVec = this.w, out = this.tmp2;
+    const colVec = this.w,
+      out = this.tmp2;
     for (let b = 0; b < col2; b++) {
       for (let a = 0; a < col2; a++) colVec[a] = A[a * col2 + b]!;
       this.bmv(colVec, out);
@@ -537,7 +593,10 @@ export class Lbfgsb {
     if (!solveInPlace(K, v, col2, this.pivot)) return; // singular: keep the Cauchy point
     // d̂ = -r̂ / theta - Z^T W v / theta^2, applied at xc.
     for (let i = 0; i < n; i++) {
-      if (!free[i]) { dir[i] = 0; continue; }
+      if (!free[i]) {
+        dir[i] = 0;
+        continue;
+      }
       this.wRow(i, w);
       let wv = 0;
       for (let a = 0; a < col2; a++) wv += w[a]! * v[a]!;
@@ -554,10 +613,10 @@ export class Lbfgsb {
   private subspaceDirect(nFree: number, dir: Float64Array): boolean {
     const { n, free, theta, col, r, w } = this;
     const col2 = 2 * col;
-    const index = this.freeIndex ??= new Int32Array(n);
-    const Wf = this.wFree ??= new Float64Array(n * 2 * this.m);
-    const MWf = this.mwFree ??= new Float64Array(n * 2 * this.m);
-    const H = this.reduced ??= new Float64Array(n * n);
+    const index = (this.freeIndex ??= new Int32Array(n));
+    const Wf = (this.wFree ??= new Float64Array(n * 2 * this.m));
+    const MWf = (this.mwFree ??= new Float64Array(n * 2 * this.m));
+    const H = (this.reduced ??= new Float64Array(n * n));
     let k = 0;
     for (let i = 0; i < n; i++) if (free[i]) index[k++] = i;
     for (let a = 0; a < nFree; a++) {
@@ -586,7 +645,7 @@ export class Lbfgsb {
         H[i * nFree + j] = sum / root;
       }
     }
-    const y = this.rhsFree ??= new Float64Array(n);
+    const y = (this.rhsFree ??= new Float64Array(n));
     for (let a = 0; a < nFree; a++) {
       let sum = -r[index[a]!]!;
       for (let t = 0; t < a; t++) sum -= H[a * nFree + t]! * y[t]!;
@@ -627,15 +686,16 @@ export class Lbfgsb {
       const di = dir[i]!;
       if (di < 0 && lower[i]! > -Infinity) {
         const gap = lower[i]! - xc[i]!;
-        if (gap >= 0) alpha = 0; else if (di * alpha < gap) alpha = gap / di;
+        if (gap >= 0) alpha = 0;
+        else if (di * alpha < gap) alpha = gap / di;
       } else if (di > 0 && upper[i]! < Infinity) {
         const gap = upper[i]! - xc[i]!;
-        if (gap <= 0) alpha = 0; else if (di * alpha > gap) alpha = gap / di;
+        if (gap <= 0) alpha = 0;
+        else if (di * alpha > gap) alpha = gap / di;
       }
     }
     for (let i = 0; i < n; i++) z[i] = free[i] ? Math.min(Math.max(xc[i]! + alpha * dir[i]!, lower[i]!), upper[i]!) : xc[i]!;
   }
-
 }
 
 function isFiniteState(f: number, g: Float64Array): boolean {
@@ -647,16 +707,26 @@ function isFiniteState(f: number, g: Float64Array): boolean {
 /** Gaussian elimination with partial pivoting: solves K x = b in place (b becomes x). False if singular. */
 function solveInPlace(K: Float64Array, b: Float64Array, size: number, pivot: Int32Array): boolean {
   for (let k = 0; k < size; k++) {
-    let best = k, bestAbs = Math.abs(K[k * size + k]!);
+    let best = k,
+      bestAbs = Math.abs(K[k * size + k]!);
     for (let i = k + 1; i < size; i++) {
       const a = Math.abs(K[i * size + k]!);
-      if (a > bestAbs) { best = i; bestAbs = a; }
+      if (a > bestAbs) {
+        best = i;
+        bestAbs = a;
+      }
     }
     if (bestAbs === 0 || !Number.isFinite(bestAbs)) return false;
     pivot[k] = best;
     if (best !== k) {
-      for (let j = 0; j < size; j++) { const tmp = K[k * size + j]!; K[k * size + j] = K[best * size + j]!; K[best * size + j] = tmp; }
-      const tmp = b[k]!; b[k] = b[best]!; b[best] = tmp;
+      for (let j = 0; j < size; j++) {
+        const tmp = K[k * size + j]!;
+        K[k * size + j] = K[best * size + j]!;
+        K[best * size + j] = tmp;
+      }
+      const tmp = b[k]!;
+      b[k] = b[best]!;
+      b[best] = tmp;
     }
     const diag = K[k * size + k]!;
     for (let i = k + 1; i < size; i++) {
@@ -681,27 +751,59 @@ function solveInPlace(K: Float64Array, b: Float64Array, size: number, pivot: Int
  */
 export class MoreThuente {
   stp = 0;
-  private ftol = 1e-3; private gtol = 0.9; private xtol = 0.1; private stpmin = 0; private stpmax = 1e10;
-  private brackt = false; private stage = 1;
-  private finit = 0; private ginit = 0; private gtest = 0; private width = 0; private width1 = 0;
-  private stx = 0; private fx = 0; private gx = 0; private sty = 0; private fy = 0; private gy = 0;
-  private stmin = 0; private stmax = 0;
+  private ftol = 1e-3;
+  private gtol = 0.9;
+  private xtol = 0.1;
+  private stpmin = 0;
+  private stpmax = 1e10;
+  private brackt = false;
+  private stage = 1;
+  private finit = 0;
+  private ginit = 0;
+  private gtest = 0;
+  private width = 0;
+  private width1 = 0;
+  private stx = 0;
+  private fx = 0;
+  private gx = 0;
+  private sty = 0;
+  private fy = 0;
+  private gy = 0;
+  private stmin = 0;
+  private stmax = 0;
 
   start(f: number, g: number, stp: number, ftol: number, gtol: number, xtol: number, stpmin: number, stpmax: number): void {
-    this.stp = stp; this.ftol = ftol; this.gtol = gtol; this.xtol = xtol; this.stpmin = stpmin; this.stpmax = stpmax;
-    this.brackt = false; this.stage = 1;
-    this.finit = f; this.ginit = g; this.gtest = ftol * g;
-    this.width = stpmax - stpmin; this.width1 = this.width / 0.5;
-    this.stx = 0; this.fx = f; this.gx = g;
-    this.sty = 0; this.fy = f; this.gy = g;
-    this.stmin = 0; this.stmax = stp + 4 * stp;
+    this.stp = stp;
+    this.ftol = ftol;
+    this.gtol = gtol;
+    this.xtol = xtol;
+    this.stpmin = stpmin;
+    this.stpmax = stpmax;
+    this.brackt = false;
+    this.stage = 1;
+    this.finit = f;
+    this.ginit = g;
+    this.gtest = ftol * g;
+    this.width = stpmax - stpmin;
+    this.width1 = this.width / 0.5;
+    this.stx = 0;
+    this.fx = f;
+    this.gx = g;
+    this.sty = 0;
+    this.fy = f;
+    this.gy = g;
+    this.stmin = 0;
+    this.stmax = stp + 4 * stp;
   }
 
   /** After a non-finite value: halve towards the best step so far. */
   shrink(): void {
     this.brackt = true;
-    this.sty = this.stp; this.fy = Infinity; this.gy = 0;
-    this.stmin = Math.min(this.stx, this.sty); this.stmax = Math.max(this.stx, this.sty);
+    this.sty = this.stp;
+    this.fy = Infinity;
+    this.gy = 0;
+    this.stmin = Math.min(this.stx, this.sty);
+    this.stmax = Math.max(this.stx, this.sty);
     this.stp = this.stx + 0.5 * (this.stp - this.stx);
   }
 
@@ -718,10 +820,17 @@ export class MoreThuente {
 
     if (this.stage === 1 && f <= this.fx && f > ftest) {
       // Modified function psi(stp) = f(stp) - f(0) - ftol stp f'(0) until a step with psi <= 0 and f' >= 0 is found.
-      const fm = f - stp * gtest, gm = g - gtest;
-      this.fx -= this.stx * gtest; this.fy -= this.sty * gtest; this.gx -= gtest; this.gy -= gtest;
+      const fm = f - stp * gtest,
+        gm = g - gtest;
+      this.fx -= this.stx * gtest;
+      this.fy -= this.sty * gtest;
+      this.gx -= gtest;
+      this.gy -= gtest;
       this.dcstep(fm, gm);
-      this.fx += this.stx * gtest; this.fy += this.sty * gtest; this.gx += gtest; this.gy += gtest;
+      this.fx += this.stx * gtest;
+      this.fy += this.sty * gtest;
+      this.gx += gtest;
+      this.gy += gtest;
     } else {
       this.dcstep(f, g);
     }
@@ -745,7 +854,8 @@ export class MoreThuente {
   /** One safeguarded step (dcstep): cubic and quadratic interpolation, four cases. */
   private dcstep(fp: number, dp: number): void {
     const { stx, fx, gx: dx, sty, fy, gy: dy, stp } = this;
-    const stpmin = this.stmin, stpmax = this.stmax;
+    const stpmin = this.stmin,
+      stpmax = this.stmax;
     const sgnd = dp * (dx / Math.abs(dx));
     let stpf: number;
     if (fp > fx) {
@@ -801,10 +911,18 @@ export class MoreThuente {
       stpf = stp > stx ? stpmax : stpmin;
     }
     if (fp > fx) {
-      this.sty = stp; this.fy = fp; this.gy = dp;
+      this.sty = stp;
+      this.fy = fp;
+      this.gy = dp;
     } else {
-      if (sgnd < 0) { this.sty = stx; this.fy = fx; this.gy = dx; }
-      this.stx = stp; this.fx = fp; this.gx = dp;
+      if (sgnd < 0) {
+        this.sty = stx;
+        this.fy = fx;
+        this.gy = dx;
+      }
+      this.stx = stp;
+      this.fx = fp;
+      this.gx = dp;
     }
     this.stp = stpf;
   }

@@ -33,7 +33,10 @@ export function levenbergMarquardtStarts(problem: Problem, obj: Objective, start
   const jacobianFunction = (theta: number[]) => {
     obj.toNatural(theta, p);
     if (law.valueAndJacobian) law.valueAndJacobian(p, inputs, pred, jac);
-    else { law.evaluate(p, inputs, pred); law.jacobian!(p, inputs, jac); }
+    else {
+      law.evaluate(p, inputs, pred);
+      law.jacobian!(p, inputs, jac);
+    }
     return (i: number) => {
       const row = new Array<number>(dim);
       for (let k = 0; k < dim; k++) {

@@ -124,9 +124,14 @@ export async function runStartsParallel(problem: Problem, starts: Float64Array, 
       if (problem.weights) request.weights = problem.weights;
       return new Promise<Omit<MultistartRuns, 'status'> & { status: Uint8Array }>((resolve, reject) => {
         const worker = startWorker(new URL('./multistart-worker.js', import.meta.url), request);
-        worker.once('message', (message) => { resolve(message); void worker.terminate(); });
+        worker.once('message', (message) => {
+          resolve(message);
+          void worker.terminate();
+        });
         worker.once('error', reject);
-        worker.once('exit', (code) => { if (code !== 0) reject(new Error(`multistart worker exited with code ${code}`)); });
+        worker.once('exit', (code) => {
+          if (code !== 0) reject(new Error(`multistart worker exited with code ${code}`));
+        });
       });
     }),
   );

@@ -105,14 +105,17 @@ export function objective<X>(law: Law<X>, x: X, y: Float64Array, options: Object
   for (let j = 0; j < np; j++) if (fixed[law.params[j]!.name] === undefined) free.push(j);
   const dim = free.length;
   const isLog = law.params.map((spec) => spec.scale === 'log');
-  const lower = new Float64Array(dim), upper = new Float64Array(dim);
+  const lower = new Float64Array(dim),
+    upper = new Float64Array(dim);
   free.forEach((j, k) => {
     const [min, max] = naturalBounds[j]!;
     lower[k] = isLog[j] ? (min > 0 ? Math.log(min) : -Infinity) : min;
     upper[k] = isLog[j] ? (max > 0 ? Math.log(max) : -Infinity) : max;
   });
   const base = new Float64Array(np);
-  law.params.forEach((spec, j) => { base[j] = fixed[spec.name] ?? NaN; });
+  law.params.forEach((spec, j) => {
+    base[j] = fixed[spec.name] ?? NaN;
+  });
 
   const p = new Float64Array(np);
   const pred = new Float64Array(rows);
@@ -120,7 +123,8 @@ export function objective<X>(law: Law<X>, x: X, y: Float64Array, options: Object
   const gradNatural = new Float64Array(np);
   const logY = y.map(Math.log);
   const logSpace = space === 'log';
-  const rho = loss.value, drho = loss.derivative;
+  const rho = loss.value,
+    drho = loss.derivative;
   const huberDelta = loss.name === 'huber' ? loss.settings.delta! : 0;
   const analytic = law.valueAndJacobian !== undefined || law.jacobian !== undefined;
 
@@ -168,21 +172,37 @@ export function objective<X>(law: Law<X>, x: X, y: Float64Array, options: Object
     }
     toNatural(theta, p);
     if (law.valueAndJacobian) law.valueAndJacobian(p, x, pred, jac);
-    else { law.evaluate(p, x, pred); law.jacobian!(p, x, jac); }
+    else {
+      law.evaluate(p, x, pred);
+      law.jacobian!(p, x, jac);
+    }
     gradNatural.fill(0);
     let sum = 0;
     for (let i = 0, row = 0; i < rows; i++, row += np) {
       const yi = pred[i]!;
       let r: number, scale: number;
-      if (logSpace) { r = Math.log(yi) - logY[i]!; scale = 1 / yi; }
-      else { r = yi - y[i]!; scale = 1; }
+      if (logSpace) {
+        r = Math.log(yi) - logY[i]!;
+        scale = 1 / yi;
+      } else {
+        r = yi - y[i]!;
+        scale = 1;
+      }
       let value: number, slope: number;
       if (huberDelta > 0) {
         // Inlined Huber: this loop is the hot path of every multistart.
         const a = r < 0 ? -r : r;
-        if (a <= huberDelta) { value = 0.5 * r * r; slope = r; }
-        else { value = huberDelta * (a - 0.5 * huberDelta); slope = r > 0 ? huberDelta : -huberDelta; }
-      } else { value = rho(r); slope = drho(r); }
+        if (a <= huberDelta) {
+          value = 0.5 * r * r;
+          slope = r;
+        } else {
+          value = huberDelta * (a - 0.5 * huberDelta);
+          slope = r > 0 ? huberDelta : -huberDelta;
+        }
+      } else {
+        value = rho(r);
+        slope = drho(r);
+      }
       const w = weights ? weights[i]! : 1;
       sum += w * value;
       const factor = w * slope * scale;

@@ -107,12 +107,15 @@ export function predictCurve(fit: CurveFitValues, schedule: ScheduleSpec | Array
   return Object.freeze({ steps, loss, final, lower, upper, level });
 }
 
-
 /** Predicted loss at the last step of each schedule, one law evaluation for all of them. */
 export function finalLosses(fit: CurveFitValues, schedules: readonly (ScheduleSpec | ArrayLike<number>)[], N?: number): Float64Array {
   const law = lawOf(fit);
   const curves = schedules.map((s, i) => prepareCurve(s, { name: `candidate ${i + 1}`, ...(N !== undefined ? { N } : {}) }));
-  const x = makePoints(curves, Int32Array.from(curves, (_, i) => i), Int32Array.from(curves, (c) => c.lr.length - 1));
+  const x = makePoints(
+    curves,
+    Int32Array.from(curves, (_, i) => i),
+    Int32Array.from(curves, (c) => c.lr.length - 1),
+  );
   law.validate?.(x);
   const out = new Float64Array(x.length);
   law.evaluate(fit.vector(), x, out);

@@ -166,13 +166,17 @@ export abstract class Fit implements FitRecordBase {
     const lines: string[] = [];
     lines.push(`[[Fit]] ${this.law}${this.formula ? `: ${this.formula}` : ''}`);
     lines.push(...this.dataLines());
-    lines.push(`    objective:   sum of ${this.objective.loss}${fmtSettings(this.objective.settings)} on ${this.objective.space} residuals = ${this.objective.value === null ? 'n/a' : this.objective.value.toPrecision(8)}`);
+    lines.push(
+      `    objective:   sum of ${this.objective.loss}${fmtSettings(this.objective.settings)} on ${this.objective.space} residuals = ${this.objective.value === null ? 'n/a' : this.objective.value.toPrecision(8)}`,
+    );
     if (this.starts) lines.push(`    starts:      ${this.starts.count} (${this.starts.converged} converged)`);
     lines.push(`    status:      ${this.converged ? 'converged' : 'NOT CONVERGED'}: ${this.message}`);
     if (this.warnings) for (const w of this.warnings) lines.push(`    warning:     ${w.message}`);
     else if (this.atBound.length) lines.push(`    warning:     ended on a bound: ${this.atBound.join(', ')} (the bound, not the data, set these values)`);
     lines.push(`    date:        ${this.date}`);
-    lines.push(`[[Parameters]]${this.bootstrap ? ` (bootstrap: ${this.bootstrap.resamples} resamples${this.bootstrap.by ? ` by ${this.bootstrap.by}` : ''}, seed ${this.bootstrap.seed}, ${Math.round(this.bootstrap.level * 100)}% percentile intervals)` : ''}`);
+    lines.push(
+      `[[Parameters]]${this.bootstrap ? ` (bootstrap: ${this.bootstrap.resamples} resamples${this.bootstrap.by ? ` by ${this.bootstrap.by}` : ''}, seed ${this.bootstrap.seed}, ${Math.round(this.bootstrap.level * 100)}% percentile intervals)` : ''}`,
+    );
     const width = Math.max(...this.params.map((p) => p.name.length));
     const unidentified = new Set((this.warnings ?? []).filter((w) => w.code === 'not-identified').map((w) => w.parameter));
     for (const p of this.params) {
@@ -392,7 +396,6 @@ export function withIntervals(params: readonly FitParam[], samples: readonly (re
     return { ...param, stderr, interval: [quantile(column, (1 - level) / 2), quantile(column, (1 + level) / 2)] as const };
   });
 }
-
 
 function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);

@@ -49,7 +49,13 @@ export function observationsFromRuns(runs: readonly Run[], options: TrajectoryOp
     const key = poolSeeds ? seedlessKey(run) : run.config.id;
     groups.set(key, [...(groups.get(key) ?? []), run]);
   }
-  const N: number[] = [], D: number[] = [], loss: number[] = [], runIds: string[] = [], steps: number[] = [], weights: number[] = [], seeds: number[] = [];
+  const N: number[] = [],
+    D: number[] = [],
+    loss: number[] = [],
+    runIds: string[] = [],
+    steps: number[] = [],
+    weights: number[] = [],
+    seeds: number[] = [];
   for (const members of groups.values()) {
     const label = members.map((run) => run.config.id).join('+');
     // step -> (tokens, losses)
@@ -79,10 +85,7 @@ export function observationsFromRuns(runs: readonly Run[], options: TrajectoryOp
     }
   }
   if (loss.length === 0) throw new InputError(`runs: no checkpoint with a finite ${metric} after ${from * 100}% of training`, metric);
-  return observations(
-    { N, D, loss, extra: { run: runIds, step: steps, weight: weights, pooled: seeds } },
-    { source: `${groups.size} runs (checkpoints from ${from * 100}% of training)` },
-  );
+  return observations({ N, D, loss, extra: { run: runIds, step: steps, weight: weights, pooled: seeds } }, { source: `${groups.size} runs (checkpoints from ${from * 100}% of training)` });
 }
 
 function tokensSeen(run: Run, p: TrajectoryPoint): number {
@@ -105,7 +108,11 @@ function seedlessKey(run: Run): string {
 function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

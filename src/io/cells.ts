@@ -45,4 +45,8 @@ export function keptColumn(table: ColumnTable, name: string): unknown[] {
 }
 
 /** Names the columns of a table for an error message. */
-export const listColumns = (table: ColumnTable): string => table.columnNames().map((n) => show(n)).join(', ');
+export const listColumns = (table: ColumnTable): string =>
+  table
+    .columnNames()
+    .map((n) => show(n))
+    .join(', ');

@@ -4,9 +4,7 @@
  */
 
 /** Roles a column of an observation table or a trajectory file can play. */
-export type ColumnRole =
-  | 'N' | 'D' | 'C' | 'loss'
-  | 'run' | 'step' | 'tokens' | 'flops' | 'lr' | 'trainLoss' | 'evalLoss' | 'batchSize' | 'seqLen' | 'seed';
+export type ColumnRole = 'N' | 'D' | 'C' | 'loss' | 'run' | 'step' | 'tokens' | 'flops' | 'lr' | 'trainLoss' | 'evalLoss' | 'batchSize' | 'seqLen' | 'seed';
 
 /** Usual names for each role, in order of preference. */
 export const COLUMN_NAMES: Readonly<Record<ColumnRole, readonly string[]>> = {
@@ -52,11 +50,7 @@ export function detectColumn(names: readonly string[], role: ColumnRole, taken: 
  * Assigns columns to `roles` in order: an explicit mapping wins, then detection. Returns the
  * mapping found (roles with no column are absent). Explicit names are not checked here.
  */
-export function detectColumns<R extends ColumnRole>(
-  names: readonly string[],
-  roles: readonly R[],
-  explicit: Partial<Record<R, string>> = {},
-): Partial<Record<R, string>> {
+export function detectColumns<R extends ColumnRole>(names: readonly string[], roles: readonly R[], explicit: Partial<Record<R, string>> = {}): Partial<Record<R, string>> {
   const found: Partial<Record<R, string>> = {};
   const taken = new Set<string>(Object.values(explicit).filter((v): v is string => typeof v === 'string'));
   for (const role of roles) {

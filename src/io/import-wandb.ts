@@ -28,7 +28,10 @@ export function metricKey(name: string): string {
 
 /** A store-safe run id from a display name; the name itself is kept in `tags.name`. */
 export function runIdFromName(name: string): string {
-  const id = name.trim().replace(/[^A-Za-z0-9_.,=+@-]+/g, '_').replace(/^[._-]+/, '');
+  const id = name
+    .trim()
+    .replace(/[^A-Za-z0-9_.,=+@-]+/g, '_')
+    .replace(/^[._-]+/, '');
   return id === '' ? 'run' : id.slice(0, 200);
 }
 
@@ -45,7 +48,10 @@ export function importWandb(path: string, options: ImportOptions = {}): Run[] {
   const table = readTable(path, { format: 'csv' });
   const names = table.columnNames();
   const series = names.filter((n) => n.includes(' - ') && !/__(MIN|MAX)$/.test(n));
-  const stepColumn = detectColumn(names.filter((n) => !n.includes(' - ')), 'step');
+  const stepColumn = detectColumn(
+    names.filter((n) => !n.includes(' - ')),
+    'step',
+  );
   if (stepColumn === undefined) throw new InputError(`${path}: not a W&B export: no step column (looked for ${COLUMN_NAMES.step.join(', ')}); columns: ${listColumns(table)}`, 'step');
   if (series.length === 0) throw new InputError(`${path}: not a W&B export: no "<run> - <metric>" columns; columns: ${listColumns(table)}`, 'columns');
   const runs = new Map<string, { name: string; points: Map<number, TrajectoryPoint> }>();

@@ -113,7 +113,11 @@ export function inspectStore(dir: string): StoreReport {
 
 function describeColumn(table: ColumnTable, name: string, units: boolean): ColumnReport {
   const column = table.column(name)!;
-  let missing = 0, numbers = 0, texts = 0, min = Infinity, max = -Infinity;
+  let missing = 0,
+    numbers = 0,
+    texts = 0,
+    min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < table.numRows(); i++) {
     const value = parseNumber(column.at(i), { units });
     if (value === null) missing++;

@@ -69,7 +69,9 @@ export function readRuns(path: string, options: ReadRunsOptions = {}): Run[] {
 
 /** A run id from a file name: its base name without extension, with characters ids may not hold replaced by `_`. */
 export function runIdFromPath(path: string): string {
-  const id = basename(path, extname(path)).replace(/[^A-Za-z0-9_.,=+@-]/g, '_').replace(/^[.-]+/, '');
+  const id = basename(path, extname(path))
+    .replace(/[^A-Za-z0-9_.,=+@-]/g, '_')
+    .replace(/^[.-]+/, '');
   return id === '' ? 'run' : id;
 }
 
@@ -98,7 +100,12 @@ export function runsFromTable(table: ColumnTable, options: Omit<ReadRunsOptions,
   });
   const text = others.filter((n) => !numeric.includes(n));
 
-  interface Building { config: RunConfig; trajectory: TrajectoryPoint[]; stepRows: Map<number, number>; firstRow: Record<string, number> }
+  interface Building {
+    config: RunConfig;
+    trajectory: TrajectoryPoint[];
+    stepRows: Map<number, number>;
+    firstRow: Record<string, number>;
+  }
   const runs = new Map<string, Building>();
   const metricRules: NumberRules = { optional: true, nonFinite: nonFinite === 'keep' };
   for (let i = 0; i < length; i++) {

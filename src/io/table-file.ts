@@ -9,9 +9,17 @@ export type ColumnTable = ReturnType<typeof aq.table>;
 export type FileFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'arrow';
 
 const EXTENSIONS: Record<string, FileFormat> = {
-  '.csv': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.txt': 'csv',
-  '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl',
-  '.arrow': 'arrow', '.feather': 'arrow', '.ipc': 'arrow', '.arrows': 'arrow',
+  '.csv': 'csv',
+  '.tsv': 'tsv',
+  '.tab': 'tsv',
+  '.txt': 'csv',
+  '.json': 'json',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.arrow': 'arrow',
+  '.feather': 'arrow',
+  '.ipc': 'arrow',
+  '.arrows': 'arrow',
 };
 
 /** The format a path's extension implies; `undefined` when the extension is not one of ours. */
@@ -44,7 +52,16 @@ export function readTable(path: string, options: ReadTableOptions = {}): ColumnT
   const bytes = readFileSync(path);
   if (bytes.length === 0 || (format !== 'arrow' && bytes.toString('utf8').trim() === '')) throw new InputError(`${path}: empty file`, 'path');
   const table = FORMATS[format](bytes, path);
-  if (table.numRows() === 0) throw new InputError(`${path}: no rows (columns: ${table.columnNames().map((n) => show(n)).join(', ') || 'none'})`, 'path');
+  if (table.numRows() === 0)
+    throw new InputError(
+      `${path}: no rows (columns: ${
+        table
+          .columnNames()
+          .map((n) => show(n))
+          .join(', ') || 'none'
+      })`,
+      'path',
+    );
   return table;
 }
 
@@ -78,7 +95,10 @@ const FORMATS: Record<FileFormat, (bytes: Buffer, path: string) => ColumnTable> 
 function delimited(bytes: Buffer, delimiter: string): ColumnTable {
   // Strip a UTF-8 byte-order mark, which spreadsheet exports add and which would join the first column name.
   // Trailing blank lines would read as rows of empty cells.
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '').replace(/(\r?\n)+$/, '\n');
+  const text = bytes
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .replace(/(\r?\n)+$/, '\n');
   return aq.fromCSV(text, { delimiter, autoType: false });
 }
 

@@ -27,9 +27,23 @@ export function writeTable(table: ColumnTable, path: string, options: WriteOptio
     case 'tsv':
       return writeFileAtomic(path, withNewline(aq.toCSV(table, { delimiter: '\t' })));
     case 'json':
-      return writeFileAtomic(path, '[\n' + table.objects().map((r) => encodeLine(r)).join(',\n') + '\n]\n');
+      return writeFileAtomic(
+        path,
+        '[\n' +
+          table
+            .objects()
+            .map((r) => encodeLine(r))
+            .join(',\n') +
+          '\n]\n',
+      );
     case 'jsonl':
-      return writeFileAtomic(path, table.objects().map((r) => encodeLine(r) + '\n').join(''));
+      return writeFileAtomic(
+        path,
+        table
+          .objects()
+          .map((r) => encodeLine(r) + '\n')
+          .join(''),
+      );
     case 'arrow': {
       return writeFileAtomic(path, aq.toArrowIPC(table, { format: 'file' }));
     }

@@ -54,10 +54,17 @@ export const lrOptInN = powerLaw('lr-opt-n', 'N', 'optimal learning rate vs para
  */
 export function powerLawStart(x: ArrayLike<number>, y: ArrayLike<number>): [number, number] {
   const n = x.length;
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let i = 0; i < n; i++) {
-    const lx = Math.log(x[i]!), ly = Math.log(y[i]!);
-    sx += lx; sy += ly; sxx += lx * lx; sxy += lx * ly;
+    const lx = Math.log(x[i]!),
+      ly = Math.log(y[i]!);
+    sx += lx;
+    sy += ly;
+    sxx += lx * lx;
+    sxy += lx * ly;
   }
   const denom = n * sxx - sx * sx;
   const e = n > 1 && denom > 0 ? (n * sxy - sx * sy) / denom : 0;

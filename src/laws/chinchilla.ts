@@ -28,20 +28,33 @@ export const chinchilla: Law<Inputs> = {
     requirePositive(x, 'D', 'chinchilla');
   },
   evaluate(p, x, out) {
-    const logN = logColumn(column(x, 'N', 'chinchilla')), logD = logColumn(column(x, 'D', 'chinchilla'));
-    const a = Math.log(p[0]!), b = Math.log(p[1]!), E = p[2]!, alpha = p[3]!, beta = p[4]!;
+    const logN = logColumn(column(x, 'N', 'chinchilla')),
+      logD = logColumn(column(x, 'D', 'chinchilla'));
+    const a = Math.log(p[0]!),
+      b = Math.log(p[1]!),
+      E = p[2]!,
+      alpha = p[3]!,
+      beta = p[4]!;
     for (let i = 0; i < out.length; i++) out[i] = E + Math.exp(a - alpha * logN[i]!) + Math.exp(b - beta * logD[i]!);
   },
   jacobian(p, x, jac) {
     chinchilla.valueAndJacobian!(p, x, new Float64Array(jac.length / 5), jac);
   },
   valueAndJacobian(p, x, out, jac) {
-    const logN = logColumn(column(x, 'N', 'chinchilla')), logD = logColumn(column(x, 'D', 'chinchilla'));
-    const A = p[0]!, B = p[1]!, E = p[2]!, alpha = p[3]!, beta = p[4]!;
-    const a = Math.log(A), b = Math.log(B);
+    const logN = logColumn(column(x, 'N', 'chinchilla')),
+      logD = logColumn(column(x, 'D', 'chinchilla'));
+    const A = p[0]!,
+      B = p[1]!,
+      E = p[2]!,
+      alpha = p[3]!,
+      beta = p[4]!;
+    const a = Math.log(A),
+      b = Math.log(B);
     for (let i = 0, k = 0; i < out.length; i++, k += 5) {
-      const ln = logN[i]!, ld = logD[i]!;
-      const termN = Math.exp(a - alpha * ln), termD = Math.exp(b - beta * ld);
+      const ln = logN[i]!,
+        ld = logD[i]!;
+      const termN = Math.exp(a - alpha * ln),
+        termD = Math.exp(b - beta * ld);
       out[i] = E + termN + termD;
       jac[k] = termN / A;
       jac[k + 1] = termD / B;

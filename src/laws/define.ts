@@ -53,7 +53,9 @@ export function defineLaw<P extends string, I extends string>(definition: LawDef
   // One parameter object and one row object, reused across rows: no allocation per row.
   const pObj = {} as Record<P, number>;
   const xObj = {} as Record<I, number>;
-  const fill = (p: Float64Array) => { for (let j = 0; j < names.length; j++) pObj[names[j]!] = p[j]!; };
+  const fill = (p: Float64Array) => {
+    for (let j = 0; j < names.length; j++) pObj[names[j]!] = p[j]!;
+  };
   const law: Law<Inputs> = {
     name,
     description: definition.description ?? formula ?? name,
@@ -74,7 +76,8 @@ export function defineLaw<P extends string, I extends string>(definition: LawDef
     law.jacobian = (p, x, jac) => {
       fill(p);
       const cols = inputs.map((input) => column(x, input, name));
-      const rows = cols[0]!.length, np = names.length;
+      const rows = cols[0]!.length,
+        np = names.length;
       for (let i = 0; i < rows; i++) {
         for (let k = 0; k < inputs.length; k++) xObj[inputs[k]!] = cols[k]![i]!;
         const g = gradient(pObj, xObj);

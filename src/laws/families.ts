@@ -61,7 +61,13 @@ const free = (name: string, init: number, grid: number[], description: string): 
 const asymptote = (name: string, description: string): ParamSpec => ({ name, init: 1, grid: ASYMPTOTE, min: -3, max: 4, description });
 const positiveAsymptote = (name: string, description: string): ParamSpec => ({ name, init: 1, grid: ASYMPTOTE, min: 1e-8, max: 4, scale: 'log', description });
 const positive = (name: string, init: number, grid: number[], description: string, max = Infinity): ParamSpec => ({
-  name, init, grid, description, min: 1e-8, max, scale: 'log',
+  name,
+  init,
+  grid,
+  description,
+  min: 1e-8,
+  max,
+  scale: 'log',
 });
 
 // Asymptote, start and curvature values in the normalised scale of src/curves/normalise.ts, where
@@ -77,7 +83,9 @@ export const pow3 = family({
   f: (p, x) => p[0]! - p[1]! * x ** -p[2]!,
   g: (p, x, g) => {
     const t = x ** -p[2]!;
-    g[0] = 1; g[1] = -t; g[2] = p[1]! * t * Math.log(x);
+    g[0] = 1;
+    g[1] = -t;
+    g[2] = p[1]! * t * Math.log(x);
   },
 });
 
@@ -85,12 +93,20 @@ export const pow4 = family({
   name: 'pow4',
   formula: 'y = c - (a x + b)^-alpha',
   description: 'power law with an offset in x',
-  params: [asymptote('c', 'asymptote'), positive('a', 1, [0.3, 3], 'scale of x'), { name: 'b', init: 1, min: 0, max: 1e3, grid: [0, 2], description: 'offset of x' }, positive('alpha', 0.5, SHAPE, 'exponent', 20)],
+  params: [
+    asymptote('c', 'asymptote'),
+    positive('a', 1, [0.3, 3], 'scale of x'),
+    { name: 'b', init: 1, min: 0, max: 1e3, grid: [0, 2], description: 'offset of x' },
+    positive('alpha', 0.5, SHAPE, 'exponent', 20),
+  ],
   f: (p, x) => p[0]! - (p[1]! * x + p[2]!) ** -p[3]!,
   g: (p, x, g) => {
     const u = p[1]! * x + p[2]!;
     const t = u ** -p[3]!;
-    g[0] = 1; g[1] = p[3]! * t / u * x; g[2] = p[3]! * t / u; g[3] = t * Math.log(u);
+    g[0] = 1;
+    g[1] = ((p[3]! * t) / u) * x;
+    g[2] = (p[3]! * t) / u;
+    g[3] = t * Math.log(u);
   },
 });
 
@@ -98,7 +114,11 @@ export const logPower = family({
   name: 'log_power',
   formula: 'y = a / (1 + (x / e^b)^c)',
   description: 'log-logistic in log x',
-  params: [positiveAsymptote('a', 'asymptote'), free('b', 0, [0, 2], 'log of the midpoint step'), { name: 'c', init: -1, min: -20, max: -1e-8, grid: [-0.5, -1, -3], description: 'slope (negative: increasing)' }],
+  params: [
+    positiveAsymptote('a', 'asymptote'),
+    free('b', 0, [0, 2], 'log of the midpoint step'),
+    { name: 'c', init: -1, min: -20, max: -1e-8, grid: [-0.5, -1, -3], description: 'slope (negative: increasing)' },
+  ],
   f: (p, x) => p[0]! / (1 + (x / Math.exp(p[1]!)) ** p[2]!),
   g: (p, x, g) => {
     const lr = Math.log(x) - p[1]!;
@@ -128,8 +148,9 @@ export const weibull = family({
     const u = (p[2]! * x) ** p[3]!;
     const e = Math.exp(-u);
     const diff = p[0]! - p[1]!;
-    g[0] = 1 - e; g[1] = e;
-    g[2] = diff * e * u * p[3]! / p[2]!;
+    g[0] = 1 - e;
+    g[1] = e;
+    g[2] = (diff * e * u * p[3]!) / p[2]!;
     g[3] = diff * e * u * Math.log(p[2]! * x);
   },
 });
@@ -144,9 +165,10 @@ export const mmf = family({
     const u = (p[2]! * x) ** p[3]!;
     const den = 1 + u;
     const diff = p[0]! - p[1]!;
-    g[0] = 1 - 1 / den; g[1] = 1 / den;
-    g[2] = diff * u * p[3]! / p[2]! / (den * den);
-    g[3] = diff * u * Math.log(p[2]! * x) / (den * den);
+    g[0] = 1 - 1 / den;
+    g[1] = 1 / den;
+    g[2] = (diff * u * p[3]!) / p[2]! / (den * den);
+    g[3] = (diff * u * Math.log(p[2]! * x)) / (den * den);
   },
 });
 
@@ -160,7 +182,8 @@ export const janoschek = family({
     const xd = x ** p[3]!;
     const e = Math.exp(-p[2]! * xd);
     const diff = p[0]! - p[1]!;
-    g[0] = 1 - e; g[1] = e;
+    g[0] = 1 - e;
+    g[1] = e;
     g[2] = diff * e * xd;
     g[3] = diff * e * p[2]! * xd * Math.log(x);
   },
@@ -175,7 +198,8 @@ export const ilog2 = family({
   params: [asymptote('c', 'asymptote'), positive('a', 0.5, [0.3, 1], 'amplitude')],
   f: (p, x) => p[0]! - p[1]! / Math.log(x + 1),
   g: (p, x, g) => {
-    g[0] = 1; g[1] = -1 / Math.log(x + 1);
+    g[0] = 1;
+    g[1] = -1 / Math.log(x + 1);
   },
 });
 
@@ -188,7 +212,10 @@ export const exp4 = family({
   g: (p, x, g) => {
     const xa = x ** p[2]!;
     const e = Math.exp(-p[1]! * xa + p[3]!);
-    g[0] = 1; g[1] = e * xa; g[2] = e * p[1]! * xa * Math.log(x); g[3] = -e;
+    g[0] = 1;
+    g[1] = e * xa;
+    g[2] = e * p[1]! * xa * Math.log(x);
+    g[3] = -e;
   },
 });
 
@@ -196,11 +223,17 @@ export const vap = family({
   name: 'vap',
   formula: 'y = exp(a + b / x + c log x)',
   description: 'vapour pressure',
-  params: [{ name: 'a', init: 0, min: -20, max: 20, grid: [-0.5, 0], description: 'log scale' }, { name: 'b', init: -1, min: -50, max: 50, grid: [-1, -0.1], description: 'inverse-step term' }, { name: 'c', init: 0, min: -5, max: 5, grid: [0, 0.1], description: 'log-step term' }],
+  params: [
+    { name: 'a', init: 0, min: -20, max: 20, grid: [-0.5, 0], description: 'log scale' },
+    { name: 'b', init: -1, min: -50, max: 50, grid: [-1, -0.1], description: 'inverse-step term' },
+    { name: 'c', init: 0, min: -5, max: 5, grid: [0, 0.1], description: 'log-step term' },
+  ],
   f: (p, x) => Math.exp(p[0]! + p[1]! / x + p[2]! * Math.log(x)),
   g: (p, x, g) => {
     const v = Math.exp(p[0]! + p[1]! / x + p[2]! * Math.log(x));
-    g[0] = v; g[1] = v / x; g[2] = v * Math.log(x);
+    g[0] = v;
+    g[1] = v / x;
+    g[2] = v * Math.log(x);
   },
 });
 
@@ -212,7 +245,8 @@ export const loglogLinear = family({
   f: (p, x) => Math.log(p[0]! * Math.log(x) + p[1]!),
   g: (p, x, g) => {
     const u = p[0]! * Math.log(x) + p[1]!;
-    g[0] = Math.log(x) / u; g[1] = 1 / u;
+    g[0] = Math.log(x) / u;
+    g[1] = 1 / u;
   },
 });
 
@@ -232,7 +266,7 @@ export const hill3 = family({
     g[0] = xe / den;
     // d/d eta of xe / (ke + xe) = xe ke (log x - log kappa) / den^2
     g[1] = (p[0]! * xe * ke * (Math.log(x) - Math.log(p[2]!))) / (den * den);
-    g[2] = (-p[0]! * xe * p[1]! * ke / p[2]!) / (den * den);
+    g[2] = (-p[0]! * xe * p[1]! * ke) / p[2]! / (den * den);
   },
 });
 
@@ -247,7 +281,9 @@ export const flat = family({
   description: 'plateau (constant)',
   params: [free('c', 0.9, [0.5, 0.9], 'level')],
   f: (p) => p[0]!,
-  g: (_p, _x, g) => { g[0] = 1; },
+  g: (_p, _x, g) => {
+    g[0] = 1;
+  },
 });
 
 /** All eleven, in the order of Domhan et al. 2015, Table 1. */
@@ -261,4 +297,3 @@ export function curveFamily(name: string): Law<Inputs> {
   }
   return law;
 }
-

@@ -55,13 +55,16 @@ export const kaplanLossSteps: Law<Inputs> = {
     { name: 'alphaS', min: 1e-3, max: 5, init: 0.76, grid: [0.1, 0.4, 1], description: 'step exponent' },
   ],
   evaluate(p, x, out) {
-    const N = x.N!, S = x.Smin!;
+    const N = x.N!,
+      S = x.Smin!;
     for (let i = 0; i < N.length; i++) out[i] = Math.pow(p[0]! / N[i]!, p[1]!) + Math.pow(p[2]! / S[i]!, p[3]!);
   },
   jacobian(p, x, jac) {
-    const N = x.N!, S = x.Smin!;
+    const N = x.N!,
+      S = x.Smin!;
     for (let i = 0; i < N.length; i++) {
-      const tn = Math.pow(p[0]! / N[i]!, p[1]!), ts = Math.pow(p[2]! / S[i]!, p[3]!);
+      const tn = Math.pow(p[0]! / N[i]!, p[1]!),
+        ts = Math.pow(p[2]! / S[i]!, p[3]!);
       jac[4 * i] = (p[1]! * tn) / p[0]!;
       jac[4 * i + 1] = tn * Math.log(p[0]! / N[i]!);
       jac[4 * i + 2] = (p[3]! * ts) / p[2]!;

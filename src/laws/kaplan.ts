@@ -23,8 +23,12 @@ export const kaplan: Law<Inputs> = {
     requirePositive(x, 'D', 'kaplan');
   },
   evaluate(p, x, out) {
-    const logN = logColumn(column(x, 'N', 'kaplan')), logD = logColumn(column(x, 'D', 'kaplan'));
-    const lnc = Math.log(p[0]!), ldc = Math.log(p[1]!), aN = p[2]!, aD = p[3]!;
+    const logN = logColumn(column(x, 'N', 'kaplan')),
+      logD = logColumn(column(x, 'D', 'kaplan'));
+    const lnc = Math.log(p[0]!),
+      ldc = Math.log(p[1]!),
+      aN = p[2]!,
+      aD = p[3]!;
     for (let i = 0; i < out.length; i++) {
       const inner = Math.exp((aN / aD) * (lnc - logN[i]!)) + Math.exp(ldc - logD[i]!);
       out[i] = Math.exp(aD * Math.log(inner));
@@ -34,12 +38,19 @@ export const kaplan: Law<Inputs> = {
     kaplan.valueAndJacobian!(p, x, new Float64Array(jac.length / 4), jac);
   },
   valueAndJacobian(p, x, out, jac) {
-    const logN = logColumn(column(x, 'N', 'kaplan')), logD = logColumn(column(x, 'D', 'kaplan'));
-    const Nc = p[0]!, Dc = p[1]!, aN = p[2]!, aD = p[3]!;
-    const lnc = Math.log(Nc), ldc = Math.log(Dc), ratio = aN / aD;
+    const logN = logColumn(column(x, 'N', 'kaplan')),
+      logD = logColumn(column(x, 'D', 'kaplan'));
+    const Nc = p[0]!,
+      Dc = p[1]!,
+      aN = p[2]!,
+      aD = p[3]!;
+    const lnc = Math.log(Nc),
+      ldc = Math.log(Dc),
+      ratio = aN / aD;
     for (let i = 0, k = 0; i < out.length; i++, k += 4) {
       const u = lnc - logN[i]!; // log(Nc / N)
-      const tN = Math.exp(ratio * u), tD = Math.exp(ldc - logD[i]!);
+      const tN = Math.exp(ratio * u),
+        tD = Math.exp(ldc - logD[i]!);
       const inner = tN + tD;
       const logInner = Math.log(inner);
       const L = Math.exp(aD * logInner);

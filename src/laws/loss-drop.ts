@@ -64,7 +64,7 @@ function changeTables(curve: PreparedCurve): ChangeTables {
     const k = changes[j]!;
     const drop = lr[k - 1]! - lr[k]!;
     const previous = j > 0 ? changes[j - 1]! : -1;
-    const sameSign = j > 0 && (lr[previous - 1]! - lr[previous]! > 0) === drop > 0;
+    const sameSign = j > 0 && lr[previous - 1]! - lr[previous]! > 0 === drop > 0;
     runStart[j] = sameSign ? runStart[j - 1]! : j;
     qp += drop * prefix[k - 1]!;
     ql += drop * Math.log(lr[k]!);
@@ -101,13 +101,10 @@ function stepTerms(curve: PreparedCurve, t: number, tolerance: number, increases
   }
   let n = 0;
   const Pt = P[t]!;
-  for (let j = lo - 1; j >= 0; ) {
+  for (let j = lo - 1; j >= 0;) {
     const k = changes[j]!;
     if (!(lr[k]! > 0)) {
-      throw new InputError(
-        `${curve.name}: the rate at step ${k} is ${lr[k]}; the multi-power law raises it to the power -gamma, so every rate it changes to must be positive`,
-        'schedule',
-      );
+      throw new InputError(`${curve.name}: the rate at step ${k} is ${lr[k]}; the multi-power law raises it to the power -gamma, so every rate it changes to must be positive`, 'schedule');
     }
     let i = j;
     if (tolerance > 0) {

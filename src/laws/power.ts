@@ -27,7 +27,9 @@ export function powerLaw(variable: PowerVariable): Law<Inputs> {
     validate: (x) => requirePositive(x, variable, name),
     evaluate(p, x, out) {
       const logX = logColumn(column(x, variable, name));
-      const E = p[0]!, logA = Math.log(p[1]!), alpha = p[2]!;
+      const E = p[0]!,
+        logA = Math.log(p[1]!),
+        alpha = p[2]!;
       for (let i = 0; i < out.length; i++) out[i] = E + Math.exp(logA - alpha * logX[i]!);
     },
     jacobian(p, x, jac) {
@@ -35,7 +37,9 @@ export function powerLaw(variable: PowerVariable): Law<Inputs> {
     },
     valueAndJacobian(p, x, out, jac) {
       const logX = logColumn(column(x, variable, name));
-      const E = p[0]!, A = p[1]!, alpha = p[2]!;
+      const E = p[0]!,
+        A = p[1]!,
+        alpha = p[2]!;
       for (let i = 0, k = 0; i < out.length; i++, k += 3) {
         const power = Math.exp(-alpha * logX[i]!); // x^-alpha
         const term = A * power;

@@ -28,7 +28,8 @@ export function akima(x: readonly number[], y: readonly number[]): Akima {
   m[n + 2] = 2 * m[n + 1]! - m[n]!;
   const t = Array.from({ length: n }, (_, i) => {
     // Point i sits between secants m[i + 1] (left) and m[i + 2] (right).
-    const w1 = Math.abs(m[i + 3]! - m[i + 2]!), w2 = Math.abs(m[i + 1]! - m[i]!);
+    const w1 = Math.abs(m[i + 3]! - m[i + 2]!),
+      w2 = Math.abs(m[i + 1]! - m[i]!);
     return w1 + w2 === 0 ? (m[i + 1]! + m[i + 2]!) / 2 : (w1 * m[i + 1]! + w2 * m[i + 2]!) / (w1 + w2);
   });
   // Cubic on [x_i, x_i+1]: y_i + t_i s + c2 s^2 + c3 s^3.
@@ -51,9 +52,14 @@ export function akima(x: readonly number[], y: readonly number[]): Akima {
       const h = x[i + 1]! - x[i]!;
       consider(i, h);
       // Roots of the derivative t + 2 c2 s + 3 c3 s^2 inside the interval.
-      const A = 3 * c3[i]!, B = 2 * c2[i]!, Cc = t[i]!;
+      const A = 3 * c3[i]!,
+        B = 2 * c2[i]!,
+        Cc = t[i]!;
       if (Math.abs(A) < 1e-300) {
-        if (B !== 0) { const s = -Cc / B; if (s > 0 && s < h) consider(i, s); }
+        if (B !== 0) {
+          const s = -Cc / B;
+          if (s > 0 && s < h) consider(i, s);
+        }
         continue;
       }
       const disc = B * B - 4 * A * Cc;

@@ -148,20 +148,31 @@ export async function backtestScaling(lawOrFit: string | ScalingFit, data: FitDa
   const groups: { lo: number; hi: number; members: number[] }[] = [];
   for (const i of order) {
     const last = groups[groups.length - 1];
-    if (last && N[i]! <= last.lo * (1 + sizeTolerance)) { last.members.push(i); last.hi = N[i]!; }
-    else groups.push({ lo: N[i]!, hi: N[i]!, members: [i] });
+    if (last && N[i]! <= last.lo * (1 + sizeTolerance)) {
+      last.members.push(i);
+      last.hi = N[i]!;
+    } else groups.push({ lo: N[i]!, hi: N[i]!, members: [i] });
     sizeOf[i] = groups.length - 1;
   }
   const nMax = groups[groups.length - 1]!.hi;
   const requested = options.cuts ?? [2, 4, 8, 16].map((f) => nMax / f);
   for (const c of requested) if (!(c > 0) || !Number.isFinite(c)) throw new InputError(`cuts: each must be a positive number of parameters, got ${show(c)}`, 'cuts');
   // Snap each cut to the last size at or below it, so two cuts between the same sizes run once.
-  const cuts = [...new Set(requested.map((c) => {
-    const g = groups.findLastIndex((s) => s.hi <= c);
-    return g < 0 ? -1 : g;
-  }))].filter((g) => g >= MIN_TRAIN_SIZES - 1 && g < groups.length - 1).sort((a, b) => a - b);
+  const cuts = [
+    ...new Set(
+      requested.map((c) => {
+        const g = groups.findLastIndex((s) => s.hi <= c);
+        return g < 0 ? -1 : g;
+      }),
+    ),
+  ]
+    .filter((g) => g >= MIN_TRAIN_SIZES - 1 && g < groups.length - 1)
+    .sort((a, b) => a - b);
   if (cuts.length === 0) {
-    throw new InputError(`cuts: none leaves ${MIN_TRAIN_SIZES} sizes to fit on and a larger one to predict; the data have ${groups.length} sizes from N = ${formatNumber(groups[0]!.lo, 3)} to ${formatNumber(nMax, 3)}, cuts asked: ${requested.map((c) => formatNumber(c, 3)).join(', ')}`, 'cuts');
+    throw new InputError(
+      `cuts: none leaves ${MIN_TRAIN_SIZES} sizes to fit on and a larger one to predict; the data have ${groups.length} sizes from N = ${formatNumber(groups[0]!.lo, 3)} to ${formatNumber(nMax, 3)}, cuts asked: ${requested.map((c) => formatNumber(c, 3)).join(', ')}`,
+      'cuts',
+    );
   }
 
   const out: BacktestCut[] = [];
@@ -182,7 +193,8 @@ export async function backtestScaling(lawOrFit: string | ScalingFit, data: FitDa
     const predicted = fit.predict(testInputs);
     const band = resamples > 0 ? predictInterval(fit, testInputs, { level }) : undefined;
     const points: BacktestPoint[] = test.map((i, k) => {
-      const loss = prepared.y[i]!, p = predicted[k]!;
+      const loss = prepared.y[i]!,
+        p = predicted[k]!;
       const point: BacktestPoint = { N: N[i]!, D: prepared.inputs.D?.[i] ?? Number.NaN, loss, predicted: p, relativeError: (p - loss) / loss };
       if (!band) return point;
       const interval = [band.lower[k]!, band.upper[k]!] as const;
@@ -275,18 +287,46 @@ export function backtestReport(b: ScalingBacktestRecord): string {
   const level = `${Math.round(b.level * 100)}%`;
   lines.push(`[[Backtest]] ${b.law}, rolling over N: fit on N <= N_k, predict each larger size`);
   lines.push(`    data:        ${b.data.source} (${b.data.rows} rows)`);
-  lines.push(`    objective:   ${b.objective.loss}${Object.keys(b.objective.settings).length ? `(${Object.entries(b.objective.settings).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''} on ${b.objective.space} residuals${Object.keys(b.fixed).length ? `; fixed ${Object.entries(b.fixed).map(([k, v]) => `${k} = ${formatNumber(v, 4)}`).join(', ')}` : ''}`);
-  lines.push(`    intervals:   ${b.bootstrap > 0 ? `${level} bootstrap percentile intervals of each cut's fit (${b.bootstrap} resamples, seed ${b.seed}): the fitted curve's spread, not a new run's` : 'none (no bootstrap)'}`);
+  lines.push(
+    `    objective:   ${b.objective.loss}${
+      Object.keys(b.objective.settings).length
+        ? `(${Object.entries(b.objective.settings)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')})`
+        : ''
+    } on ${b.objective.space} residuals${
+      Object.keys(b.fixed).length
+        ? `; fixed ${Object.entries(b.fixed)
+            .map(([k, v]) => `${k} = ${formatNumber(v, 4)}`)
+            .join(', ')}`
+        : ''
+    }`,
+  );
+  lines.push(
+    `    intervals:   ${b.bootstrap > 0 ? `${level} bootstrap percentile intervals of each cut's fit (${b.bootstrap} resamples, seed ${b.seed}): the fitted curve's spread, not a new run's` : 'none (no bootstrap)'}`,
+  );
   if (b.testMinN !== undefined) lines.push(`    scored:      held-out sizes with N >= ${formatNumber(b.testMinN, 3)}`);
   for (const c of b.cuts) {
-    lines.push(`[[Cut]] N <= ${formatNumber(c.trainMaxN, 3)}: ${c.trainRows} rows, ${c.trainSizes} sizes up to ${formatNumber(c.largestTrainN, 3)}${c.converged ? '' : ' (fit NOT CONVERGED)'}; ${Object.entries(c.values).map(([k, v]) => `${k} = ${formatNumber(v, 4)}`).join(', ')}`);
-    lines.push(`    ${'held-out N'.padEnd(11)}${'rows'.padStart(5)}${'x trained'.padStart(11)}${'mean |rel err|'.padStart(16)}${'bias'.padStart(10)}${b.bootstrap > 0 ? `${'coverage'.padStart(10)}` : ''}`);
+    lines.push(
+      `[[Cut]] N <= ${formatNumber(c.trainMaxN, 3)}: ${c.trainRows} rows, ${c.trainSizes} sizes up to ${formatNumber(c.largestTrainN, 3)}${c.converged ? '' : ' (fit NOT CONVERGED)'}; ${Object.entries(
+        c.values,
+      )
+        .map(([k, v]) => `${k} = ${formatNumber(v, 4)}`)
+        .join(', ')}`,
+    );
+    lines.push(
+      `    ${'held-out N'.padEnd(11)}${'rows'.padStart(5)}${'x trained'.padStart(11)}${'mean |rel err|'.padStart(16)}${'bias'.padStart(10)}${b.bootstrap > 0 ? `${'coverage'.padStart(10)}` : ''}`,
+    );
     for (const s of c.sizes) {
-      lines.push(`    ${formatNumber(s.N, 3).padEnd(11)}${String(s.rows).padStart(5)}${formatNumber(s.ratio, 3).padStart(11)}${pct(s.meanRelativeError).padStart(16)}${signedPct(s.bias).padStart(10)}${s.coverage !== undefined ? pct(s.coverage).padStart(10) : ''}`);
+      lines.push(
+        `    ${formatNumber(s.N, 3).padEnd(11)}${String(s.rows).padStart(5)}${formatNumber(s.ratio, 3).padStart(11)}${pct(s.meanRelativeError).padStart(16)}${signedPct(s.bias).padStart(10)}${s.coverage !== undefined ? pct(s.coverage).padStart(10) : ''}`,
+      );
     }
     lines.push(`    mean over ${c.points.length} held-out rows: |rel err| ${pct(c.meanRelativeError)}${c.coverage !== undefined ? `, ${level} interval coverage ${pct(c.coverage)}` : ''}`);
   }
-  lines.push(`[[Mean]] over ${b.cuts.length} cut${b.cuts.length > 1 ? 's' : ''}, ${b.heldOut} held-out rows: |rel err| ${pct(b.meanRelativeError)}${b.coverage !== undefined ? `, ${level} interval coverage ${pct(b.coverage)}` : ''}`);
+  lines.push(
+    `[[Mean]] over ${b.cuts.length} cut${b.cuts.length > 1 ? 's' : ''}, ${b.heldOut} held-out rows: |rel err| ${pct(b.meanRelativeError)}${b.coverage !== undefined ? `, ${level} interval coverage ${pct(b.coverage)}` : ''}`,
+  );
   return lines.join('\n');
 }
 
@@ -313,4 +353,3 @@ export function backtestMatches(b: ScalingBacktestRecord, fit: ScalingFit): bool
     JSON.stringify(b.fixed) === JSON.stringify(fixed)
   );
 }
-

@@ -95,7 +95,13 @@ export function backtestCurveFit(curves: readonly CurveInput[], options: CurveBa
   const abs = rows.map((r) => Math.abs(r.finalError));
   const meanFinalError = abs.reduce((a, b) => a + b, 0) / abs.length;
   const worstFinalError = Math.max(...abs);
-  const rankCorrelation = rows.length >= 3 ? spearman(rows.map((r) => r.predictedFinal), rows.map((r) => r.measuredFinal)) : null;
+  const rankCorrelation =
+    rows.length >= 3
+      ? spearman(
+          rows.map((r) => r.predictedFinal),
+          rows.map((r) => r.measuredFinal),
+        )
+      : null;
   const argmin = (v: number[]) => v.indexOf(Math.min(...v));
   const bestAgrees = argmin(rows.map((r) => r.predictedFinal)) === argmin(rows.map((r) => r.measuredFinal));
   const mode = train ? 'train-set' : 'leave-one-out';
@@ -113,7 +119,9 @@ export function backtestCurveFit(curves: readonly CurveInput[], options: CurveBa
       const width = Math.max(5, ...rows.map((r) => r.curve.length));
       lines.push(`    ${'curve'.padEnd(width)}  predicted  measured  final error  mean error`);
       for (const r of rows) {
-        lines.push(`    ${r.curve.padEnd(width)}  ${r.predictedFinal.toFixed(4).padStart(9)}  ${r.measuredFinal.toFixed(4).padStart(8)}  ${pct(r.finalError).padStart(11)}  ${pct(r.meanRelativeError).padStart(10)}`);
+        lines.push(
+          `    ${r.curve.padEnd(width)}  ${r.predictedFinal.toFixed(4).padStart(9)}  ${r.measuredFinal.toFixed(4).padStart(8)}  ${pct(r.finalError).padStart(11)}  ${pct(r.meanRelativeError).padStart(10)}`,
+        );
       }
       lines.push(`    final loss: mean |error| ${pct(meanFinalError)}, worst ${pct(worstFinalError)}`);
       if (rankCorrelation !== null) lines.push(`    ranking of held-out curves: Spearman ${rankCorrelation.toFixed(3)}; best predicted ${bestAgrees ? 'is' : 'is not'} the best measured`);
@@ -130,7 +138,7 @@ function pct(x: number): string {
 function ranks(v: readonly number[]): number[] {
   const order = v.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
   const out = new Array<number>(v.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
     for (let k = i; k <= j; k++) out[order[k]![1]] = (i + j) / 2 + 1;
@@ -141,10 +149,14 @@ function ranks(v: readonly number[]): number[] {
 
 /** Spearman's rho: the Pearson correlation of the ranks. */
 export function spearman(a: readonly number[], b: readonly number[]): number {
-  const ra = ranks(a), rb = ranks(b);
+  const ra = ranks(a),
+    rb = ranks(b);
   const n = a.length;
-  const ma = ra.reduce((s, x) => s + x, 0) / n, mb = rb.reduce((s, x) => s + x, 0) / n;
-  let sab = 0, saa = 0, sbb = 0;
+  const ma = ra.reduce((s, x) => s + x, 0) / n,
+    mb = rb.reduce((s, x) => s + x, 0) / n;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
   for (let i = 0; i < n; i++) {
     sab += (ra[i]! - ma) * (rb[i]! - mb);
     saa += (ra[i]! - ma) ** 2;

@@ -10,9 +10,7 @@ import { readObservations } from '../io/read-observations.js';
 const BUNDLED = fileURLToPath(new URL('../../data/', import.meta.url));
 
 /** A fit's data found again, or why not. */
-export type FitDataLookup =
-  | { found: true; path: string; table: ObservationTable }
-  | { found: false; reason: string };
+export type FitDataLookup = { found: true; path: string; table: ObservationTable } | { found: false; reason: string };
 
 /**
  * Finds the data a saved fit was made from, so that its range and a backtest can be computed: the

@@ -95,7 +95,10 @@ export async function fitsFromRuns(runs: readonly Run[], options: RunFitsOptions
   const all = runObservations(scalingRuns);
   const unused = unusedRuns(scalingRuns);
   if (unused.length > 0) {
-    const listed = unused.slice(0, 10).map((u) => `${u.id} (${u.reason})`).join(', ');
+    const listed = unused
+      .slice(0, 10)
+      .map((u) => `${u.id} (${u.reason})`)
+      .join(', ');
     notes.push(`scaling law: ${unused.length} of ${scalingRuns.length} runs not used: ${listed}${unused.length > 10 ? ', ...' : ''}`);
   }
   if (all.length === 0) throw new InputError(`${source}: no finished run with N, tokens and a final loss (of ${runs.length} runs)`, 'runs');

@@ -32,17 +32,23 @@ const NAMES = { N: 'N (parameters)', D: 'D (tokens)', C: 'compute C' } as const;
 export function rangeOf(data: { N?: ArrayLike<number>; D?: ArrayLike<number>; C?: ArrayLike<number> }, source: string): FittedRange {
   const span = (values: ArrayLike<number> | undefined): readonly [number, number] | undefined => {
     if (!values || values.length === 0) return undefined;
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      if (Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
     }
     return hi >= lo ? [lo, hi] : undefined;
   };
   let C = data.C;
   if (!C && data.N && data.D && data.N.length === data.D.length) C = Float64Array.from({ length: data.N.length }, (_, i) => 6 * data.N![i]! * data.D![i]!);
   const out: FittedRange = { source };
-  const N = span(data.N), D = span(data.D), c = span(C);
+  const N = span(data.N),
+    D = span(data.D),
+    c = span(C);
   return { ...out, ...(N ? { N } : {}), ...(D ? { D } : {}), ...(c ? { C: c } : {}) };
 }
 
@@ -58,11 +64,14 @@ export function rangeWarnings(range: FittedRange | undefined, at: { N?: number; 
   const margin = { N: mN, D: mD, C: mC };
   const out: string[] = [];
   for (const key of ['N', 'D', 'C'] as const) {
-    const value = at[key], span = range[key];
+    const value = at[key],
+      span = range[key];
     if (value === undefined || span === undefined || !Number.isFinite(value)) continue;
     const [lo, hi] = span;
     if (value > hi * margin[key]) {
-      out.push(`${NAMES[key]} = ${formatNumber(value, 3)} is ${times(value / hi)} the largest fitted (${formatNumber(hi, 3)}; margin ${margin[key]}x): an extrapolation the fitted points cannot check`);
+      out.push(
+        `${NAMES[key]} = ${formatNumber(value, 3)} is ${times(value / hi)} the largest fitted (${formatNumber(hi, 3)}; margin ${margin[key]}x): an extrapolation the fitted points cannot check`,
+      );
     } else if (value < lo / margin[key]) {
       out.push(`${NAMES[key]} = ${formatNumber(value, 3)} is ${times(lo / value)} below the smallest fitted (${formatNumber(lo, 3)}; margin ${margin[key]}x): outside the fitted range`);
     }
@@ -102,7 +111,9 @@ export function floorInterval(
   let clippedFrom: number | undefined;
   if (floor && Number.isFinite(floor.value)) {
     if (value < floor.value) {
-      warnings.push(`predicted ${what} ${formatNumber(value, 4)} lies below ${floor.source} ${formatNumber(floor.value, 4)}, which no model can beat: the fit is off by at least ${formatNumber(floor.value - value, 3)}`);
+      warnings.push(
+        `predicted ${what} ${formatNumber(value, 4)} lies below ${floor.source} ${formatNumber(floor.value, 4)}, which no model can beat: the fit is off by at least ${formatNumber(floor.value - value, 3)}`,
+      );
     }
     const bound = Math.min(floor.value, value);
     if (lower !== undefined && lower < bound) {
@@ -116,7 +127,9 @@ export function floorInterval(
     }
   }
   if (fittedE !== undefined && Number.isFinite(fittedE) && lower !== undefined && lower < fittedE && clippedFrom === undefined) {
-    warnings.push(`${what} interval's lower end ${formatNumber(lower, 4)} lies below the fitted irreducible loss E = ${formatNumber(fittedE, 4)}: resamples with a smaller E pull it down; the lower end is no firmer than E itself`);
+    warnings.push(
+      `${what} interval's lower end ${formatNumber(lower, 4)} lies below the fitted irreducible loss E = ${formatNumber(fittedE, 4)}: resamples with a smaller E pull it down; the lower end is no firmer than E itself`,
+    );
   }
   return { value, ...(lower !== undefined ? { lower } : {}), ...(upper !== undefined ? { upper } : {}), warnings, ...(clippedFrom !== undefined ? { clippedFrom } : {}) };
 }
@@ -141,9 +154,13 @@ export function checkFitValues(fit: ScalingFit, source = fit.data.source): void 
   for (const [j, spec] of law.params.entries()) {
     const value = fit.params[j]?.value;
     if (value === undefined) continue;
-    const min = spec.min ?? -Infinity, max = spec.max ?? Infinity;
+    const min = spec.min ?? -Infinity,
+      max = spec.max ?? Infinity;
     if (value < min || value > max) {
-      throw new InputError(`${source}: parameter ${spec.name} = ${show(value)} lies outside the bounds of law ${show(law.name)} [${min}, ${max}]${spec.name === 'E' ? ': an irreducible loss below 0 would predict negative losses' : ''}`, spec.name);
+      throw new InputError(
+        `${source}: parameter ${spec.name} = ${show(value)} lies outside the bounds of law ${show(law.name)} [${min}, ${max}]${spec.name === 'E' ? ': an irreducible loss below 0 would predict negative losses' : ''}`,
+        spec.name,
+      );
     }
   }
 }

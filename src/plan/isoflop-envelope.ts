@@ -76,7 +76,10 @@ export function isoflopEnvelope(runs: readonly Run[], options: IsoflopEnvelopeOp
   const metric = options.metric ?? (used.every((run) => run.trajectory.some((p) => Number.isFinite(p.evalLoss))) ? 'evalLoss' : 'trainLoss');
   const curves = used.map((run) => curveOf(run, metric, flopsPerParameterToken)).filter((c): c is Curve => c !== undefined);
   const warnings: string[] = [];
-  const say = (message: string) => { warnings.push(message); warn(message); };
+  const say = (message: string) => {
+    warnings.push(message);
+    warn(message);
+  };
   if (curves.length < used.length) say(`isoflop: ${used.length - curves.length} of ${used.length} runs have fewer than 2 checkpoints with a finite ${metric}; left out`);
   if (new Set(curves.map((c) => c.N)).size < 3) throw new InputError(`runs: Approach 1 needs runs of at least 3 sizes with ${metric} logged; found ${new Set(curves.map((c) => c.N)).size}`, 'N');
   const grid = logGrid(curves, points);
@@ -95,7 +98,14 @@ export function isoflopEnvelope(runs: readonly Run[], options: IsoflopEnvelopeOp
   }, boot);
   const { a, kN, b, kD } = trend;
   const result: IsoflopEnvelopeResult = {
-    approach: 1, metric, runs: curves.length, ...trend, ...(interval ? { interval } : {}), envelope: kept, atEdge, warnings,
+    approach: 1,
+    metric,
+    runs: curves.length,
+    ...trend,
+    ...(interval ? { interval } : {}),
+    envelope: kept,
+    atEdge,
+    warnings,
     predict: (c: number) => ({ N: kN * c ** a, D: kD * c ** b }),
     report: () => envelopeReport(result),
   };
@@ -112,10 +122,12 @@ export function isoflopEnvelopeChartData(runs: readonly Run[], result: IsoflopEn
     const curve = run.config.N === undefined ? undefined : curveOf(run, result.metric, flopsPerParameterToken);
     if (!curve) return [];
     const stride = Math.max(1, Math.ceil(curve.logC.length / 200));
-    return curve.logC.filter((_, i) => i % stride === 0 || i === curve.logC.length - 1).map((_, k) => {
-      const i = Math.min(k * stride, curve.logC.length - 1);
-      return { run: curve.id, N: curve.N, compute: Math.exp(curve.logC[i]!), loss: curve.loss[i]! };
-    });
+    return curve.logC
+      .filter((_, i) => i % stride === 0 || i === curve.logC.length - 1)
+      .map((_, k) => {
+        const i = Math.min(k * stride, curve.logC.length - 1);
+        return { run: curve.id, N: curve.N, compute: Math.exp(curve.logC[i]!), loss: curve.loss[i]! };
+      });
   });
   return { curves, envelope: result.envelope.map((p) => ({ compute: p.C, N: p.N, loss: p.loss })) };
 }
@@ -152,10 +164,12 @@ function logGrid(curves: Curve[], points: number): number[] {
 }
 
 function envelopeOf(curves: readonly Curve[], grid: number[]): { kept: EnvelopePoint[]; atEdge: EnvelopePoint[] } {
-  const kept: EnvelopePoint[] = [], atEdge: EnvelopePoint[] = [];
+  const kept: EnvelopePoint[] = [],
+    atEdge: EnvelopePoint[] = [];
   for (const logC of grid) {
     let best: EnvelopePoint | undefined;
-    let smallest = Infinity, largest = -Infinity;
+    let smallest = Infinity,
+      largest = -Infinity;
     for (const curve of curves) {
       const xs = curve.logC;
       if (logC < xs[0]! || logC > xs[xs.length - 1]!) continue;

@@ -57,8 +57,16 @@ export function checkBootstrapOptions(options: TrendBootstrapOptions): Required<
 export function fitTrend(points: readonly OptimalPoint[]): Trend {
   const logC = points.map((p) => Math.log(p.C));
   const w = points.map((p) => p.weight ?? 1);
-  const [logKN, a] = lineFit(logC, points.map((p) => Math.log(p.N)), w);
-  const [logKD, b] = lineFit(logC, points.map((p) => Math.log(p.D)), w);
+  const [logKN, a] = lineFit(
+    logC,
+    points.map((p) => Math.log(p.N)),
+    w,
+  );
+  const [logKD, b] = lineFit(
+    logC,
+    points.map((p) => Math.log(p.D)),
+    w,
+  );
   return { a, kN: Math.exp(logKN), b, kD: Math.exp(logKD) };
 }
 
@@ -67,28 +75,34 @@ export function fitTrend(points: readonly OptimalPoint[]): Trend {
  * points (by resampling budgets, or runs); replicates with fewer than two distinct budgets give no
  * line and are not counted.
  */
-export function bootstrapTrend(
-  resample: (random: ReturnType<typeof rng>) => OptimalPoint[] | undefined,
-  options: Required<TrendBootstrapOptions>,
-): TrendInterval | undefined {
+export function bootstrapTrend(resample: (random: ReturnType<typeof rng>) => OptimalPoint[] | undefined, options: Required<TrendBootstrapOptions>): TrendInterval | undefined {
   const { bootstrap: resamples, seed, level } = options;
   if (resamples === 0) return undefined;
   const random = rng(seed);
-  const as: number[] = [], bs: number[] = [];
+  const as: number[] = [],
+    bs: number[] = [];
   for (let r = 0; r < resamples; r++) {
     const points = resample(random.fork());
     if (!points || new Set(points.map((p) => p.C)).size < 2) continue;
     const trend = fitTrend(points);
-    if (Number.isFinite(trend.a) && Number.isFinite(trend.b)) { as.push(trend.a); bs.push(trend.b); }
+    if (Number.isFinite(trend.a) && Number.isFinite(trend.b)) {
+      as.push(trend.a);
+      bs.push(trend.b);
+    }
   }
   if (as.length === 0) return undefined;
   const tail = (1 - level) / 2;
-  const sortedAs = [...as].sort((x, y) => x - y), sortedBs = [...bs].sort((x, y) => x - y);
+  const sortedAs = [...as].sort((x, y) => x - y),
+    sortedBs = [...bs].sort((x, y) => x - y);
   return {
-    level, resamples, used: as.length, seed,
+    level,
+    resamples,
+    used: as.length,
+    seed,
     a: [quantile(sortedAs, tail), quantile(sortedAs, 1 - tail)],
     b: [quantile(sortedBs, tail), quantile(sortedBs, 1 - tail)],
-    aStd: std(as), bStd: std(bs),
+    aStd: std(as),
+    bStd: std(bs),
   };
 }
 
@@ -101,11 +115,22 @@ export function resampleCases<T>(items: readonly T[], random: ReturnType<typeof 
 export function lineFit(x: readonly number[], y: readonly number[], w?: readonly number[]): [number, number] {
   const n = x.length;
   const wt = (i: number) => (w ? w[i]! : 1);
-  let sw = 0, sx = 0, sy = 0;
-  for (let i = 0; i < n; i++) { sw += wt(i); sx += wt(i) * x[i]!; sy += wt(i) * y[i]!; }
-  const mx = sx / sw, my = sy / sw;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < n; i++) { sxy += wt(i) * (x[i]! - mx) * (y[i]! - my); sxx += wt(i) * (x[i]! - mx) ** 2; }
+  let sw = 0,
+    sx = 0,
+    sy = 0;
+  for (let i = 0; i < n; i++) {
+    sw += wt(i);
+    sx += wt(i) * x[i]!;
+    sy += wt(i) * y[i]!;
+  }
+  const mx = sx / sw,
+    my = sy / sw;
+  let sxy = 0,
+    sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += wt(i) * (x[i]! - mx) * (y[i]! - my);
+    sxx += wt(i) * (x[i]! - mx) ** 2;
+  }
   const slope = sxy / sxx;
   return [my - slope * mx, slope];
 }
@@ -114,14 +139,10 @@ export function lineFit(x: readonly number[], y: readonly number[], w?: readonly
 export function trendReport(trend: Trend): string[] {
   const { a, kN, b, kD, interval } = trend;
   const band = (range: [number, number] | undefined) => (range ? `  [${range[0].toFixed(3)}, ${range[1].toFixed(3)}]` : '');
-  const lines = [
-    `N_opt = ${kN.toExponential(3)} C^${a.toFixed(4)}${band(interval?.a)}`,
-    `D_opt = ${kD.toExponential(3)} C^${b.toFixed(4)}${band(interval?.b)}`,
-  ];
+  const lines = [`N_opt = ${kN.toExponential(3)} C^${a.toFixed(4)}${band(interval?.a)}`, `D_opt = ${kD.toExponential(3)} C^${b.toFixed(4)}${band(interval?.b)}`];
   if (interval) lines.push(`intervals: ${Math.round(interval.level * 100)}% percentile bootstrap, ${interval.used} of ${interval.resamples} resamples, seed ${interval.seed}`);
   return lines;
 }
-
 
 function std(values: number[]): number {
   const m = values.reduce((s, v) => s + v, 0) / values.length;

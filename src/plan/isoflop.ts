@@ -157,7 +157,10 @@ export function isoflop(table: ObservationTable, options: IsoflopOptions = {}): 
   if (!N) throw new InputError(`${table.source}: isoflop needs column N`, 'N');
   if (!C) throw new InputError(`${table.source}: isoflop needs column C (or N and D)`, 'C');
   const warnings: string[] = [];
-  const say = (message: string) => { warnings.push(message); warn(message); };
+  const say = (message: string) => {
+    warnings.push(message);
+    warn(message);
+  };
   const buckets: IsoflopBucket[] = [];
   for (const rows of bucketRows(table, C, options.buckets, gap)) {
     buckets.push(fitBucket(table, rows, { window, minRows, edge, flopsPerParameterToken, estimator }));
@@ -177,7 +180,13 @@ export function isoflop(table: ObservationTable, options: IsoflopOptions = {}): 
   if (boot.bootstrap > 0 && !interval) say(`isoflop: no bootstrap resample had two distinct budgets; no interval`);
   const { a, kN, b, kD } = trend;
   const result: IsoflopResult = {
-    approach: 2, estimator, ...(estimator === 'parabola' ? { window } : {}), ...trend, ...(interval ? { interval } : {}), buckets, warnings,
+    approach: 2,
+    estimator,
+    ...(estimator === 'parabola' ? { window } : {}),
+    ...trend,
+    ...(interval ? { interval } : {}),
+    buckets,
+    warnings,
     predict: (c: number) => ({ N: kN * c ** a, D: kD * c ** b }),
     report: () => isoflopReport(result),
   };
@@ -192,7 +201,8 @@ export function isoflop(table: ObservationTable, options: IsoflopOptions = {}): 
  * @example isoflopChart(isoflopChartData(table, isoflop(table)))
  */
 export function isoflopChartData(table: ObservationTable, result: IsoflopResult): IsoflopChartData {
-  const N = table.N!, C = table.C!;
+  const N = table.N!,
+    C = table.C!;
   const points = Array.from({ length: table.length }, (_, i) => ({ compute: C[i]!, N: N[i]!, loss: table.loss[i]! }));
   // Budgets are labelled by their geometric-mean C so runs, parabola and vertex share one colour.
   for (const bucket of result.buckets) for (const i of bucket.window) points[i]!.compute = bucket.C;
@@ -206,7 +216,8 @@ export function isoflopChartData(table: ObservationTable, result: IsoflopResult)
   };
   const curves = new Map(kept.map((b) => [b, along(b)]));
   const parabolas = kept.flatMap((b) => {
-    const lo = Math.log(Math.min(b.windowRange[0], b.N!)), hi = Math.log(Math.max(b.windowRange[1], b.N!));
+    const lo = Math.log(Math.min(b.windowRange[0], b.N!)),
+      hi = Math.log(Math.max(b.windowRange[1], b.N!));
     return Array.from({ length: 25 }, (_, k) => {
       const n = Math.exp(lo + ((hi - lo) * k) / 24);
       return { compute: b.C, N: n, loss: curves.get(b)!(n) };
@@ -285,7 +296,9 @@ interface BucketSettings {
 
 function fitBucket(table: ObservationTable, rows: number[], settings: BucketSettings): IsoflopBucket {
   const { window, minRows, edge, flopsPerParameterToken, estimator } = settings;
-  const N = table.N!, C = table.C!, loss = table.loss;
+  const N = table.N!,
+    C = table.C!,
+    loss = table.loss;
   const Cmean = Math.exp(rows.reduce((s, i) => s + Math.log(C[i]!), 0) / rows.length);
   const byN = [...rows].sort((p, q) => N[p]! - N[q]! || p - q);
   const x = (i: number) => Math.log(N[i]!);
@@ -325,7 +338,10 @@ function fitBucket(table: ObservationTable, rows: number[], settings: BucketSett
     }
     if (sameRows(next, chosen)) break;
     chosen = next;
-    coefficients = quadraticFit(chosen.map(x), chosen.map((i) => loss[i]!));
+    coefficients = quadraticFit(
+      chosen.map(x),
+      chosen.map((i) => loss[i]!),
+    );
     if (window === 'all' || !('factor' in window)) break;
     const [, c1, c2] = coefficients;
     const vertex = -c1 / (2 * c2);
@@ -335,7 +351,10 @@ function fitBucket(table: ObservationTable, rows: number[], settings: BucketSett
   }
   const windowRange: [number, number] = [N[chosen[0]!]!, N[chosen[chosen.length - 1]!]!];
   const base = { ...blank, windowRows: chosen.length, window: chosen, windowRange, coefficients };
-  if (widened) notes.push(`only ${inWindow} of the budget's sizes within the window; widened to the ${chosen.length} runs nearest the minimum (N ${windowRange[0].toExponential(2)} to ${windowRange[1].toExponential(2)})`);
+  if (widened)
+    notes.push(
+      `only ${inWindow} of the budget's sizes within the window; widened to the ${chosen.length} runs nearest the minimum (N ${windowRange[0].toExponential(2)} to ${windowRange[1].toExponential(2)})`,
+    );
   const [c0, c1, c2] = coefficients;
   if (!(c2 > 0)) return { ...base, skipped: `parabola opens downwards (curvature ${show(c2)}) over ${chosen.length} runs` };
   const logN = -c1 / (2 * c2);
@@ -349,7 +368,10 @@ function fitBucket(table: ObservationTable, rows: number[], settings: BucketSett
   if (table.D && distinct(chosen) >= 2) {
     // Tokens at N_opt from the budget's own runs: exact for D = C / (6 N), and right for FLOP counts
     // that are not 6 N per token (attention, embeddings).
-    const [d0, d1] = lineFit(chosen.map(x), chosen.map((i) => Math.log(table.D![i]!)));
+    const [d0, d1] = lineFit(
+      chosen.map(x),
+      chosen.map((i) => Math.log(table.D![i]!)),
+    );
     D = Math.exp(d0 + d1 * logN);
   } else {
     D = Cmean / (flopsPerParameterToken * Nopt);
@@ -358,7 +380,13 @@ function fitBucket(table: ObservationTable, rows: number[], settings: BucketSett
 }
 
 /** Porian et al. 2024's estimate: the minimum of Akima's interpolant of log loss in log N (repeats at one N averaged). */
-function akimaBucket(table: ObservationTable, byN: number[], best: number, blank: { C: number; rows: number; sampled: [number, number]; notes: string[] }, flopsPerParameterToken: number): IsoflopBucket {
+function akimaBucket(
+  table: ObservationTable,
+  byN: number[],
+  best: number,
+  blank: { C: number; rows: number; sampled: [number, number]; notes: string[] },
+  flopsPerParameterToken: number,
+): IsoflopBucket {
   const N = table.N!;
   const { x, y } = akimaCurve(table, byN).minimum();
   const Nopt = Math.exp(x);
@@ -366,7 +394,10 @@ function akimaBucket(table: ObservationTable, byN: number[], best: number, blank
   if (table.D) {
     // Tokens at N_opt from the runs around the minimum, as for the parabola.
     const near = around(byN, N, N[best]!, 1);
-    const [d0, d1] = lineFit(near.map((i) => Math.log(N[i]!)), near.map((i) => Math.log(table.D![i]!)));
+    const [d0, d1] = lineFit(
+      near.map((i) => Math.log(N[i]!)),
+      near.map((i) => Math.log(table.D![i]!)),
+    );
     D = Math.exp(d0 + d1 * x);
   } else {
     D = blank.C / (flopsPerParameterToken * Nopt);
@@ -376,7 +407,8 @@ function akimaBucket(table: ObservationTable, byN: number[], best: number, blank
 
 /** Akima's interpolant of log loss in log N through a budget's runs (rows sorted by N). */
 function akimaCurve(table: ObservationTable, byN: readonly number[]) {
-  const N = table.N!, loss = table.loss;
+  const N = table.N!,
+    loss = table.loss;
   const sizes = [...new Set(byN.map((i) => N[i]!))];
   const logLoss = sizes.map((n) => {
     const at = byN.filter((i) => N[i]! === n);
@@ -428,7 +460,13 @@ function vertexVariance(x: number[], coefficients: [number, number, number]): nu
   const n = x.length;
   const m = x.reduce((s, v) => s + v, 0) / n;
   const S = [0, 0, 0, 0, 0];
-  for (const xi of x) { let p = 1; for (let k = 0; k < 5; k++) { S[k]! += p; p *= xi - m; } }
+  for (const xi of x) {
+    let p = 1;
+    for (let k = 0; k < 5; k++) {
+      S[k]! += p;
+      p *= xi - m;
+    }
+  }
   const inv = inverseOf([S[0]!, S[1]!, S[2]!, S[1]!, S[2]!, S[3]!, S[2]!, S[3]!, S[4]!], 3);
   if (!inv) return NaN;
   const [, c1, c2] = coefficients;
@@ -443,13 +481,22 @@ function vertexVariance(x: number[], coefficients: [number, number, number]): nu
 function quadraticFit(x: number[], y: number[]): [number, number, number] {
   const n = x.length;
   const m = x.reduce((s, v) => s + v, 0) / n;
-  const S = [0, 0, 0, 0, 0], T = [0, 0, 0];
+  const S = [0, 0, 0, 0, 0],
+    T = [0, 0, 0];
   for (let i = 0; i < n; i++) {
     const u = x[i]! - m;
     let p = 1;
-    for (let k = 0; k < 5; k++) { S[k]! += p; if (k < 3) T[k]! += p * y[i]!; p *= u; }
+    for (let k = 0; k < 5; k++) {
+      S[k]! += p;
+      if (k < 3) T[k]! += p * y[i]!;
+      p *= u;
+    }
   }
-  const M = [[S[0]!, S[1]!, S[2]!], [S[1]!, S[2]!, S[3]!], [S[2]!, S[3]!, S[4]!]];
+  const M = [
+    [S[0]!, S[1]!, S[2]!],
+    [S[1]!, S[2]!, S[3]!],
+    [S[2]!, S[3]!, S[4]!],
+  ];
   // A singular system (all points at one x) leaves the parabola undefined: NaN coefficients.
   const solved = solveLinear(M, T);
   const [d0, d1, d2] = solved ? [solved[0]!, solved[1]!, solved[2]!] : [NaN, NaN, NaN];

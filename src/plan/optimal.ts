@@ -80,28 +80,45 @@ export function numericOptimal(law: Law<Inputs>, p: Float64Array, C: number, flo
     return Number.isFinite(out[0]!) ? out[0]! : Infinity;
   };
   // Scan N from 1 to the whole budget (D = 1) on a log grid.
-  const lo = 0, hi = Math.log(budget);
+  const lo = 0,
+    hi = Math.log(budget);
   const steps = 400;
-  let bestK = 0, bestL = Infinity;
+  let bestK = 0,
+    bestL = Infinity;
   for (let k = 0; k <= steps; k++) {
     const l = lossAt(lo + ((hi - lo) * k) / steps);
-    if (l < bestL) { bestL = l; bestK = k; }
+    if (l < bestL) {
+      bestL = l;
+      bestK = k;
+    }
   }
   let a = lo + ((hi - lo) * Math.max(0, bestK - 1)) / steps;
   let b = lo + ((hi - lo) * Math.min(steps, bestK + 1)) / steps;
   const ratio = (Math.sqrt(5) - 1) / 2;
-  let c = b - ratio * (b - a), d = a + ratio * (b - a);
-  let fc = lossAt(c), fd = lossAt(d);
+  let c = b - ratio * (b - a),
+    d = a + ratio * (b - a);
+  let fc = lossAt(c),
+    fd = lossAt(d);
   while (b - a > 1e-12 * Math.max(1, Math.abs(a))) {
-    if (fc < fd) { b = d; d = c; fd = fc; c = b - ratio * (b - a); fc = lossAt(c); }
-    else { a = c; c = d; fc = fd; d = a + ratio * (b - a); fd = lossAt(d); }
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - ratio * (b - a);
+      fc = lossAt(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + ratio * (b - a);
+      fd = lossAt(d);
+    }
   }
   const logN = (a + b) / 2;
   const N = Math.exp(logN);
   const D = budget / N;
   return { C, N, D, tokensPerParameter: D / N, loss: lossAt(logN) };
 }
-
 
 /**
  * Refuses an allocation no model can have: fewer than one parameter or one token (a budget far
@@ -172,9 +189,15 @@ export function computeOptimalInterval(fit: ScalingFit, compute: number | readon
   const point = computeOptimal(fit, compute, options);
   const samples = fit.bootstrap.samples.map((s) => Float64Array.from(s));
   return point.map((best) => {
-    const draws = samples.map((p) => {
-      try { return allocate(law, p, best.C, options); } catch { return undefined; }
-    }).filter((a): a is Allocation => a !== undefined && Number.isFinite(a.N));
+    const draws = samples
+      .map((p) => {
+        try {
+          return allocate(law, p, best.C, options);
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((a): a is Allocation => a !== undefined && Number.isFinite(a.N));
     const range = (key: 'N' | 'D' | 'tokensPerParameter' | 'loss'): [number, number] => {
       const sorted = draws.map((a) => a[key]).sort((x, y) => x - y);
       return [quantile(sorted, (1 - level) / 2), quantile(sorted, (1 + level) / 2)];
@@ -185,5 +208,9 @@ export function computeOptimalInterval(fit: ScalingFit, compute: number | readon
 
 /** Loss predicted by the fit at (N, D) pairs; convenience for reports. */
 export function lossAt(fit: ScalingFit, N: number, D: number): number {
-  return predictWith(getLaw<Inputs>(fit.law), Float64Array.from(fit.params, (q) => q.value), { N, D })[0]!;
+  return predictWith(
+    getLaw<Inputs>(fit.law),
+    Float64Array.from(fit.params, (q) => q.value),
+    { N, D },
+  )[0]!;
 }

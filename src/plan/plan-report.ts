@@ -23,11 +23,7 @@ export function planReport(plan: PlanRecord): string {
   const lines: string[] = [];
   const row = (label: string, value: string, note = '') => lines.push(`  ${label.padEnd(20)}${value}${note ? `   ${note}` : ''}`);
   lines.push(`Plan for a training budget of ${formatNumber(budget.compute, 3)} FLOPs`);
-  lines.push(
-    scaling.bootstrap > 0
-      ? `(intervals: central ${pct}, from ${scaling.bootstrap} bootstrap resamples of ${scaling.source})`
-      : `(no intervals: ${scaling.source} has no bootstrap)`,
-  );
+  lines.push(scaling.bootstrap > 0 ? `(intervals: central ${pct}, from ${scaling.bootstrap} bootstrap resamples of ${scaling.source})` : `(no intervals: ${scaling.source} has no bootstrap)`);
   lines.push('', `Model: compute-optimal for ${scaling.law}, C = 6 N D, ${model.method}`);
   row('parameters N', withInterval(model.N));
   row('tokens D', withInterval(model.D));
@@ -36,7 +32,11 @@ export function planReport(plan: PlanRecord): string {
   row('final loss', withInterval(model.loss, 4), `nats/token${clipped ? ' (interval clipped at the floor; see warnings)' : ''}`);
   if (plan.backtest) {
     const b = plan.backtest;
-    row('backtest error', `${percent(b.meanRelativeError)} mean relative error`, `${b.coverage !== undefined ? `${Math.round(b.level * 100)}% intervals covered ${percent(b.coverage)} of ` : 'over '}${b.heldOut} held-out runs (rolling backtest, below)`);
+    row(
+      'backtest error',
+      `${percent(b.meanRelativeError)} mean relative error`,
+      `${b.coverage !== undefined ? `${Math.round(b.level * 100)}% intervals covered ${percent(b.coverage)} of ` : 'over '}${b.heldOut} held-out runs (rolling backtest, below)`,
+    );
   }
   if (plan.warnings.length > 0) {
     lines.push('', 'Warnings');
@@ -72,7 +72,9 @@ export function planReport(plan: PlanRecord): string {
     lines.push('', 'Backtest of the scaling fit (rolling over N: refit on the smaller models, predict the larger)');
     lines.push(`    ${b.summary}`);
     for (const c of b.cuts) {
-      lines.push(`    fit on N <= ${formatNumber(c.trainMaxN, 3)}: predicting up to ${formatNumber(c.largestRatio, 3)}x the largest fitted, mean relative error ${percent(c.meanRelativeError)}${c.coverage !== undefined ? `, coverage ${percent(c.coverage)}` : ''}`);
+      lines.push(
+        `    fit on N <= ${formatNumber(c.trainMaxN, 3)}: predicting up to ${formatNumber(c.largestRatio, 3)}x the largest fitted, mean relative error ${percent(c.meanRelativeError)}${c.coverage !== undefined ? `, coverage ${percent(c.coverage)}` : ''}`,
+      );
     }
     if (b.coverage !== undefined && b.coverage < b.level) {
       lines.push(`    the ${Math.round(b.level * 100)}% intervals covered ${percent(b.coverage)}: they are the fitted curve's spread, not a new run's loss, and too narrow to predict one`);

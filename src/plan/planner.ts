@@ -229,15 +229,23 @@ export function plan(options: PlanOptions): PlanRecord {
   // every bootstrap resample: the percentile interval of N_opt, D_opt and L_opt.
   const point = optimumAt(scaling.fit.law, scaling.fit.vector(), C);
   if (!(point.N >= 1) || !(point.D >= 1)) {
-    throw new InputError(`budget: ${show(C)} FLOPs is too small: the compute-optimal model of ${scaling.source} would have N = ${formatNumber(point.N, 3)} parameters and D = ${formatNumber(point.D, 3)} tokens, fewer than one`, 'compute');
+    throw new InputError(
+      `budget: ${show(C)} FLOPs is too small: the compute-optimal model of ${scaling.source} would have N = ${formatNumber(point.N, 3)} parameters and D = ${formatNumber(point.D, 3)} tokens, fewer than one`,
+      'compute',
+    );
   }
   if (!(point.loss > 0)) throw new InputError(`${scaling.source}: the fit predicts a loss of ${formatNumber(point.loss, 4)} at ${show(C)} FLOPs, which no loss can be; check its parameters`, 'fit');
   const draws = samplesOf(scaling.fit).map((p) => drawAt(scaling.fit.law, p, C));
   if (draws.length === 0) unanswered.push({ item: 'intervals on N, D and loss', reason: `${scaling.source} has no bootstrap; refit with --bootstrap to get them` });
   const warnings: string[] = [];
   const finiteDraws = draws.filter((d) => Number.isFinite(d.loss));
-  if (draws.length > 0 && finiteDraws.length < 2) warnings.push(`intervals on N, D and loss: not identified (${draws.length - finiteDraws.length} of ${draws.length} resamples have no finite optimum at this budget)`);
-  const lossEstimate = estimate(point.loss, draws.map((d) => d.loss), level);
+  if (draws.length > 0 && finiteDraws.length < 2)
+    warnings.push(`intervals on N, D and loss: not identified (${draws.length - finiteDraws.length} of ${draws.length} resamples have no finite optimum at this budget)`);
+  const lossEstimate = estimate(
+    point.loss,
+    draws.map((d) => d.loss),
+    level,
+  );
   const floored = floorInterval(lossEstimate, {
     ...(options.floor ? { floor: options.floor } : {}),
     ...(scaling.fit.values.E !== undefined && !options.floor ? { fittedE: scaling.fit.values.E } : {}),
@@ -246,8 +254,16 @@ export function plan(options: PlanOptions): PlanRecord {
   });
   const { warnings: floorWarnings, clippedFrom: _clipped, ...loss } = floored;
   const model: PlanRecord['model'] = {
-    N: estimate(point.N, draws.map((d) => d.N), level),
-    D: estimate(point.D, draws.map((d) => d.D), level),
+    N: estimate(
+      point.N,
+      draws.map((d) => d.N),
+      level,
+    ),
+    D: estimate(
+      point.D,
+      draws.map((d) => d.D),
+      level,
+    ),
     tokensPerParameter: point.D / point.N,
     loss,
     method: point.method,
@@ -258,7 +274,7 @@ export function plan(options: PlanOptions): PlanRecord {
 
   // Inputs any auxiliary law may read, per draw (index -1 is the point estimate).
   const inputsAt = (k: number) => {
-    const d = k < 0 ? point : draws[k % Math.max(1, draws.length)] ?? point;
+    const d = k < 0 ? point : (draws[k % Math.max(1, draws.length)] ?? point);
     return { N: d.N, D: d.D, C, L: d.loss };
   };
   const evaluate = (fit: ScalingFit) => {
@@ -288,10 +304,21 @@ export function plan(options: PlanOptions): PlanRecord {
     const e = evaluate(bcrit.fit);
     const critical: Estimate = { value: toTokens(e.value), ...(e.lower !== undefined ? { lower: toTokens(e.lower), upper: toTokens(e.upper!) } : {}) };
     const sequences = powerOfTwoBelow(critical.value / seqLen);
-    batch = { critical, recommended: sequences * seqLen, recommendedSequences: sequences, seqLen, source: `${bcrit.source} (law ${bcrit.fit.law}); recommended: the largest power-of-two number of sequences at or below B_crit` };
+    batch = {
+      critical,
+      recommended: sequences * seqLen,
+      recommendedSequences: sequences,
+      seqLen,
+      source: `${bcrit.source} (law ${bcrit.fit.law}); recommended: the largest power-of-two number of sequences at or below B_crit`,
+    };
   } else {
-    unanswered.push({ item: 'critical batch size', reason: 'no critical-batch fit given (laws kaplan-bcrit, bcrit-n, bcrit-d: fit one with `scalelaw batch` on runs at several batch sizes, or plan from --store)' });
-    const published = bopt ? { value: toTokens(evaluate(bopt.fit).value), source: `${bopt.source} (law ${bopt.fit.law})` } : { value: PUBLISHED.batch.k * C ** PUBLISHED.batch.e, source: PUBLISHED.batch.source };
+    unanswered.push({
+      item: 'critical batch size',
+      reason: 'no critical-batch fit given (laws kaplan-bcrit, bcrit-n, bcrit-d: fit one with `scalelaw batch` on runs at several batch sizes, or plan from --store)',
+    });
+    const published = bopt
+      ? { value: toTokens(evaluate(bopt.fit).value), source: `${bopt.source} (law ${bopt.fit.law})` }
+      : { value: PUBLISHED.batch.k * C ** PUBLISHED.batch.e, source: PUBLISHED.batch.source };
     const sequences = powerOfTwoBelow(published.value / seqLen);
     batch = { recommended: sequences * seqLen, recommendedSequences: sequences, seqLen, source: `${published.source}; rounded down to a power-of-two number of sequences` };
   }
@@ -322,7 +349,18 @@ export function plan(options: PlanOptions): PlanRecord {
   }));
   const backtest = options.backtest ? planBacktest(options.backtest) : undefined;
   return {
-    kind: 'plan', version: 1, budget, level, fits, model, batch, learningRate, steps, ...(schedule ? { schedule } : {}), unanswered, warnings,
+    kind: 'plan',
+    version: 1,
+    budget,
+    level,
+    fits,
+    model,
+    batch,
+    learningRate,
+    steps,
+    ...(schedule ? { schedule } : {}),
+    unanswered,
+    warnings,
     ...(options.range ? { range: options.range } : {}),
     ...(backtest ? { backtest } : {}),
   };
@@ -369,6 +407,6 @@ function scheduleAdvice(fit: CurveFit, source: string, steps: number): NonNullab
     predictedLoss: { 'cosine (final/peak 0.1)': cosine, [bestName]: best.final, [`wsd exponential, cooldown ${Math.round(wsd.fraction * 100)}%`]: wsd.final },
     gainOverCosine: cosine - best.final,
     source: `${source} (law ${fit.law}), peak ${budget.peak}, warmup ${warmup}, ${steps} steps`,
-    note: "the curve law describes the run it was fitted on; its ranking of schedules and the gain carry over, its loss levels do not",
+    note: 'the curve law describes the run it was fitted on; its ranking of schedules and the gain carry over, its loss levels do not',
   };
 }

@@ -18,7 +18,6 @@ export interface PlanChartsOptions {
   floor?: number;
 }
 
-
 /**
  * The plan's charts: the compute-optimal frontier L_opt(C) with its bootstrap band and the planned
  * run marked, and IsoFLOP curves at budgets up to the planned one with their optima.
@@ -28,13 +27,16 @@ export function planCharts(plan: PlanRecord, scaling: ScalingFit, options: PlanC
   const C = plan.budget.compute;
   const minObserved = observations.length ? Math.min(...observations.map((o) => 6 * o.N * o.D)) : C / 10 ** decades;
   const lowC = Math.min(minObserved, C / 10 ** decades) / 2;
-  const grid = Array.from({ length: 41 }, (_, i) => lowC * (2 * C / lowC) ** (i / 40));
+  const grid = Array.from({ length: 41 }, (_, i) => lowC * ((2 * C) / lowC) ** (i / 40));
   const samples = (scaling.bootstrap?.samples ?? []).map((s) => Float64Array.from(s));
   const level = plan.level;
   const law = grid.map((c) => {
     const y = optimumAt(scaling.law, scaling.vector(), c).loss;
     if (samples.length < 2) return { x: c, y };
-    const draws = samples.map((p) => drawAt(scaling.law, p, c).loss).filter(Number.isFinite).sort((a, b) => a - b);
+    const draws = samples
+      .map((p) => drawAt(scaling.law, p, c).loss)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     if (draws.length < 2) return { x: c, y };
     const upper = quantile(draws, (1 + level) / 2);
     return { x: c, y, lower: Math.min(Math.max(quantile(draws, (1 - level) / 2), floor), upper), upper };
@@ -81,7 +83,10 @@ export async function planHtml(plan: PlanRecord, scaling: ScalingFit, options: P
   ];
   if (plan.backtest) {
     const b = plan.backtest;
-    rows.push(['backtest: mean relative error', `${(b.meanRelativeError * 100).toFixed(2)}% over ${b.heldOut} held-out runs${b.coverage !== undefined ? `; ${Math.round(b.level * 100)}% intervals covered ${(b.coverage * 100).toFixed(1)}%` : ''}`]);
+    rows.push([
+      'backtest: mean relative error',
+      `${(b.meanRelativeError * 100).toFixed(2)}% over ${b.heldOut} held-out runs${b.coverage !== undefined ? `; ${Math.round(b.level * 100)}% intervals covered ${(b.coverage * 100).toFixed(1)}%` : ''}`,
+    ]);
   }
   if (plan.batch?.critical) rows.push(['critical batch (tokens)', fmt(plan.batch.critical)]);
   if (plan.batch) rows.push(['recommended batch', `${plan.batch.recommendedSequences} x ${plan.batch.seqLen} tokens`]);
@@ -103,7 +108,11 @@ export async function planHtml(plan: PlanRecord, scaling: ScalingFit, options: P
         ],
         table: { header: ['quantity', 'value'], rows },
       },
-      { heading: 'Scaling law', charts: charts.map((spec) => ({ spec })), pre: honestFitReport(scaling, options.floor !== undefined ? { value: options.floor, source: 'the known floor' } : undefined) },
+      {
+        heading: 'Scaling law',
+        charts: charts.map((spec) => ({ spec })),
+        pre: honestFitReport(scaling, options.floor !== undefined ? { value: options.floor, source: 'the known floor' } : undefined),
+      },
       ...sections,
       { heading: 'Full report', pre: planReport(plan) },
     ],

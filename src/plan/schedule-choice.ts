@@ -17,10 +17,12 @@ export interface RankedSchedule {
 /** Ranks candidate schedules by predicted final loss, lowest first. */
 export function rankSchedules(fit: CurveFit, candidates: readonly { name?: string; schedule: ScheduleSpec }[], options: { N?: number } = {}): RankedSchedule[] {
   if (candidates.length === 0) throw new InputError('candidates: no schedules to rank', 'candidates');
-  const finals = finalLosses(fit, candidates.map((c) => c.schedule), options.N);
-  return candidates
-    .map((c, i) => ({ name: c.name ?? `candidate ${i + 1}`, schedule: c.schedule, final: finals[i]! }))
-    .sort((a, b) => a.final - b.final);
+  const finals = finalLosses(
+    fit,
+    candidates.map((c) => c.schedule),
+    options.N,
+  );
+  return candidates.map((c, i) => ({ name: c.name ?? `candidate ${i + 1}`, schedule: c.schedule, final: finals[i]! })).sort((a, b) => a.final - b.final);
 }
 
 /** What a schedule family shares: the budget, the peak and the warmup. */
@@ -58,9 +60,7 @@ export function bestWsdCooldown(
 ): { fraction: number; final: number; shape: CooldownShape; schedule: ScheduleSpec; table: { fraction: number; final: number }[]; interval?: readonly [number, number]; identified?: boolean } {
   const { shape = budget.final === 0 ? 'linear' : 'exponential' } = options;
   const { steps, warmup = 0 } = budget;
-  const fractions = (options.fractions ?? Array.from({ length: 99 }, (_, i) => (i + 1) / 100)).filter(
-    (f) => Math.round(steps * (1 - f)) >= warmup,
-  );
+  const fractions = (options.fractions ?? Array.from({ length: 99 }, (_, i) => (i + 1) / 100)).filter((f) => Math.round(steps * (1 - f)) >= warmup);
   if (fractions.length === 0) throw new InputError(`fractions: none leaves the ${warmup}-step warmup before the cooldown`, 'fractions');
   const choice = chooseCooldown(fit, budget, { shapes: [shape], fractions, ...(options.level !== undefined ? { level: options.level } : {}) });
   return {
@@ -145,12 +145,18 @@ function bootstrapArgmin(fit: CurveFit, specs: readonly ScheduleSpec[], values: 
   if (samples.length === 0) return undefined;
   const law = getLaw<CurvePoints>(fit.law);
   const curves = specs.map((s, i) => prepareCurve(s, { name: `candidate ${i + 1}`, ...(N !== undefined ? { N } : {}) }));
-  const x = makePoints(curves, Int32Array.from(curves, (_, i) => i), Int32Array.from(curves, (c) => c.lr.length - 1));
+  const x = makePoints(
+    curves,
+    Int32Array.from(curves, (_, i) => i),
+    Int32Array.from(curves, (c) => c.lr.length - 1),
+  );
   const out = new Float64Array(x.length);
-  const picks = samples.map((v) => {
-    law.evaluate(Float64Array.from(v), x, out);
-    return values[out.reduce((b, value, i) => (value < out[b]! ? i : b), 0)]!;
-  }).sort((a, b) => a - b);
+  const picks = samples
+    .map((v) => {
+      law.evaluate(Float64Array.from(v), x, out);
+      return values[out.reduce((b, value, i) => (value < out[b]! ? i : b), 0)]!;
+    })
+    .sort((a, b) => a - b);
   return [quantile(picks, (1 - level) / 2), quantile(picks, (1 + level) / 2)];
 }
 
@@ -251,15 +257,20 @@ export function chooseCooldown(fit: CurveFit, budget: Budget, options: CooldownC
   const finals = draws.map(() => shapes.map(() => new Float64Array(fractions.length)));
   shapes.forEach((shape, si) => {
     const curves = fractions.map((f) => prepareCurve(spec(shape, f), { name: `${shape} ${f}`, ...(budget.N !== undefined ? { N: budget.N } : {}) }));
-    const x = makePoints(curves, Int32Array.from(curves, (_, i) => i), Int32Array.from(curves, (c) => c.lr.length - 1));
+    const x = makePoints(
+      curves,
+      Int32Array.from(curves, (_, i) => i),
+      Int32Array.from(curves, (c) => c.lr.length - 1),
+    );
     law.validate?.(x);
     draws.forEach((p, d) => law.evaluate(p, x, finals[d]![si]!));
   });
   const argmin = (v: Float64Array) => v.reduce((b, value, i) => (value < v[b]! ? i : b), 0);
-  const bestOf = (d: number) => shapes.map((shape, si) => {
-    const fi = argmin(finals[d]![si]!);
-    return { shape, fraction: fractions[fi]!, final: finals[d]![si]![fi]! };
-  });
+  const bestOf = (d: number) =>
+    shapes.map((shape, si) => {
+      const fi = argmin(finals[d]![si]!);
+      return { shape, fraction: fractions[fi]!, final: finals[d]![si]![fi]! };
+    });
 
   const byShape = bestOf(0).sort((a, b) => a.final - b.final);
   const best = byShape[0]!;
@@ -318,16 +329,20 @@ function cooldownReport(c: Omit<CooldownChoice, 'report'>): string {
   const b = c.bootstrap;
   const lines = [`WSD cooldown for ${c.budget.steps} steps (peak ${c.budget.peak}, warmup ${c.budget.warmup ?? 0}, final ${c.budget.final ?? c.budget.peak / 10}):`];
   if (c.identified === false) {
-    lines.push(`  cooldown fraction: not identified by these curves (the ${pct(b!.level)} bootstrap interval ${f(b!.fraction[0])}-${f(b!.fraction[1])} spans the searched ${c.fractions[0]}-${c.fractions[c.fractions.length - 1]}); best under the fit ${c.best.fraction}`);
+    lines.push(
+      `  cooldown fraction: not identified by these curves (the ${pct(b!.level)} bootstrap interval ${f(b!.fraction[0])}-${f(b!.fraction[1])} spans the searched ${c.fractions[0]}-${c.fractions[c.fractions.length - 1]}); best under the fit ${c.best.fraction}`,
+    );
   } else {
-    lines.push(`  best: ${shapeNames[c.best.shape]} cooldown, fraction ${c.best.fraction}${b ? ` (${pct(b.level)} interval ${f(b.fraction[0])}-${f(b.fraction[1])})` : ''}, predicted final loss ${c.best.final.toFixed(5)}`);
+    lines.push(
+      `  best: ${shapeNames[c.best.shape]} cooldown, fraction ${c.best.fraction}${b ? ` (${pct(b.level)} interval ${f(b.fraction[0])}-${f(b.fraction[1])})` : ''}, predicted final loss ${c.best.final.toFixed(5)}`,
+    );
   }
   if (c.runnerUp) {
     const gap = b?.gap ? ` (${pct(b.level)} interval ${b.gap[0].toFixed(5)} to ${b.gap[1].toFixed(5)}${c.shapeIdentified === false ? ': the shapes are not told apart by these curves' : ''})` : '';
     lines.push(`  runner-up: ${shapeNames[c.runnerUp.shape]}, fraction ${c.runnerUp.fraction}, ${c.gap!.toFixed(5)} higher${gap}`);
   }
-  for (const s of c.byShape) lines.push(`    ${shapeNames[s.shape].padEnd(12)} best fraction ${String(s.fraction).padEnd(5)} final ${s.final.toFixed(5)}${b ? `  wins ${pct(b.shapeWins[s.shape] ?? 0)} of resamples` : ''}`);
+  for (const s of c.byShape)
+    lines.push(`    ${shapeNames[s.shape].padEnd(12)} best fraction ${String(s.fraction).padEnd(5)} final ${s.final.toFixed(5)}${b ? `  wins ${pct(b.shapeWins[s.shape] ?? 0)} of resamples` : ''}`);
   for (const n of c.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }
-

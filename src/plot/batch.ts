@@ -49,9 +49,17 @@ export function stepsExamplesChart(data: StepsExamplesChartData, options: StepsE
   const color = { field: 'group', type: 'nominal', title: 'model' };
   const layers: Record<string, unknown>[] = [];
   if (curves.length > 0) {
-    layers.push({ data: { values: curves.filter((c) => c.examples >= x0! && c.examples <= x1! && c.steps >= y0! && c.steps <= y1!) }, mark: { type: 'line', clip: true }, encoding: { x, y, color, order: { field: 'examples' } } });
+    layers.push({
+      data: { values: curves.filter((c) => c.examples >= x0! && c.examples <= x1! && c.steps >= y0! && c.steps <= y1!) },
+      mark: { type: 'line', clip: true },
+      encoding: { x, y, color, order: { field: 'examples' } },
+    });
   }
-  layers.push({ data: { values: points.map((p) => ({ ...p, batchSize: p.batchSize ?? null })) }, mark: { type: 'point', filled: true, size: 36 }, encoding: { x, y, color, tooltip: [{ field: 'group' }, { field: 'batchSize', title: 'batch' }, { field: 'steps' }, { field: 'examples', format: '.3e' }] } });
+  layers.push({
+    data: { values: points.map((p) => ({ ...p, batchSize: p.batchSize ?? null })) },
+    mark: { type: 'point', filled: true, size: 36 },
+    encoding: { x, y, color, tooltip: [{ field: 'group' }, { field: 'batchSize', title: 'batch' }, { field: 'steps' }, { field: 'examples', format: '.3e' }] },
+  });
   if (marks.length > 0) {
     layers.push(
       { data: { values: marks }, mark: { type: 'point', shape: 'cross', size: 160, strokeWidth: 2.5 }, encoding: { x, y, color } },

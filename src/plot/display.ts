@@ -70,7 +70,13 @@ function stack(charts: VegaLiteSpec[]): VegaLiteSpec {
     return rest;
   });
   const first = charts[0] as unknown as Record<string, unknown>;
-  return { $schema: VEGA_LITE_SCHEMA, background: 'white', config: first.config, vconcat: parts, resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } } } as unknown as VegaLiteSpec;
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    background: 'white',
+    config: first.config,
+    vconcat: parts,
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
+  } as unknown as VegaLiteSpec;
 }
 
 /**

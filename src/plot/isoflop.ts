@@ -30,7 +30,13 @@ export interface IsoflopChartOptions extends ChartOptions {
 export function isoflopChart(data: IsoflopChartData, options: IsoflopChartOptions = {}): VegaLiteSpec {
   const { xLabel = 'parameters N', yLabel = 'loss (nats/token)' } = options;
   const { points = [], curves = [], optima = [], parabolas = [], trend = [] } = data;
-  for (const [name, rows] of [['points', points], ['curves', curves], ['optima', optima], ['parabolas', parabolas], ['trend', trend]] as const) {
+  for (const [name, rows] of [
+    ['points', points],
+    ['curves', curves],
+    ['optima', optima],
+    ['parabolas', parabolas],
+    ['trend', trend],
+  ] as const) {
     requireFinite('isoflopChart', name, rows, ['compute', 'N', 'loss']);
   }
   const label = (c: number) => `${formatNumber(c, 3).replace(/\.?0+e/, 'e')} FLOPs`;
@@ -49,16 +55,28 @@ export function isoflopChart(data: IsoflopChartData, options: IsoflopChartOption
     layers.push({ data: { values: tag(parabolas) }, mark: { type: 'line', strokeWidth: 1.5, strokeDash: [5, 3] }, encoding: { x, y, color, detail: { field: 'budget' } } });
   }
   if (trend.length > 0) {
-    layers.push({ data: { values: tag(trend) }, mark: { type: 'line', strokeWidth: 1.5, color: '#000', point: { filled: true, size: 20, color: '#000' } }, encoding: { x, y, order: { field: 'compute' }, tooltip: [{ field: 'budget' }, { field: 'N', format: '.3e', title: 'trend N_opt' }] } });
+    layers.push({
+      data: { values: tag(trend) },
+      mark: { type: 'line', strokeWidth: 1.5, color: '#000', point: { filled: true, size: 20, color: '#000' } },
+      encoding: { x, y, order: { field: 'compute' }, tooltip: [{ field: 'budget' }, { field: 'N', format: '.3e', title: 'trend N_opt' }] },
+    });
   }
   if (points.length > 0) {
-    layers.push({ data: { values: tag(points) }, mark: { type: 'point', filled: true, size: 30 }, encoding: { x, y, color, tooltip: [{ field: 'budget' }, { field: 'N', format: '.3e' }, { field: 'loss', format: '.4f' }] } });
+    layers.push({
+      data: { values: tag(points) },
+      mark: { type: 'point', filled: true, size: 30 },
+      encoding: { x, y, color, tooltip: [{ field: 'budget' }, { field: 'N', format: '.3e' }, { field: 'loss', format: '.4f' }] },
+    });
   }
   if (optima.length > 0) {
     const values = tag(optima).map((o) => ({ ...o, lower: o.lower ?? o.N, upper: o.upper ?? o.N }));
     layers.push(
       { data: { values }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { ...x, field: 'lower' }, x2: { field: 'upper' }, y, color } },
-      { data: { values }, mark: { type: 'point', shape: 'diamond', filled: true, size: 120, stroke: '#000', strokeWidth: 1 }, encoding: { x, y, color, tooltip: [{ field: 'budget' }, { field: 'N', format: '.3e', title: 'optimal N' }] } },
+      {
+        data: { values },
+        mark: { type: 'point', shape: 'diamond', filled: true, size: 120, stroke: '#000', strokeWidth: 1 },
+        encoding: { x, y, color, tooltip: [{ field: 'budget' }, { field: 'N', format: '.3e', title: 'optimal N' }] },
+      },
     );
   }
   return layered(options, layers);
@@ -92,10 +110,26 @@ export function isoflopEnvelopeChart(data: IsoflopEnvelopeChartData, options: Is
   const x = { field: 'compute', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
   const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
   const layers: Record<string, unknown>[] = [
-    { data: { values: curves }, mark: { type: 'line', strokeWidth: 1.2, opacity: 0.8 }, encoding: { x, y, detail: { field: 'run' }, color: { field: 'N', type: 'quantitative', title: 'parameters N', scale: { type: 'log', scheme: 'viridis' } } } },
+    {
+      data: { values: curves },
+      mark: { type: 'line', strokeWidth: 1.2, opacity: 0.8 },
+      encoding: { x, y, detail: { field: 'run' }, color: { field: 'N', type: 'quantitative', title: 'parameters N', scale: { type: 'log', scheme: 'viridis' } } },
+    },
   ];
   if (envelope.length > 0) {
-    layers.push({ data: { values: envelope }, mark: { type: 'line', strokeWidth: 2.5, color: '#000' }, encoding: { x, y, tooltip: [{ field: 'compute', format: '.3e' }, { field: 'N', format: '.3e', title: 'best N' }, { field: 'loss', format: '.4f' }] } });
+    layers.push({
+      data: { values: envelope },
+      mark: { type: 'line', strokeWidth: 2.5, color: '#000' },
+      encoding: {
+        x,
+        y,
+        tooltip: [
+          { field: 'compute', format: '.3e' },
+          { field: 'N', format: '.3e', title: 'best N' },
+          { field: 'loss', format: '.4f' },
+        ],
+      },
+    });
   }
   return layered(options, layers);
 }

@@ -36,7 +36,10 @@ export function lossCurvesChart(series: readonly LossCurveSeries[], options: Los
   const observed = series.flatMap((s) => (s.observed ?? []).map((p) => ({ schedule: s.name, step: p.step, loss: p.loss })));
   const predicted = series.flatMap((s) => (s.predicted ?? []).map((p) => ({ schedule: s.name, step: p.step, loss: p.loss, lower: p.lower, upper: p.upper })));
   const band = predicted.filter((p) => p.lower !== undefined && p.upper !== undefined);
-  const sx = axisScale([...observed, ...predicted].map((p) => p.step), xScale);
+  const sx = axisScale(
+    [...observed, ...predicted].map((p) => p.step),
+    xScale,
+  );
   const sy = axisScale([...observed.map((p) => p.loss), ...predicted.flatMap((p) => [p.loss, p.lower ?? p.loss, p.upper ?? p.loss])], yScale);
   const x = { field: 'step', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
   const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
@@ -49,7 +52,11 @@ export function lossCurvesChart(series: readonly LossCurveSeries[], options: Los
     layers.push({ data: { values: observed }, mark: { type: 'line', strokeWidth: 1.2, opacity: 0.8 }, encoding: { x, y, color } });
   }
   if (predicted.length > 0) {
-    layers.push({ data: { values: predicted }, mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 3] }, encoding: { x, y, color, tooltip: [{ field: 'schedule' }, { field: 'step' }, { field: 'loss', format: '.4f' }] } });
+    layers.push({
+      data: { values: predicted },
+      mark: { type: 'line', strokeWidth: 2, strokeDash: [6, 3] },
+      encoding: { x, y, color, tooltip: [{ field: 'schedule' }, { field: 'step' }, { field: 'loss', format: '.4f' }] },
+    });
   }
   if (cutoff !== undefined) {
     layers.push({ data: { values: [{ step: cutoff }] }, mark: { type: 'rule', color: '#888', strokeDash: [2, 2] }, encoding: { x } });

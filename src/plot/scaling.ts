@@ -30,24 +30,13 @@ export interface ScalingChartOptions extends ChartOptions {
  * decades (a power law is a straight line there).
  */
 export function scalingChart(data: ScalingChartData, options: ScalingChartOptions = {}): VegaLiteSpec {
-  const {
-    xLabel = 'training compute C (FLOPs)',
-    yLabel = 'loss (nats/token)',
-    xScale = 'auto',
-    yScale = 'auto',
-    seriesLabel = 'series',
-    lawLabel = 'fit',
-  } = options;
+  const { xLabel = 'training compute C (FLOPs)', yLabel = 'loss (nats/token)', xScale = 'auto', yScale = 'auto', seriesLabel = 'series', lawLabel = 'fit' } = options;
   const { points, law = [], highlights = [] } = data;
   requireFinite('scalingChart', 'points', points, ['x', 'y']);
   requireFinite('scalingChart', 'law', law, ['x', 'y']);
   requireFinite('scalingChart', 'highlights', highlights, ['x', 'y']);
   const xs = [...points.map((p) => p.x), ...law.map((p) => p.x), ...highlights.map((p) => p.x)];
-  const ys = [
-    ...points.map((p) => p.y),
-    ...law.flatMap((p) => [p.y, p.lower ?? p.y, p.upper ?? p.y]),
-    ...highlights.flatMap((p) => [p.y, p.lower ?? p.y, p.upper ?? p.y]),
-  ];
+  const ys = [...points.map((p) => p.y), ...law.flatMap((p) => [p.y, p.lower ?? p.y, p.upper ?? p.y]), ...highlights.flatMap((p) => [p.y, p.lower ?? p.y, p.upper ?? p.y])];
   const sx = axisScale(xs, xScale);
   const sy = axisScale(ys, yScale);
   const x = { field: 'x', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };

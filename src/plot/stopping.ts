@@ -43,7 +43,10 @@ export function stoppingChart(curves: readonly StoppingCurve[], options: Stoppin
       const point = c.points.reduce((best, p) => (Math.abs(p.step - at) < Math.abs(best.step - at) ? p : best));
       return { id: c.id, decision: c.decision, step: point.step, value: point.value };
     });
-  const sy = axisScale(lines.map((p) => p.value), yScale);
+  const sy = axisScale(
+    lines.map((p) => p.value),
+    yScale,
+  );
   const x = { field: 'step', type: 'quantitative', title: xLabel };
   const y = { field: 'value', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
   const color = { field: 'decision', type: 'nominal', title: 'decision', scale: { domain: DECISIONS, range: ['#bbbbbb', '#4c78a8', '#e45756'] } };
@@ -55,7 +58,8 @@ export function stoppingChart(curves: readonly StoppingCurve[], options: Stoppin
       encoding: { x, y, color, detail: { field: 'id' }, order: { field: 'step' }, opacity: { condition: { test: "datum.decision === 'stopped'", value: 0.35 }, value: 0.9 } },
     },
   ];
-  if (stops.length > 0) layers.push({ data: { values: stops }, mark: { type: 'point', shape: 'cross', size: 30, color: '#777' }, encoding: { x, y, tooltip: [{ field: 'id' }, { field: 'step', title: 'stopped at' }] } });
+  if (stops.length > 0)
+    layers.push({ data: { values: stops }, mark: { type: 'point', shape: 'cross', size: 30, color: '#777' }, encoding: { x, y, tooltip: [{ field: 'id' }, { field: 'step', title: 'stopped at' }] } });
   const { title = `early stopping: ${counts}` } = options;
   return layered({ ...options, title }, layers);
 }

@@ -31,7 +31,10 @@ async function register(name: BackendName): Promise<boolean> {
     case 'tensorflow':
       // tfjs-node-gpu and tfjs-node both register 'tensorflow'; either one is enough.
       for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-        if (await optionalImport(pkg)) { ok = tf.findBackendFactory('tensorflow') !== null; break; }
+        if (await optionalImport(pkg)) {
+          ok = tf.findBackendFactory('tensorflow') !== null;
+          break;
+        }
       }
       break;
     case 'webgpu':

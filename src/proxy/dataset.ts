@@ -7,10 +7,7 @@ import type { DataShape } from './model-config.js';
 
 /** The data of a proxy run, plain JSON. Training draws from a stream seeded by the run's seed;
  * evaluation uses a fixed set drawn from the data's own seed, the same for every run of a sweep. */
-export type DataSpec =
-  | ({ type: 'markov' } & MarkovOptions)
-  | ({ type: 'teacher' } & TeacherOptions)
-  | ({ type: 'text' } & TextOptions);
+export type DataSpec = ({ type: 'markov' } & MarkovOptions) | ({ type: 'teacher' } & TeacherOptions) | ({ type: 'text' } & TextOptions);
 
 export const dataTypes = ['markov', 'teacher', 'text'] as const;
 

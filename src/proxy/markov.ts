@@ -99,10 +99,12 @@ export function markovLanguage(options: MarkovOptions = {}): MarkovLanguage {
     sample(random, length, out = new Int32Array(length), offset = 0) {
       // First context from the stationary distribution, so every position is stationary.
       const u = random.next() * acc;
-      let lo = 0, hi = states - 1;
+      let lo = 0,
+        hi = states - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (cumulative[mid]! > u) hi = mid; else lo = mid + 1;
+        if (cumulative[mid]! > u) hi = mid;
+        else lo = mid + 1;
       }
       let state = lo;
       for (let i = 0; i < Math.min(order, length); i++) {
@@ -110,7 +112,8 @@ export function markovLanguage(options: MarkovOptions = {}): MarkovLanguage {
       }
       for (let i = order; i < length; i++) {
         const v = random.next();
-        let r = 0, c = prob[state * branching]!;
+        let r = 0,
+          c = prob[state * branching]!;
         while (v >= c && r < branching - 1) c += prob[state * branching + ++r]!;
         const token = next[state * branching + r]!;
         out[offset + i] = token;

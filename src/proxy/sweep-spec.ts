@@ -33,7 +33,10 @@ function apply(base: Partial<TrainConfig>, point: Record<string, unknown>): Trai
   const model = { ...(config.model ?? {}) } as Record<string, unknown>;
   for (const [axis, value] of Object.entries(point)) {
     switch (axis as SweepAxis) {
-      case 'width': case 'depth': case 'heads': case 'context':
+      case 'width':
+      case 'depth':
+      case 'heads':
+      case 'context':
         model[axis] = value;
         break;
       case 'tokens':

@@ -10,10 +10,14 @@ let lastPost = 0;
 port.on('message', async ({ config }: { config: TrainConfig }) => {
   try {
     const { summary } = await train(config, {
-      store, overwrite: true,
+      store,
+      overwrite: true,
       onStep: (step, steps) => {
         const now = performance.now();
-        if (now - lastPost > 250 || step === steps) { lastPost = now; port.postMessage({ type: 'step', step, steps }); }
+        if (now - lastPost > 250 || step === steps) {
+          lastPost = now;
+          port.postMessage({ type: 'step', step, steps });
+        }
       },
     });
     port.postMessage({ type: 'done', status: summary.status, ...(summary.reason ? { reason: summary.reason } : {}) });

@@ -87,7 +87,12 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
     const elapsedSeconds = (performance.now() - started) / 1000;
     const running = [...progressOf.values()].filter((f) => f < 1).length;
     onProgress({
-      total: runs.length, skipped: result.skipped.length, done, running, fraction, elapsedSeconds,
+      total: runs.length,
+      skipped: result.skipped.length,
+      done,
+      running,
+      fraction,
+      elapsedSeconds,
       ...(fraction > 0.002 ? { etaSeconds: (elapsedSeconds * (1 - fraction)) / fraction } : {}),
     });
   };
@@ -105,8 +110,14 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
     for (const r of todo) {
       try {
         const { summary } = await train(r.config, {
-          store, overwrite: true,
-          onStep: (step, steps) => { if (step % 5 === 0 || step === steps) { progressOf.set(r.run.id, step / steps); report(); } },
+          store,
+          overwrite: true,
+          onStep: (step, steps) => {
+            if (step % 5 === 0 || step === steps) {
+              progressOf.set(r.run.id, step / steps);
+              report();
+            }
+          },
         });
         record(r.run.id, summary.status, summary.reason);
       } catch (error) {
@@ -118,26 +129,36 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   }
 
   const queue = [...todo];
-  await Promise.all(Array.from({ length: Math.min(workers, todo.length) }, () => new Promise<void>((resolve, reject) => {
-    const worker: Worker = startWorker(new URL('./sweep-worker.js', import.meta.url), { store: store.dir });
-    let current: ResolvedRun | undefined;
-    const next = () => {
-      current = queue.shift();
-      if (current) worker.postMessage({ config: current.config });
-      else void worker.terminate().then(() => resolve());
-    };
-    worker.on('message', (m: { type: 'ready' } | { type: 'step'; step: number; steps: number } | { type: 'done'; status: RunStatus; reason?: string } | { type: 'error'; message: string }) => {
-      if (m.type === 'ready') return next();
-      if (!current) return;
-      if (m.type === 'step') { progressOf.set(current.run.id, m.step / m.steps); report(); return; }
-      if (m.type === 'done') record(current.run.id, m.status, m.reason);
-      else record(current.run.id, 'failed', m.message);
-      next();
-    });
-    worker.on('error', (error) => {
-      if (current) record(current.run.id, 'failed', error.message);
-      reject(error);
-    });
-  })));
+  await Promise.all(
+    Array.from(
+      { length: Math.min(workers, todo.length) },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker: Worker = startWorker(new URL('./sweep-worker.js', import.meta.url), { store: store.dir });
+          let current: ResolvedRun | undefined;
+          const next = () => {
+            current = queue.shift();
+            if (current) worker.postMessage({ config: current.config });
+            else void worker.terminate().then(() => resolve());
+          };
+          worker.on('message', (m: { type: 'ready' } | { type: 'step'; step: number; steps: number } | { type: 'done'; status: RunStatus; reason?: string } | { type: 'error'; message: string }) => {
+            if (m.type === 'ready') return next();
+            if (!current) return;
+            if (m.type === 'step') {
+              progressOf.set(current.run.id, m.step / m.steps);
+              report();
+              return;
+            }
+            if (m.type === 'done') record(current.run.id, m.status, m.reason);
+            else record(current.run.id, 'failed', m.message);
+            next();
+          });
+          worker.on('error', (error) => {
+            if (current) record(current.run.id, 'failed', error.message);
+            reject(error);
+          });
+        }),
+    ),
+  );
   return result;
 }

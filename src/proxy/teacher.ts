@@ -30,7 +30,11 @@ export interface TeacherTask {
 
 export function teacherTask(options: TeacherOptions = {}): TeacherTask {
   const { inputDim = 16, teacherWidth = 32, teacherDepth = 2, noise = 0.1, seed = 0 } = options;
-  for (const [name, v] of [['inputDim', inputDim], ['teacherWidth', teacherWidth], ['teacherDepth', teacherDepth]] as const) {
+  for (const [name, v] of [
+    ['inputDim', inputDim],
+    ['teacherWidth', teacherWidth],
+    ['teacherDepth', teacherDepth],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new InputError(`data.${name}: expected a positive integer, got ${show(v)}`, `data.${name}`);
   }
   if (!(Number.isFinite(noise) && noise >= 0)) throw new InputError(`data.noise: expected a number >= 0, got ${show(noise)}`, 'data.noise');

@@ -84,7 +84,10 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedRun {
   const seqLen = model.family === 'transformer' ? model.context : 1;
   if (data.kind === 'tokens') {
     if (data.corpus) {
-      for (const [part, size] of [['training', data.corpus.train], ['evaluation', data.corpus.eval]] as const) {
+      for (const [part, size] of [
+        ['training', data.corpus.train],
+        ['evaluation', data.corpus.eval],
+      ] as const) {
         if (seqLen + 1 > size) throw new InputError(`model.context: ${seqLen} is longer than the data: ${show(data.corpus.path)} has ${size} ${part} bytes`, 'model.context');
       }
     }
@@ -135,8 +138,17 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedRun {
   const flopsPerToken = trainingFlopsPerToken(model, shape);
   // Everything that changes what is trained names the run; the backend and logging do not.
   const identity = {
-    model, data: config.data, steps, batchSize, schedule, optimizer: opt, zLoss, microBatches, seed,
-    evalTokens, evalEvery,
+    model,
+    data: config.data,
+    steps,
+    batchSize,
+    schedule,
+    optimizer: opt,
+    zLoss,
+    microBatches,
+    seed,
+    evalTokens,
+    evalEvery,
   };
   const hash = createHash('sha256').update(canonical(identity)).digest('hex').slice(0, 10);
   const id = config.id ?? `${model.family}-w${model.width}-l${model.depth}-b${batchSize}-n${steps}-s${seed}-${hash}`;
@@ -153,14 +165,35 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedRun {
     seed,
     ...(config.tags ? { tags: config.tags } : {}),
     extra: {
-      model, data: config.data, steps, optimizer: opt, zLoss, microBatches, evalEvery, evalTokens,
-      params: count, flopsPerToken, flops: tokens * flopsPerToken,
+      model,
+      data: config.data,
+      steps,
+      optimizer: opt,
+      zLoss,
+      microBatches,
+      evalEvery,
+      evalTokens,
+      params: count,
+      flopsPerToken,
+      flops: tokens * flopsPerToken,
       ...(data.floor !== undefined ? { floor: data.floor } : {}),
     },
   };
   return {
-    config, run, model, data, steps, perStep, seqLen, lr, flopsPerToken, microBatches, evalEvery,
-    evalRows: Math.max(1, Math.ceil(evalTokens / seqLen)), logEvery, divergeFactor,
+    config,
+    run,
+    model,
+    data,
+    steps,
+    perStep,
+    seqLen,
+    lr,
+    flopsPerToken,
+    microBatches,
+    evalEvery,
+    evalRows: Math.max(1, Math.ceil(evalTokens / seqLen)),
+    logEvery,
+    divergeFactor,
   };
 }
 
@@ -168,8 +201,11 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedRun {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -56,10 +56,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   }
 }
 
-function loop(
-  run: ResolvedRun, model: Model, optimizer: ReturnType<typeof adamW>,
-  append: (p: TrajectoryPoint) => void, onStep: TrainOptions['onStep'],
-): RunSummary {
+function loop(run: ResolvedRun, model: Model, optimizer: ReturnType<typeof adamW>, append: (p: TrajectoryPoint) => void, onStep: TrainOptions['onStep']): RunSummary {
   const { data, steps, seqLen, microBatches, lr } = run;
   const B = run.config.batchSize;
   const micro = B / microBatches;
@@ -104,9 +101,12 @@ function loop(
     for (let j = 0; j < microBatches; j++) sqSmall += v[4 + j]! / microBatches;
     const gradNorm = Math.sqrt(sqBig);
     firstLoss ??= trainLoss;
-    const diverged = !Number.isFinite(trainLoss) || !Number.isFinite(gradNorm) ? 'non-finite loss or gradient'
-      : trainLoss > run.divergeFactor * firstLoss ? `loss ${trainLoss.toPrecision(4)} exceeds ${run.divergeFactor} x the first step's ${firstLoss.toPrecision(4)}`
-      : undefined;
+    const diverged =
+      !Number.isFinite(trainLoss) || !Number.isFinite(gradNorm)
+        ? 'non-finite loss or gradient'
+        : trainLoss > run.divergeFactor * firstLoss
+          ? `loss ${trainLoss.toPrecision(4)} exceeds ${run.divergeFactor} x the first step's ${firstLoss.toPrecision(4)}`
+          : undefined;
     if (!diverged) {
       const scale = clip > 0 && gradNorm > clip ? clip / gradNorm : 1;
       optimizer.step(measured.grads, lr[s]!, scale);
@@ -115,7 +115,12 @@ function loop(
     const done = s + 1;
     const tokens = done * run.perStep;
     point = {
-      step: done, tokens, flops: tokens * run.flopsPerToken, lr: lr[s]!, trainLoss, gradNorm,
+      step: done,
+      tokens,
+      flops: tokens * run.flopsPerToken,
+      lr: lr[s]!,
+      trainLoss,
+      gradNorm,
       ...(microBatches > 1 ? { gradSqSmall: sqSmall, gradSqBig: sqBig, bSmall: micro, bBig: B } : {}),
       outputLogitRms: logitRms,
       ...(Number.isNaN(maxAttention) ? {} : { maxAttentionLogit: maxAttention }),
@@ -131,7 +136,10 @@ function loop(
     onStep?.(done, steps, point);
   }
   return {
-    status: 'finished', steps, tokens: point.tokens, flops: point.flops,
+    status: 'finished',
+    steps,
+    tokens: point.tokens,
+    flops: point.flops,
     ...(lastTrain !== undefined ? { finalTrainLoss: lastTrain } : {}),
     ...(lastEval !== undefined ? { finalEvalLoss: lastEval } : {}),
   };

@@ -19,7 +19,11 @@ function causalMask(T: number): tf.Tensor2D {
 
 function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
-  return x.sub(mean).mul(tf.rsqrt(variance.add(1e-5))).mul(g).add(b);
+  return x
+    .sub(mean)
+    .mul(tf.rsqrt(variance.add(1e-5)))
+    .mul(g)
+    .add(b);
 }
 
 /**
@@ -47,13 +51,20 @@ export function transformerLoss(parts: ModelParts, batch: Batch, options: LossOp
   const input = windows.slice([0, 0], [B, T]);
   const target = windows.slice([0, 1], [B, T]);
   let x: tf.Tensor = tf.oneHot(input.reshape([B * T]), V).matMul(p.embed!);
-  x = x.reshape([B, T, d]).add(p.pos!.slice([0, 0], [T, d])).reshape([B * T, d]);
+  x = x
+    .reshape([B, T, d])
+    .add(p.pos!.slice([0, 0], [T, d]))
+    .reshape([B * T, d]);
   const mask = causalMask(T);
   let maxLogit: tf.Tensor | undefined;
   for (let l = 0; l < config.depth; l++) {
     const q0 = `b${l}.`;
     const h = layerNorm(x, p[q0 + 'ln1.g']!, p[q0 + 'ln1.b']!);
-    const heads = (w: tf.Tensor) => h.matMul(w as tf.Tensor2D).reshape([B, T, H, dh]).transpose([0, 2, 1, 3]);
+    const heads = (w: tf.Tensor) =>
+      h
+        .matMul(w as tf.Tensor2D)
+        .reshape([B, T, H, dh])
+        .transpose([0, 2, 1, 3]);
     let q = heads(p[q0 + 'wq']!);
     let k = heads(p[q0 + 'wk']!);
     const v = heads(p[q0 + 'wv']!);
@@ -67,7 +78,10 @@ export function transformerLoss(parts: ModelParts, batch: Batch, options: LossOp
       const m = scores.max();
       maxLogit = maxLogit ? tf.maximum(maxLogit, m) : m;
     }
-    const attn = tf.matMul(tf.softmax(scores), v).transpose([0, 2, 1, 3]).reshape([B * T, d]);
+    const attn = tf
+      .matMul(tf.softmax(scores), v)
+      .transpose([0, 2, 1, 3])
+      .reshape([B * T, d]);
     x = x.add(attn.matMul(p[q0 + 'wo']! as tf.Tensor2D));
     const h2 = layerNorm(x, p[q0 + 'ln2.g']!, p[q0 + 'ln2.b']!);
     const ff = tf.relu(h2.matMul(p[q0 + 'w1']! as tf.Tensor2D).add(p[q0 + 'b1']!));
@@ -81,7 +95,11 @@ export function transformerLoss(parts: ModelParts, batch: Batch, options: LossOp
 
 /** Next-token cross-entropy (and z-loss) over positions >= lossStart. Exported for the MLP too. */
 export function tokenLoss(
-  logits: tf.Tensor, target: tf.Tensor, B: number, T: number, V: number,
+  logits: tf.Tensor,
+  target: tf.Tensor,
+  B: number,
+  T: number,
+  V: number,
   o: { zLoss: number; lossStart: number; stats: LossOptions['stats']; maxLogit?: tf.Tensor | undefined },
 ): tf.Scalar {
   const lse = tf.logSumExp(logits, -1);

@@ -3,8 +3,7 @@ import type { ReproducedMetric, Reproduction } from './reproduction.js';
 
 export const chinchillaEpochReproduction: Reproduction = {
   id: 'chinchilla-epoch',
-  description:
-    'Besiroglu et al. 2024: Chinchilla Approach 3 on the 240 Epoch points (4,500-start grid, Huber 1e-3 in log space), bootstrap standard errors (1,000 resamples)',
+  description: 'Besiroglu et al. 2024: Chinchilla Approach 3 on the 240 Epoch points (4,500-start grid, Huber 1e-3 in log space), bootstrap standard errors (1,000 resamples)',
   async run(options = {}) {
     const { seed = 0, onProgress, onWarning } = options;
     const { loadEpochPoints } = await import('./chinchilla-epoch-data.js');

@@ -19,7 +19,13 @@ export const reproductions: readonly Reproduction[] = [chinchillaEpochReproducti
 
 export function getReproduction(id: string): Reproduction {
   const r = reproductions.find((x) => x.id === id);
-  if (!r) throw new InputError(`unknown reproduction: ${show(id)}; known: ${listReproductions().map((x) => x.id).join(', ')}`, 'id');
+  if (!r)
+    throw new InputError(
+      `unknown reproduction: ${show(id)}; known: ${listReproductions()
+        .map((x) => x.id)
+        .join(', ')}`,
+      'id',
+    );
   return r;
 }
 

@@ -48,31 +48,33 @@ export interface StoredPrediction {
 /** Predictions of one slice of curves: out[cutoff][curve]. */
 export function predictCutoffs(job: PredictJob): StoredPrediction[][] {
   const { curves, goal, range, cutoffs, predictor, seed, index, options = {} } = job;
-  return cutoffs.map((m) => curves.map((c, i) => {
-    const length = c.length;
-    const truth = c[length - 1]!;
-    const seen = c.subarray(0, m);
-    const steps = Array.from({ length: m }, (_, k) => k + 1);
-    if (predictor === 'last') return lastValuePrediction(seen, length, truth);
-    const curve = learningCurve(steps, seen, { goal, range });
-    const method = predictor === 'ensemble' ? 'ensemble' : 'fast';
-    const extra: Partial<ExtrapolateOptions> = predictor === 'pow3' ? POW3_FIT : {};
-    let p;
-    try {
-      // The ensemble's weighting means nothing to the fast and pow3 fits (extrapolate refuses it there).
-      const { weighting, ...rest } = options;
-      const shared = method === 'ensemble' && weighting !== undefined ? { ...rest, weighting } : rest;
-      p = extrapolate(curve, { ...shared, method, ...extra, to: length, seed: seed + index[i]! }).at(length);
-    } catch (error) {
-      // A curve no family can describe counts with the last-value prediction, and is flagged.
-      if (!(error instanceof InputError)) throw error;
-      return { ...lastValuePrediction(seen, length, truth), fallback: true };
-    }
-    const quantiles = p.quantiles(LEVELS);
-    const median = p.median;
-    const logDensity = SCALES.map((s) => p.logDensity(median + (truth - median) / s) - Math.log(s));
-    return { quantiles, logDensity };
-  }));
+  return cutoffs.map((m) =>
+    curves.map((c, i) => {
+      const length = c.length;
+      const truth = c[length - 1]!;
+      const seen = c.subarray(0, m);
+      const steps = Array.from({ length: m }, (_, k) => k + 1);
+      if (predictor === 'last') return lastValuePrediction(seen, length, truth);
+      const curve = learningCurve(steps, seen, { goal, range });
+      const method = predictor === 'ensemble' ? 'ensemble' : 'fast';
+      const extra: Partial<ExtrapolateOptions> = predictor === 'pow3' ? POW3_FIT : {};
+      let p;
+      try {
+        // The ensemble's weighting means nothing to the fast and pow3 fits (extrapolate refuses it there).
+        const { weighting, ...rest } = options;
+        const shared = method === 'ensemble' && weighting !== undefined ? { ...rest, weighting } : rest;
+        p = extrapolate(curve, { ...shared, method, ...extra, to: length, seed: seed + index[i]! }).at(length);
+      } catch (error) {
+        // A curve no family can describe counts with the last-value prediction, and is flagged.
+        if (!(error instanceof InputError)) throw error;
+        return { ...lastValuePrediction(seen, length, truth), fallback: true };
+      }
+      const quantiles = p.quantiles(LEVELS);
+      const median = p.median;
+      const logDensity = SCALES.map((s) => p.logDensity(median + (truth - median) / s) - Math.log(s));
+      return { quantiles, logDensity };
+    }),
+  );
 }
 
 /**
@@ -96,8 +98,13 @@ function lastValuePrediction(seen: Float64Array, length: number, truth: number):
 
 /** Inverse standard normal CDF by bisection on normalCdf (only used for 99 fixed levels). */
 function normalQuantile(q: number): number {
-  let a = -10, b = 10;
-  for (let i = 0; i < 80; i++) { const m = 0.5 * (a + b); if (normalCdf(m) < q) a = m; else b = m; }
+  let a = -10,
+    b = 10;
+  for (let i = 0; i < 80; i++) {
+    const m = 0.5 * (a + b);
+    if (normalCdf(m) < q) a = m;
+    else b = m;
+  }
   return 0.5 * (a + b);
 }
 
@@ -153,8 +160,16 @@ export async function predictFinalValues(sets: readonly CurveSet[], options: Eva
     const index = set.curves.map((_, i) => i).filter((i) => i % stride === 0);
     const curves = index.map((i) => set.curves[i]!);
     const file: FilePredictions = {
-      name: set.name, goal: set.goal, length: set.length, fractions: [...fractions], cutoffs, index, curves,
-      truths: Float64Array.from(curves, (c) => c[c.length - 1]!), preds: {}, seconds: {},
+      name: set.name,
+      goal: set.goal,
+      length: set.length,
+      fractions: [...fractions],
+      cutoffs,
+      index,
+      curves,
+      truths: Float64Array.from(curves, (c) => c[c.length - 1]!),
+      preds: {},
+      seconds: {},
     };
     for (const predictor of predictors) {
       const t0 = performance.now();
@@ -163,22 +178,35 @@ export async function predictFinalValues(sets: readonly CurveSet[], options: Eva
       const jobs = Array.from({ length: chunks }, (_, k) => {
         const pick = index.map((_, j) => j).filter((j) => j % chunks === k);
         const job: PredictJob = {
-          curves: pick.map((j) => curves[j]!), goal: set.goal, range: set.range, cutoffs, predictor, seed,
-          index: pick.map((j) => index[j]!), options: options.extrapolate,
+          curves: pick.map((j) => curves[j]!),
+          goal: set.goal,
+          range: set.range,
+          cutoffs,
+          predictor,
+          seed,
+          index: pick.map((j) => index[j]!),
+          options: options.extrapolate,
         };
         return { pick, job };
       });
       const parts: { pick: number[]; r: StoredPrediction[][] }[] = [];
       let next = 0;
-      await Promise.all(Array.from({ length: Math.min(threads, chunks) }, async () => {
-        while (next < jobs.length) {
-          const { pick, job } = jobs[next++]!;
-          parts.push({ pick, r: await runJob(job, threads > 1) });
-          if (chunks > 1) onProgress?.(`${set.name}: ${predictor}: ${parts.length}/${chunks} chunks`);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(threads, chunks) }, async () => {
+          while (next < jobs.length) {
+            const { pick, job } = jobs[next++]!;
+            parts.push({ pick, r: await runJob(job, threads > 1) });
+            if (chunks > 1) onProgress?.(`${set.name}: ${predictor}: ${parts.length}/${chunks} chunks`);
+          }
+        }),
+      );
       const merged: StoredPrediction[][] = cutoffs.map(() => new Array(curves.length));
-      for (const { pick, r } of parts) r.forEach((row, c) => row.forEach((p, j) => { merged[c]![pick[j]!] = p; }));
+      for (const { pick, r } of parts)
+        r.forEach((row, c) =>
+          row.forEach((p, j) => {
+            merged[c]![pick[j]!] = p;
+          }),
+        );
       file.preds[predictor] = merged;
       file.seconds[predictor] = (performance.now() - t0) / 1000;
       onProgress?.(`${set.name}: ${predictor} on ${curves.length} curves x ${cutoffs.length} cutoffs in ${file.seconds[predictor]!.toFixed(1)} s`);
@@ -192,7 +220,10 @@ function runJob(job: PredictJob, inWorker: boolean): Promise<StoredPrediction[][
   if (!inWorker) return Promise.resolve(predictCutoffs(job));
   return new Promise((resolve, reject) => {
     const worker = startWorker(new URL('./lc-evaluate-worker.js', import.meta.url), job);
-    worker.once('message', (r: StoredPrediction[][]) => { resolve(r); void worker.terminate(); });
+    worker.once('message', (r: StoredPrediction[][]) => {
+      resolve(r);
+      void worker.terminate();
+    });
     worker.once('error', reject);
   });
 }
@@ -204,13 +235,18 @@ function runJob(job: PredictJob, inWorker: boolean): Promise<StoredPrediction[][
  * ceil((n + 1) level)-th smallest score of the calibration curves.
  */
 export function conformalScale(preds: readonly StoredPrediction[], truths: ArrayLike<number>, level = 0.9): number {
-  const lo = Math.round(((1 - level) / 2) * 100) - 1, hi = Math.round(((1 + level) / 2) * 100) - 1;
-  const scores = preds.map((p, i) => {
-    const med = p.quantiles[49]!, y = truths[i]!;
-    const down = med - p.quantiles[lo]!, up = p.quantiles[hi]! - med;
-    if (y >= med) return up > 0 ? (y - med) / up : y === med ? 0 : Infinity;
-    return down > 0 ? (med - y) / down : Infinity;
-  }).sort((a, b) => a - b);
+  const lo = Math.round(((1 - level) / 2) * 100) - 1,
+    hi = Math.round(((1 + level) / 2) * 100) - 1;
+  const scores = preds
+    .map((p, i) => {
+      const med = p.quantiles[49]!,
+        y = truths[i]!;
+      const down = med - p.quantiles[lo]!,
+        up = p.quantiles[hi]! - med;
+      if (y >= med) return up > 0 ? (y - med) / up : y === med ? 0 : Infinity;
+      return down > 0 ? (med - y) / down : Infinity;
+    })
+    .sort((a, b) => a - b);
   const k = Math.min(scores.length, Math.ceil((scores.length + 1) * level)) - 1;
   return scores[k]!;
 }
@@ -238,7 +274,11 @@ export function crossFittedScales(preds: StoredPrediction[][], truths: Float64Ar
     const out = new Float64Array(row.length);
     for (let f = 0; f < folds; f++) {
       const cal = row.map((p, i) => ({ p, i })).filter(({ i }) => i % folds !== f);
-      const c = conformalScale(cal.map((e) => e.p), cal.map((e) => truths[e.i]!), level);
+      const c = conformalScale(
+        cal.map((e) => e.p),
+        cal.map((e) => truths[e.i]!),
+        level,
+      );
       for (let i = f; i < row.length; i += folds) out[i] = c;
     }
     return out;
@@ -271,7 +311,10 @@ export function scoreFinalValues(files: readonly FilePredictions[], options: { c
       if (conformal && predictor !== 'last' && !predictor.endsWith('+learned')) variants.push(crossFittedScales(preds, file.truths));
       for (const scales of variants) {
         file.cutoffs.forEach((m, c) => {
-          let mae = 0, lpd = 0, cover = 0, fallbacks = 0;
+          let mae = 0,
+            lpd = 0,
+            cover = 0,
+            fallbacks = 0;
           const n = preds[c]!.length;
           preds[c]!.forEach((p, i) => {
             const y = file.truths[i]!;
@@ -282,7 +325,17 @@ export function scoreFinalValues(files: readonly FilePredictions[], options: { c
             cover += (y >= q[4]! && y <= q[94]! ? 1 : 0) / n;
             if (p.fallback) fallbacks++;
           });
-          rows.push({ file: file.name, fraction: file.fractions[c]!, points: m, predictor: scales ? `${predictor as Predictor}+conformal` : predictor, curves: n, mae, lpd, coverage90: cover, fallbacks });
+          rows.push({
+            file: file.name,
+            fraction: file.fractions[c]!,
+            points: m,
+            predictor: scales ? `${predictor as Predictor}+conformal` : predictor,
+            curves: n,
+            mae,
+            lpd,
+            coverage90: cover,
+            fallbacks,
+          });
         });
       }
     }

@@ -11,7 +11,9 @@ import { correctionFeatures, fitCorrection, type CorrectionFitOptions, type Corr
  */
 export function crossFittedCorrection(file: FilePredictions, options: CorrectionFitOptions & { base?: Predictor; folds?: number } = {}): StoredPrediction[][] {
   const { base = 'ensemble', folds = 5 } = options;
-  const b = file.preds[base], fast = file.preds.fast, pow3 = file.preds.pow3;
+  const b = file.preds[base],
+    fast = file.preds.fast,
+    pow3 = file.preds.pow3;
   if (!b || !fast || !pow3) throw new InputError(`crossFittedCorrection: ${file.name}: needs stored ${base}, fast and pow3 predictions`, 'preds');
   const range: readonly [number, number] = file.goal === 'max' ? [0, 1] : [-Infinity, Infinity];
   return file.cutoffs.map((m, c) => {
@@ -22,7 +24,10 @@ export function crossFittedCorrection(file: FilePredictions, options: Correction
     });
     const out: StoredPrediction[] = new Array(rows.length);
     for (let f = 0; f < folds; f++) {
-      const fit = fitCorrection(rows.filter((_, i) => i % folds !== f), { lambdas: options.lambdas, folds: options.folds });
+      const fit = fitCorrection(
+        rows.filter((_, i) => i % folds !== f),
+        { lambdas: options.lambdas, folds: options.folds },
+      );
       for (let i = f; i < rows.length; i += folds) {
         const p = fit.predictive(rows[i]!, file.length, file.goal, range);
         const truth = file.truths[i]!;

@@ -4,7 +4,18 @@ import type { ReproducedMetric, Reproduction } from './reproduction.js';
 import { replay, replayAsync, type ReplayResult } from '../stopping/replay.js';
 import type { RunView } from '../stopping/rule.js';
 import { median, patience, predictive } from '../stopping/rules.js';
-import { crossFittedScales, LEVELS, predictFinalValues, scoreFinalValues, widen, type CutoffScore, type EvaluateOptions, type FilePredictions, type LearnedPredictor, type Predictor } from './lc-evaluate.js';
+import {
+  crossFittedScales,
+  LEVELS,
+  predictFinalValues,
+  scoreFinalValues,
+  widen,
+  type CutoffScore,
+  type EvaluateOptions,
+  type FilePredictions,
+  type LearnedPredictor,
+  type Predictor,
+} from './lc-evaluate.js';
 import { learningCurve, type Goal } from '../extrapolation/curve.js';
 import { extrapolate as extrapolateCurve, POW3_FIT, type ExtrapolateOptions } from '../extrapolation/extrapolate.js';
 import { correctionFeatures, fitCorrection } from '../extrapolation/learned.js';
@@ -28,7 +39,8 @@ export function probBetterFromQuantiles(quantiles: Float64Array, goal: Goal, thr
   else {
     let k = 0;
     while (quantiles[k + 1]! < threshold) k++;
-    const a = quantiles[k]!, b = quantiles[k + 1]!;
+    const a = quantiles[k]!,
+      b = quantiles[k + 1]!;
     cdf = LEVELS[k]! + (b > a ? ((threshold - a) / (b - a)) * (LEVELS[k + 1]! - LEVELS[k]!) : 0);
   }
   return goal === 'max' ? 1 - cdf : cdf;
@@ -58,7 +70,11 @@ export function replayNas(files: readonly FilePredictions[], options: { predicto
     // 20 runs per ordering as in the protocol; fewer when a subset of the curves is evaluated.
     const common = { goal: file.goal, checkpoints: file.cutoffs, seed, range, budget: Math.min(20, file.curves.length) };
     out.push({ file: file.name, predictor, result: replay(file.curves, predictive({ delta, predict }), common) });
-    out.push({ file: file.name, predictor: 'none', result: replay(file.curves, patience({ patience: Math.max(2, Math.round(file.length / 10)) }), { ...common, checkpoints: Array.from({ length: file.length - 1 }, (_, i) => i + 1) }) });
+    out.push({
+      file: file.name,
+      predictor: 'none',
+      result: replay(file.curves, patience({ patience: Math.max(2, Math.round(file.length / 10)) }), { ...common, checkpoints: Array.from({ length: file.length - 1 }, (_, i) => i + 1) }),
+    });
     out.push({ file: file.name, predictor: 'none', result: replay(file.curves, median(), common) });
   }
   return out;
@@ -130,7 +146,11 @@ export async function replayNasPerEpoch(files: readonly FilePredictions[], optio
       let v = medians.get(key);
       if (v === undefined) {
         const seen = file.curves[j]!.subarray(0, m);
-        const curve = learningCurve(Array.from({ length: m }, (_, k) => k + 1), seen, { goal: file.goal, range });
+        const curve = learningCurve(
+          Array.from({ length: m }, (_, k) => k + 1),
+          seen,
+          { goal: file.goal, range },
+        );
         const o: Partial<ExtrapolateOptions> = kind === 'pow3' ? POW3_FIT : { method: 'fast' };
         try {
           const { weighting: _ensembleOnly, ...shared } = extrapolate ?? {};
@@ -144,9 +164,12 @@ export async function replayNasPerEpoch(files: readonly FilePredictions[], optio
       }
       return v;
     };
-    const features = (j: number, m: number) => correctionFeatures(file.curves[j]!.subarray(0, m), file.goal, {
-      base: pool.cached(j, m)!.quantiles[49]!, fast: fastMedian('fast', j, m), pow3: fastMedian('pow3', j, m),
-    });
+    const features = (j: number, m: number) =>
+      correctionFeatures(file.curves[j]!.subarray(0, m), file.goal, {
+        base: pool.cached(j, m)!.quantiles[49]!,
+        fast: fastMedian('fast', j, m),
+        pow3: fastMedian('pow3', j, m),
+      });
     const finishedPeers = (view: RunView) => (view.peers ?? []).filter((p) => p.finished).map((p) => p.id as number);
     const predict = (view: RunView) => {
       const j = view.id as number;
@@ -225,7 +248,10 @@ export async function runLcNas(options: LcNasOptions = {}): Promise<LcNasReport>
   const common = { predictor, delta: options.delta, seed: options.seed };
   const stopping: LcNasReport['stopping'] = replayNas(files, common).map((s) => ({ ...s, decisions: 'cutoffs' as const }));
   // The learned correction trained on the other folds' finished curves (as if from an earlier search of the same kind).
-  const learnedStopping = replayNas(files.filter((f) => f.preds[`${predictor}+learned`]), { ...common, predictor: `${predictor}+learned` });
+  const learnedStopping = replayNas(
+    files.filter((f) => f.preds[`${predictor}+learned`]),
+    { ...common, predictor: `${predictor}+learned` },
+  );
   stopping.push(...learnedStopping.filter((r) => r.predictor !== 'none').map((s) => ({ ...s, decisions: 'cutoffs' as const })));
   if (perEpoch) {
     for (const p of options.perEpochPredictors ?? ['fast']) {
@@ -245,7 +271,8 @@ export function lcNasMetrics(report: LcNasReport): ReproducedMetric[] {
   const metrics: ReproducedMetric[] = [];
   const find = (file: string, fraction: number, predictor: string) => report.scores.find((s) => s.file === file && s.fraction === fraction && s.predictor === predictor);
   for (const s of report.scores.filter((r) => r.predictor === 'ensemble')) {
-    const last = find(s.file, s.fraction, 'last'), pow3 = find(s.file, s.fraction, 'pow3');
+    const last = find(s.file, s.fraction, 'last'),
+      pow3 = find(s.file, s.fraction, 'pow3');
     const cal = find(s.file, s.fraction, 'ensemble+conformal');
     const tag = `${s.file} ${Math.round(s.fraction * 100)}%`;
     if (last) metrics.push({ metric: `${tag} MAE (baseline: last value)`, published: last.mae, ours: s.mae });
@@ -272,7 +299,8 @@ export function lcNasMetrics(report: LcNasReport): ReproducedMetric[] {
 export const lcNasReproduction: Reproduction = {
   id: 'lc-nas',
   // All curves: about 13 min of predictions, 6 min of learned corrections and ~2 min of per-epoch replay (fast extrapolator) on 2 cores.
-  description: 'Learning-curve extrapolation (Bayesian ensemble, and with a correction learned from the other folds\' finished curves) and early stopping at the cutoffs and every epoch, on the NAS curves of Baker et al. 2017 (Domhan et al. 2015 protocol); baseline or bar in the "published" column',
+  description:
+    'Learning-curve extrapolation (Bayesian ensemble, and with a correction learned from the other folds\' finished curves) and early stopping at the cutoffs and every epoch, on the NAS curves of Baker et al. 2017 (Domhan et al. 2015 protocol); baseline or bar in the "published" column',
   async run(options = {}) {
     const report = await runLcNas({ seed: options.seed, onProgress: options.onProgress });
     options.onProgress?.(`lc-nas: ${report.seconds.toFixed(0)} s`);

@@ -58,7 +58,8 @@ export function predictionPool(options: PredictionPoolOptions): PredictionPool {
       const { i, m, resolve, reject } = queue.shift()!;
       callbacks.set(worker, (r) => {
         idle.push(worker);
-        if ('error' in r) reject(new Error(r.error)); else resolve(r);
+        if ('error' in r) reject(new Error(r.error));
+        else resolve(r);
         pump();
       });
       worker.postMessage(job(i, m));
@@ -71,17 +72,31 @@ export function predictionPool(options: PredictionPoolOptions): PredictionPool {
       if (hit) return Promise.resolve(hit);
       let p = pending.get(k);
       if (!p) {
-        p = threads === 0
-          ? Promise.resolve(predictCutoffs(job(i, m))[0]![0]!)
-          : new Promise<StoredPrediction>((resolve, reject) => { queue.push({ i, m, resolve, reject }); pump(); });
-        p = p.then((r) => { done.set(k, r); pending.delete(k); return r; });
+        p =
+          threads === 0
+            ? Promise.resolve(predictCutoffs(job(i, m))[0]![0]!)
+            : new Promise<StoredPrediction>((resolve, reject) => {
+                queue.push({ i, m, resolve, reject });
+                pump();
+              });
+        p = p.then((r) => {
+          done.set(k, r);
+          pending.delete(k);
+          return r;
+        });
         pending.set(k, p);
       }
       return p;
     },
     cached: (i, m) => done.get(key(i, m)),
-    put: (i, m, p) => { done.set(key(i, m), p); },
-    get size() { return done.size; },
-    async close() { await Promise.all(workers.map((w) => w.terminate())); },
+    put: (i, m, p) => {
+      done.set(key(i, m), p);
+    },
+    get size() {
+      return done.size;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
   };
 }

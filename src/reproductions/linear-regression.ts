@@ -47,7 +47,9 @@ export function regressionLoss(problem: LinearRegressionProblem, e: ArrayLike<nu
 /** The exact |G|^2, tr(Sigma) and B_simple at error e (formulas above). */
 export function trueNoiseScale(problem: LinearRegressionProblem, e: ArrayLike<number>): GnsEstimate {
   const { lambda, sigma } = problem;
-  let q = 0, G2 = 0, trH = 0;
+  let q = 0,
+    G2 = 0,
+    trH = 0;
   for (let i = 0; i < lambda.length; i++) {
     q += lambda[i]! * e[i]! * e[i]!;
     G2 += (lambda[i]! * e[i]!) ** 2;
@@ -113,7 +115,9 @@ export function trainRegression(problem: LinearRegressionProblem, options: Regre
   const d = problem.lambda.length;
   const e = Float64Array.from(options.e0 ?? Array.from(problem.lambda, (l) => 2 / Math.sqrt(l)));
   const random = makeRng(seed);
-  const g = new Float64Array(d), gSmall = new Float64Array(d), z = new Float64Array(d);
+  const g = new Float64Array(d),
+    gSmall = new Float64Array(d),
+    z = new Float64Array(d);
   const tracker = gns ? gnsTracker(gns) : undefined;
   const trajectory: TrajectoryPoint[] = [{ step: 0, tokens: 0, evalLoss: regressionLoss(problem, e), lr }];
   let status: 'finished' | 'diverged' = 'finished';
@@ -185,7 +189,10 @@ export function regressionStepsSweep(problem: LinearRegressionProblem, options: 
         const run = trainRegression(problem, { batchSize, lr, maxSteps, stopAt: target, seed: seed * 1_000_003 + batchSize, ...(e0 ? { e0 } : {}) });
         const t = run.trajectory;
         const j = t.findIndex((p) => p.evalLoss! <= target);
-        if (j < 0) { reached = false; break; }
+        if (j < 0) {
+          reached = false;
+          break;
+        }
         const [a, b] = [t[j - 1] ?? t[j]!, t[j]!];
         total += a === b ? b.step : a.step + ((a.evalLoss! - target) / (a.evalLoss! - b.evalLoss!)) * (b.step - a.step);
       }

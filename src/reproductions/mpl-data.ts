@@ -31,8 +31,7 @@ export function mplSchedule(name: string): ScheduleSpec {
   let m: RegExpMatchArray | null;
   if ((m = name.match(/^constant_(\d+)$/))) return { type: 'constant', peak, warmup, steps: Number(m[1]) };
   if ((m = name.match(/^cosine_(\d+)$/))) return { type: 'cosine', peak, final: 3e-5, warmup, steps: Number(m[1]) };
-  if ((m = name.match(/^wsd_(\d+)_(\d+)$/)))
-    return { type: 'wsd', peak, final: 3e-5, warmup, steps: Number(m[2]), decayStart: Number(m[1]), shape: 'exponential' };
+  if ((m = name.match(/^wsd_(\d+)_(\d+)$/))) return { type: 'wsd', peak, final: 3e-5, warmup, steps: Number(m[2]), decayStart: Number(m[1]), shape: 'exponential' };
   if ((m = name.match(/^wsdld_(\d+)_(\d+)$/))) return { type: 'wsdld', peak, final: 3e-5, warmup, steps: Number(m[2]), decayStart: Number(m[1]) };
   if ((m = name.match(/^wsdcon_(\d+)$/))) return { type: 'two-stage', peak, second: Number(m[1]) * 1e-5, switchAt: 8000, warmup, steps: 16000 };
   throw new InputError(`unknown multi-power-law curve name: ${show(name)}`, 'name');

@@ -39,8 +39,17 @@ export function curveErrors(fit: CurveFit, curves: Parameters<typeof curvePoints
  */
 export function mplProtocol(size: '25' | '100', law: 'mpl' | 'momentum', options: CurveFitOptions & { dir?: string } = {}) {
   const { dir, ...fitOptions } = options;
-  const fit = fitCurves(mplTrainCurves.map((n) => mplCurve(size, n, dir)), { law, ...fitOptions });
-  return { fit, ...curveErrors(fit, mplTestCurves.map((n) => mplCurve(size, n, dir))) };
+  const fit = fitCurves(
+    mplTrainCurves.map((n) => mplCurve(size, n, dir)),
+    { law, ...fitOptions },
+  );
+  return {
+    fit,
+    ...curveErrors(
+      fit,
+      mplTestCurves.map((n) => mplCurve(size, n, dir)),
+    ),
+  };
 }
 
 /**

@@ -51,7 +51,10 @@ export async function zhangCbs(rows: readonly ZhangRow[] = readZhangTable()): Pr
   const models: ZhangModelFit[] = [];
   for (const model of [...new Set(rows.map((r) => r.model))]) {
     const mine = rows.filter((r) => r.model === model);
-    const fit = await fitStepsVsBatch(mine.map((r) => r.batchSize), mine.map((r) => r.steps));
+    const fit = await fitStepsVsBatch(
+      mine.map((r) => r.batchSize),
+      mine.map((r) => r.steps),
+    );
     models.push({ model, N: mine[0]!.N, ...fit, cbs: zhangCriticalBatch(fit, { referenceBatch: 256, overhead: 0.2 }) });
   }
   const trend = await fitBcritScaling(models.map((m) => ({ N: m.N / 1e6, bcrit: m.cbs })));

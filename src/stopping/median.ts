@@ -21,4 +21,3 @@ export function median(options: { minPoints?: number; minPeers?: number } = {}):
     },
   };
 }
-

@@ -20,12 +20,15 @@ export function patience(options: PatienceOptions = {}): StopRule {
       checkView(view, 'patience');
       const { values, goal } = view;
       const sign = goal === 'max' ? 1 : -1;
-      let best = sign * values[0]!, since = 0;
+      let best = sign * values[0]!,
+        since = 0;
       for (let i = 1; i < values.length; i++) {
-        if (sign * values[i]! > best + minDelta) { best = sign * values[i]!; since = 0; } else since++;
+        if (sign * values[i]! > best + minDelta) {
+          best = sign * values[i]!;
+          since = 0;
+        } else since++;
       }
       return { stop: since >= wait, reason: `${name}: ${since} points without improvement` };
     },
   };
 }
-

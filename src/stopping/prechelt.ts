@@ -57,4 +57,3 @@ export function pq(options: { alpha?: number; strip?: number } = {}): StopRule {
     },
   };
 }
-

@@ -55,4 +55,3 @@ export function predictive(options: PredictiveOptions = {}): StopRule {
     },
   };
 }
-

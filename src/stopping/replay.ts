@@ -58,16 +58,18 @@ export function replay(curves: readonly Float64Array[], rule: StopRule, options:
 export async function replayAsync(curves: readonly Float64Array[], rule: StopRule, options: ReplayOptions & { prefetch: (view: RunView) => Promise<void> }): Promise<ReplayResult> {
   const plan = replayPlan(curves, options);
   const { prefetch } = options;
-  const outcomes = await Promise.all(plan.orders.map(async (order) => {
-    // The same loop as runOrdering, with an await before each decision.
-    const steps = runOrderingSteps(curves, order, plan);
-    let next = steps.next();
-    while (!next.done) {
-      await prefetch(next.value);
-      next = steps.next(rule.decide(next.value));
-    }
-    return next.value;
-  }));
+  const outcomes = await Promise.all(
+    plan.orders.map(async (order) => {
+      // The same loop as runOrdering, with an await before each decision.
+      const steps = runOrderingSteps(curves, order, plan);
+      let next = steps.next();
+      while (!next.done) {
+        await prefetch(next.value);
+        next = steps.next(rule.decide(next.value));
+      }
+      return next.value;
+    }),
+  );
   return summarize(rule.name, outcomes, plan);
 }
 
@@ -83,7 +85,11 @@ interface Plan {
   orders: number[][];
 }
 
-interface Outcome { epochs: number; best?: number; bestAll: number }
+interface Outcome {
+  epochs: number;
+  best?: number;
+  bestAll: number;
+}
 
 function replayPlan(curves: readonly Float64Array[], options: ReplayOptions): Plan {
   const { goal, checkpoints, orderings = 40, budget = 20, seed = 0, range } = options;
@@ -113,7 +119,10 @@ function* runOrderingSteps(curves: readonly Float64Array[], order: readonly numb
     let stoppedAt = length;
     for (const m of checkpoints) {
       const d = yield { id: i, steps: steps.subarray(0, m), values: c.subarray(0, m), goal, horizon: length, range, bestFinal: best, peers };
-      if (d.stop) { stoppedAt = m; break; }
+      if (d.stop) {
+        stoppedAt = m;
+        break;
+      }
     }
     epochs += stoppedAt;
     peers.push({ id: i, values: c.subarray(0, stoppedAt), finished: stoppedAt === length });
@@ -132,7 +141,10 @@ function runOrdering(curves: readonly Float64Array[], order: readonly number[], 
 function summarize(rule: string, outcomes: readonly Outcome[], plan: Plan): ReplayResult {
   const { budget, length, span } = plan;
   const orderings = outcomes.length;
-  let speedup = 0, regret = 0, maxRegret = 0, same = 0;
+  let speedup = 0,
+    regret = 0,
+    maxRegret = 0,
+    same = 0;
   for (const { epochs, best, bestAll } of outcomes) {
     speedup += (budget * length) / epochs / orderings;
     const r = best === undefined ? 1 : Math.abs(bestAll - best) / span;

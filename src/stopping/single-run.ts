@@ -60,7 +60,8 @@ export function predictedOptimumStep(steps: ArrayLike<number>, values: ArrayLike
   const u = Array.from(curve.step.subarray(from), Math.log);
   const y = Array.from(curve.value.subarray(from));
   const mean = u.reduce((s, v) => s + v, 0) / u.length;
-  const S = [0, 0, 0, 0, 0], R = [0, 0, 0];
+  const S = [0, 0, 0, 0, 0],
+    R = [0, 0, 0];
   u.forEach((v, i) => {
     const w = v - mean;
     for (let k = 0; k < 5; k++) S[k]! += w ** k;
@@ -93,4 +94,3 @@ export function overfitting(options: { margin?: number } = {}): StopRule {
     },
   };
 }
-

@@ -121,9 +121,7 @@ describe('criticalBatch on runs', () => {
   });
 
   it('reports a single batch size and unreached targets per run', async () => {
-    await expect(criticalBatch([run('a', 64, 50), run('b', 64, 60)], [4])).rejects.toThrow(
-      'steps versus batch size needs runs at at least 2 distinct batch sizes, got only 64 (2 runs)',
-    );
+    await expect(criticalBatch([run('a', 64, 50), run('b', 64, 60)], [4])).rejects.toThrow('steps versus batch size needs runs at at least 2 distinct batch sizes, got only 64 (2 runs)');
     // Run 'short' logs 100 steps and reaches 2 + 8 / 3 = 4.67 at best.
     const short = run('short', 128, 50, 100);
     await expect(criticalBatch([...runs, short], [5, 4])).rejects.toThrow(
@@ -140,11 +138,19 @@ describe('criticalBatch on runs', () => {
 describe('fitBcritScaling', () => {
   it('recovers B_crit = k D^e and rejects a single size', async () => {
     const D = [1e9, 4e9, 1.6e10];
-    const fit = await fitBcritScaling(D.map((d) => ({ D: d, bcrit: 3e-3 * Math.pow(d, 0.5) })), { by: 'D' });
+    const fit = await fitBcritScaling(
+      D.map((d) => ({ D: d, bcrit: 3e-3 * Math.pow(d, 0.5) })),
+      { by: 'D' },
+    );
     expect(fit.law).toBe('bcrit-d');
     within(fit.values.k!, 3e-3, 1e-6);
     within(fit.values.e!, 0.5, 1e-8);
-    await expect(fitBcritScaling([{ N: 1e8, bcrit: 500 }, { N: 1e8, bcrit: 600 }])).rejects.toThrow('B_crit versus N needs at least 2 distinct values of N, got [100000000,100000000]');
+    await expect(
+      fitBcritScaling([
+        { N: 1e8, bcrit: 500 },
+        { N: 1e8, bcrit: 600 },
+      ]),
+    ).rejects.toThrow('B_crit versus N needs at least 2 distinct values of N, got [100000000,100000000]');
     await expect(fitBcritScaling([{ D: 1e8, bcrit: 500 }])).rejects.toThrow('points[0].N: must be a positive number, got undefined');
   });
 });

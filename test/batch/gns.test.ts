@@ -5,8 +5,15 @@ import { gnsFromLog, gnsFromRuns, gnsTracker, gradientNoiseScale } from '../../s
 import { hasShared, SHARED_DATA } from '../reference-data.js';
 
 interface Vector {
-  G2: number; trSigma: number; b_small: number; b_big: number;
-  E_g_small_sq: number; E_g_big_sq: number; est_G2: number; est_S: number; B_simple: number;
+  G2: number;
+  trSigma: number;
+  b_small: number;
+  b_big: number;
+  E_g_small_sq: number;
+  E_g_big_sq: number;
+  est_G2: number;
+  est_S: number;
+  B_simple: number;
 }
 // The exact vectors are workplace reference data, not bundled with the package: the test runs where
 // ../shared/data has them (CI does).
@@ -95,9 +102,15 @@ describe('gradientNoiseScale (McCandlish et al. 2018, App. A.1)', () => {
     t.update(2, 1, 8, 64);
     expect(() => t.update(2, 0, 8, 64)).toThrow('step 2: gradSqBig: must be positive, got 0');
     expect(() => gnsTracker({ beta: 1 })).toThrow('beta: not in [0, 1): 1');
-    expect(() => gnsFromLog([{ gradSqSmall: 2, gradSqBig: 1, bSmall: 8, bBig: 64 }, { gradSqSmall: -2, gradSqBig: 1, bSmall: 8, bBig: 64 }], { source: 'norms.csv' })).toThrow(
-      'norms.csv: row 2: gradSqSmall: must be positive, got -2',
-    );
+    expect(() =>
+      gnsFromLog(
+        [
+          { gradSqSmall: 2, gradSqBig: 1, bSmall: 8, bBig: 64 },
+          { gradSqSmall: -2, gradSqBig: 1, bSmall: 8, bBig: 64 },
+        ],
+        { source: 'norms.csv' },
+      ),
+    ).toThrow('norms.csv: row 2: gradSqSmall: must be positive, got -2');
     expect(() => gnsFromLog([{ gradSqSmall: 2, bSmall: 8 }], { source: 'norms.csv' })).toThrow('norms.csv: row 1: missing gradSqBig, bBig');
     expect(() => gnsFromLog([{ step: 1 }], { source: 'norms.csv' })).toThrow('norms.csv: no rows with gradSqSmall, gradSqBig, bSmall and bBig');
   });

@@ -10,7 +10,10 @@ function runs(sizes: number[], c = 0.05): Run[] {
   return sizes.flatMap((N) =>
     lrs.map((lr) => ({
       config: { id: `N${N}-lr${lr}`, family: 'x', N, tags: { lr } },
-      trajectory: [{ step: 0, evalLoss: 10 }, { step: 1000, evalLoss: 3 * (1 + c * Math.log(lr / lrStar(N)) ** 2) }],
+      trajectory: [
+        { step: 0, evalLoss: 10 },
+        { step: 1000, evalLoss: 3 * (1 + c * Math.log(lr / lrStar(N)) ** 2) },
+      ],
     })),
   );
 }

@@ -11,7 +11,8 @@ function sweep(): Run[] {
   for (const C of [1e17, 1e18, 1e19, 1e20]) {
     for (const fb of [0.25, 0.5, 1, 2, 4]) {
       for (const fl of [0.25, 0.5, 1, 2, 4]) {
-        const B = bOpt(C) * fb, lr = lrOpt(C) * fl;
+        const B = bOpt(C) * fb,
+          lr = lrOpt(C) * fl;
         const loss = 3 * (1 + 0.01 * Math.log(fb) ** 2 + 0.02 * Math.log(fl) ** 2);
         runs.push({
           config: { id: `C${C}-b${fb}-lr${fl}`, family: 'x', batchSize: B, schedule: { type: 'constant', peak: lr, steps: 100 } },

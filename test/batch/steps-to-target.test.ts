@@ -38,7 +38,13 @@ describe('stepsToTarget', () => {
     expect(() => stepsToTarget([run('a', 32, [5, 4])], [])).toThrow('targets: no target losses given');
     expect(() => stepsToTarget([run('a', 32, [5, 4])], [-1])).toThrow('targets: target loss must be a positive number, got -1');
     expect(() => stepsToTarget([], [4])).toThrow('runs: no runs given');
-    const bad: Run = { config: { id: 'a', family: 'x', batchSize: 8 }, trajectory: [{ step: 10, evalLoss: 5 }, { step: 5, evalLoss: 4 }] };
+    const bad: Run = {
+      config: { id: 'a', family: 'x', batchSize: 8 },
+      trajectory: [
+        { step: 10, evalLoss: 5 },
+        { step: 5, evalLoss: 4 },
+      ],
+    };
     expect(() => stepsToTarget([bad], [4])).toThrow('run "a": trajectory steps must increase, got 10 then 5');
     const empty: Run = { config: { id: 'a', family: 'x', batchSize: 8 }, trajectory: [{ step: 1, trainLoss: 5 }] };
     expect(() => stepsToTarget([empty], [4])).toThrow('run "a": trajectory has no evalLoss values');

@@ -7,10 +7,11 @@ import { runCli } from './run-cli.js';
 /** Exact Chinchilla losses (Epoch's values) at 6 sizes x 3 token counts, as a CSV, plus one outlier row of high loss. */
 function csv(): string {
   const lines = ['N,D,loss'];
-  for (const N of [1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9]) for (const tpp of [5, 20, 80]) {
-    const D = N * tpp;
-    lines.push(`${N},${D},${1.817 + 482.01 / N ** 0.348 + 2085.43 / D ** 0.366}`);
-  }
+  for (const N of [1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9])
+    for (const tpp of [5, 20, 80]) {
+      const D = N * tpp;
+      lines.push(`${N},${D},${1.817 + 482.01 / N ** 0.348 + 2085.43 / D ** 0.366}`);
+    }
   lines.push('1e8,5e8,9.5');
   return lines.join('\n') + '\n';
 }
@@ -57,7 +58,12 @@ describe('scalelaw backtest --extrapolator', () => {
     const { code, stdout, stderr } = runCli(['backtest', file, '--extrapolator', 'fast', '--fractions', '0.2,0.8', '--json']);
     expect(code, stderr).toBe(0);
     const result = JSON.parse(stdout);
-    expect(result.rows.map((r: { curve: string; seen: number }) => [r.curve, r.seen])).toEqual([['loss_a', 8], ['loss_a', 32], ['loss_b', 8], ['loss_b', 32]]);
+    expect(result.rows.map((r: { curve: string; seen: number }) => [r.curve, r.seen])).toEqual([
+      ['loss_a', 8],
+      ['loss_a', 32],
+      ['loss_b', 8],
+      ['loss_b', 32],
+    ]);
     expect(result.summary.map((s: { fraction: number }) => s.fraction)).toEqual([0.2, 0.8]);
     const text = runCli(['backtest', file, '--extrapolator', 'fast', '--fractions', '0.2,0.8']);
     expect(text.stdout).toContain('[[Backtest]] extrapolation (fast)');

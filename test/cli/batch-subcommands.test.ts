@@ -52,9 +52,11 @@ describe('scalelaw batch lr / optimal', () => {
     expect(out.sizes.map((s: { atEdge: string | false }) => s.atEdge)).toEqual([false, false, false, 'low']);
     expect(out.trend.params.find((p: { name: string }) => p.name === 'e').value).toBeCloseTo(-0.5, 6);
 
-    const b = (C: number) => 0.292 * Math.pow(C, 0.3271), l = (C: number) => 0.3118 * Math.pow(C, -0.125);
+    const b = (C: number) => 0.292 * Math.pow(C, 0.3271),
+      l = (C: number) => 0.3118 * Math.pow(C, -0.125);
     const sweep = ['run,batch_size,step,lr,flops,eval_loss'];
-    for (const C of [1e17, 1e18, 1e19]) for (const fb of [0.5, 1, 2]) for (const fl of [0.5, 1, 2]) sweep.push(`C${C}-${fb}-${fl},${b(C) * fb},100,${l(C) * fl},${C},${3 * (1 + 0.01 * Math.log(fb) ** 2 + 0.02 * Math.log(fl) ** 2)}`);
+    for (const C of [1e17, 1e18, 1e19])
+      for (const fb of [0.5, 1, 2]) for (const fl of [0.5, 1, 2]) sweep.push(`C${C}-${fb}-${fl},${b(C) * fb},100,${l(C) * fl},${C},${3 * (1 + 0.01 * Math.log(fb) ** 2 + 0.02 * Math.log(fl) ** 2)}`);
     const sweepFile = join(dir, 'sweep.csv');
     writeFileSync(sweepFile, sweep.join('\n') + '\n');
     const opt = runCli(['batch', 'optimal', sweepFile, '--band', '0']);
@@ -67,7 +69,8 @@ describe('scalelaw batch lr / optimal', () => {
 describe('scalelaw batch trajectory', () => {
   it("fits B_crit(L) and Kaplan's L(N, S_min) to runs drawn from the law, and predicts the trajectory at a new batch size", () => {
     // Runs generated from Kaplan et al. 2020's published values, steps rounded to integers as a trainer logs them.
-    const loss = { Nc: 6.5e13, alphaN: 0.077, Sc: 2.1e3, alphaS: 0.76 }, bcrit = { Bstar: 2e8, alphaB: 0.21 };
+    const loss = { Nc: 6.5e13, alphaN: 0.077, Sc: 2.1e3, alphaS: 0.76 },
+      bcrit = { Bstar: 2e8, alphaB: 0.21 };
     const rows = ['run,N,batch_size,step,eval_loss'];
     for (const N of [1e7, 3e7, 1e8]) {
       for (const B of [1e5, 3e5, 1e6]) {
@@ -77,7 +80,24 @@ describe('scalelaw batch trajectory', () => {
     }
     const file = join(dir, 'kaplan.csv');
     writeFileSync(file, rows.join('\n') + '\n');
-    const { code, stdout, stderr } = runCli(['batch', 'trajectory', file, '--target-loss', '4.5,4,3.6', '--n', '1e9', '--batch-size', '5e5', '--steps', '1e5', '--points', '5', '--loss', '2.6', '--json']);
+    const { code, stdout, stderr } = runCli([
+      'batch',
+      'trajectory',
+      file,
+      '--target-loss',
+      '4.5,4,3.6',
+      '--n',
+      '1e9',
+      '--batch-size',
+      '5e5',
+      '--steps',
+      '1e5',
+      '--points',
+      '5',
+      '--loss',
+      '2.6',
+      '--json',
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const out = JSON.parse(stdout);

@@ -17,7 +17,20 @@ describe('scalelaw curve', () => {
   const fitPath = join(dir, 'fit.json');
 
   it('fits two curves, predicts a third schedule and picks a schedule for a budget', () => {
-    const fit = runCli(['curve', 'fit', `${data}/cosine_24000.csv`, '--schedule', join(dir, 'cos.json'), `${data}/constant_24000.csv`, '--schedule', join(dir, 'con.json'), '--law', 'momentum', '--out', fitPath]);
+    const fit = runCli([
+      'curve',
+      'fit',
+      `${data}/cosine_24000.csv`,
+      '--schedule',
+      join(dir, 'cos.json'),
+      `${data}/constant_24000.csv`,
+      '--schedule',
+      join(dir, 'con.json'),
+      '--law',
+      'momentum',
+      '--out',
+      fitPath,
+    ]);
     expect(fit.stderr).not.toContain('Error');
     expect(fit.code).toBe(0);
     expect(fit.stdout).toContain('momentum law');
@@ -65,11 +78,24 @@ describe('scalelaw curve', () => {
 
   it('backtests a law: fit on the named curves, predict the others and rank them', () => {
     const held = runCli([
-      'curve', 'backtest',
-      `${data}/cosine_24000.csv`, '--schedule', join(dir, 'cos.json'),
-      `${data}/constant_24000.csv`, '--schedule', join(dir, 'con.json'),
-      `${data}/wsd_20000_24000.csv`, '--schedule', join(dir, 'wsd.json'),
-      '--train', 'cosine_24000', '--train', 'constant_24000', '--law', 'momentum', '--json',
+      'curve',
+      'backtest',
+      `${data}/cosine_24000.csv`,
+      '--schedule',
+      join(dir, 'cos.json'),
+      `${data}/constant_24000.csv`,
+      '--schedule',
+      join(dir, 'con.json'),
+      `${data}/wsd_20000_24000.csv`,
+      '--schedule',
+      join(dir, 'wsd.json'),
+      '--train',
+      'cosine_24000',
+      '--train',
+      'constant_24000',
+      '--law',
+      'momentum',
+      '--json',
     ]);
     expect(held.code, held.stderr).toBe(0);
     const result = JSON.parse(held.stdout);

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scalelaw-lc-'));
-const write = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
 const finished = write('a.csv', 'step,loss\n' + [4.0, 3.1, 2.8, 2.6, 2.5, 2.45, 2.42, 2.4, 2.39, 2.38].map((v, i) => `${i + 1},${v}`).join('\n') + '\n');
 const behind = write('b.csv', 'step,loss\n' + [4.2, 3.9, 3.7, 3.6, 3.55, 3.52].map((v, i) => `${i + 1},${v}`).join('\n') + '\n');
 const gap = write('gap.csv', 'step,loss\n1,4\n2,\n3,3\n');

@@ -23,7 +23,13 @@ describe('scalelaw inspect', () => {
     expect(loss.min).toBeCloseTo(2.077, 3);
     expect(loss.max).toBeCloseTo(5.006, 3);
     expect(report.columns.map((c: { name: string; type: string }) => `${c.name}:${c.type}`)).toEqual([
-      'x:number', 'y:number', 'color:text', 'Model Size:number', 'Training FLOP:number', 'hex_color:text', 'loss:number',
+      'x:number',
+      'y:number',
+      'color:text',
+      'Model Size:number',
+      'Training FLOP:number',
+      'hex_color:text',
+      'loss:number',
     ]);
   });
 
@@ -38,7 +44,11 @@ describe('scalelaw inspect', () => {
   it('summarises a run store by status, steps and columns', () => {
     const storeDir = join(dir, 'store');
     const store = openStore(storeDir);
-    for (const [id, status] of [['a', 'finished'], ['b', 'diverged'], ['c', undefined]] as const) {
+    for (const [id, status] of [
+      ['a', 'finished'],
+      ['b', 'diverged'],
+      ['c', undefined],
+    ] as const) {
       const w = store.begin({ id, family: 'mlp', N: 1000 });
       w.append({ step: 0, trainLoss: 3 });
       w.append({ step: id === 'a' ? 40 : 20, trainLoss: 2 });

@@ -28,7 +28,10 @@ describe('observations', () => {
     const kept = filterObservations(t, (i) => t.loss[i]! < 4, 'highest loss');
     expect(Array.from(kept.N!)).toEqual([2, 3, 4]);
     expect(kept.extra.tag).toEqual(['b', 'c', 'd']);
-    expect(kept.excluded).toEqual([{ row: 9, reason: 'upstream' }, { row: 1, reason: 'highest loss' }]);
+    expect(kept.excluded).toEqual([
+      { row: 9, reason: 'upstream' },
+      { row: 1, reason: 'highest loss' },
+    ]);
     const boot = selectRows(t, [3, 3, 0]);
     expect(Array.from(boot.loss)).toEqual([1, 1, 4]);
     expect(boot.length).toBe(3);

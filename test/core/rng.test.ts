@@ -3,21 +3,26 @@ import { rng } from '../../src/core/rng.js';
 
 describe('rng', () => {
   it('gives the same numbers for the same seed and different ones for another', () => {
-    const a = rng(42), b = rng(42), c = rng(43);
+    const a = rng(42),
+      b = rng(42),
+      c = rng(43);
     const xs = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xs);
   });
   it('draws uniforms in [0, 1) with the right mean and normals with unit variance', () => {
     const r = rng(1);
-    let s = 0, s2 = 0, m = 0;
+    let s = 0,
+      s2 = 0,
+      m = 0;
     const n = 200_000;
     for (let i = 0; i < n; i++) {
       const u = r.next();
       expect(u >= 0 && u < 1).toBe(true);
       m += u;
       const z = r.normal();
-      s += z; s2 += z * z;
+      s += z;
+      s2 += z * z;
     }
     expect(m / n).toBeCloseTo(0.5, 2);
     expect(s / n).toBeCloseTo(0, 2);

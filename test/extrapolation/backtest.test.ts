@@ -5,14 +5,21 @@ import { backtestExtrapolation } from '../../src/extrapolation/backtest.js';
 // pow3 curves, y = c + 3 x^-0.5: the fast pow3 fit describes them, so every cut predicts the end within 2% and covers it.
 const pow3 = (n: number, c = 2) => {
   const steps = Array.from({ length: n }, (_, i) => i + 1);
-  return learningCurve(steps, steps.map((s) => c + 3 * s ** -0.5), { source: `pow3 c=${c}` });
+  return learningCurve(
+    steps,
+    steps.map((s) => c + 3 * s ** -0.5),
+    { source: `pow3 c=${c}` },
+  );
 };
 
 describe('backtestExtrapolation', () => {
   it('cuts each curve at the fractions and scores the prediction of its last value', () => {
     const result = backtestExtrapolation([pow3(50), pow3(50, 2.5)], { method: 'fast', fastFamilies: ['pow3'], window: 'all', fractions: [0.2, 0.8] });
     expect(result.rows.map((r) => [r.curve, r.fraction, r.seen])).toEqual([
-      ['pow3 c=2', 0.2, 10], ['pow3 c=2', 0.8, 40], ['pow3 c=2.5', 0.2, 10], ['pow3 c=2.5', 0.8, 40],
+      ['pow3 c=2', 0.2, 10],
+      ['pow3 c=2', 0.8, 40],
+      ['pow3 c=2.5', 0.2, 10],
+      ['pow3 c=2.5', 0.8, 40],
     ]);
     for (const r of result.rows) {
       expect(r.truth).toBeCloseTo((r.curve.endsWith('2.5') ? 2.5 : 2) + 3 * 50 ** -0.5, 12);
@@ -20,7 +27,10 @@ describe('backtestExtrapolation', () => {
       expect(r.relativeError).toBeLessThan(0.02);
       expect(r.covered).toBe(true);
     }
-    expect(result.summary.map((s) => [s.curves, s.coverage])).toEqual([[2, 1], [2, 1]]);
+    expect(result.summary.map((s) => [s.curves, s.coverage])).toEqual([
+      [2, 1],
+      [2, 1],
+    ]);
     expect(result.report()).toContain('[[Backtest]] extrapolation (fast)');
   });
 

@@ -76,7 +76,14 @@ describe('extrapolate', () => {
   it('a metric to maximise mirrors one to minimise', () => {
     const { steps, values } = lossCurve(5, 12);
     const loss = extrapolate(learningCurve(steps, values, { goal: 'min' }), { to: 60, seed: 9, steps: 60 }).at(60);
-    const score = extrapolate(learningCurve(steps, values.map((v) => 10 - v), { goal: 'max' }), { to: 60, seed: 9, steps: 60 }).at(60);
+    const score = extrapolate(
+      learningCurve(
+        steps,
+        values.map((v) => 10 - v),
+        { goal: 'max' },
+      ),
+      { to: 60, seed: 9, steps: 60 },
+    ).at(60);
     expect(score.median).toBeCloseTo(10 - loss.median, 6);
     expect(score.probBetter(10 - 2.5)).toBeCloseTo(loss.probBetter(2.5), 6);
   });
@@ -133,7 +140,8 @@ describe('widenPredictive', () => {
     const { pointPredictive } = await import('../../src/extrapolation/predictive.js');
     const p = pointPredictive(10, 'min', Float64Array.of(1, 1.2), Float64Array.of(0.1, 0.1));
     const w = widenPredictive(p, 2);
-    const [lo, hi] = p.interval(0.9), [wlo, whi] = w.interval(0.9);
+    const [lo, hi] = p.interval(0.9),
+      [wlo, whi] = w.interval(0.9);
     expect(w.median).toBe(p.median);
     expect(wlo).toBeCloseTo(p.median - 2 * (p.median - lo), 12);
     expect(whi).toBeCloseTo(p.median + 2 * (hi - p.median), 12);

@@ -22,7 +22,8 @@ describe('fitCorrection', () => {
   it('recovers a linear relation and its 90% intervals cover about 90% of new rows', () => {
     const fit = fitCorrection(make(400, 1));
     const test = make(2000, 2);
-    let cover = 0, err = 0;
+    let cover = 0,
+      err = 0;
     for (const row of test) {
       const p = fit.predictive(row, 10, 'min');
       const [lo, hi] = p.interval(0.9);
@@ -60,13 +61,19 @@ describe('learnCorrection on PTB LSTM curves (fast base)', () => {
 
   it('trained on 210 finished curves, it predicts the other 70 from 12 of 60 epochs better than the fast extrapolator', () => {
     const correction = learnCorrection(train, { seen: 12, goal: 'min', range: [1, Infinity], method: 'fast' });
-    let learned = 0, fast = 0, cover = 0;
+    let learned = 0,
+      fast = 0,
+      cover = 0;
     for (const c of test) {
       const seen = c.subarray(0, 12);
       const truth = c[59]!;
       const p = correction.predict(seen);
       learned += Math.abs(p.median - truth) / test.length;
-      const curve = learningCurve(Array.from({ length: 12 }, (_, k) => k + 1), seen, { goal: 'min', range: [1, Infinity] });
+      const curve = learningCurve(
+        Array.from({ length: 12 }, (_, k) => k + 1),
+        seen,
+        { goal: 'min', range: [1, Infinity] },
+      );
       fast += Math.abs(extrapolate(curve, { to: 60, method: 'fast' }).at(60).median - truth) / test.length;
       const [lo, hi] = p.interval(0.9);
       if (truth >= lo && truth <= hi) cover++;

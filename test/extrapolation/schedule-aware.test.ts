@@ -11,8 +11,13 @@ const area = (t: number) => (t <= 10 ? t : t <= 20 ? 10 + 0.2 * (t - 10) : 12 + 
 // proportional to the decrease of the rate (0.05 for 0.8, 0.01 for 0.16).
 const truth = (t: number) => 0.9 - 0.5 * area(t) ** -0.7 + (t > 10 ? 0.05 : 0) + (t > 20 ? 0.01 : 0);
 const epochs = (m: number) => Array.from({ length: m }, (_, i) => i + 1);
-const noise = [0.0011, -0.0008, 0.0005, -0.0012, 0.0009, -0.0003, 0.0007, -0.0010, 0.0002, 0.0006, -0.0005, 0.0010, -0.0007, 0.0004, -0.0009];
-const seen = (m: number) => learningCurve(epochs(m), epochs(m).map((t, i) => truth(t) + noise[i % noise.length]!), { goal: 'max', range: [0, 1] });
+const noise = [0.0011, -0.0008, 0.0005, -0.0012, 0.0009, -0.0003, 0.0007, -0.001, 0.0002, 0.0006, -0.0005, 0.001, -0.0007, 0.0004, -0.0009];
+const seen = (m: number) =>
+  learningCurve(
+    epochs(m),
+    epochs(m).map((t, i) => truth(t) + noise[i % noise.length]!),
+    { goal: 'max', range: [0, 1] },
+  );
 
 afterEach(() => resetWarnings());
 

@@ -33,19 +33,36 @@ describe('adamw', () => {
 
   it('stops after `patience` steps without improvement and keeps the best iterate', () => {
     // A step size far too large for the curvature makes the iterates overshoot forever.
-    const r = adamw((x, g) => { g[0] = 2 * x[0]!; return x[0]! ** 2; }, [1], { rate: 10, patience: 5, maxSteps: 500 });
+    const r = adamw(
+      (x, g) => {
+        g[0] = 2 * x[0]!;
+        return x[0]! ** 2;
+      },
+      [1],
+      { rate: 10, patience: 5, maxSteps: 500 },
+    );
     expect(r.message).toBe('no improvement in 5 steps');
     expect(r.steps).toBeLessThan(500);
     expect(r.f).toBe(Math.min(...r.trace));
   });
 
   it('clips to the box', () => {
-    const r = adamw((x, g) => { g[0] = 2 * (x[0]! - 5); return (x[0]! - 5) ** 2; }, [0], { rate: 0.5, upper: [2], maxSteps: 100, weightDecay: 0 });
+    const r = adamw(
+      (x, g) => {
+        g[0] = 2 * (x[0]! - 5);
+        return (x[0]! - 5) ** 2;
+      },
+      [0],
+      { rate: 0.5, upper: [2], maxSteps: 100, weightDecay: 0 },
+    );
     expect(r.x[0]).toBe(2);
   });
 
   it('rejects bad settings', () => {
-    const f = (x: Float64Array, g: Float64Array) => { g[0] = 0; return 0; };
+    const f = (x: Float64Array, g: Float64Array) => {
+      g[0] = 0;
+      return 0;
+    };
     expect(() => adamw(f, [1], { rate: [1, 2] })).toThrow('adamw rate: expected 1 values, got 2');
     expect(() => adamw(f, [1], { rate: -1 })).toThrow('adamw rate[0]: not a positive number: -1');
     expect(() => adamw(f, [1], { maxSteps: 0 })).toThrow('adamw maxSteps: not a positive integer: 0');

@@ -23,7 +23,8 @@ describe('ensembleSampler', () => {
     const P = [S[3]! / det, -S[1]! / det, -S[2]! / det, S[0]! / det];
     const mu = [1, -2];
     const logProb = (x: Float64Array) => {
-      const a = x[0]! - mu[0]!, b = x[1]! - mu[1]!;
+      const a = x[0]! - mu[0]!,
+        b = x[1]! - mu[1]!;
       return -0.5 * (P[0]! * a * a + 2 * P[1]! * a * b + P[3]! * b * b);
     };
     const start = ball([0, 0], [0.1, 0.1], 32, rng(3));
@@ -67,8 +68,14 @@ describe('ensembleSampler', () => {
     const logProb = (x: Float64Array) => (x[0]! > 0 && x[0]! < 1 ? 0 : -Infinity);
     const start = ball([0.5], [0.1], 8, rng(2), logProb);
     const result = ensembleSampler(logProb, start, { steps: 2000, seed: 1 });
-    let min = Infinity, max = -Infinity, sum = 0;
-    for (const v of result.draws) { min = Math.min(min, v); max = Math.max(max, v); sum += v; }
+    let min = Infinity,
+      max = -Infinity,
+      sum = 0;
+    for (const v of result.draws) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      sum += v;
+    }
     expect(min).toBeGreaterThan(0);
     expect(max).toBeLessThan(1);
     expect(sum / result.count).toBeCloseTo(0.5, 1);

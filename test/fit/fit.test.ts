@@ -25,10 +25,13 @@ describe('fitLaw: Chinchilla on the Epoch points (Besiroglu et al. 2024 protocol
 });
 
 function synthetic(truth: { A: number; B: number; E: number; alpha: number; beta: number }) {
-  const N: number[] = [], D: number[] = [], loss: number[] = [];
+  const N: number[] = [],
+    D: number[] = [],
+    loss: number[] = [];
   for (const n of [1e7, 3e7, 1e8, 3e8, 1e9]) {
     for (const d of [1e9, 3e9, 1e10, 3e10]) {
-      N.push(n); D.push(d);
+      N.push(n);
+      D.push(d);
       loss.push(truth.E + truth.A / n ** truth.alpha + truth.B / d ** truth.beta);
     }
   }
@@ -129,8 +132,8 @@ describe('fitLaw: bad input', () => {
     await expect(fitLaw('chinchilla', observations({ N, D, loss }), { bounds: { alpha: [1, 0] } })).rejects.toThrow('bounds for alpha: min > max: [1, 0]');
   });
   it('rejects a law defined with min > max', () => {
-    expect(() =>
-      defineLaw({ name: 'bad-bounds', inputs: ['N'], params: { a: { min: 2, max: 1 } }, evaluate: ({ a }, { N }) => a * N, register: false }),
-    ).toThrow('law "bad-bounds", parameter a: bounds with min > max: [2, 1]');
+    expect(() => defineLaw({ name: 'bad-bounds', inputs: ['N'], params: { a: { min: 2, max: 1 } }, evaluate: ({ a }, { N }) => a * N, register: false })).toThrow(
+      'law "bad-bounds", parameter a: bounds with min > max: [2, 1]',
+    );
   });
 });

@@ -77,10 +77,18 @@ describe('lbfgsb against scipy 1.17 L-BFGS-B', () => {
     it(`${problem.name}: the same path as scipy`, () => {
       const fn = functionFor(problem.name);
       const trace: number[] = [];
-      lbfgsb((x, g) => { const f = fn(x, g); trace.push(f); return f; }, problem.x0, {
-        lower: bound(problem.lower, -Infinity),
-        upper: bound(problem.upper, Infinity),
-      });
+      lbfgsb(
+        (x, g) => {
+          const f = fn(x, g);
+          trace.push(f);
+          return f;
+        },
+        problem.x0,
+        {
+          lower: bound(problem.lower, -Infinity),
+          upper: bound(problem.upper, Infinity),
+        },
+      );
       // Same algorithm step for step: the first 15 evaluations agree with scipy's to 1e-7.
       const k = Math.min(15, problem.trace.length);
       for (let i = 0; i < k; i++) expect(Math.abs(trace[i]! - problem.trace[i]!)).toBeLessThanOrEqual(1e-7 * Math.max(Math.abs(problem.trace[i]!), 1e-3));
@@ -104,17 +112,29 @@ describe('lbfgsb against scipy 1.17 L-BFGS-B', () => {
 
 describe('lbfgsb', () => {
   it('respects bounds at every evaluation', () => {
-    const lower = [-1.5, -1.5], upper = [0.8, 2];
+    const lower = [-1.5, -1.5],
+      upper = [0.8, 2];
     let outside = 0;
-    lbfgsb((x, g) => {
-      if (x[0]! < lower[0]! || x[0]! > upper[0]! || x[1]! < lower[1]! || x[1]! > upper[1]!) outside++;
-      return rosenbrock(x, g);
-    }, [-1.2, 1], { lower, upper });
+    lbfgsb(
+      (x, g) => {
+        if (x[0]! < lower[0]! || x[0]! > upper[0]! || x[1]! < lower[1]! || x[1]! > upper[1]!) outside++;
+        return rosenbrock(x, g);
+      },
+      [-1.2, 1],
+      { lower, upper },
+    );
     expect(outside).toBe(0);
   });
 
   it('projects a start outside the box onto it', () => {
-    const result = lbfgsb((x, g) => { g[0] = 2 * (x[0]! - 3); return (x[0]! - 3) ** 2; }, [10], { upper: [2] });
+    const result = lbfgsb(
+      (x, g) => {
+        g[0] = 2 * (x[0]! - 3);
+        return (x[0]! - 3) ** 2;
+      },
+      [10],
+      { upper: [2] },
+    );
     expect(result.x[0]).toBe(2);
     expect(result.status).toBe('gradient');
   });
@@ -127,7 +147,13 @@ describe('lbfgsb', () => {
   });
 
   it('reports a non-finite objective instead of looping', () => {
-    const result = lbfgsb((x, g) => { g[0] = NaN; return NaN; }, [1]);
+    const result = lbfgsb(
+      (x, g) => {
+        g[0] = NaN;
+        return NaN;
+      },
+      [1],
+    );
     expect(result.status).toBe('non-finite');
     expect(result.converged).toBe(false);
   });

@@ -11,8 +11,13 @@ setWarn(() => {});
 /** Rows on a grid of N and D, loss = law(truth) times log-normal noise of 1%. */
 function noisy(lawName: string, truth: number[], Ns: number[], Ds: number[], seed: number) {
   const law = getLaw(lawName);
-  const N: number[] = [], D: number[] = [];
-  for (const n of Ns) for (const d of Ds) { N.push(n); D.push(d); }
+  const N: number[] = [],
+    D: number[] = [];
+  for (const n of Ns)
+    for (const d of Ds) {
+      N.push(n);
+      D.push(d);
+    }
   const clean = new Float64Array(N.length);
   law.evaluate(Float64Array.from(truth), { N: Float64Array.from(N), D: Float64Array.from(D) }, clean);
   const random = rng(seed);
@@ -34,7 +39,10 @@ describe('synthetic recovery: 1% noise, truth inside the bootstrap intervals', (
     }
     expect(withErrors.bootstrap!.unconverged).toBeLessThan(15);
     // Informative intervals, not just wide ones.
-    const width = (name: string) => { const q = withErrors.params.find((x) => x.name === name)!.interval!; return q[1] - q[0]; };
+    const width = (name: string) => {
+      const q = withErrors.params.find((x) => x.name === name)!.interval!;
+      return q[1] - q[0];
+    };
     expect(width('alpha')).toBeLessThan(0.15);
     expect(width('beta')).toBeLessThan(0.1);
     expect(width('E')).toBeLessThan(0.4);

@@ -32,7 +32,12 @@ describe('fit warnings', () => {
     const law = getLaw('power-N');
     const fit = await fitLaw(law, { inputs: { N: N.map((n) => n * 1e6) }, loss: N.map((n, i) => (2 + 300 * (n * 1e6) ** -0.3) * (1 + 1e-3 * Math.sin(i))) }, { threads: 1 });
     expect(fit.warnings!.filter((w) => w.code === 'not-identified')).toEqual([]);
-    const id = identifiability(law, fit.toJSON().data && { N: Float64Array.from(N, (n) => n * 1e6) }, Float64Array.from(N, (n, i) => (2 + 300 * (n * 1e6) ** -0.3) * (1 + 1e-3 * Math.sin(i))), fit.vector());
+    const id = identifiability(
+      law,
+      fit.toJSON().data && { N: Float64Array.from(N, (n) => n * 1e6) },
+      Float64Array.from(N, (n, i) => (2 + 300 * (n * 1e6) ** -0.3) * (1 + 1e-3 * Math.sin(i))),
+      fit.vector(),
+    );
     expect(Array.from(id.stderr).every((s) => Number.isFinite(s) && s > 0)).toBe(true);
   });
 

@@ -20,11 +20,18 @@ describe('Weights & Biases CSV export', () => {
     expect(importWandb(path)).toEqual([
       {
         config: { id: 'lr=1e-3_seed_0', family: 'imported', tags: { name: 'lr=1e-3 seed 0', source: 'wandb_export.csv' } },
-        trajectory: [{ step: 0, trainLoss: 5.2 }, { step: 100, trainLoss: 4.1 }, { step: 200, trainLoss: 3.6 }],
+        trajectory: [
+          { step: 0, trainLoss: 5.2 },
+          { step: 100, trainLoss: 4.1 },
+          { step: 200, trainLoss: 3.6 },
+        ],
       },
       {
         config: { id: 'tiny-2', family: 'imported', tags: { name: 'tiny-2', source: 'wandb_export.csv' } },
-        trajectory: [{ step: 0, trainLoss: 5.5 }, { step: 200, trainLoss: 4 }],
+        trajectory: [
+          { step: 0, trainLoss: 5.5 },
+          { step: 200, trainLoss: 4 },
+        ],
       },
     ]);
   });
@@ -63,14 +70,14 @@ describe('TensorBoard scalars CSV', () => {
 
   it('rejects other files and bad rows with row and column', () => {
     const p = (n: string) => join(dir(), n);
-    expect(() => importTensorBoard(file('x.csv', 'step,loss\n0,1\n'))).toThrow(`${p('x.csv')}: not a TensorBoard scalars export: expected columns "Wall time", "Step", "Value"; columns: "step", "loss"`);
+    expect(() => importTensorBoard(file('x.csv', 'step,loss\n0,1\n'))).toThrow(
+      `${p('x.csv')}: not a TensorBoard scalars export: expected columns "Wall time", "Step", "Value"; columns: "step", "loss"`,
+    );
     expect(() => importTensorBoard(file('y.csv', 'Wall time,Step,Value\n1,0,2\n2,0,1\n'))).toThrow(`${p('y.csv')}: row 2, column "Step" (step): duplicate step 0`);
     expect(() => importTensorBoard(file('z.csv', 'Wall time,Step,Value\n1,0,oops\n'))).toThrow(`${p('z.csv')}: row 1, column "Value" (value): not a number: "oops"`);
   });
 
   it('maps the usual metric names to trajectory keys', () => {
-    expect(['loss', 'train/loss', 'eval_loss', 'val/loss', 'learning_rate', 'accuracy'].map(metricKey)).toEqual([
-      'trainLoss', 'trainLoss', 'evalLoss', 'evalLoss', 'lr', 'accuracy',
-    ]);
+    expect(['loss', 'train/loss', 'eval_loss', 'val/loss', 'learning_rate', 'accuracy'].map(metricKey)).toEqual(['trainLoss', 'trainLoss', 'evalLoss', 'evalLoss', 'lr', 'accuracy']);
   });
 });

@@ -88,7 +88,13 @@ describe('readRuns', () => {
 
   it('writes runs in long format that read back to the same runs, in every format', () => {
     const runs = [
-      { config: { id: 'r1', family: 'mlp', N: 1e5, tags: { opt: 'adam' } }, trajectory: [{ step: 0, trainLoss: 2.5, lr: 0 }, { step: 5, trainLoss: 2, evalLoss: 2.1, lr: 1e-3 }] },
+      {
+        config: { id: 'r1', family: 'mlp', N: 1e5, tags: { opt: 'adam' } },
+        trajectory: [
+          { step: 0, trainLoss: 2.5, lr: 0 },
+          { step: 5, trainLoss: 2, evalLoss: 2.1, lr: 1e-3 },
+        ],
+      },
       { config: { id: 'r2', family: 'mlp', N: 4e5, tags: { opt: 'sgd' } }, trajectory: [{ step: 0, trainLoss: 2.4, lr: 0 }] },
     ];
     for (const ext of ['csv', 'tsv', 'json', 'jsonl', 'arrow']) {

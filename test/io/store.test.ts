@@ -71,16 +71,18 @@ describe('run store', () => {
     again.append({ step: 0, trainLoss: 3 });
     again.finish({ status: 'finished', steps: 1 });
     expect(store.load('r').config.N).toBe(2);
-    expect(() => store.begin({ id: 'r', family: 'mlp' })).toThrow(
-      `store ${dir}: run "r" has already ended (finished); pass { overwrite: true } to run it again`,
-    );
+    expect(() => store.begin({ id: 'r', family: 'mlp' })).toThrow(`store ${dir}: run "r" has already ended (finished); pass { overwrite: true } to run it again`);
     store.begin({ id: 'r', family: 'mlp' }, { overwrite: true }).close();
     expect(store.status('r')).toBe('running');
   });
 
   it('lists runs by status without reading trajectories, and gives one arquero table', () => {
     const store = openStore(dir);
-    for (const [id, status] of [['b', 'finished'], ['a', 'failed'], ['c', undefined]] as const) {
+    for (const [id, status] of [
+      ['b', 'finished'],
+      ['a', 'failed'],
+      ['c', undefined],
+    ] as const) {
       const w = store.begin({ id, family: 'mlp', N: id.charCodeAt(0), tags: { lr: 0.1 } });
       w.append({ step: 0, trainLoss: 1 });
       w.append({ step: 5, trainLoss: 0.5, gradNorm: 2 });
@@ -96,14 +98,26 @@ describe('run store', () => {
     const t = store.table();
     expect(t.numRows()).toBe(6);
     expect(t.columnNames()).toEqual(['id', 'family', 'N', 'D', 'batchSize', 'seqLen', 'seed', 'schedule', 'status', 'lr', 'step', 'trainLoss', 'gradNorm']);
-    expect(t.objects()[3]).toEqual({ id: 'b', family: 'mlp', N: 98, D: undefined, batchSize: undefined, seqLen: undefined, seed: undefined, schedule: undefined, status: 'finished', lr: 0.1, step: 5, trainLoss: 0.5, gradNorm: 2 });
+    expect(t.objects()[3]).toEqual({
+      id: 'b',
+      family: 'mlp',
+      N: 98,
+      D: undefined,
+      batchSize: undefined,
+      seqLen: undefined,
+      seed: undefined,
+      schedule: undefined,
+      status: 'finished',
+      lr: 0.1,
+      step: 5,
+      trainLoss: 0.5,
+      gradNorm: 2,
+    });
   });
 
   it('rejects bad ids, bad steps and bad values with messages that name them', () => {
     const store = openStore(dir);
-    expect(() => store.begin({ id: '../escape', family: 'mlp' })).toThrow(
-      `store ${dir}: run id must be 1-200 characters of letters, digits and _.,=+@- (not starting with . or -), got "../escape"`,
-    );
+    expect(() => store.begin({ id: '../escape', family: 'mlp' })).toThrow(`store ${dir}: run id must be 1-200 characters of letters, digits and _.,=+@- (not starting with . or -), got "../escape"`);
     expect(() => store.begin({ id: 'ok', family: '' })).toThrow(`store ${dir}: run "ok": config.family must be a non-empty string, got ""`);
     const w = store.begin({ id: 'ok', family: 'mlp' });
     w.append({ step: 3 });

@@ -11,10 +11,12 @@ function checkJacobian(law: Law<Inputs>, p: number[], x: Inputs) {
   const np = p.length;
   const jac = new Float64Array(rows * np);
   law.jacobian!(Float64Array.from(p), x, jac);
-  const up = new Float64Array(rows), down = new Float64Array(rows);
+  const up = new Float64Array(rows),
+    down = new Float64Array(rows);
   for (let j = 0; j < np; j++) {
     const h = 1e-6 * Math.max(1, Math.abs(p[j]!));
-    const pu = Float64Array.from(p), pd = Float64Array.from(p);
+    const pu = Float64Array.from(p),
+      pd = Float64Array.from(p);
     pu[j]! += h;
     pd[j]! -= h;
     law.evaluate(pu, x, up);

@@ -19,9 +19,7 @@ describe('curve inputs', () => {
 
   it('rejects negative rates, steps past the schedule and non-positive losses', () => {
     expect(() => prepareCurve([0, 1e-4, -1e-4], { name: 'neg' })).toThrow('neg: schedule: rate at step 2 is not a non-negative number: -0.0001');
-    expect(() => curvePoints([{ name: 'short', schedule: [1, 1], steps: [0, 2] }])).toThrow(
-      'short: row 2: step 2 runs past the schedule, which has 2 steps (0..1)',
-    );
+    expect(() => curvePoints([{ name: 'short', schedule: [1, 1], steps: [0, 2] }])).toThrow('short: row 2: step 2 runs past the schedule, which has 2 steps (0..1)');
     expect(() => curvePoints([{ name: 'c', schedule: [1, 1], steps: [1], loss: [0] }])).toThrow('c: row 1: loss is not a positive number: 0');
     expect(() => curvePoints([{ name: 'c', schedule: [1, 1], steps: [1.5] }])).toThrow('c: row 1: step is not a non-negative integer: 1.5');
   });

@@ -19,9 +19,12 @@ describe('curve families (Domhan et al. 2015)', () => {
       law.jacobian!(p, { step }, jac);
       for (let j = 0; j < d; j++) {
         const h = 1e-6 * Math.max(1, Math.abs(p[j]!));
-        const up = Float64Array.from(p); up[j]! += h;
-        const down = Float64Array.from(p); down[j]! -= h;
-        const a = new Float64Array(step.length), b = new Float64Array(step.length);
+        const up = Float64Array.from(p);
+        up[j]! += h;
+        const down = Float64Array.from(p);
+        down[j]! -= h;
+        const a = new Float64Array(step.length),
+          b = new Float64Array(step.length);
         law.evaluate(up, { step }, a);
         law.evaluate(down, { step }, b);
         for (let i = 0; i < step.length; i++) {

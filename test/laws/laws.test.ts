@@ -6,16 +6,21 @@ import { addLaw, getLaw, listLaws } from '../../src/laws/registry.js';
 const x: Inputs = { N: Float64Array.from([3e7, 2e8, 9e9]), D: Float64Array.from([1e9, 7e10, 2e12]), C: Float64Array.from([1e18, 3e20, 5e23]) };
 
 function checkJacobian(law: Law<Inputs>, p: number[]) {
-  const rows = 3, np = p.length;
-  const jac = new Float64Array(rows * np), out = new Float64Array(rows);
+  const rows = 3,
+    np = p.length;
+  const jac = new Float64Array(rows * np),
+    out = new Float64Array(rows);
   law.jacobian!(Float64Array.from(p), x, jac);
   const fused = new Float64Array(rows * np);
   law.valueAndJacobian?.(Float64Array.from(p), x, out, fused);
   for (let j = 0; j < np; j++) {
     const h = 1e-6 * Math.max(1, Math.abs(p[j]!));
-    const up = Float64Array.from(p), down = Float64Array.from(p);
-    up[j]! += h; down[j]! -= h;
-    const fu = new Float64Array(rows), fd = new Float64Array(rows);
+    const up = Float64Array.from(p),
+      down = Float64Array.from(p);
+    up[j]! += h;
+    down[j]! -= h;
+    const fu = new Float64Array(rows),
+      fd = new Float64Array(rows);
     law.evaluate(up, x, fu);
     law.evaluate(down, x, fd);
     for (let i = 0; i < rows; i++) {

@@ -95,15 +95,11 @@ describe('multi-power law', () => {
   it('rejects a zero rate that it would raise to a power', () => {
     const lr = [0, 1e-4, 2e-4, 0, 0, 0];
     const { x } = curvePoints([{ name: 'drop-to-zero', schedule: lr, steps: [4] }]);
-    expect(() => multiPowerLaw().validate!(x)).toThrow(
-      'drop-to-zero: the rate at step 3 is 0; the multi-power law raises it to the power -gamma, so every rate it changes to must be positive',
-    );
+    expect(() => multiPowerLaw().validate!(x)).toThrow('drop-to-zero: the rate at step 3 is 0; the multi-power law raises it to the power -gamma, so every rate it changes to must be positive');
   });
 
   it('rejects a step whose S1 is zero', () => {
     const { x } = curvePoints([{ name: 'cold', schedule: [0, 0, 1e-4], steps: [1, 2] }]);
-    expect(() => multiPowerLaw().validate!(x)).toThrow(
-      'cold: S1 (the sum of rates up to step 1) is 0; the multi-power law raises it to the power -alpha, so it must be positive',
-    );
+    expect(() => multiPowerLaw().validate!(x)).toThrow('cold: S1 (the sum of rates up to step 1) is 0; the multi-power law raises it to the power -alpha, so it must be positive');
   });
 });

@@ -11,7 +11,10 @@ describe('size-aware momentum law', () => {
     const train = [...mplTrainCurves.map((n) => mplCurve('25', n, dir)), { ...mplCurve('100', 'constant_24000', dir), name: '100M constant' }];
     // gamma is not identified: the only 100M curve is never annealed, so hold it at 0.
     const fit = fitCurves(train, { law: 'size-aware', fixed: { gamma: 0 } });
-    const errors = curveErrors(fit, mplTestCurves.map((n) => mplCurve('100', n, dir)));
+    const errors = curveErrors(
+      fit,
+      mplTestCurves.map((n) => mplCurve('100', n, dir)),
+    );
     expect(errors.predE).toBeLessThanOrEqual(0.005);
     expect(errors.predE).toBeLessThan(0.0023); // measured 0.00219
   });

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 // One test file per notebook (test/notebooks/<name>.test.ts) keeps each file short and lets vitest run them in parallel.
 
 export const dir = 'notebooks';
-export const notebooks = readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
+export const notebooks = readdirSync(dir)
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 
 function jupyterReady(): string | undefined {
   const python = spawnSync('/usr/bin/python3', ['-c', 'import nbconvert, jupyter_client'], { stdio: 'ignore' });
@@ -31,7 +33,10 @@ interface Notebook {
 
 const outputs = (nb: Notebook) => nb.cells.flatMap((c) => c.outputs ?? []);
 const images = (nb: Notebook) => outputs(nb).filter((o) => o.data?.['image/png'] !== undefined).length;
-const errors = (nb: Notebook) => outputs(nb).filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`);
+const errors = (nb: Notebook) =>
+  outputs(nb)
+    .filter((o) => o.output_type === 'error')
+    .map((o) => `${o.ename}: ${o.evalue}`);
 
 const missing = jupyterReady();
 if (missing && process.env.CI) throw new Error(`${missing}: CI must run .ci/setup-notebooks.sh`);
@@ -40,11 +45,10 @@ if (missing) console.warn(`skipping notebook execution: ${missing} (run .ci/setu
 /** Executes a notebook headless with nbconvert and returns the executed copy. */
 function execute(name: string): Notebook {
   const out = mkdtempSync(join(tmpdir(), 'scalelaw-nb-'));
-  const run = spawnSync(
-    '/usr/bin/python3',
-    ['-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=240', '--output-dir', out, join(dir, name)],
-    { encoding: 'utf8', timeout: 280_000 },
-  );
+  const run = spawnSync('/usr/bin/python3', ['-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=240', '--output-dir', out, join(dir, name)], {
+    encoding: 'utf8',
+    timeout: 280_000,
+  });
   expect(run.status, run.stderr.slice(-3000)).toBe(0);
   return JSON.parse(readFileSync(join(out, name), 'utf8')) as Notebook;
 }
@@ -63,19 +67,23 @@ export function notebookTests(name: string): void {
       expect(images(saved)).toBeGreaterThan(0);
     });
 
-    it.skipIf(missing !== undefined)('executes headless without errors', () => {
-      let executed = execute(name);
-      expect(errors(executed)).toEqual([]);
-      if (images(executed) === 0) {
-        // Under load the Deno kernel can publish "idle" before a cell's execute_result, and
-        // nbclient stops collecting a cell's outputs at "idle", so outputs go missing without an
-        // error (seen once in a full-suite run on a fresh clone; the same notebook passed alone).
-        // Lost outputs get one more execution; an error never does.
-        console.warn(`${name}: executed without errors but with its chart outputs missing; executing once more`);
-        executed = execute(name);
+    it.skipIf(missing !== undefined)(
+      'executes headless without errors',
+      () => {
+        let executed = execute(name);
         expect(errors(executed)).toEqual([]);
-      }
-      expect(images(executed)).toBeGreaterThan(0);
-    }, 600_000);
+        if (images(executed) === 0) {
+          // Under load the Deno kernel can publish "idle" before a cell's execute_result, and
+          // nbclient stops collecting a cell's outputs at "idle", so outputs go missing without an
+          // error (seen once in a full-suite run on a fresh clone; the same notebook passed alone).
+          // Lost outputs get one more execution; an error never does.
+          console.warn(`${name}: executed without errors but with its chart outputs missing; executing once more`);
+          executed = execute(name);
+          expect(errors(executed)).toEqual([]);
+        }
+        expect(images(executed)).toBeGreaterThan(0);
+      },
+      600_000,
+    );
   });
 }

@@ -5,15 +5,25 @@ import { ScalingFit } from '../../src/fit/result.js';
 /** Exact Chinchilla losses (Epoch's values) at 6 sizes x 3 token counts: a backtest must find them again. */
 const truth = { A: 482.01, B: 2085.43, E: 1.817, alpha: 0.348, beta: 0.366 };
 function exactData(sizes = [1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9]) {
-  const N: number[] = [], D: number[] = [], loss: number[] = [];
-  for (const n of sizes) for (const tpp of [5, 20, 80]) {
-    N.push(n); D.push(n * tpp);
-    loss.push(truth.E + truth.A / n ** truth.alpha + truth.B / (n * tpp) ** truth.beta);
-  }
+  const N: number[] = [],
+    D: number[] = [],
+    loss: number[] = [];
+  for (const n of sizes)
+    for (const tpp of [5, 20, 80]) {
+      N.push(n);
+      D.push(n * tpp);
+      loss.push(truth.E + truth.A / n ** truth.alpha + truth.B / (n * tpp) ** truth.beta);
+    }
   return { inputs: { N: Float64Array.from(N), D: Float64Array.from(D) }, loss: Float64Array.from(loss), source: 'exact' };
 }
 // A few starts near the truth keep each cut's fit fast; the truth is the global optimum.
-const fitOptions = { starts: [{ A: 400, B: 2000, E: 1.8, alpha: 0.35, beta: 0.35 }, { A: 800, B: 1500, E: 1.7, alpha: 0.4, beta: 0.3 }], threads: 1 };
+const fitOptions = {
+  starts: [
+    { A: 400, B: 2000, E: 1.8, alpha: 0.35, beta: 0.35 },
+    { A: 800, B: 1500, E: 1.7, alpha: 0.4, beta: 0.3 },
+  ],
+  threads: 1,
+};
 
 describe('backtestScaling', () => {
   it('recovers exact data: every held-out size predicted to within 1e-4', async () => {
@@ -50,7 +60,9 @@ describe('backtestScaling', () => {
       'cuts: none leaves 3 sizes to fit on and a larger one to predict; the data have 6 sizes from N = 1.00e8 to 3.20e9, cuts asked: 2.50e8',
     );
     await expect(backtestScaling('chinchilla', exactData(), { bootstrap: 1 })).rejects.toThrow('bootstrap: must be 0 or an integer >= 2, got 1');
-    await expect(backtestScaling('chinchilla', exactData(), { cuts: [1e9], testMinN: 1e10, bootstrap: 0, fitOptions })).rejects.toThrow('testMinN: no held-out size at or above 1.00e10 for any cut; the largest N is 3.20e9');
+    await expect(backtestScaling('chinchilla', exactData(), { cuts: [1e9], testMinN: 1e10, bootstrap: 0, fitOptions })).rejects.toThrow(
+      'testMinN: no held-out size at or above 1.00e10 for any cut; the largest N is 3.20e9',
+    );
   });
 
   it('round-trips through JSON, matches the fit it came from, and sums up in one line', async () => {

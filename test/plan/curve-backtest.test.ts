@@ -15,14 +15,24 @@ describe('backtestCurveFit', () => {
     for (const r of result.rows) expect(r.trainedOn).toEqual(['cosine', 'constant']);
     expect(result.worstFinalError).toBeLessThan(1e-3);
     const measured = result.rows.map((r) => r.measuredFinal);
-    expect(result.rankCorrelation).toBeCloseTo(spearman(result.rows.map((r) => r.predictedFinal), measured), 12);
+    expect(result.rankCorrelation).toBeCloseTo(
+      spearman(
+        result.rows.map((r) => r.predictedFinal),
+        measured,
+      ),
+      12,
+    );
     expect(result.report()).toContain('fit on cosine, constant, predict the other 3');
   });
 
   it('leaves each curve out in turn by default', () => {
     const result = backtestCurveFit([...train, cooldowns[1]!], { fit });
     expect(result.mode).toBe('leave-one-out');
-    expect(result.rows.map((r) => r.trainedOn)).toEqual([['constant', 'wsd 0.3'], ['cosine', 'wsd 0.3'], ['cosine', 'constant']]);
+    expect(result.rows.map((r) => r.trainedOn)).toEqual([
+      ['constant', 'wsd 0.3'],
+      ['cosine', 'wsd 0.3'],
+      ['cosine', 'constant'],
+    ]);
     expect(result.rankCorrelation).not.toBeNull();
   });
 

@@ -11,7 +11,15 @@ import { planReport, withInterval } from '../../src/plan/plan-report.js';
 import { runCli } from '../cli/run-cli.js';
 
 const NAMES = ['A', 'B', 'E', 'alpha', 'beta'];
-const param = (name: string, value: number, extra: Partial<FitParam> = {}): FitParam => ({ name, value, min: name === 'alpha' || name === 'beta' ? -Infinity : 0, max: Infinity, fixed: false, atBound: false, ...extra });
+const param = (name: string, value: number, extra: Partial<FitParam> = {}): FitParam => ({
+  name,
+  value,
+  min: name === 'alpha' || name === 'beta' ? -Infinity : 0,
+  max: Infinity,
+  fixed: false,
+  atBound: false,
+  ...extra,
+});
 
 /** A small synthetic Chinchilla fit: values, and resamples whose E spreads by `seE` (so intervals can cross a floor). */
 function syntheticFit(values = [400, 1500, 1.0, 0.35, 0.35], options: { resamples?: number; seE?: number; params?: FitParam[] } = {}): ScalingFit {
@@ -48,7 +56,10 @@ describe('range warnings', () => {
 describe('floors', () => {
   it('clip an interval at a known floor with a note, and flag one below the fitted E', () => {
     expect(floorInterval({ value: 1.1, lower: 0.42, upper: 1.5 }, { floor: { value: 0.9949, source: "the language's entropy rate" }, share: 0.25 })).toEqual({
-      value: 1.1, lower: 0.9949, upper: 1.5, clippedFrom: 0.42,
+      value: 1.1,
+      lower: 0.9949,
+      upper: 1.5,
+      clippedFrom: 0.42,
       warnings: ["loss interval clipped at 0.9949 (the language's entropy rate): its lower end was 0.42, 25% of resamples predicted less than the floor"],
     });
     expect(floorInterval({ value: 1.9, lower: 1.7, upper: 2 }, { fittedE: 1.8 }).warnings).toEqual([
@@ -64,7 +75,10 @@ describe('non-finite numbers', () => {
   it('read "not identified", never Infinity or NaN', () => {
     expect(withInterval({ value: 2, lower: 1, upper: Infinity })).toBe('2  [interval not identified]');
     expect(formatRange([Number.NaN, 1])).toBe('not identified');
-    const fit = syntheticFit(undefined, { resamples: 0, params: NAMES.map((n, j) => param(n, [400, 5.4e7, 1, 0.35, 0.35][j]!, n === 'B' ? { stderr: Infinity, interval: [1e6, Infinity] } : { stderr: 0.01 })) });
+    const fit = syntheticFit(undefined, {
+      resamples: 0,
+      params: NAMES.map((n, j) => param(n, [400, 5.4e7, 1, 0.35, 0.35][j]!, n === 'B' ? { stderr: Infinity, interval: [1e6, Infinity] } : { stderr: 0.01 })),
+    });
     const report = honestFitReport(fit);
     expect(report).toContain('B      5.4000e7 +/- not identified (the resamples do not pin it down)  not identified');
     expect(report).not.toMatch(/Infinity|NaN/);
@@ -96,9 +110,33 @@ describe('the plan', () => {
 
   it('states the backtest error beside the predicted loss', () => {
     const backtest = {
-      kind: 'scaling-backtest', version: 1, law: 'chinchilla', data: { source: 'synthetic runs', rows: 12 }, objective: { loss: 'huber', settings: { delta: 1e-3 }, space: 'log' }, fixed: {},
-      date: '2026-12-03', level: 0.9, bootstrap: 10, seed: 0, heldOut: 4, meanRelativeError: 0.0123, coverage: 0.5,
-      cuts: [{ trainMaxN: 5e7, largestTrainN: 5e7, trainRows: 8, trainSizes: 4, converged: true, values: {}, points: [], meanRelativeError: 0.0123, coverage: 0.5, sizes: [{ N: 1e8, rows: 4, ratio: 2, meanRelativeError: 0.0123, bias: -0.01, coverage: 0.5 }] }],
+      kind: 'scaling-backtest',
+      version: 1,
+      law: 'chinchilla',
+      data: { source: 'synthetic runs', rows: 12 },
+      objective: { loss: 'huber', settings: { delta: 1e-3 }, space: 'log' },
+      fixed: {},
+      date: '2026-12-03',
+      level: 0.9,
+      bootstrap: 10,
+      seed: 0,
+      heldOut: 4,
+      meanRelativeError: 0.0123,
+      coverage: 0.5,
+      cuts: [
+        {
+          trainMaxN: 5e7,
+          largestTrainN: 5e7,
+          trainRows: 8,
+          trainSizes: 4,
+          converged: true,
+          values: {},
+          points: [],
+          meanRelativeError: 0.0123,
+          coverage: 0.5,
+          sizes: [{ N: 1e8, rows: 4, ratio: 2, meanRelativeError: 0.0123, bias: -0.01, coverage: 0.5 }],
+        },
+      ],
     } as const;
     const p = plan({ budget: { compute: 1e18 }, fits: [syntheticFit()], range, backtest });
     expect(p.backtest?.meanRelativeError).toBe(0.0123);
@@ -109,9 +147,15 @@ describe('the plan', () => {
 
   it('refuses impossible answers: E = -5, and a budget too small for one parameter', () => {
     const negative = syntheticFit([400, 1500, -5, 0.35, 0.35], { resamples: 0, params: NAMES.map((n, j) => param(n, [400, 1500, -5, 0.35, 0.35][j]!, n === 'E' ? { min: -10 } : {})) });
-    expect(() => plan({ budget: { compute: 1e21 }, fits: [negative] })).toThrow('synthetic runs: parameter E = -5 lies outside the bounds of law "chinchilla" [0, Infinity]: an irreducible loss below 0 would predict negative losses');
-    expect(() => plan({ budget: { compute: 1 }, fits: [syntheticFit()] })).toThrow(/^budget: 1 FLOPs is too small: the compute-optimal model of synthetic runs would have N = [\d.e-]+ parameters and D = [\d.e-]+ tokens, fewer than one$/);
-    expect(() => computeOptimal(syntheticFit(), 1)).toThrow(/^compute: 1 FLOPs is too small: the compute-optimal model would have N = [\d.e-]+ parameters and D = [\d.e-]+ tokens, fewer than one; no model trains on this budget$/);
+    expect(() => plan({ budget: { compute: 1e21 }, fits: [negative] })).toThrow(
+      'synthetic runs: parameter E = -5 lies outside the bounds of law "chinchilla" [0, Infinity]: an irreducible loss below 0 would predict negative losses',
+    );
+    expect(() => plan({ budget: { compute: 1 }, fits: [syntheticFit()] })).toThrow(
+      /^budget: 1 FLOPs is too small: the compute-optimal model of synthetic runs would have N = [\d.e-]+ parameters and D = [\d.e-]+ tokens, fewer than one$/,
+    );
+    expect(() => computeOptimal(syntheticFit(), 1)).toThrow(
+      /^compute: 1 FLOPs is too small: the compute-optimal model would have N = [\d.e-]+ parameters and D = [\d.e-]+ tokens, fewer than one; no model trains on this budget$/,
+    );
   });
 });
 

@@ -26,11 +26,14 @@ const budgets = [1e17, 4e17, 1.6e18, 6.4e18, 2.56e19, 1e20];
 function sweep(options: { step?: number; count?: number; noise?: number; seed?: number; offset?: (k: number) => number } = {}) {
   const { step = 1.4, count = 9, noise = 0, seed = 0, offset = () => 0 } = options;
   const random = rng(seed);
-  const N: number[] = [], C: number[] = [], loss: number[] = [];
+  const N: number[] = [],
+    C: number[] = [],
+    loss: number[] = [];
   budgets.forEach((c, k) => {
     for (let j = 0; j < count; j++) {
       const n = nOpt(c) * step ** (j - (count - 1) / 2 + offset(k));
-      N.push(n); C.push(c);
+      N.push(n);
+      C.push(c);
       loss.push(lossAt(n, c / (6 * n)) + noise * random.normal());
     }
   });
@@ -60,8 +63,15 @@ describe('isoflop (Approach 2) on a known law', () => {
     // The same 17 sizes at every budget, as real sweeps run them: the optimum sits ever further
     // right in the sampled range, and a parabola through all of a lopsided profile drifts with it.
     const sizes = Array.from({ length: 17 }, (_, j) => 2e7 * 1.6 ** j);
-    const N: number[] = [], C: number[] = [], loss: number[] = [];
-    for (const c of budgets) for (const n of sizes) { N.push(n); C.push(c); loss.push(lossAt(n, c / (6 * n))); }
+    const N: number[] = [],
+      C: number[] = [],
+      loss: number[] = [];
+    for (const c of budgets)
+      for (const n of sizes) {
+        N.push(n);
+        C.push(c);
+        loss.push(lossAt(n, c / (6 * n)));
+      }
     const table = observations({ N, C, loss });
     const whole = isoflop(table, { window: 'all' });
     for (const local of [isoflop(table), isoflop(table, { window: { neighbours: 1 } })]) {
@@ -76,7 +86,10 @@ describe('isoflop (Approach 2) on a known law', () => {
     const { interval } = result;
     expect(interval).toBeDefined();
     expect(interval!.resamples).toBe(400);
-    for (const [estimate, range, truth] of [[result.a, interval!.a, trueA], [result.b, interval!.b, 1 - trueA]] as const) {
+    for (const [estimate, range, truth] of [
+      [result.a, interval!.a, trueA],
+      [result.b, interval!.b, 1 - trueA],
+    ] as const) {
       expect(range[0]).toBeLessThan(estimate);
       expect(range[1]).toBeGreaterThan(estimate);
       // Budget resampling with six budgets runs a little narrow (95% intervals cover ~90% in

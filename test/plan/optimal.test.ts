@@ -40,12 +40,16 @@ describe('compute-optimal allocation', () => {
     for (const C of [1e20, 5.76e23, 1e26]) {
       const closed = chinchillaOptimal(epoch, C);
       // Brute force: 200,001 values of log N between 1e6 and 1e14.
-      let bestN = 0, bestL = Infinity;
+      let bestN = 0,
+        bestL = Infinity;
       for (let k = 0; k <= 200_000; k++) {
         const N = Math.exp(Math.log(1e6) + (k / 200_000) * (Math.log(1e14) - Math.log(1e6)));
         const D = C / (6 * N);
         const L = epoch.E + epoch.A / N ** epoch.alpha + epoch.B / D ** epoch.beta;
-        if (L < bestL) { bestL = L; bestN = N; }
+        if (L < bestL) {
+          bestL = L;
+          bestN = N;
+        }
       }
       expect(Math.abs(closed.N / bestN - 1)).toBeLessThan(1e-4);
       expect(closed.loss).toBeLessThanOrEqual(bestL);
@@ -74,23 +78,31 @@ describe('compute-optimal allocation', () => {
 
   it('rejects a non-positive budget and a law without N and D', () => {
     expect(() => chinchillaOptimal(epoch, -1)).toThrow('compute: must be a positive number of FLOPs, got -1');
-    const fit = new ScalingFit({ ...publishedFit().toJSON(), law: 'power-C', inputs: ['C'], params: [
-      { name: 'E', value: 1.7, min: 0, max: Infinity, fixed: false, atBound: false },
-      { name: 'A', value: 100, min: 0, max: Infinity, fixed: false, atBound: false },
-      { name: 'alpha', value: 0.05, min: -Infinity, max: Infinity, fixed: false, atBound: false },
-    ] });
+    const fit = new ScalingFit({
+      ...publishedFit().toJSON(),
+      law: 'power-C',
+      inputs: ['C'],
+      params: [
+        { name: 'E', value: 1.7, min: 0, max: Infinity, fixed: false, atBound: false },
+        { name: 'A', value: 100, min: 0, max: Infinity, fixed: false, atBound: false },
+        { name: 'alpha', value: 0.05, min: -Infinity, max: Infinity, fixed: false, atBound: false },
+      ],
+    });
     expect(() => computeOptimal(fit, 1e23)).toThrow('law "power-C" does not read both N and D (inputs: C); no allocation to optimise');
   });
 });
 
 describe('isoflop (Approach 2)', () => {
   it('recovers the exponent a = beta / (alpha + beta) from iso-FLOP profiles of a known law', () => {
-    const N: number[] = [], C: number[] = [], loss: number[] = [];
+    const N: number[] = [],
+      C: number[] = [],
+      loss: number[] = [];
     for (const c of [1e18, 1e19, 1e20, 1e21]) {
       const centre = chinchillaOptimal(epoch, c).N;
       for (let k = -4; k <= 4; k++) {
         const n = centre * 2 ** (k / 2);
-        N.push(n); C.push(c);
+        N.push(n);
+        C.push(c);
         loss.push(epoch.E + epoch.A / n ** epoch.alpha + epoch.B / (c / (6 * n)) ** epoch.beta);
       }
     }

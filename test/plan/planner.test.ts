@@ -47,7 +47,7 @@ function powerFit(law: string, k: number, e: number, source: string): ScalingFit
 }
 
 describe('plan', () => {
-  it('allocates compute as Chinchilla\'s closed form, with bootstrap intervals around it', () => {
+  it("allocates compute as Chinchilla's closed form, with bootstrap intervals around it", () => {
     const p = plan({ budget: { compute: 5.76e23 }, fits: [epochFit()] });
     // Epoch's published optimum at 5.76e23 FLOPs: N = 7.23e10, D = 1.33e12.
     expect(p.model.N.value / 7.23e10).toBeCloseTo(1, 2);

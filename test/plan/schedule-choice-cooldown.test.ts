@@ -37,7 +37,10 @@ describe('cooldown choice with its uncertainty', () => {
   it('picks the (shape, fraction) with the lowest predicted final loss and the gap to the best other shape', () => {
     const c = chooseCooldown(savedFit(), budget, { fractions });
     const all = c.shapes.flatMap((shape) => fractions.map((f) => ({ shape, f })));
-    const finals = finalLosses(savedFit(), all.map(({ shape, f }) => ({ type: 'wsd', ...budget, cooldownFraction: f, shape })));
+    const finals = finalLosses(
+      savedFit(),
+      all.map(({ shape, f }) => ({ type: 'wsd', ...budget, cooldownFraction: f, shape })),
+    );
     const min = Math.min(...finals);
     expect(c.best.final).toBe(min);
     expect(all[finals.indexOf(min)]).toEqual({ shape: c.best.shape, f: c.best.fraction });

@@ -43,7 +43,14 @@ describe('scalingChart', () => {
     expect(svg.match(/role-mark/g)!.length).toBeGreaterThanOrEqual(5);
   });
   it('names the row and field of a bad point', () => {
-    expect(() => scalingChart({ points: [{ x: 1, y: 2 }, { x: Number.NaN, y: 2 }] })).toThrow('scalingChart: points[1].x must be a finite number; got NaN');
+    expect(() =>
+      scalingChart({
+        points: [
+          { x: 1, y: 2 },
+          { x: Number.NaN, y: 2 },
+        ],
+      }),
+    ).toThrow('scalingChart: points[1].x must be a finite number; got NaN');
   });
 });
 
@@ -65,7 +72,11 @@ describe('lossCurvesChart', () => {
     const curve = (s: number, drop: number) => 3 + 2 / Math.sqrt(s / 100) - drop;
     const spec = lossCurvesChart(
       [
-        { name: 'cosine', observed: steps.slice(0, 20).map((step) => ({ step, loss: curve(step, 0) })), predicted: steps.map((step) => ({ step, loss: curve(step, 0), lower: curve(step, 0) - 0.02, upper: curve(step, 0) + 0.02 })) },
+        {
+          name: 'cosine',
+          observed: steps.slice(0, 20).map((step) => ({ step, loss: curve(step, 0) })),
+          predicted: steps.map((step) => ({ step, loss: curve(step, 0), lower: curve(step, 0) - 0.02, upper: curve(step, 0) + 0.02 })),
+        },
         { name: 'wsd', predicted: steps.map((step) => ({ step, loss: curve(step, step > 4000 ? 0.1 : 0) })) },
       ],
       { cutoff: 2000 },

@@ -44,8 +44,18 @@ const CHECK = `(() => {
 export async function checkPage(file: string, timeoutMs = 45_000): Promise<PageCheck> {
   const profile = mkdtempSync(join(tmpdir(), 'scalelaw-chromium-'));
   const args = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', `--user-data-dir=${profile}`, '--remote-debugging-pipe', 'about:blank',
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+    `--user-data-dir=${profile}`,
+    '--remote-debugging-pipe',
+    'about:blank',
   ];
   const child = spawn(CHROMIUM, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
   const input = child.stdio[3] as Writable;
@@ -69,7 +79,8 @@ export async function checkPage(file: string, timeoutMs = 45_000): Promise<PageC
         else p.resolve(message.result);
       } else {
         const { method, params } = message;
-        if (method === 'Runtime.consoleAPICalled' && (params.type === 'error' || params.type === 'assert')) errors.push(`console.${params.type}: ${params.args.map((a: any) => a.value ?? a.description).join(' ')}`);
+        if (method === 'Runtime.consoleAPICalled' && (params.type === 'error' || params.type === 'assert'))
+          errors.push(`console.${params.type}: ${params.args.map((a: any) => a.value ?? a.description).join(' ')}`);
         if (method === 'Runtime.exceptionThrown') errors.push(`exception: ${params.exceptionDetails.exception?.description ?? params.exceptionDetails.text}`);
         if (method === 'Log.entryAdded' && params.entry.level === 'error') errors.push(`log: ${params.entry.text} ${params.entry.url ?? ''}`.trim());
         for (const l of listeners) l(message);

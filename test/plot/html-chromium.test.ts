@@ -21,10 +21,23 @@ describe.skipIf(!available)('an HTML page of every chart type in headless chromi
       {
         heading: 'charts',
         charts: [
-          { spec: scalingChart({ points: scalingPoints, law: [{ x: 1e18, y: 4 }, { x: 1e20, y: 2.6 }] }) },
+          {
+            spec: scalingChart({
+              points: scalingPoints,
+              law: [
+                { x: 1e18, y: 4 },
+                { x: 1e20, y: 2.6 },
+              ],
+            }),
+          },
           { spec: isoflopChart({ points: isoflopPoints }) },
           { spec: lossCurvesChart([{ name: 'cosine', observed: steps.map((step) => ({ step, loss: 3 + 10 / step })) }]) },
-          { spec: stepsExamplesChart({ points: [64, 256, 1024].map((B) => ({ group: 'm', steps: 1000 * (1 + 256 / B), examples: 256000 * (1 + B / 256) })), fits: [{ group: 'm', sMin: 1000, eMin: 256000 }] }) },
+          {
+            spec: stepsExamplesChart({
+              points: [64, 256, 1024].map((B) => ({ group: 'm', steps: 1000 * (1 + 256 / B), examples: 256000 * (1 + B / 256) })),
+              fits: [{ group: 'm', sMin: 1000, eMin: 256000 }],
+            }),
+          },
           { spec: stoppingChart([{ id: 'a', decision: 'best', points: steps.map((step) => ({ step, value: 1 / step })) }]) },
         ],
       },

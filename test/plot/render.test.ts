@@ -30,7 +30,19 @@ describe('renderPNG', () => {
 describe('htmlPage', () => {
   it('is self-contained: inline SVG, escaped text, no scripts or remote resources', async () => {
     const html = await htmlPage('Plan <1e23>', [
-      { heading: 'Fit', paragraphs: ['a & b'], table: { header: ['param', 'value'], rows: [['E', 1.81723456], ['C', 5.76e23]] }, pre: 'L = E + A/N^a', charts: [{ spec, caption: 'data and fit' }] },
+      {
+        heading: 'Fit',
+        paragraphs: ['a & b'],
+        table: {
+          header: ['param', 'value'],
+          rows: [
+            ['E', 1.81723456],
+            ['C', 5.76e23],
+          ],
+        },
+        pre: 'L = E + A/N^a',
+        charts: [{ spec, caption: 'data and fit' }],
+      },
     ]);
     expect(html).toContain('<title>Plan &lt;1e23&gt;</title>');
     expect(html).toContain('<p>a &amp; b</p>');
@@ -54,8 +66,14 @@ describe('display', () => {
     expect(bundle['text/html']!.match(/<svg/g)!.length).toBe(2);
     expect(Buffer.from(bundle['image/png']!, 'base64').subarray(1, 4).toString()).toBe('PNG');
   });
-  it('tabulates a fit result\'s parameters by itself, with errors and intervals', async () => {
-    const fit = { report: () => 'r', params: [{ name: 'alpha', value: 0.34731, stderr: 0.0151, interval: [0.3212, 0.3688] as const }, { name: 'E', value: 1.8172 }] };
+  it("tabulates a fit result's parameters by itself, with errors and intervals", async () => {
+    const fit = {
+      report: () => 'r',
+      params: [
+        { name: 'alpha', value: 0.34731, stderr: 0.0151, interval: [0.3212, 0.3688] as const },
+        { name: 'E', value: 1.8172 },
+      ],
+    };
     const bundle = (await display(fit))[JUPYTER_DISPLAY]();
     expect(bundle['text/plain']).toBe('parameter\tvalue\tstd. error\tinterval\nalpha\t0.3473\t0.0151\t0.3212 to 0.3688\nE\t1.817\t\t\n\nr');
     expect(bundle['image/png']).toBeUndefined();

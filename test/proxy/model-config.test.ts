@@ -31,7 +31,10 @@ describe('model sizes', () => {
 
   it("matches Kaplan's 12 n_layer d^2 plus biases and norms, and the FLOPs formula", () => {
     const config = { family: 'transformer' as const, width: 128, depth: 4, heads: 4, context: 128 };
-    const d = 128, L = 4, V = 256, T = 128;
+    const d = 128,
+      L = 4,
+      V = 256,
+      T = 128;
     // per block: 12 d^2 weights, LayerNorm gains and biases 2 x 2d, MLP biases 4d + d
     const nonEmbedding = L * (12 * d * d + 4 * d + 5 * d) + 2 * d;
     const count = parameterCount(config, { kind: 'tokens', vocab: V });

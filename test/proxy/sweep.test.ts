@@ -15,7 +15,12 @@ const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const spec: SweepSpec = {
   base: {
     model: { family: 'transformer', width: 4, depth: 1, heads: 1, context: 8 },
-    data: { type: 'markov' }, batchSize: 4, lr: 1e-2, steps: 8, evalTokens: 64, backend: 'wasm',
+    data: { type: 'markov' },
+    batchSize: 4,
+    lr: 1e-2,
+    steps: 8,
+    evalTokens: 64,
+    backend: 'wasm',
   },
   grid: { width: [4, 8], seed: [0, 1] },
 };
@@ -23,10 +28,20 @@ const spec: SweepSpec = {
 describe('sweep specs', () => {
   it('expands a grid and a list into runs with ids derived from their configs', () => {
     const runs = expandSweep(spec);
-    expect(runs.map((r) => [r.model.width, r.run.seed])).toEqual([[4, 0], [4, 1], [8, 0], [8, 1]]);
+    expect(runs.map((r) => [r.model.width, r.run.seed])).toEqual([
+      [4, 0],
+      [4, 1],
+      [8, 0],
+      [8, 1],
+    ]);
     expect(expandSweep(spec).map((r) => r.run.id)).toEqual(runs.map((r) => r.run.id));
     const listed = expandSweep({ base: spec.base, list: [{ width: 8, steps: 4 }, { width: 4 }], grid: { seed: [0, 1] } });
-    expect(listed.map((r) => [r.model.width, r.steps, r.run.seed])).toEqual([[8, 4, 0], [8, 4, 1], [4, 8, 0], [4, 8, 1]]);
+    expect(listed.map((r) => [r.model.width, r.steps, r.run.seed])).toEqual([
+      [8, 4, 0],
+      [8, 4, 1],
+      [4, 8, 0],
+      [4, 8, 1],
+    ]);
     // the same run listed twice is trained once
     expect(expandSweep({ base: spec.base, list: [{ width: 4 }, { width: 4 }] })).toHaveLength(1);
   });
@@ -63,7 +78,9 @@ describe('crash safety', () => {
     const store = join(dir, 'runs');
     const crashSpec: SweepSpec = { ...spec, base: { ...spec.base, steps: 40 }, grid: { width: [4, 8], seed: [0, 1] } };
     writeFileSync(specPath, JSON.stringify(crashSpec));
-    const expected = expandSweep(crashSpec).map((r) => r.run.id).sort();
+    const expected = expandSweep(crashSpec)
+      .map((r) => r.run.id)
+      .sort();
     const child = spawn(process.execPath, ['--import', 'tsx', main, 'sweep', specPath, '--store', store], { stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     // Kill once at least one run has finished and another is part-way through its trajectory.
@@ -71,7 +88,10 @@ describe('crash safety', () => {
       if (!existsSync(store)) return false;
       const s = openStore(store);
       const list = s.list();
-      return list.some((r) => r.status === 'finished') && list.some((r) => r.status === 'running' && existsSync(join(store, r.id, 'trajectory.jsonl')) && readFileSync(join(store, r.id, 'trajectory.jsonl'), 'utf8').length > 0);
+      return (
+        list.some((r) => r.status === 'finished') &&
+        list.some((r) => r.status === 'running' && existsSync(join(store, r.id, 'trajectory.jsonl')) && readFileSync(join(store, r.id, 'trajectory.jsonl'), 'utf8').length > 0)
+      );
     };
     const deadline = Date.now() + 90_000;
     while (!inFlight() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -81,7 +101,14 @@ describe('crash safety', () => {
     const finishedBefore = before.filter((r) => r.status === 'finished').map((r) => r.id);
     expect(finishedBefore.length).toBeGreaterThan(0);
     expect(before.some((r) => r.status === 'running')).toBe(true);
-    const hash = (id: string) => ['config.json', 'trajectory.jsonl', 'summary.json'].map((f) => createHash('sha256').update(readFileSync(join(store, id, f))).digest('hex')).join();
+    const hash = (id: string) =>
+      ['config.json', 'trajectory.jsonl', 'summary.json']
+        .map((f) =>
+          createHash('sha256')
+            .update(readFileSync(join(store, id, f)))
+            .digest('hex'),
+        )
+        .join();
     const hashes = new Map(finishedBefore.map((id) => [id, hash(id)]));
 
     const rerun = spawnSync(process.execPath, ['--import', 'tsx', main, 'sweep', specPath, '--store', store, '--json'], { encoding: 'utf8' });
@@ -90,7 +117,11 @@ describe('crash safety', () => {
     expect(result.skipped.sort()).toEqual([...finishedBefore].sort());
     for (const [id, h] of hashes) expect(hash(id)).toBe(h);
     const after = openStore(store);
-    expect(readdirSync(store).filter((n) => !n.startsWith('.')).sort()).toEqual(expected);
+    expect(
+      readdirSync(store)
+        .filter((n) => !n.startsWith('.'))
+        .sort(),
+    ).toEqual(expected);
     expect(after.finished().sort()).toEqual(expected);
     for (const id of expected) {
       const steps = after.load(id).trajectory.map((p) => p.step);

@@ -11,7 +11,12 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'scalelaw-proxy-'));
 const tiny: TrainConfig = {
   model: { family: 'transformer', width: 8, depth: 1, heads: 2, context: 8 },
   data: { type: 'markov', seed: 0 },
-  steps: 30, batchSize: 8, lr: 1e-2, evalEvery: 10, evalTokens: 256, backend: 'wasm',
+  steps: 30,
+  batchSize: 8,
+  lr: 1e-2,
+  evalEvery: 10,
+  evalTokens: 256,
+  backend: 'wasm',
 };
 
 describe('train', () => {
@@ -65,9 +70,15 @@ describe('train', () => {
   });
 
   it('trains an MLP on the teacher task, and a muP transformer with qk-norm and z-loss', async () => {
-    const mlp = await train({ model: { family: 'mlp', width: 16, depth: 2 }, data: { type: 'teacher', noise: 0.1 }, steps: 40, batchSize: 32, lr: 3e-3, evalTokens: 512, backend: 'wasm' }, { store: tmp() });
+    const mlp = await train(
+      { model: { family: 'mlp', width: 16, depth: 2 }, data: { type: 'teacher', noise: 0.1 }, steps: 40, batchSize: 32, lr: 3e-3, evalTokens: 512, backend: 'wasm' },
+      { store: tmp() },
+    );
     expect(mlp.summary.status).toBe('finished');
-    const mup = await train({ ...tiny, steps: 10, zLoss: 1e-3, model: { family: 'transformer', width: 16, depth: 1, heads: 2, context: 8, parameterization: 'mup', baseWidth: 8, qkNorm: true } }, { store: tmp() });
+    const mup = await train(
+      { ...tiny, steps: 10, zLoss: 1e-3, model: { family: 'transformer', width: 16, depth: 1, heads: 2, context: 8, parameterization: 'mup', baseWidth: 8, qkNorm: true } },
+      { store: tmp() },
+    );
     expect(mup.summary.status).toBe('finished');
   });
 });
@@ -79,14 +90,15 @@ describe('bad input is refused before any training', () => {
     expect(existsSync(dir)).toBe(false);
   };
 
-  it('an unknown model family', () =>
-    refuses({ ...tiny, model: { family: 'rnn', width: 8, depth: 1 } as never }, 'model.family: unknown model family "rnn"; expected one of transformer, mlp'));
+  it('an unknown model family', () => refuses({ ...tiny, model: { family: 'rnn', width: 8, depth: 1 } as never }, 'model.family: unknown model family "rnn"; expected one of transformer, mlp'));
 
   it('a context longer than the data', () => {
     const path = join(tmp(), 'short.txt');
     writeFileSync(path, 'x'.repeat(50));
-    return refuses({ ...tiny, data: { type: 'text', path }, model: { family: 'transformer', width: 8, depth: 1, context: 64 } },
-      `model.context: 64 is longer than the data: ${JSON.stringify(path)} has 45 training bytes`);
+    return refuses(
+      { ...tiny, data: { type: 'text', path }, model: { family: 'transformer', width: 8, depth: 1, context: 64 } },
+      `model.context: 64 is longer than the data: ${JSON.stringify(path)} has 45 training bytes`,
+    );
   });
 
   it('batch size 0', () => refuses({ ...tiny, batchSize: 0 }, 'batchSize: expected a positive integer, got 0'));
@@ -94,12 +106,13 @@ describe('bad input is refused before any training', () => {
   it('a schedule shorter than the run', () =>
     refuses({ ...tiny, steps: 20, schedule: { type: 'cosine', peak: 1e-3, steps: 10 } }, "schedule.steps: the schedule has 10 steps, shorter than the run's 20"));
 
-  it('a model that does not fit the data', () =>
-    refuses({ ...tiny, data: { type: 'teacher' } }, 'data.type: a transformer needs token data (markov or text), got "teacher"'));
+  it('a model that does not fit the data', () => refuses({ ...tiny, data: { type: 'teacher' } }, 'data.type: a transformer needs token data (markov or text), got "teacher"'));
 
   it('an empty sweep axis', () => {
     expect(() => expandSweep({ base: tiny, grid: { width: [8], lr: [] } })).toThrow('sweep.grid.lr: empty axis; expected a non-empty array, got []');
-    expect(() => expandSweep({ base: tiny, grid: { size: [1] } as never })).toThrow('sweep.grid: unknown axis "size"; expected one of width, depth, heads, context, tokens, steps, batchSize, lr, schedule, seed');
+    expect(() => expandSweep({ base: tiny, grid: { size: [1] } as never })).toThrow(
+      'sweep.grid: unknown axis "size"; expected one of width, depth, heads, context, tokens, steps, batchSize, lr, schedule, seed',
+    );
     expect(() => expandSweep({ base: tiny, list: [{ batchSize: 0 }] })).toThrow('sweep run 0 {"batchSize":0}: batchSize: expected a positive integer, got 0');
   });
 });

@@ -58,6 +58,8 @@ describe('predictions per prefix', () => {
     expect(learned[0]!.result.budget).toBe(20);
     expect(learned[0]!.result.speedup).toBeGreaterThan(1);
     expect(learned[0]!.result.speedup).not.toBe(plain[0]!.result.speedup);
-    await expect(replayNasPerEpoch(files, { predictor: 'fast', threads: 0, learned: true, minFinished: 3 })).rejects.toThrow('minFinished: must be an integer >= 6 (3 folds of at least 2 runs), got 3');
+    await expect(replayNasPerEpoch(files, { predictor: 'fast', threads: 0, learned: true, minFinished: 3 })).rejects.toThrow(
+      'minFinished: must be an integer >= 6 (3 folds of at least 2 runs), got 3',
+    );
   }, 60_000);
 });

@@ -41,8 +41,13 @@ describe('NAS learning curves (fixed subset)', () => {
 describe('conformal widening', () => {
   // Standard normal predictions; truths with sd 2 need intervals twice as wide.
   const z = Float64Array.from(LEVELS, (q) => {
-    let a = -10, b = 10;
-    for (let i = 0; i < 80; i++) { const m = (a + b) / 2; if (normalCdf(m) < q) a = m; else b = m; }
+    let a = -10,
+      b = 10;
+    for (let i = 0; i < 80; i++) {
+      const m = (a + b) / 2;
+      if (normalCdf(m) < q) a = m;
+      else b = m;
+    }
     return (a + b) / 2;
   });
   const pred: StoredPrediction = { quantiles: z, logDensity: new Float64Array(56) };

@@ -22,8 +22,6 @@ describe('custom schedules', () => {
     expect(() => scheduleFromCsv('step,lr\n0,1\n1,x\n', { source: 'lr.csv' })).toThrow('lr.csv: row 2, column lr: not a number: "x"');
     expect(() => scheduleFromCsv('step,rate\n0,1\n', { source: 'lr.csv' })).toThrow('lr.csv: no column "lr"; columns: step, rate');
     expect(() => scheduleFromCsv('step,lr\n1,1\n', { source: 'lr.csv' })).toThrow('lr.csv: row 1, column step: the first step must be 0, got 1');
-    expect(() => scheduleFromCsv('step,lr\n0,1\n5,1\n5,2\n', { source: 'lr.csv' })).toThrow(
-      'lr.csv: row 3, column step: steps must be strictly increasing integers, got 5 after 5',
-    );
+    expect(() => scheduleFromCsv('step,lr\n0,1\n5,1\n5,2\n', { source: 'lr.csv' })).toThrow('lr.csv: row 3, column step: steps must be strictly increasing integers, got 5 after 5');
   });
 });

@@ -52,9 +52,7 @@ describe('lrSchedule', () => {
 
   it('builds linear, multistep, inverse-sqrt and cyclic schedules', () => {
     lrSchedule({ type: 'linear', peak: 1, final: 0, steps: 5 }).forEach((v, i) => expect(v).toBeCloseTo([1, 0.8, 0.6, 0.4, 0.2][i]!, 15));
-    expect(Array.from(lrSchedule({ type: 'multistep', peak: 1, steps: 6, milestones: [2, 4], rates: [0.5, 0.25] }))).toEqual([
-      1, 1, 0.5, 0.5, 0.25, 0.25,
-    ]);
+    expect(Array.from(lrSchedule({ type: 'multistep', peak: 1, steps: 6, milestones: [2, 4], rates: [0.5, 0.25] }))).toEqual([1, 1, 0.5, 0.5, 0.25, 0.25]);
     const isq = lrSchedule({ type: 'inverse-sqrt', peak: 1, warmup: 5, steps: 21 });
     expect(isq[4]).toBe(1);
     expect(isq[20]).toBeCloseTo(0.5, 15);

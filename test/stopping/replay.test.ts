@@ -14,7 +14,12 @@ describe('replayAsync', () => {
     const options = { goal: 'min' as const, checkpoints: every, orderings: 7, budget: 6, seed: 5 };
     const sync = replay(curves, rule, options);
     const asked: string[] = [];
-    const async = await replayAsync(curves, rule, { ...options, prefetch: async (v) => { asked.push(`${v.id}@${v.values.length}`); } });
+    const async = await replayAsync(curves, rule, {
+      ...options,
+      prefetch: async (v) => {
+        asked.push(`${v.id}@${v.values.length}`);
+      },
+    });
     expect(async).toEqual(sync);
     expect(sync.speedup).toBeGreaterThan(1);
     expect(asked.length).toBeGreaterThan(6 * 7);
@@ -22,13 +27,20 @@ describe('replayAsync', () => {
 
   it('waits for prefetch to fill what the rule reads', async () => {
     const cache = new Map<string, number>();
-    const rule = predictive({ delta: 0.5, predict: (v) => {
-      const p = cache.get(`${v.id}@${v.values.length}`);
-      if (p === undefined) throw new Error(`not prefetched: ${v.id}@${v.values.length}`);
-      return { probBetter: (t) => (p < t ? 1 : 0) };
-    } });
+    const rule = predictive({
+      delta: 0.5,
+      predict: (v) => {
+        const p = cache.get(`${v.id}@${v.values.length}`);
+        if (p === undefined) throw new Error(`not prefetched: ${v.id}@${v.values.length}`);
+        return { probBetter: (t) => (p < t ? 1 : 0) };
+      },
+    });
     const r = await replayAsync(curves, rule, {
-      goal: 'min', checkpoints: [3, 6], orderings: 4, budget: 12, seed: 2,
+      goal: 'min',
+      checkpoints: [3, 6],
+      orderings: 4,
+      budget: 12,
+      seed: 2,
       prefetch: async (v) => {
         await new Promise((resolve) => setTimeout(resolve, 1));
         cache.set(`${v.id}@${v.values.length}`, finals[v.id as number]!);

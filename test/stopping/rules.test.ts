@@ -32,7 +32,11 @@ describe('stopping rules', () => {
   });
 
   it('median stopping compares the best so far with the median of the peers', () => {
-    const peers = [[3, 2, 1.5], [3, 2.1, 1.6], [2.9, 1.9, 1.4]].map((v) => ({ values: Float64Array.from(v), finished: true }));
+    const peers = [
+      [3, 2, 1.5],
+      [3, 2.1, 1.6],
+      [2.9, 1.9, 1.4],
+    ].map((v) => ({ values: Float64Array.from(v), finished: true }));
     expect(median().decide(view([3.5, 3, 2.8], { peers })).stop).toBe(true);
     expect(median().decide(view([2.5, 1.8, 1.3], { peers })).stop).toBe(false);
     expect(median().decide(view([3.5, 3, 2.8], { peers: peers.slice(0, 2) })).stop).toBe(false);
@@ -83,7 +87,12 @@ describe('stopping rules', () => {
     const u = Array.from({ length: 30 }, (_, i) => (Math.log(i + 1) - 3) ** 2 + 1);
     expect(predictedOptimumStep(steps(30), u)).toBeCloseTo(Math.exp(3), 6);
     // Still falling ever faster in log step: no optimum ahead.
-    expect(predictedOptimumStep(steps(10), Array.from({ length: 10 }, (_, i) => -(Math.log(i + 1) ** 2)))).toBe(Infinity);
+    expect(
+      predictedOptimumStep(
+        steps(10),
+        Array.from({ length: 10 }, (_, i) => -(Math.log(i + 1) ** 2)),
+      ),
+    ).toBe(Infinity);
     expect(overfitting().decide(view(u)).stop).toBe(true);
     expect(overfitting().decide(view(u.slice(0, 15))).stop).toBe(false);
   });
