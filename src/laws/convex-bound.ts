@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
 import { selectPoints, type CurvePoints, type PreparedCurve } from './curve-points.js';
-import type { Law } from './law.js';
+import { type Law, fromPass } from './law.js';
 
 /** Options of `convexBoundLaw`. */
 export interface ConvexBoundOptions {
@@ -89,15 +89,7 @@ export function convexBoundLaw(options: ConvexBoundOptions = {}): Law<CurvePoint
       ...(gradientDecay ? [{ name: 'rho', min: 0, max: 2, init: 0.25, description: 'decay exponent of the gradient norm in steps' }] : []),
     ],
     size: (x) => x.length,
-    evaluate(p, x, out) {
-      pass(p, x, out, undefined);
-    },
-    jacobian(p, x, jac) {
-      pass(p, x, undefined, jac);
-    },
-    valueAndJacobian(p, x, out, jac) {
-      pass(p, x, out, jac);
-    },
+    ...fromPass(pass),
     validate(x) {
       for (let i = 0; i < x.length; i++) {
         const curve = x.curves[x.curve[i]!]!;

@@ -64,3 +64,15 @@ export function paramIndex(law: Law<any>, name: string): number {
   if (i < 0) throw new Error(`law ${law.name} has no parameter ${name}`);
   return i;
 }
+
+/**
+ * `evaluate`, `jacobian` and `valueAndJacobian` of a law computed by one pass that fills the values,
+ * the Jacobian, or both (whichever it is given), so the shared work is done once.
+ */
+export function fromPass<X>(pass: (p: Float64Array, x: X, out: Float64Array | undefined, jac: Float64Array | undefined) => void): Pick<Law<X>, 'evaluate' | 'jacobian' | 'valueAndJacobian'> {
+  return {
+    evaluate: (p, x, out) => pass(p, x, out, undefined),
+    jacobian: (p, x, jac) => pass(p, x, undefined, jac),
+    valueAndJacobian: (p, x, out, jac) => pass(p, x, out, jac),
+  };
+}

@@ -1,5 +1,5 @@
 import { selectPoints, type CurvePoints, type PreparedCurve } from './curve-points.js';
-import type { Law } from './law.js';
+import { type Law, fromPass } from './law.js';
 import { validateS1 } from './multipower.js';
 
 /**
@@ -110,15 +110,7 @@ export function momentumLaw(options: MomentumOptions = {}): Law<CurvePoints> {
       { name: 'lambda', min: 0.9, max: 0.99999, init: 0.999, description: 'decay of the annealing momentum' },
     ],
     size: (x) => x.length,
-    evaluate(p, x, out) {
-      pass(p, x, out, undefined);
-    },
-    jacobian(p, x, jac) {
-      pass(p, x, undefined, jac);
-    },
-    valueAndJacobian(p, x, out, jac) {
-      pass(p, x, out, jac);
-    },
+    ...fromPass(pass),
     validate(x) {
       validateS1(x, 'momentum');
     },

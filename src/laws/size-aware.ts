@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
 import { selectPoints, type CurvePoints } from './curve-points.js';
-import type { Law } from './law.js';
+import { type Law, fromPass } from './law.js';
 import { momentumTables } from './momentum.js';
 import { validateS1 } from './multipower.js';
 
@@ -61,15 +61,7 @@ export function sizeAwareLaw(options: { name?: string } = {}): Law<CurvePoints> 
       { name: 'lambda', min: 0.9, max: 0.99999, init: 0.999, description: 'decay of the annealing momentum' },
     ],
     size: (x) => x.length,
-    evaluate(p, x, out) {
-      pass(p, x, out, undefined);
-    },
-    jacobian(p, x, jac) {
-      pass(p, x, undefined, jac);
-    },
-    valueAndJacobian(p, x, out, jac) {
-      pass(p, x, out, jac);
-    },
+    ...fromPass(pass),
     validate(x) {
       for (const curve of x.curves) {
         if (curve.N === undefined) throw new InputError(`${curve.name}: no model size N; the size-aware law needs N for every curve`, 'N');
