@@ -219,7 +219,8 @@ describe('isoflopEnvelope (Approach 1) on a known law', () => {
 const porian = join(SHARED_DATA, 'isoflop-porian-owt2');
 
 describe.skipIf(!existsSync(porian))('isoflop on Porian et al. 2024 (shared data)', () => {
-  const configs = JSON.parse(readFileSync(join(porian, 'configs.json'), 'utf8')) as { file: string; publishedExponentA: number }[];
+  // Read only where the data are: a skipped suite's body still runs when its tests are collected.
+  const configs = (existsSync(porian) ? JSON.parse(readFileSync(join(porian, 'configs.json'), 'utf8')) : []) as { file: string; publishedExponentA: number }[];
 
   it.each(configs.map((c) => [c.file, c.publishedExponentA] as const))('%s: a within 0.02 of the published %d with the default options', (file, published) => {
     const result = isoflop(readObservations(join(porian, file)));
