@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { bestSchedule, bestWsdCooldown, chooseCooldown } from '../../src/plan/schedule-choice.js';
 import { CurveFit } from '../../src/fit/result.js';
+import { savedFit, values } from './published-25m-fit.js';
 import { finalLosses } from '../../src/fit/predict-curve.js';
 import { finalLossGradient, optimizeSchedule } from '../../src/plan/optimize-schedule.js';
 import { lrSchedule } from '../../src/schedules/schedule.js';
 
-/** Luo et al.'s published 25M multi-power-law parameters as a saved fit, with bootstrap samples. */
-const names = ['L0', 'A', 'alpha', 'B', 'C', 'beta', 'gamma'];
-const values = [3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257];
-function savedFit(samples?: number[][]) {
-  return CurveFit.fromJSON({
-    kind: 'curve-fit',
-    version: 1,
-    law: 'mpl',
-    params: Object.fromEntries(names.map((n, i) => [n, values[i]!])),
-    values,
-    fixed: [],
-    objective: 0,
-    converged: true,
-    message: '',
-    atBound: [],
-    loss: { name: 'huber', settings: { delta: 1e-3 } },
-    curves: [{ name: 'cosine_24000', schedule: { type: 'cosine', peak: 3e-4, final: 3e-5, warmup: 2160, steps: 24000 }, points: 171, meanRelativeError: 0 }],
-    ...(samples ? { bootstrap: { by: 'points', seed: 0, values: samples } } : {}),
-    date: '2026-11-23',
-  });
-}
 /** Samples that move only the floor: every decision is the fit's own. */
 const floors = Array.from({ length: 20 }, (_, r) => values.map((v, j) => (j === 0 ? v + 0.001 * (r - 10) : v)));
 /** Samples from nearly no loss drop (B small: the longest cooldown is best) to a strong one (B large). */

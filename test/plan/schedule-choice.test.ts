@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { bestSchedule, bestWsdCooldown, rankSchedules } from '../../src/plan/schedule-choice.js';
-import { CurveFit } from '../../src/fit/result.js';
+import { savedFit } from './published-25m-fit.js';
 import { finalLossGradient, optimizeSchedule } from '../../src/plan/optimize-schedule.js';
 import { finalLosses } from '../../src/fit/predict-curve.js';
 import { lrSchedule } from '../../src/schedules/schedule.js';
 
-/** Luo et al.'s published 25M multi-power-law parameters as a saved (version 1) fit. */
-const names = ['L0', 'A', 'alpha', 'B', 'C', 'beta', 'gamma'];
-const values = [3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257];
-const fit = CurveFit.fromJSON({
-  kind: 'curve-fit',
-  version: 1,
-  law: 'mpl',
-  params: Object.fromEntries(names.map((n, i) => [n, values[i]!])),
-  values,
-  fixed: [],
-  objective: 0,
-  converged: true,
-  message: '',
-  atBound: [],
-  loss: { name: 'huber', settings: { delta: 1e-3 } },
-  curves: [{ name: 'cosine_24000', schedule: { type: 'cosine', peak: 3e-4, final: 3e-5, warmup: 2160, steps: 24000 }, points: 171, meanRelativeError: 0 }],
-  date: '2026-11-23',
-});
+const fit = savedFit();
 const budget = { steps: 24000, peak: 3e-4, warmup: 2160, final: 3e-5 };
 
 describe('schedule decisions', () => {
