@@ -5,7 +5,8 @@
 // held-out curve), then refitted on all three and scored on Luo et al.'s six test curves.
 // Run: npx tsx bench/mpl-penalty-cv.ts [25|100] [lambda,lambda,...]
 //
-// Measured 2026-12-03 (grid 0, 1e-9, 1e-8, ..., 1e-2; test PredE / WorstE on the six test curves):
+// Measured 2026-12-03, with the law's old gamma bound of 5 (since then [0, 1]; the 100M figures of
+// lambda 0 are now 0.001476 / 0.004636) (grid 0, 1e-9, 1e-8, ..., 1e-2; test PredE / WorstE on the six test curves):
 //   25M:  CV picks 1e-5 -> 0.001036 / 0.002836 (converged, lambda 0: 0.001371 / 0.003603;
 //         early-stopped AdamW 0.000833 / 0.003011; published 0.00110 / 0.00409)
 //   100M: CV picks 0 (CV PredE 0.000593, next best 1e-5 at 0.000866) -> 0.001602 / 0.005114, the

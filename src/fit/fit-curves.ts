@@ -47,9 +47,8 @@ export interface CurveFitOptions {
    * loss-drop parameters (B, C, beta, gamma) are weakly identified by three curves and the early stop
    * keeps them near the start (C = 1, beta = gamma = 0.5). Test PredE / WorstE (`scalelaw reproduce
    * mpl-25m`, `mpl-100m`; published 0.00110 / 0.00409 and 0.00142 / 0.00583): converged 25M 0.00137 /
-   * 0.00360, 100M 0.00160 / 0.00511; early-stopped 25M 0.00083 / 0.00301, 100M 0.00131 / 0.00543.
-   * On the 100M curves the converged fit runs along beta -> 0, B -> infinity (B beta ~ 52): a flat
-   * direction that the fit reports as 'not-identified'.
+   * 0.00360, 100M 0.00148 / 0.00464 (gamma ends on its bound of 1, which the fit reports);
+   * early-stopped 25M 0.00083 / 0.00301, 100M 0.00131 / 0.00543.
    * @default 'lbfgsb'
    */
   optimizer?: 'lbfgsb' | 'adamw-early-stopped' | 'adamw';
