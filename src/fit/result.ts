@@ -183,7 +183,10 @@ export abstract class Fit implements FitRecordBase {
       let line = `    ${p.name.padEnd(width)}  ${fmt(p.value)}`;
       if (p.fixed) line += ' (fixed)';
       if (p.stderr !== undefined) line += Number.isFinite(p.stderr) ? ` +/- ${fmt(p.stderr)}` : ' +/- not identified';
-      if (p.interval) line += `  [${fmt(p.interval[0])}, ${fmt(p.interval[1])}]`;
+      const end = (v: number) => (Number.isFinite(v) ? fmt(v) : 'unbounded');
+      // An unidentified parameter's percentile interval is no answer: its ends are evidence only.
+      if (p.interval && p.stderr !== undefined && !Number.isFinite(p.stderr)) line += `  interval not identified (resamples ranged ${end(p.interval[0])} to ${end(p.interval[1])})`;
+      else if (p.interval) line += `  [${end(p.interval[0])}, ${end(p.interval[1])}]`;
       if (p.atBound && !p.fixed) line += '  at bound';
       if (unidentified.has(p.name) && (p.stderr === undefined || Number.isFinite(p.stderr))) line += '  not identified';
       lines.push(line);

@@ -178,9 +178,13 @@ function parameterLines(fit: ScalingFit, floor?: { value: number; source: string
   return fit.params.map((p) => {
     let line = `${p.name.padEnd(width)}  ${formatNumber(p.value, 5)}`;
     if (p.fixed) line += ' (fixed)';
-    if (p.stderr !== undefined) line += Number.isFinite(p.stderr) ? ` +/- ${formatNumber(p.stderr, 4)}` : ' +/- not identified (the resamples do not pin it down)';
+    const unidentified = p.stderr !== undefined && !Number.isFinite(p.stderr);
+    if (p.stderr !== undefined) line += unidentified ? ' +/- not identified (the resamples do not pin it down)' : ` +/- ${formatNumber(p.stderr!, 4)}`;
+    // An unidentified parameter's percentile interval is not an answer: its ends are shown as evidence only.
+    const end = (v: number) => (Number.isFinite(v) ? formatNumber(v, 4) : 'unbounded');
+    if (unidentified && p.interval) line += `  interval not identified (resamples ranged ${end(p.interval[0])} to ${end(p.interval[1])})`;
     // The irreducible loss cannot lie below a known floor: its interval is clipped there, with a note.
-    if (p.interval && p.name === 'E' && floor && p.interval[0] < floor.value && Number.isFinite(p.interval[1])) {
+    else if (p.interval && p.name === 'E' && floor && p.interval[0] < floor.value && Number.isFinite(p.interval[1])) {
       line += `  ${formatRange([Math.min(floor.value, p.interval[1]), p.interval[1]], 4)} (clipped at ${floor.source} ${formatNumber(floor.value, 4)}; resamples reached ${formatNumber(p.interval[0], 4)})`;
     } else if (p.interval) line += `  ${formatRange(p.interval, 4)}`;
     if (p.atBound && !p.fixed) line += '  at bound';

@@ -80,8 +80,18 @@ describe('non-finite numbers', () => {
       params: NAMES.map((n, j) => param(n, [400, 5.4e7, 1, 0.35, 0.35][j]!, n === 'B' ? { stderr: Infinity, interval: [1e6, Infinity] } : { stderr: 0.01 })),
     });
     const report = honestFitReport(fit);
-    expect(report).toContain('B      5.4000e7 +/- not identified (the resamples do not pin it down)  not identified');
+    expect(report).toContain('B      5.4000e7 +/- not identified (the resamples do not pin it down)  interval not identified (resamples ranged 1.000e6 to unbounded)');
     expect(report).not.toMatch(/Infinity|NaN/);
+    // A finite but absurd percentile interval of an unidentified parameter is evidence, not an answer.
+    const absurd = syntheticFit(undefined, {
+      resamples: 0,
+      params: NAMES.map((n, j) => param(n, [400, 5.4e7, 1, 0.35, 0.35][j]!, n === 'B' ? { stderr: Infinity, interval: [1.407, 9.2e106] } : { stderr: 0.01 })),
+    });
+    expect(honestFitReport(absurd)).not.toMatch(/B .*\[1\.407/);
+    expect(honestFitReport(absurd)).toContain('interval not identified (resamples ranged 1.407 to 9.200e106)');
+    // ScalingFit.report itself (what `scalelaw fit` prints) says the same.
+    expect(absurd.report()).toMatch(/B .*interval not identified \(resamples ranged 1\.407\d* to 9\.2\d*e\+?106\)/);
+    expect(fit.report()).toContain('to unbounded)');
     const withE = syntheticFit(undefined, { resamples: 0, params: NAMES.map((n, j) => param(n, [400, 1500, 1.003, 0.35, 0.35][j]!, n === 'E' ? { stderr: 0.4, interval: [1.9e-9, 1.011] } : {})) });
     expect(honestFitReport(withE, { value: 0.9949, source: 'the entropy rate' })).toContain('E      1.003 +/- 0.4  [0.9949, 1.011] (clipped at the entropy rate 0.9949; resamples reached 1.900e-9)');
   });
