@@ -30,6 +30,14 @@ export function planReport(plan: PlanRecord): string {
   row('tokens / parameter', formatNumber(model.tokensPerParameter, 3));
   const clipped = plan.warnings.some((w) => w.startsWith('final loss interval clipped'));
   row('final loss', withInterval(model.loss, 4), `nats/token${clipped ? ' (interval clipped at the floor; see warnings)' : ''}`);
+  if (model.predictive) {
+    const q = model.predictive;
+    row(
+      'predictive interval',
+      `[${formatNumber(q.lower, 4)}, ${formatNumber(q.upper, 4)}]`,
+      `where a new run's loss may land: the loss within the backtest's ${pct} error quantile (${percent(q.errorQuantile)}), or the loss interval where wider`,
+    );
+  }
   if (plan.backtest) {
     const b = plan.backtest;
     row(

@@ -81,6 +81,12 @@ export async function planHtml(plan: PlanRecord, scaling: ScalingFit, options: P
     ['tokens per parameter', formatNumber(plan.model.tokensPerParameter, 3)],
     ['final loss (nats/token)', fmt(plan.model.loss)],
   ];
+  const q = plan.model.predictive;
+  if (q)
+    rows.push([
+      'predictive interval (a new run)',
+      `[${formatNumber(q.lower, 4)}, ${formatNumber(q.upper, 4)}]: within the backtest's ${Math.round(plan.level * 100)}% error quantile (${(q.errorQuantile * 100).toFixed(2)}%)`,
+    ]);
   if (plan.backtest) {
     const b = plan.backtest;
     rows.push([

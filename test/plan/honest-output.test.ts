@@ -111,6 +111,49 @@ describe('the plan', () => {
     expect(JSON.parse(JSON.stringify(p)).warnings).toEqual(p.warnings);
   });
 
+  it('states a predictive interval from the backtest: the loss within its error quantile, joined with the bootstrap interval, clipped at the floor', () => {
+    const point = (relativeError: number) => ({ N: 1e9, D: 2e10, loss: 3, predicted: 3 * (1 + relativeError), relativeError });
+    // |errors| 0.01 ... 0.10: the 90% quantile (linear interpolation over 10 values) is 0.091.
+    const errors = [0.01, -0.02, 0.03, -0.04, 0.05, -0.06, 0.07, -0.08, 0.09, -0.1];
+    const cut = {
+      trainMaxN: 5e8,
+      largestTrainN: 5e8,
+      trainRows: 9,
+      trainSizes: 3,
+      converged: true,
+      values: {},
+      sizes: [{ N: 1e9, rows: 10, ratio: 2, meanRelativeError: 0.055, bias: 0 }],
+      points: errors.map(point),
+      meanRelativeError: 0.055,
+    };
+    const backtest = {
+      kind: 'scaling-backtest' as const,
+      version: 1 as const,
+      law: 'chinchilla',
+      data: { source: 'synthetic', rows: 19 },
+      objective: { loss: 'huber', settings: {}, space: 'log' as const },
+      fixed: {},
+      date: '2026-12-03',
+      level: 0.9,
+      bootstrap: 0,
+      seed: 0,
+      cuts: [cut],
+      heldOut: 10,
+      meanRelativeError: 0.055,
+    };
+    const p = plan({ budget: { compute: 1e21 }, fits: [syntheticFit()], range, level: 0.9, backtest });
+    const q = p.model.predictive!;
+    expect(q.errorQuantile).toBeCloseTo(0.091, 12);
+    const l = p.model.loss;
+    expect(q.lower).toBeCloseTo(Math.min(l.lower!, l.value / 1.091), 12);
+    expect(q.upper).toBeCloseTo(Math.max(l.upper!, l.value / (1 - 0.091)), 12);
+    expect(planReport(p)).toContain('predictive interval');
+    // The plan reaches much further than the backtest did (2x), and says so.
+    expect(p.warnings.some((w) => w.includes('the backtest reached 2x'))).toBe(true);
+    const floored = plan({ budget: { compute: 1e21 }, fits: [syntheticFit()], range, level: 0.9, backtest, floor: { value: 1.2, source: 'a floor' } });
+    expect(floored.model.predictive!.lower).toBeGreaterThanOrEqual(1.2);
+  });
+
   it('flags a loss interval below the fitted E when no floor is known, and an unknown range', () => {
     const p = plan({ budget: { compute: 1e21 }, fits: [syntheticFit()] });
     expect(p.warnings).toContain('the fitted range of synthetic runs is unknown (its data were not found), so how far this plan extrapolates cannot be said');
