@@ -6,6 +6,8 @@ import { saveFit } from '../fit/load.js';
 import type { Fit } from '../fit/result.js';
 import { huber, squared } from '../fit/objective.js';
 import { readObservations } from '../io/read-observations.js';
+import { getLaw } from '../laws/registry.js';
+import { backtestScaling, type ScalingBacktest } from '../plan/backtest.js';
 import { action, numberOption, parseFixed, printJson } from './util.js';
 
 interface FitCliOptions {
@@ -20,6 +22,7 @@ interface FitCliOptions {
   optimizer: string;
   fix?: string[];
   json?: boolean;
+  backtest: boolean;
 }
 
 /**
@@ -46,6 +49,7 @@ export function register(program: Command): void {
     .option('--fix <name=value...>', 'hold parameters fixed, e.g. --fix E=1.69')
     .option('--out <file>', 'write the fit as JSON (load it with predict, optimal, plan)')
     .option('--json', 'print the fit as JSON instead of the report')
+    .option('--no-backtest', 'skip the rolling backtest over N (refit on the smaller models, predict the larger) that ends the report')
     .action(
       action(async (file: string, options: FitCliOptions) => {
         if (options.loss !== 'huber' && options.loss !== 'squared') throw new InputError(`--loss: must be huber or squared, got ${show(options.loss)}`, 'loss');
@@ -72,9 +76,22 @@ export function register(program: Command): void {
           if (!options.json) process.stderr.write('\n');
         }
         printFitWarnings(fit);
+        // The report ends with how well this law, fitted this way, predicted sizes it had not seen.
+        let backtest: ScalingBacktest | undefined;
+        let backtestNote: string | undefined;
+        if (options.backtest && !options.json && getLaw(fit.law).inputs.includes('N')) {
+          try {
+            backtest = await backtestScaling(fit, table, { bootstrap: 0, ...(threads !== undefined ? { threads } : {}) });
+          } catch (error) {
+            if (!(error instanceof InputError)) throw error;
+            backtestNote = error.message;
+          }
+        }
         if (options.out) saveFit(fit, options.out);
         if (options.json) return printJson(fit);
         process.stdout.write(fit.report() + '\n');
+        if (backtest) process.stdout.write(`${backtest.report()}\n`);
+        else if (backtestNote) process.stdout.write(`[[Backtest]]\n    not run: ${backtestNote}\n`);
         if (options.out) process.stdout.write(`wrote ${options.out}\n`);
       }),
     );

@@ -19,6 +19,10 @@ describe('scalelaw fit', () => {
     const fit = runCli(['fit', data, '--law', 'chinchilla', '--threads', '1', '--out', out]);
     expect(fit.code).toBe(0);
     expect(fit.stdout).toContain('[[Fit]] chinchilla');
+    // The report ends with its rolling backtest over N: the law is exact here, so it predicts 3e8 exactly.
+    expect(fit.stdout).toContain('[[Backtest]] chinchilla, rolling over N');
+    expect(fit.stdout).toContain('[[Cut]] N <= 1.00e8: 9 rows, 3 sizes up to 1.00e8');
+    expect(fit.stdout).toContain('[[Mean]] over 1 cut, 3 held-out rows: |rel err| 0.00%');
     const saved = JSON.parse(readFileSync(out, 'utf8'));
     expect(saved.kind).toBe('scaling-fit');
     expect(saved.data.rows).toBe(12);
