@@ -108,6 +108,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'bootstrap seed', '0')
     .option('--out <file>', 'write the fit as JSON (kind "curve-fit")')
     .option('--json', 'print the fit as JSON')
+    .option('--no-backtest', 'skip the leave-one-curve-out backtest that ends the report (run with 3 or more curves)')
     .action(
       action(
         async (
@@ -125,6 +126,7 @@ export function register(program: Command): void {
             optimizer?: string;
             out?: string;
             json?: boolean;
+            backtest: boolean;
           },
         ) => {
           checkCurveLaw(options.law);
@@ -151,6 +153,11 @@ export function register(program: Command): void {
           if (options.out) writeFileSync(options.out, JSON.stringify(fit, null, 2) + '\n');
           if (options.json) return printJson(fit);
           process.stdout.write(fit.report() + '\n');
+          // Leave one curve out: with two curves, one alone rarely identifies the loss-drop terms.
+          if (options.backtest && curves.length >= 3) {
+            const backtest = backtestCurveFit(curves, { fit: { law: options.law, fixed, ...(optimizer ? { optimizer } : {}) } });
+            process.stdout.write(`\n${backtest.report()}\n`);
+          }
           if (options.out) process.stdout.write(`\nwrote ${options.out}\n`);
         },
       ),

@@ -76,6 +76,24 @@ describe('scalelaw curve', () => {
     expect(law.stderr).toMatch(/--law: must be a whole-curve law \(.*mpl.*\), got "chinchilla"/);
   });
 
+  it('ends the report of a fit to three or more curves with its leave-one-curve-out backtest', () => {
+    const args = ['curve', 'fit'];
+    for (const [file, spec] of [
+      ['cosine_24000', 'cos'],
+      ['constant_24000', 'con'],
+      ['wsd_20000_24000', 'wsd'],
+    ])
+      args.push(`${data}/${file}.csv`, '--schedule', join(dir, `${spec}.json`));
+    const fit = runCli([...args, '--law', 'momentum']);
+    expect(fit.code, fit.stderr).toBe(0);
+    const section = fit.stdout.slice(fit.stdout.indexOf('[[Backtest]]'));
+    expect(section).toMatch(/^\[\[Backtest\]\] whole-curve law momentum: leave one schedule out \(3 fits\)/);
+    for (const name of ['cosine_24000', 'constant_24000', 'wsd_20000_24000']) expect(section).toContain(name);
+    const skipped = runCli([...args, '--law', 'momentum', '--no-backtest']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).not.toContain('[[Backtest]]');
+  });
+
   it('backtests a law: fit on the named curves, predict the others and rank them', () => {
     const held = runCli([
       'curve',
