@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -142,6 +142,8 @@ function emit(spec: SweepSpec, specPath: string, options: SweepCliOptions): void
     // From source, this process runs as `node --import tsx src/cli/main.ts`; tasks run it the same way from here.
     const command = options.scalelaw?.split(/\s+/).filter(Boolean) ?? [process.execPath, ...process.execArgv, process.argv[1]!];
     text = emitSlurm({ ...common, spec: resolve(specPath), command, cwd: process.cwd(), ...(options.partition ? { partition: options.partition } : {}) });
+    // Slurm opens the tasks' --output files before they run, and does not create their folder.
+    mkdirSync(join(common.store, '.slurm'), { recursive: true });
   } else {
     const command = options.scalelaw?.split(/\s+/).filter(Boolean) ?? ['scalelaw'];
     text =
