@@ -66,6 +66,11 @@ export interface RunWriter {
   close(): void;
   /** Records a process started for this run (an external trainer), so a reclaimer on this host can stop it. */
   setChild(pid: number): void;
+  /**
+   * Renews the lease if a quarter of its TTL has passed since the last renewal (cheap to call every
+   * step); throws if another process has taken the run over.
+   */
+  heartbeat(): void;
 }
 
 /**
@@ -366,6 +371,10 @@ class Writer implements RunWriter {
 
   setChild(pid: number): void {
     this.lease.setChild(pid);
+  }
+
+  heartbeat(): void {
+    if (this.open) this.checkLease();
   }
 
   append(point: TrajectoryPoint): void {

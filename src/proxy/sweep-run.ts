@@ -27,7 +27,12 @@ export async function trainClaimed(store: RunStore, run: RunConfig, config: Trai
   // TrainConfig); this store hands over the run already claimed.
   const claimed: RunStore = Object.assign(Object.create(store) as RunStore, { begin: () => writer });
   try {
-    const { summary } = await train(config, { store: claimed, overwrite: true, ...(onStep ? { onStep } : {}) });
+    // Every step renews the lease: a training loop that never yields cannot rely on a timer.
+    const beat = (step: number, steps: number) => {
+      writer.heartbeat();
+      onStep?.(step, steps);
+    };
+    const { summary } = await train(config, { store: claimed, overwrite: true, onStep: beat });
     return { type: 'done', status: summary.status, ...(summary.reason ? { reason: summary.reason } : {}), ...(claim.reclaimed ? { reclaimed: true } : {}) };
   } finally {
     writer.close();
