@@ -117,6 +117,10 @@ export function alive(pid: number): boolean {
  * file tells whether it succeeded even when an NFS reply is lost (the method of open(2)'s
  * O_EXCL note in the Linux man page). A stale lease (its heartbeat older than its TTL, or its
  * holder a dead pid on this host) is first renamed away, which only one reclaimer can do.
+ *
+ * The heartbeat is the lease file's mtime, set by the holder with its own clock and read against
+ * the reader's: hosts whose clocks differ by more than a small part of the TTL (default 120 s)
+ * can judge a live lease stale, so keep them NTP-synchronised or raise the TTL.
  */
 export function acquireLease(path: string, options: LeaseOptions = {}): LeaseClaim {
   const { owner = 'scalelaw', ttlMs = 120_000, now = Date.now } = options;

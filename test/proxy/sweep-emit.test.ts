@@ -1,5 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expandExternal } from '../../src/proxy/sweep-external.js';
+import type { SweepSpec } from '../../src/proxy/sweep-spec.js';
+import { runCli } from '../cli/run-cli.js';
 import { emitK8s, emitSlurm, parseTimeLimit } from '../../src/proxy/sweep-emit.js';
 import { shardFromEnv } from '../../src/proxy/sweep-spec.js';
 
@@ -110,4 +117,33 @@ describe('job scripts for an existing scheduler', () => {
     expect(parseTimeLimit('90')).toBe(5400);
     expect(parseTimeLimit('1-02:00:00')).toBe(93600);
   });
+
+  it('from the command line: --emit k8s writes a manifest that validates, and a task trains only its shard', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scalelaw-emit-'));
+    const trainer = fileURLToPath(new URL('./fixtures/stand-in-trainer.mjs', import.meta.url));
+    const spec: SweepSpec = {
+      base: { steps: 6, lr: 0.01 } as SweepSpec['base'],
+      grid: { width: [4, 8, 16, 32] } as SweepSpec['grid'],
+      trainer: { command: [process.execPath, trainer, '--width={width}', '--steps={steps}', '--lr={lr}', '--out={runDir}'] },
+    };
+    const specPath = join(dir, 'spec.json');
+    writeFileSync(specPath, JSON.stringify(spec));
+    const k8s = runCli(['sweep', specPath, '--store', '/store/runs', '--emit', 'k8s', '--image', 'me/scalelaw:1', '--pvc', 'runs', '--gpus', '1', '--time', '2:00:00']);
+    expect(k8s.code).toBe(0);
+    const job = (JSON.parse(k8s.stdout) as { items: unknown[] }).items[1];
+    expect(validate(job, jobSchema)).toEqual([]);
+    expect(job).toMatchObject({ spec: { completions: 4, template: { spec: { activeDeadlineSeconds: 7200 } } } });
+    expect(runCli(['sweep', specPath, '--store', 'x', '--emit', 'pbs'])).toMatchObject({ code: 2, stderr: 'scalelaw: --emit: expected slurm or k8s, got "pbs"\n' });
+    // what a pod of that Job runs: its shard from JOB_COMPLETION_INDEX and SCALELAW_SHARD_COUNT
+    const store = join(dir, 'runs');
+    const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const pod = spawnSync(process.execPath, ['--import', 'tsx', main, 'sweep', specPath, '--store', store, '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, JOB_COMPLETION_INDEX: '1', SCALELAW_SHARD_COUNT: '2' },
+    });
+    expect(pod.status).toBe(0);
+    expect(pod.stderr).toContain('scalelaw: shard 1/2 from JOB_COMPLETION_INDEX=1 of SCALELAW_SHARD_COUNT=2\n');
+    const ids = expandExternal(spec).map((r) => r.run.id);
+    expect((JSON.parse(pod.stdout) as { finished: string[] }).finished.sort()).toEqual([ids[1], ids[3]].sort());
+  }, 60_000);
 });
