@@ -221,8 +221,6 @@ export interface ExternalRunOptions extends ClaimSettings {
   /** Working directory of the command. */
   cwd: string;
   onStep?: (step: number, steps: number) => void;
-  /** Asked between attempts and while waiting: true stops the sweep's trainers (the run is left interrupted). */
-  stopped?: () => boolean;
 }
 
 /**
@@ -371,13 +369,9 @@ async function attemptRun(writer: RunWriter, ext: ExternalRun, trainer: ReturnTy
         ? `exited with code ${exit.code}`
         : 'exited without a summary line';
   const reason = `trainer ${how}${stderrTail.trim() ? `; stderr ends: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}` : ''} (log: ${logPath})`;
-  if (!last && !exit.error && !options.stopped?.()) {
+  if (!last && !exit.error) {
     writer.close();
     return { type: 'crashed' };
-  }
-  if (options.stopped?.()) {
-    writer.close();
-    return { type: 'done', status: 'failed', reason: `stopped: ${reason}` };
   }
   writer.finish({ status: 'failed', steps: lastPoint?.step ?? 0, wallSeconds, reason });
   return { type: 'done', status: 'failed', reason };
