@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -30,6 +31,7 @@ interface SweepCliOptions {
   parallelism?: string;
   scalelaw?: string;
   out?: string;
+  submit?: boolean;
   spec?: string;
   example?: boolean;
   json?: boolean;
@@ -72,6 +74,7 @@ export function register(program: Command): void {
     .option('--parallelism <n>', 'with --emit: tasks running at once (default: all)')
     .option('--scalelaw <command>', 'with --emit: how a task runs scalelaw (default: as this process was run; "scalelaw" for k8s)')
     .option('--out <file>', 'with --emit: write the script or manifest here instead of stdout')
+    .option('--submit', 'with --emit: also submit it (sbatch, or kubectl apply -f); the file goes to --out or <store>/.slurm/')
     .option('--spec <file>', 'with "status": the sweep spec, to count runs not started yet')
     .option('--example', 'print a small ready-to-run spec and exit')
     .option('--json', 'print the result as JSON')
@@ -153,11 +156,20 @@ function emit(spec: SweepSpec, specPath: string, options: SweepCliOptions): void
         2,
       ) + '\n';
   }
-  if (options.out) {
-    writeFileAtomic(options.out, text);
-    const how = kind === 'slurm' ? `sbatch ${options.out}` : `kubectl apply -f ${options.out}`;
-    process.stderr.write(`scalelaw: wrote ${options.out} (${tasks} tasks for ${ids.length} runs); submit with: ${how}\n`);
-  } else process.stdout.write(text);
+  const out = options.out ?? (options.submit ? join(resolve(options.store!), '.slurm', `${common.name}.${kind === 'slurm' ? 'sbatch' : 'json'}`) : undefined);
+  if (out === undefined) return void process.stdout.write(text);
+  if (options.submit) mkdirSync(dirname(out), { recursive: true });
+  writeFileAtomic(out, text);
+  const submit = kind === 'slurm' ? ['sbatch', out] : ['kubectl', 'apply', '-f', out];
+  if (!options.submit) {
+    process.stderr.write(`scalelaw: wrote ${out} (${tasks} tasks for ${ids.length} runs); submit with: ${submit.join(' ')}\n`);
+    return;
+  }
+  const done = spawnSync(submit[0]!, submit.slice(1), { encoding: 'utf8' });
+  if (done.error) throw new InputError(`--submit: cannot run ${submit[0]} (${(done.error as NodeJS.ErrnoException).code ?? done.error.message}); the ${kind} file is ${out}`, 'submit');
+  process.stdout.write(done.stdout);
+  if (done.status !== 0) throw new InputError(`--submit: ${submit.join(' ')} failed (exit ${done.status}): ${done.stderr.trim().split('\n').at(-1) ?? ''}`, 'submit');
+  process.stderr.write(`scalelaw: submitted ${out} (${tasks} tasks for ${ids.length} runs); progress: scalelaw sweep status ${options.store}\n`);
 }
 
 function status(store: string | undefined, options: SweepCliOptions): void {

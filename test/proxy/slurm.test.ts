@@ -29,14 +29,18 @@ describe.skipIf(!up)('a sweep submitted to Slurm as a job array', () => {
     const specPath = join(dir, 'spec.json');
     writeFileSync(specPath, JSON.stringify(spec));
     const store = join(dir, 'runs');
-    const script = join(dir, 'sweep.sbatch');
-    const emitted = runCli(['sweep', specPath, '--store', store, '--emit', 'slurm', '--tasks', '3', '--time', '10', '--out', script]);
-    expect(emitted.code).toBe(0);
-    expect(emitted.stderr).toBe(`scalelaw: wrote ${script} (3 tasks for 6 runs); submit with: sbatch ${script}\n`);
-    const submitted = spawnSync('sbatch', ['--wait', script], { encoding: 'utf8', timeout: 300_000 });
-    expect(submitted.stderr).toBe('');
-    expect(submitted.status).toBe(0);
-    const jobId = /Submitted batch job (\d+)/.exec(submitted.stdout)![1]!;
+    // one command from spec to submitted array
+    const submitted = runCli(['sweep', specPath, '--store', store, '--emit', 'slurm', '--tasks', '3', '--time', '10', '--submit']);
+    expect(submitted.code).toBe(0);
+    const script = join(store, '.slurm', 'scalelaw-slurm-test.sbatch');
+    expect(submitted.stderr).toBe(`scalelaw: submitted ${script} (3 tasks for 6 runs); progress: scalelaw sweep status ${store}\n`);
+    const jobId = /^Submitted batch job (\d+)$/m.exec(submitted.stdout)![1]!;
+    const deadline = Date.now() + 300_000;
+    while (Date.now() < deadline) {
+      const queue = spawnSync('squeue', ['-h', '-j', jobId], { encoding: 'utf8' });
+      if (queue.status === 0 && queue.stdout.trim() === '') break;
+      spawnSync('sleep', ['1']);
+    }
     const expected = expandExternal(spec)
       .map((r) => r.run.id)
       .sort();
@@ -48,7 +52,9 @@ describe.skipIf(!up)('a sweep submitted to Slurm as a job array', () => {
       expect(s.attempts(id)).toEqual([]);
     }
     // each task took its own shard from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT
-    const logs = readdirSync(join(store, '.slurm')).sort();
+    const logs = readdirSync(join(store, '.slurm'))
+      .filter((f) => f.endsWith('.out'))
+      .sort();
     expect(logs).toEqual([0, 1, 2].map((i) => `${jobId}_${i}.out`));
     logs.forEach((log, i) => {
       const text = readFileSync(join(store, '.slurm', log), 'utf8');
