@@ -1,5 +1,7 @@
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+// node:timers, not the globals: Deno's (the notebook kernel) global setInterval returns a number, without unref.
+import { clearInterval, setInterval } from 'node:timers';
 import { InputError, show } from '../core/errors.js';
 import type { Run, RunConfig, RunStatus, RunSummary, TrajectoryPoint } from '../core/run.js';
 import { writeFileAtomic } from './atomic.js';
