@@ -1,92 +1,45 @@
 /**
- * Crash safety of `scalelaw sweep`, issue 6 bar (b): start the sweep with 2 workers, SIGKILL it while
- * runs are in flight (several times, at different moments), then rerun it to completion. Checks that
- * every run that had finished before a kill is byte-for-byte intact afterwards, that no run is
- * duplicated or has a repeated step, that the sweep completes, and that `scalelaw inspect` counts
- * exactly the runs the spec defines.
+ * Crash safety of `scalelaw sweep` with many writers (issue 15's bar; issue 6's single-process
+ * case is the `--processes 1` run): P sweep processes at once on one store, SIGKILLing K of them
+ * while they hold a run part-way through (each replaced by a fresh process), then one more sweep to
+ * take over what they left. Checks that every run finished exactly once, that no trajectory repeats
+ * a step or goes back, that each killed run's partial trajectory was kept apart, and that the store
+ * equals an uninterrupted one-process sweep of the same seeded spec bit for bit (config.json and
+ * trajectory.jsonl bytes; summary.json but for wallSeconds and tokensPerSecond).
  *
- *   npx tsx bench/proxy-crash.ts [--kills 3] [--workers 2]
+ *   npx tsx bench/proxy-crash.ts [--processes 2] [--kills 3] [--workers 1]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openStore } from '../src/io/store.js';
-import { expandSweep, type SweepSpec } from '../src/proxy/sweep-spec.js';
+import type { SweepSpec } from '../src/proxy/sweep-spec.js';
+import { crashSweeps } from '../test/proxy/crash-harness.js';
 
-const { values } = parseArgs({ options: { kills: { type: 'string', default: '3' }, workers: { type: 'string', default: '2' } } });
-const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'scalelaw-crash-'));
-const store = join(dir, 'runs');
-const specPath = join(dir, 'spec.json');
+const { values } = parseArgs({ options: { processes: { type: 'string', default: '2' }, kills: { type: 'string', default: '3' }, workers: { type: 'string', default: '1' } } });
 const spec: SweepSpec = {
   base: { model: { family: 'transformer', width: 8, depth: 1, heads: 2, context: 8 }, data: { type: 'markov' }, batchSize: 8, lr: 1e-2, steps: 60, evalTokens: 256, backend: 'wasm' },
   grid: { width: [4, 8, 12], seed: [0, 1, 2, 3] },
 };
-writeFileSync(specPath, JSON.stringify(spec));
-const expected = expandSweep(spec)
-  .map((r) => r.run.id)
-  .sort();
-const cli = ['--import', 'tsx', main, 'sweep', specPath, '--store', store, '--workers', values.workers!];
-const hash = (id: string) =>
-  ['config.json', 'trajectory.jsonl', 'summary.json']
-    .map((f) =>
-      createHash('sha256')
-        .update(readFileSync(join(store, id, f)))
-        .digest('hex'),
-    )
-    .join();
-const intact = new Map<string, string>();
+const r = await crashSweeps({
+  spec,
+  processes: Number(values.processes),
+  kills: Number(values.kills),
+  args: ['--workers', values.workers!],
+  log: (line) => console.log(line),
+});
+let failed = false;
 const check = (ok: boolean, what: string) => {
-  if (!ok) {
-    console.error(`FAIL: ${what}`);
-    process.exit(1);
-  }
-  console.log(`ok: ${what}`);
+  console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
+  failed ||= !ok;
 };
-
-for (let k = 0; k < Number(values.kills); k++) {
-  const child = spawn(process.execPath, cli, { stdio: 'ignore' });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const finishedAtStart = existsSync(store) ? openStore(store).finished().length : 0;
-  // Kill once a new run has finished and another has a partly written trajectory.
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 25));
-    if (!existsSync(store)) continue;
-    const s = openStore(store);
-    const running = s.list().filter((r) => r.status === 'running' && existsSync(join(store, r.id, 'trajectory.jsonl')) && readFileSync(join(store, r.id, 'trajectory.jsonl')).length > 0);
-    if (s.finished().length > finishedAtStart && running.length > 0) break;
-  }
-  child.kill('SIGKILL');
-  await exited;
-  const s = openStore(store);
-  const list = s.list();
-  console.log(`kill ${k + 1}: ${list.filter((r) => r.status === 'finished').length} finished, ${list.filter((r) => r.status === 'running').length} in flight (killed mid-run)`);
-  for (const [id, h] of intact) check(hash(id) === h, `run ${id} finished before kill ${k} is unchanged`);
-  for (const id of s.finished()) if (!intact.has(id)) intact.set(id, hash(id));
-}
-const rerun = spawnSync(process.execPath, [...cli, '--json'], { encoding: 'utf8' });
-check(rerun.status === 0, 'the rerun completes with exit code 0');
-const result = JSON.parse(rerun.stdout) as { skipped: string[]; finished: string[] };
-check(result.skipped.length === intact.size, `the rerun skipped exactly the ${intact.size} runs finished before the kills`);
-for (const [id, h] of intact) check(hash(id) === h, `run ${id} is byte-for-byte intact`);
-const s = openStore(store);
+check(r.killed.length === Number(values.kills), `${r.killed.length} processes killed mid-run (asked ${values.kills})`);
+check(JSON.stringify(r.dirs) === JSON.stringify(r.expected), `the store holds exactly the spec's ${r.expected.length} run directories`);
+check(JSON.stringify(r.finished) === JSON.stringify(r.expected), `every run finished (${r.finished.length}/${r.expected.length})`);
+check(r.trainedTwice.length === 0 && r.finishedAttempts.length === 0, `no run trained twice (survivors' reports: ${r.trainedBySurvivors.length} runs, none repeated; no finished attempt set aside)`);
+check(r.badSteps.length === 0, 'no trajectory repeats a step or goes back');
+const held = [...new Set(r.killed.flatMap((k) => k.held))];
 check(
-  JSON.stringify(
-    readdirSync(store)
-      .filter((n) => !n.startsWith('.'))
-      .sort(),
-  ) === JSON.stringify(expected),
-  `the store holds exactly the spec's ${expected.length} run directories`,
+  held.every((id) => (r.attempts[id] ?? 0) >= 1),
+  `the ${held.length} runs held by killed processes were retried with their partial trajectories kept apart (${Object.values(r.attempts).reduce((a, b) => a + b, 0)} attempts)`,
 );
-check(JSON.stringify(s.finished().sort()) === JSON.stringify(expected), 'every run finished');
-for (const id of expected) {
-  const steps = s.load(id).trajectory.map((p) => p.step);
-  check(steps.length === 60 && steps.every((v, i) => v === i + 1), `run ${id}: steps 1..60, none repeated`);
-}
-const inspect = spawnSync(process.execPath, ['--import', 'tsx', main, 'inspect', store, '--json'], { encoding: 'utf8' });
-const report = JSON.parse(inspect.stdout) as { runs: number; byStatus: Record<string, number> };
-check(report.runs === expected.length && report.byStatus.finished === expected.length, `scalelaw inspect counts ${report.runs} runs, all finished (spec: ${expected.length})`);
+check(r.differ.length === 0, `bit for bit equal to the uninterrupted sweep${r.differ.length ? `; differ: ${r.differ.join(', ')}` : ''}`);
+console.log(`uninterrupted: ${r.referenceSeconds.toFixed(1)} s; ${values.processes} processes with ${values.kills} kills: ${r.crashSeconds.toFixed(1)} s`);
+if (failed) process.exit(1);

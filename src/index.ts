@@ -19,6 +19,10 @@ export { openStore, type RunStore, type RunWriter } from './io/store.js';
 export { inspect } from './io/inspect.js';
 export { importWandb } from './io/import-wandb.js';
 export { importTensorBoard } from './io/import-tensorboard.js';
+export { importEventDir, readEventFile, type ScalarEvent } from './io/tfevents.js';
+export { acquireLease, readLease, type Lease, type LeaseClaim, type LeaseInfo, type LeaseOptions, type LeaseState } from './io/lease.js';
+export type { BeginOptions, Claim, ClaimOptions, RunState } from './io/store.js';
+export { storeStatus, type RunStatusLine, type StoreStatus } from './io/store-status.js';
 
 // plot: charts as Vega-Lite specs, rendered to SVG, PNG or an HTML page, or shown in a notebook.
 export type { VegaLiteSpec, ChartOptions } from './plot/spec.js';
@@ -111,4 +115,8 @@ export { parameterCount, trainingFlopsPerToken, type ModelConfig } from './proxy
 export { createDataset, type DataSpec, type Dataset } from './proxy/dataset.js';
 export { runSweep, type SweepOptions, type SweepResult } from './proxy/sweep.js';
 export { expandSweep, exampleSweep, type SweepSpec } from './proxy/sweep-spec.js';
+export { parseShard, shardFromEnv, type ExternalTrainerSpec, type ImportSpec } from './proxy/sweep-spec.js';
+export { expandExternal, parseProgressLine, runExternal, ProtocolError, type ExternalRun, type ExternalRunOptions, type ProgressLine } from './proxy/sweep-external.js';
+export { importRuns, type ImportRunsOptions } from './proxy/sweep-import.js';
+export { emitK8s, emitSlurm, parseTimeLimit, type EmitOptions } from './proxy/sweep-emit.js';
 export type { BackendName } from './proxy/backend-names.js';

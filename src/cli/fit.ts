@@ -1,4 +1,8 @@
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { observations, type ObservationTable } from '../core/observations.js';
+import { openStore } from '../io/store.js';
+import { runObservations } from '../plan/from-runs.js';
 import { InputError, show } from '../core/errors.js';
 import { bootstrap } from '../fit/bootstrap.js';
 import { fitLaw, type FitOptions } from '../fit/fit.js';
@@ -33,11 +37,20 @@ export function printFitWarnings(fit: Fit): void {
   for (const w of fit.warnings ?? []) process.stderr.write(`scalelaw: warning: fit of ${fit.law}: ${w.message}\n`);
 }
 
+/** A data file, or a run store: its finished runs' N, tokens and final loss (as `plan --store` reads them). */
+function readFitInput(file: string): ObservationTable {
+  if (!(existsSync(file) && statSync(file).isDirectory())) return readObservations(file);
+  const runs = openStore(file).runs();
+  const obs = runObservations(runs);
+  if (obs.length === 0) throw new InputError(`${file}: no finished run with N, tokens and a final loss (of ${runs.length} runs)`, 'file');
+  return observations({ N: obs.map((o) => o.N), D: obs.map((o) => o.D), loss: obs.map((o) => o.loss) }, { source: `${file}: ${obs.length} finished runs` });
+}
+
 export function register(program: Command): void {
   program
     .command('fit')
     .description('fit a scaling law to a table of runs (CSV, TSV, JSON, JSONL, Arrow); multistart L-BFGS-B, optional bootstrap')
-    .argument('<file>', 'observations: columns for N (parameters), D (tokens) or C (FLOPs), and loss')
+    .argument('<file>', 'observations: columns for N (parameters), D (tokens) or C (FLOPs), and loss; or a run store (its finished runs)')
     .requiredOption('--law <name>', 'law to fit, e.g. chinchilla, kaplan, power-N')
     .option('--bootstrap <resamples>', 'bootstrap resamples for standard errors and intervals (e.g. 1000)')
     .option('--seed <n>', 'bootstrap seed', '0')
@@ -57,7 +70,7 @@ export function register(program: Command): void {
         if (options.optimizer !== 'lbfgsb' && options.optimizer !== 'lm') throw new InputError(`--optimizer: must be lbfgsb or lm, got ${show(options.optimizer)}`, 'optimizer');
         const resamples = numberOption('bootstrap', options.bootstrap);
         const threads = numberOption('threads', options.threads);
-        const table = readObservations(file);
+        const table = readFitInput(file);
         const fitOptions: FitOptions = {
           loss: options.loss === 'huber' ? huber(numberOption('delta', options.delta)) : squared(),
           space: options.space,

@@ -30,6 +30,8 @@ export function register(program: Command): void {
             .join(', ');
           out.push(`${report.path}: run store, ${report.runs} runs (${statuses}); families: ${report.families.join(', ')}`);
           out.push(`steps: ${report.steps.points} logged points; last step per run from ${report.steps.minLast ?? '-'} to ${report.steps.maxLast ?? '-'}`);
+          for (const r of report.interrupted) out.push(`interrupted: ${r.id}${r.lease ? `: lease of ${r.lease}` : ': no summary and no lease'}; a sweep takes it over`);
+          for (const p of report.problems) out.push(`problem: ${p.id}: ${p.problem}`);
           if (report.columns.length)
             out.push(
               '',

@@ -1,8 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
-import type { RunStatus } from '../core/run.js';
 import { detectColumns } from './detect.js';
-import { openStore } from './store.js';
+import { openStore, type RunState } from './store.js';
 import { formatOf, readTable, type ColumnTable, type FileFormat } from './table-file.js';
 import { parseNumber } from './units.js';
 
@@ -43,7 +42,15 @@ export interface StoreReport {
   kind: 'store';
   path: string;
   runs: number;
-  byStatus: Record<RunStatus, number>;
+  /**
+   * Runs by state: an ended run's summary status; 'running' while a live process holds its lease,
+   * 'interrupted' when none does (its process was killed, or its lease went stale).
+   */
+  byStatus: Record<RunState, number>;
+  /** Runs without a summary and without a live lease, with what their lease said. */
+  interrupted: { id: string; lease?: string }[];
+  /** Trajectories whose steps repeat or go back (two writers, or a trainer restarted without a claim). */
+  problems: { id: string; problem: string }[];
   families: string[];
   /** Logged points over all runs, and the smallest and largest last step of a run. */
   steps: { points: number; minLast: number | null; maxLast: number | null };
@@ -91,9 +98,31 @@ export function inspectStore(dir: string): StoreReport {
   const store = openStore(dir);
   const list = store.list();
   if (list.length === 0) throw new InputError(`${dir}: a directory with no runs in it (no <run>/config.json); give a data file or a run store`, 'path');
-  const byStatus: Record<RunStatus, number> = { finished: 0, running: 0, diverged: 0, failed: 0 };
-  for (const { status } of list) byStatus[status]++;
+  const byStatus: Record<RunState, number> = { finished: 0, running: 0, interrupted: 0, diverged: 0, failed: 0 };
+  const interrupted: StoreReport['interrupted'] = [];
+  for (const { id } of list) {
+    const state = store.state(id) as RunState;
+    byStatus[state]++;
+    if (state === 'interrupted') {
+      const lease = store.lease(id);
+      interrupted.push(lease ? { id, lease: `${lease.owner} (pid ${lease.pid} on ${lease.host}): ${lease.stale ?? 'released'}` } : { id });
+    }
+  }
   const runs = store.runs();
+  const problems: StoreReport['problems'] = [];
+  for (const run of runs) {
+    const steps = run.trajectory.map((p) => p.step);
+    let repeats = 0;
+    let backs = 0;
+    let first: string | undefined;
+    for (let i = 1; i < steps.length; i++) {
+      if (steps[i] === steps[i - 1]) repeats++;
+      else if (steps[i]! < steps[i - 1]!) backs++;
+      else continue;
+      first ??= `line ${i + 1}: step ${steps[i]} after step ${steps[i - 1]}`;
+    }
+    if (first) problems.push({ id: run.config.id, problem: `steps repeat ${repeats} times and go back ${backs} times (first at ${first})` });
+  }
   const lasts = runs.filter((r) => r.trajectory.length > 0).map((r) => r.trajectory.at(-1)!.step);
   const table = store.table();
   return {
@@ -101,6 +130,8 @@ export function inspectStore(dir: string): StoreReport {
     path: dir,
     runs: list.length,
     byStatus,
+    interrupted,
+    problems,
     families: [...new Set(runs.map((r) => r.config.family))].sort(),
     steps: {
       points: runs.reduce((s, r) => s + r.trajectory.length, 0),

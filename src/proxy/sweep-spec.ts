@@ -1,4 +1,5 @@
 import { InputError, show } from '../core/errors.js';
+import type { RunConfig } from '../core/run.js';
 import { warn } from '../core/warn.js';
 import { resolveTrainConfig, type ResolvedRun, type TrainConfig } from './train-config.js';
 
@@ -16,10 +17,85 @@ export type SweepAxis = (typeof sweepAxes)[number];
  */
 export interface SweepSpec {
   name?: string;
-  /** Settings shared by every run (any TrainConfig field). */
+  /** Settings shared by every run (any TrainConfig field; with `trainer`, any fields the command uses). */
   base: Partial<TrainConfig>;
+  /** With `trainer`, axes may have any name (letters, digits, `_`), and the fields are the command's. */
   grid?: Partial<Record<SweepAxis, unknown[]>>;
   list?: Partial<Record<SweepAxis, unknown>>[];
+  /** Train each run with an external command instead of the built-in trainer (see docs/trainer-protocol.md). */
+  trainer?: ExternalTrainerSpec;
+  /** Finished runs to read into the store before training (TensorBoard event files or CSV downloads, W&B exports). */
+  import?: ImportSpec[];
+}
+
+/**
+ * An external trainer: a command template run once per run. Every `{field}` in the command, the
+ * progress file name and the environment values is replaced by that field of the run's expanded
+ * config (`{depth}`, `{lr}`, `{schedule.type}` for nested fields), or by `{runDir}`, `{runId}`,
+ * `{seed}` and `{progressFile}`. The command reports JSON lines (docs/trainer-protocol.md).
+ *
+ * @example { "command": ["python", "examples/nanogpt-trainer.py", "--n_layer={depth}", "--lr={lr}", "--out_dir={runDir}", "--seed={seed}"] }
+ */
+export interface ExternalTrainerSpec {
+  command: string[];
+  /** Where the progress lines go: 'stdout', or a file name (relative to the run directory). @default 'stdout' */
+  progress?: string;
+  /** `config.family` of the runs in the store. @default 'external' */
+  family?: string;
+  /** Extra environment variables (templated). */
+  env?: Record<string, string>;
+  /** Working directory of the command. @default the directory of the spec file (the current one from the library) */
+  cwd?: string;
+  /** A trainer that crashes (non-zero exit, a signal, no summary) is started again this many times within one sweep call. @default 1 */
+  retries?: number;
+}
+
+/** Runs to import: `{ "tensorboard": "logs/" }` (a directory of event files or CSV downloads, or a list of files) or `{ "wandb": "export.csv" }`. */
+export type ImportSpec = ({ tensorboard: string | string[] } | { wandb: string }) & {
+  /** `config.family` of the imported runs. @default 'imported' */
+  family?: string;
+  /** What the logs do not say, by run name or id: N, D, batchSize, seqLen, tags. */
+  configs?: Record<string, Partial<RunConfig>>;
+};
+
+/**
+ * The shard of this process from the scheduler's environment: a Slurm job array's
+ * SLURM_ARRAY_TASK_ID (counted from SLURM_ARRAY_TASK_MIN in steps of SLURM_ARRAY_TASK_STEP) of
+ * SLURM_ARRAY_TASK_COUNT, or a Kubernetes Indexed Job's JOB_COMPLETION_INDEX of SCALELAW_SHARD_COUNT
+ * (the Job's completions, which `--emit k8s` sets); undefined outside both.
+ */
+export function shardFromEnv(env: Record<string, string | undefined> = process.env): { index: number; count: number; from: string } | undefined {
+  const int = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    if (!/^\d+$/.test(text)) throw new InputError(`${name}: expected a non-negative integer, got ${show(text)}`, name);
+    return Number(text);
+  };
+  const task = int('SLURM_ARRAY_TASK_ID');
+  if (task !== undefined) {
+    const count = int('SLURM_ARRAY_TASK_COUNT');
+    if (count === undefined || count < 1)
+      throw new InputError(`SLURM_ARRAY_TASK_COUNT: expected a positive integer beside SLURM_ARRAY_TASK_ID=${task}, got ${show(env.SLURM_ARRAY_TASK_COUNT)}`, 'SLURM_ARRAY_TASK_COUNT');
+    const min = int('SLURM_ARRAY_TASK_MIN') ?? 0;
+    const step = int('SLURM_ARRAY_TASK_STEP') ?? 1;
+    const index = (task - min) / Math.max(1, step);
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+      throw new InputError(`SLURM_ARRAY_TASK_ID: ${task} is not one of the ${count} tasks from ${min} in steps of ${step}; pass --shard i/n`, 'SLURM_ARRAY_TASK_ID');
+    }
+    return { index, count, from: `SLURM_ARRAY_TASK_ID=${task} of SLURM_ARRAY_TASK_COUNT=${count}` };
+  }
+  const k8s = int('JOB_COMPLETION_INDEX');
+  if (k8s !== undefined) {
+    const count = int('SCALELAW_SHARD_COUNT');
+    if (count === undefined)
+      throw new InputError(
+        `SCALELAW_SHARD_COUNT: JOB_COMPLETION_INDEX=${k8s} is set but not the shard count; set SCALELAW_SHARD_COUNT to the Job's completions, or pass --shard i/n`,
+        'SCALELAW_SHARD_COUNT',
+      );
+    if (k8s >= count) throw new InputError(`JOB_COMPLETION_INDEX: ${k8s} is not below SCALELAW_SHARD_COUNT=${count}`, 'JOB_COMPLETION_INDEX');
+    return { index: k8s, count, from: `JOB_COMPLETION_INDEX=${k8s} of SCALELAW_SHARD_COUNT=${count}` };
+  }
+  return undefined;
 }
 
 function checkAxes(entry: Record<string, unknown>, where: string): void {

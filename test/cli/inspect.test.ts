@@ -58,7 +58,13 @@ describe('scalelaw inspect', () => {
     const { code, stdout } = runCli(['inspect', storeDir, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ kind: 'store', runs: 3, byStatus: { finished: 1, diverged: 1, running: 1, failed: 0 }, families: ['mlp'], steps: { points: 6, minLast: 20, maxLast: 40 } });
+    expect(report).toMatchObject({
+      kind: 'store',
+      runs: 3,
+      byStatus: { finished: 1, diverged: 1, running: 0, interrupted: 1, failed: 0 },
+      families: ['mlp'],
+      steps: { points: 6, minLast: 20, maxLast: 40 },
+    });
     expect(report.columns.map((c: { name: string }) => c.name)).toContain('trainLoss');
   });
 
