@@ -112,3 +112,9 @@ export { createDataset, type DataSpec, type Dataset } from './proxy/dataset.js';
 export { runSweep, type SweepOptions, type SweepResult } from './proxy/sweep.js';
 export { expandSweep, exampleSweep, type SweepSpec } from './proxy/sweep-spec.js';
 export type { BackendName } from './proxy/backend-names.js';
+
+// extrapolation: the prior-fitted network for learning curves (weights in fits/pfn-lc.json).
+export { pfnPredictMany, loadPfn, type PfnQuery } from './extrapolation/pfn.js';
+export { samplePrior, PFN_PRIOR, type PriorSample } from './extrapolation/pfn-prior.js';
+// stopping: live decisions from inside a training loop (Optuna-pruner style).
+export { stoppingStudy, shouldStop, type Study, type StudyOptions, type LiveRun } from './stopping/live.js';
