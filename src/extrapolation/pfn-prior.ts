@@ -127,15 +127,15 @@ function progress(k: number, r: Rng, L: number, from: number): Float64Array | un
  * - With probability 0.3, one to three learning-rate drops at uniform times in [0.15 L, 0.9 L]:
  *   at each the curve jumps by a log-uniform share of what is left to gain (within a few steps)
  *   and its later progress slows by a factor in [0.05, 0.6], as on stepped CIFAR curves.
- * - With probability 0.2, overfitting: after a peak the metric worsens linearly by up to 30% of
- *   the gain.
+ * - With probability 0.2, overfitting: after a peak (uniform in [0.2 L, 0.95 L]) the metric
+ *   worsens by up to 30% of the gain, as a power 1-2 of the time since the peak.
  * - Accuracy (p 0.5): starting level uniform in [0, 0.7], final level a uniform share of the way
  *   to a ceiling in [0.6, 1]; loss: starting level log-uniform in [0.3, 1000] (plus 1 for
  *   perplexity-like metrics bounded by 1), final a log-uniform ratio in [0.03, 0.97] of it.
  * - Noise: sd log-uniform in [0.0007, 0.04] (absolute for accuracy, relative to the level for
  *   losses; NAS curves have 0.002-0.01), AR(1) with a coefficient uniform in [0, 0.7], Student-t
  *   (3 d.o.f.) with probability 0.15; accuracy clipped to [0, 1].
- * - The cut: a target step (the last with p 0.7, else uniform among later steps), a seen fraction
+ * - The cut: a target step (the last with p 0.7, else uniform in 4..L), a seen fraction
  *   of it uniform in [0.04, 0.97] (at least 3 points), logged every step or every k-th (p 0.25).
  */
 export function samplePriorCurve(r: Rng): PriorSample {

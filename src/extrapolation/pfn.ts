@@ -82,9 +82,12 @@ export function binnedPredictive(step: number, goal: Goal, edges: Float64Array, 
     if (a === B - 1) return (cum[B - 1]! + 0.5 * probs[B - 1]! * frac) / total;
     return (cum[a]! + probs[a]! * frac) / total;
   };
-  const density = (y: number): number => {
-    if (y < edges[0]!) return ((0.5 * probs[0]!) / total / w0) * Math.exp(-(edges[0]! - y) / w0);
-    if (y > edges[B]!) return ((0.5 * probs[B - 1]!) / total / wB) * Math.exp(-(y - edges[B]!) / wB);
+  // In logs: far in a tail exp(-dist / w) underflows long before its log does, and a bin whose
+  // logit underflowed still gets a (tiny) positive mass.
+  const logMass = (j: number) => Math.log(Math.max(probs[j]! / total, 1e-300));
+  const logDensity = (y: number): number => {
+    if (y < edges[0]!) return Math.log(0.5) + logMass(0) - Math.log(w0) - (edges[0]! - y) / w0;
+    if (y > edges[B]!) return Math.log(0.5) + logMass(B - 1) - Math.log(wB) - (y - edges[B]!) / wB;
     let a = 0,
       b = B;
     while (b - a > 1) {
@@ -92,8 +95,8 @@ export function binnedPredictive(step: number, goal: Goal, edges: Float64Array, 
       if (edges[m]! <= y) a = m;
       else b = m;
     }
-    const inside = a === 0 || a === B - 1 ? 0.5 : 1;
-    return (inside * probs[a]!) / total / (edges[a + 1]! - edges[a]!);
+    const inside = a === 0 || a === B - 1 ? Math.log(0.5) : 0;
+    return inside + logMass(a) - Math.log(edges[a + 1]! - edges[a]!);
   };
   const clamp = (y: number) => Math.min(range[1], Math.max(range[0], y));
   const quantile = (q: number): number => {
@@ -139,7 +142,7 @@ export function binnedPredictive(step: number, goal: Goal, edges: Float64Array, 
     quantiles: (levels) => Float64Array.from(levels, quantile),
     interval,
     probBetter: (threshold) => (goal === 'max' ? 1 - cdf(threshold) : cdf(threshold)),
-    logDensity: (y) => Math.log(density(y)),
+    logDensity,
     toJSON: () => ({ step, mean, median, sd, q05: quantile(0.05), q95: quantile(0.95) }),
   };
 }

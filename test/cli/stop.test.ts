@@ -67,6 +67,29 @@ describe('scalelaw stop --method pfn and --watch', () => {
     expect(lines[lines.length - 1]).toMatch(new RegExp(`^${log.replaceAll('.', '\\.')} step 7: STOP \\(patience`));
   }, 60_000);
 
+  it('extrapolate --method pfn: the predictive from the network, and what it refuses', () => {
+    const partial = csv(
+      'partial.csv',
+      Array.from({ length: 10 }, (_, i) => [i + 1, loss(i + 1, 1.5)]),
+    );
+    const r = runCli(['extrapolate', partial, '--to', '30', '--method', 'pfn', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.method).toBe('pfn');
+    const [lo, hi] = out.intervals[0];
+    // A falling loss: the median at step 30 is below the last value, inside its interval.
+    expect(out.points[0].median).toBeLessThan(loss(10, 1.5));
+    expect(lo).toBeLessThan(out.points[0].median);
+    expect(hi).toBeGreaterThan(out.points[0].median);
+    let bad = runCli(['extrapolate', partial, '--to', '30', '--method', 'pfn', '--schedule', partial]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('scalelaw: --schedule: not used by --method pfn (its prior has step drops at unknown times instead)\n');
+    bad = runCli(['extrapolate', partial, '--to', '30', '--method', 'pfn', '--weighting', 'equal']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("scalelaw: --weighting: weights the ensemble's families; give it with --method ensemble\n");
+  });
+
   it('bad input: --watch without a horizon to go by, a bad interval, no curves at all', () => {
     const log = csv('alone.csv', [
       [1, 3],

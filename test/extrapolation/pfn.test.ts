@@ -92,6 +92,8 @@ describe('binnedPredictive', () => {
     for (let y = -20; y < 30; y += 0.001) area += 0.001 * Math.exp(p.logDensity(y + 0.0005));
     expect(area).toBeCloseTo(1, 3);
     expect(p.probBetter(2)).toBeCloseTo(0.25, 12);
+    // Far out in a tail the density is tiny but its log stays finite (no underflow to -Infinity).
+    expect(p.logDensity(-1e5)).toBeCloseTo(Math.log(0.125) - 1e5, 6);
     expect(binnedPredictive(10, 'min', edges, probs).probBetter(2)).toBeCloseTo(0.75, 12);
     expect(Array.from(p.quantiles([0.25, 0.75]))).toEqual([p.quantile(0.25), p.quantile(0.75)]);
   });
