@@ -14,10 +14,12 @@ const flag = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1]! : fallback;
 };
-const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1]!.startsWith('--') && args[i - 1] !== '--per-epoch' && args[i - 1] !== '--learned'));
+const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1]!.startsWith('--') && args[i - 1] !== '--per-epoch' && args[i - 1] !== '--learned' && args[i - 1] !== '--raw'));
 const delta = Number(positional[1] ?? 0.05);
 const perEpoch = args.includes('--per-epoch');
 const learned = args.includes('--learned');
+// --raw (with --per-epoch): use each prediction as it is, with no conformal widening (the PFN's bar).
+const raw = args.includes('--raw');
 const threads = Number(flag('threads', '2'));
 const predictors = flag('predictors', 'ensemble,fast').split(',');
 const only = flag('files', '');
@@ -25,9 +27,9 @@ const extrapolate = JSON.parse(flag('extrapolate', '{}')) as Record<string, unkn
 const files = loadPreds(positional[0]!, only);
 const rows = [];
 const t0 = performance.now();
-for (const predictor of predictors as ('ensemble' | 'fast')[]) {
+for (const predictor of predictors as ('ensemble' | 'fast' | 'pfn')[]) {
   if (!files[0]!.preds[predictor]) continue;
-  const scores = perEpoch ? await replayNasPerEpoch(files, { predictor, delta, threads, learned, extrapolate, onProgress: (m) => console.error(m) }) : replayNas(files, { predictor, delta });
+  const scores = perEpoch ? await replayNasPerEpoch(files, { predictor, delta, threads, learned, extrapolate, raw, onProgress: (m) => console.error(m) }) : replayNas(files, { predictor, delta });
   for (const s of scores) {
     if (predictor !== predictors[0] && s.predictor === 'none') continue;
     const e = s as { predictions?: number; seconds?: number };

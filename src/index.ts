@@ -120,3 +120,9 @@ export { expandExternal, parseProgressLine, runExternal, ProtocolError, type Ext
 export { importRuns, type ImportRunsOptions } from './proxy/sweep-import.js';
 export { emitK8s, emitSlurm, parseTimeLimit, type EmitOptions } from './proxy/sweep-emit.js';
 export type { BackendName } from './proxy/backend-names.js';
+
+// extrapolation: the prior-fitted network for learning curves (weights in fits/pfn-lc.json).
+export { pfnPredictMany, loadPfn, type PfnQuery } from './extrapolation/pfn.js';
+export { samplePrior, PFN_PRIOR, type PriorSample } from './extrapolation/pfn-prior.js';
+// stopping: live decisions from inside a training loop (Optuna-pruner style).
+export { stoppingStudy, shouldStop, type Study, type StudyOptions, type LiveRun } from './stopping/live.js';

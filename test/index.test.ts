@@ -89,6 +89,9 @@ const expected = [
   'improvementPerCompute',
   'overfitting',
   'replay',
+  'stoppingStudy',
+  'shouldStop',
+  'pfnPredictMany',
   // batch
   'gradientNoiseScale',
   'gnsTracker',

@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .description('predict where a partial learning curve ends: median, central interval, P(better than a threshold)')
     .argument('<curve.csv>', 'CSV with a step column and a metric column')
     .requiredOption('--to <step...>', 'step(s) to predict, beyond the last logged step')
-    .option('--method <name>', 'ensemble (Bayesian, MCMC) or fast (least squares + Laplace)', 'ensemble')
+    .option('--method <name>', 'ensemble (Bayesian, MCMC), fast (least squares + Laplace) or pfn (prior-fitted network, one forward pass)', 'ensemble')
     .option('--weighting <name>', 'how the ensemble weights its families: evidence (Schwarz, the default) or equal')
     .option('--schedule <lr.csv>', "the run's learning-rate schedule (a step column and an lr column; the rate from each step on): fit over the area under the rate, with a jump at each drop")
     .option('--goal <min|max>', 'whether lower or higher is better (default: guessed from the column name)')
@@ -48,7 +48,7 @@ export function register(program: Command): void {
         const file = readCurveCsv(path, { x: flags.x, y: flags.y });
         const goal = (flags.goal ?? file.goal) as Goal;
         if (goal !== 'min' && goal !== 'max') throw new InputError(`--goal: must be min or max, got ${show(flags.goal)}`, 'goal');
-        if (flags.method !== 'ensemble' && flags.method !== 'fast') throw new InputError(`--method: must be ensemble or fast, got ${show(flags.method)}`, 'method');
+        if (flags.method !== 'ensemble' && flags.method !== 'fast' && flags.method !== 'pfn') throw new InputError(`--method: must be ensemble, fast or pfn, got ${show(flags.method)}`, 'method');
         const weighting = weightingFlag(flags.weighting, flags.method);
         const level = numberOption('level', flags.level)!;
         if (!(level > 0 && level < 1)) throw new InputError(`--level: must be in (0, 1), got ${show(level)}`, 'level');
@@ -58,10 +58,14 @@ export function register(program: Command): void {
         if (flags.finished && weighting !== undefined)
           throw new InputError('--weighting: applies to the ensemble alone; the correction learned with --finished uses the default weighting', 'weighting');
         if (flags.finished && flags.schedule) throw new InputError('--schedule: not used with --finished (the correction learns from the finished runs instead)', 'schedule');
-        if (flags.finished) return printLearned(path, file, flags, { goal, level, to, threshold, seed, method: flags.method });
-        const curve = learningCurve(file.steps, file.values, { goal, source: path });
+        if (flags.method === 'pfn' && flags.finished) throw new InputError('--finished: the learned correction is built on ensemble or fast; the pfn needs no finished runs', 'finished');
+        if (flags.method === 'pfn' && flags.schedule) throw new InputError('--schedule: not used by --method pfn (its prior has step drops at unknown times instead)', 'schedule');
+        if (flags.finished) return printLearned(path, file, flags, { goal, level, to, threshold, seed, method: flags.method as 'ensemble' | 'fast' });
+        // As `stop` does: an accuracy column is kept in [0, 1] (the pfn also reads its headroom).
+        const range = goal === 'max' && /acc/i.test(file.column) ? ([0, 1] as const) : undefined;
+        const curve = learningCurve(file.steps, file.values, { goal, source: path, range: flags.method === 'pfn' ? range : undefined });
         const schedule = flags.schedule ? readLrStepsCsv(flags.schedule) : undefined;
-        const p = extrapolate(curve, { to, method: flags.method, weighting, seed, schedule });
+        const p = extrapolate(curve, { to, method: flags.method as 'ensemble' | 'fast' | 'pfn', weighting, seed, schedule });
         if (flags.json) {
           return printJson({
             ...p.toJSON(),

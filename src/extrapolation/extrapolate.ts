@@ -7,6 +7,7 @@ import { fitWindowStart } from './window.js';
 import { scheduleTime, withDrops } from './schedule-aware.js';
 import type { LrSchedule } from '../schedules/lr-steps.js';
 import { pointPredictive, predictive, type Predictive } from './predictive.js';
+import { pfnExtrapolate } from './pfn.js';
 
 /** Options of `extrapolate`: the method, the step to extrapolate to, and the options of the chosen method. */
 export interface ExtrapolateOptions extends EnsembleOptions, FastOptions {
@@ -15,9 +16,11 @@ export interface ExtrapolateOptions extends EnsembleOptions, FastOptions {
   /**
    * 'ensemble': the Bayesian ensemble of the eleven families, sampled by MCMC (about 0.1-1 s a
    * curve). 'fast': least-squares fits of a few families with Laplace intervals (milliseconds).
+   * 'pfn': the prior-fitted network of `pfn.ts` (one forward pass, well under a millisecond; no
+   * fit, so `window`, `families` and `schedule` do not apply).
    * @default 'ensemble'
    */
-  method?: 'ensemble' | 'fast';
+  method?: 'ensemble' | 'fast' | 'pfn';
   /**
    * Points the families are fitted to: 'auto' drops an early regime when backtesting says a later
    * window predicts the curve's tail better (see `fitWindowStart`); 'all' fits every point.
@@ -64,6 +67,10 @@ export function extrapolate(curve: LearningCurve, options: ExtrapolateOptions): 
     const points = Array.from(steps, (s) => pointPredictive(s, curve.goal, Float64Array.of(v), Float64Array.of(0), curve.range));
     return predictive('constant', curve.goal, points, {});
   }
+  if (method === 'pfn') {
+    if (options.schedule) throw new InputError('schedule: not used by method "pfn" (its prior has step drops at unknown times instead)', 'schedule');
+    return pfnExtrapolate(curve, steps);
+  }
   if (options.schedule) {
     const withSchedule = scheduleDraws(curve, steps, method, options);
     if (withSchedule) return toPredictive(curve, method, steps, withSchedule);
@@ -83,13 +90,13 @@ export function extrapolate(curve: LearningCurve, options: ExtrapolateOptions): 
 export function checkExtrapolateOptions(options: Partial<ExtrapolateOptions>): void {
   const { method = 'ensemble', window = 'auto', weighting } = options;
   if (window !== 'auto' && window !== 'all') throw new InputError(`window: must be "auto" or "all", got ${show(window)}`, 'window');
-  if (method !== 'ensemble' && method !== 'fast') throw new InputError(`method: must be "ensemble" or "fast", got ${show(method)}`, 'method');
+  if (method !== 'ensemble' && method !== 'fast' && method !== 'pfn') throw new InputError(`method: must be "ensemble", "fast" or "pfn", got ${show(method)}`, 'method');
   if (weighting !== undefined && weighting !== 'evidence' && weighting !== 'equal') throw new InputError(`weighting: must be "evidence" or "equal", got ${show(weighting)}`, 'weighting');
-  if (weighting !== undefined && method === 'fast') throw new InputError(`weighting: weights the ensemble's families; not used with method "fast", got ${show(weighting)}`, 'weighting');
+  if (weighting !== undefined && method !== 'ensemble') throw new InputError(`weighting: weights the ensemble's families; not used with method "${method}", got ${show(weighting)}`, 'weighting');
 }
 
 /** Draws of the schedule-aware families (see `ExtrapolateOptions.schedule`); undefined when no drop ahead can be sized. */
-function scheduleDraws(curve: LearningCurve, steps: Float64Array, method: 'ensemble' | 'fast', options: ExtrapolateOptions): ReturnType<typeof fastDraws> | undefined {
+function scheduleDraws(curve: LearningCurve, steps: Float64Array, method: 'ensemble' | 'fast' | 'pfn', options: ExtrapolateOptions): ReturnType<typeof fastDraws> | undefined {
   const time = scheduleTime(options.schedule!, 'schedule');
   const first = curve.step[0]!,
     lastSeen = curve.step[curve.step.length - 1]!,

@@ -229,7 +229,7 @@ export interface LearnedCorrection {
   /** Length of the finished curves: the step (epoch) predicted. */
   horizon: number;
   /** The base extrapolator ('ensemble' or 'fast'). */
-  method: 'ensemble' | 'fast';
+  method: 'ensemble' | 'fast' | 'pfn';
   features: readonly string[];
   fit: CorrectionFit;
   /**

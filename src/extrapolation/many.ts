@@ -3,6 +3,7 @@ import { learningCurve, type CurveOptions } from './curve.js';
 import { extrapolate, type ExtrapolateOptions } from './extrapolate.js';
 import { learnCorrection, type LearnedCorrection } from './learned.js';
 import type { PointPredictive } from './predictive.js';
+import { pfnPredictMany } from './pfn.js';
 
 export interface ManyOptions extends Omit<ExtrapolateOptions, 'to'>, CurveOptions {
   /** The one step every curve is extrapolated to. */
@@ -18,7 +19,8 @@ export interface ManyOptions extends Omit<ExtrapolateOptions, 'to'>, CurveOption
 /**
  * Extrapolates many curves to one step, for sweeps of thousands of runs: the fast extrapolator by
  * default (well under 5 ms a curve). Curve i is seeded with seed + i, so results do not depend on
- * batching. Returns one point predictive per curve.
+ * batching. Returns one point predictive per curve. With `method: 'pfn'` (and no `finished`) the
+ * curves go through the network in one batched forward pass.
  *
  * @example extrapolateMany(curves.map((c) => ({ steps, values: c })), { to: 50, goal: 'max' })
  * @example extrapolateMany(partials, { to: 50, goal: 'max', range: [0, 1], finished })
@@ -26,6 +28,10 @@ export interface ManyOptions extends Omit<ExtrapolateOptions, 'to'>, CurveOption
 export function extrapolateMany(curves: readonly { steps: ArrayLike<number>; values: ArrayLike<number> }[], options: ManyOptions): PointPredictive[] {
   const { goal, range, method = 'fast', seed = 0, finished } = options;
   if (typeof options.to !== 'number') throw new InputError('to: give one step for every curve', 'to');
+  if (method === 'pfn' && !finished) {
+    if (goal !== undefined && goal !== 'min' && goal !== 'max') throw new InputError(`goal: must be "min" or "max", got ${show(goal)}`, 'goal');
+    return pfnPredictMany(curves.map((c, i) => ({ steps: c.steps, values: c.values, goal: goal ?? 'min', range, target: options.to, source: `curve ${i + 1}` })));
+  }
   const corrections = new Map<number, LearnedCorrection>();
   return curves.map((c, i) => {
     const curve = learningCurve(c.steps, c.values, { goal, range, source: `curve ${i + 1}` });

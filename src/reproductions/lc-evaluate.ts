@@ -11,8 +11,8 @@ import { normalCdf } from '../extrapolation/predictive.js';
  * epoch, and score the prediction against the true last value.
  */
 
-/** The predictors compared. 'last': the last seen value; 'pow3': one pow3 least-squares fit. */
-export type Predictor = 'ensemble' | 'fast' | 'pow3' | 'last';
+/** The predictors compared. 'last': the last seen value; 'pow3': one pow3 least-squares fit; 'pfn': the prior-fitted network. */
+export type Predictor = 'ensemble' | 'fast' | 'pow3' | 'last' | 'pfn';
 
 /** A predictor corrected by a regression learned from the other curves of its file (`crossFittedCorrection`). */
 export type LearnedPredictor = `${Predictor}+learned`;
@@ -56,13 +56,13 @@ export function predictCutoffs(job: PredictJob): StoredPrediction[][] {
       const steps = Array.from({ length: m }, (_, k) => k + 1);
       if (predictor === 'last') return lastValuePrediction(seen, length, truth);
       const curve = learningCurve(steps, seen, { goal, range });
-      const method = predictor === 'ensemble' ? 'ensemble' : 'fast';
+      const method = predictor === 'ensemble' || predictor === 'pfn' ? predictor : 'fast';
       const extra: Partial<ExtrapolateOptions> = predictor === 'pow3' ? POW3_FIT : {};
       let p;
       try {
         // The ensemble's weighting means nothing to the fast and pow3 fits (extrapolate refuses it there).
         const { weighting, ...rest } = options;
-        const shared = method === 'ensemble' && weighting !== undefined ? { ...rest, weighting } : rest;
+        const shared = method === 'ensemble' && weighting !== undefined ? { ...rest, weighting } : method === 'pfn' ? {} : rest;
         p = extrapolate(curve, { ...shared, method, ...extra, to: length, seed: seed + index[i]! }).at(length);
       } catch (error) {
         // A curve no family can describe counts with the last-value prediction, and is flagged.
@@ -111,7 +111,7 @@ function normalQuantile(q: number): number {
 export interface EvaluateOptions {
   /** Fractions of each curve seen. @default [0.1, 0.2, 0.4, 0.8] */
   fractions?: readonly number[];
-  /** @default ['ensemble', 'fast', 'pow3', 'last'] */
+  /** @default ['ensemble', 'fast', 'pow3', 'last', 'pfn'] */
   predictors?: readonly Predictor[];
   /** Use every `stride`-th curve of each file (1: all). @default 1 */
   stride?: number;
@@ -153,7 +153,7 @@ export interface FilePredictions {
  * predictor, in worker threads.
  */
 export async function predictFinalValues(sets: readonly CurveSet[], options: EvaluateOptions = {}): Promise<FilePredictions[]> {
-  const { fractions = [0.1, 0.2, 0.4, 0.8], predictors = ['ensemble', 'fast', 'pow3', 'last'], stride = 1, threads = defaultThreads(), seed = 0, onProgress } = options;
+  const { fractions = [0.1, 0.2, 0.4, 0.8], predictors = ['ensemble', 'fast', 'pow3', 'last', 'pfn'], stride = 1, threads = defaultThreads(), seed = 0, onProgress } = options;
   const out: FilePredictions[] = [];
   for (const set of sets) {
     const cutoffs = fractions.map((f) => cutoffPoints(f, set.length));

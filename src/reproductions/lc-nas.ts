@@ -48,6 +48,7 @@ export function probBetterFromQuantiles(quantiles: Float64Array, goal: Goal, thr
 
 export interface StoppingScore {
   file: string;
+  /** The predictor, '+learned' for its learned correction, ' (raw)' when not widened. */
   predictor: string;
   result: ReplayResult;
 }
@@ -115,6 +116,11 @@ export interface EpochReplayOptions {
   learned?: boolean;
   /** @default 6 */
   minFinished?: number;
+  /**
+   * Use each prediction as it is, with no conformal widening from the file's other curves (the
+   * PFN's case: calibrated on its own). @default false
+   */
+  raw?: boolean;
 }
 
 /**
@@ -125,7 +131,7 @@ export interface EpochReplayOptions {
  * the same epochs for reference. `predictions` counts the prefixes predicted.
  */
 export async function replayNasPerEpoch(files: readonly FilePredictions[], options: EpochReplayOptions = {}): Promise<(StoppingScore & { predictions?: number; seconds?: number })[]> {
-  const { predictor = 'ensemble', delta = 0.05, seed = 0, threads, extrapolate, onProgress, learned = false, minFinished = 6 } = options;
+  const { predictor = 'ensemble', delta = 0.05, seed = 0, threads, extrapolate, onProgress, learned = false, minFinished = 6, raw = false } = options;
   if (!(Number.isInteger(minFinished) && minFinished >= 6)) throw new InputError(`minFinished: must be an integer >= 6 (3 folds of at least 2 runs), got ${show(minFinished)}`, 'minFinished');
   const out: (StoppingScore & { predictions?: number; seconds?: number })[] = [];
   for (const file of files) {
@@ -180,7 +186,7 @@ export async function replayNasPerEpoch(files: readonly FilePredictions[], optio
         const fit = fitCorrection(rows, { folds: 3 });
         return fit.predictive({ features: features(j, m), offset: view.values[m - 1]! }, file.length, file.goal, range);
       }
-      const q = widen(pool.cached(j, m)!, epochScale(file.cutoffs, scales, j, m));
+      const q = raw ? pool.cached(j, m)!.quantiles : widen(pool.cached(j, m)!, epochScale(file.cutoffs, scales, j, m));
       return { probBetter: (t: number) => probBetterFromQuantiles(q, file.goal, t) };
     };
     const common = { goal: file.goal, checkpoints, seed, range, budget: Math.min(20, file.curves.length) };
@@ -197,7 +203,13 @@ export async function replayNasPerEpoch(files: readonly FilePredictions[], optio
           if (++asked % 500 === 0) onProgress?.(`${file.name}: ${asked} decisions, ${pool.size - stored} new predictions`);
         },
       });
-      out.push({ file: file.name, predictor: learned ? `${predictor}+learned` : predictor, result, predictions: pool.size - stored, seconds: (performance.now() - t0) / 1000 });
+      out.push({
+        file: file.name,
+        predictor: learned ? `${predictor}+learned` : raw ? `${predictor} (raw)` : predictor,
+        result,
+        predictions: pool.size - stored,
+        seconds: (performance.now() - t0) / 1000,
+      });
     } finally {
       await pool.close();
     }
@@ -224,8 +236,9 @@ export interface LcNasOptions extends EvaluateOptions {
   perEpoch?: boolean;
   /**
    * Extrapolators of the every-epoch replay. The ensemble's needs about 11,600 new predictions on
-   * all curves (~35 min on 2 cores); the fast extrapolator's about 30 s per file.
-   * @default ['fast']
+   * all curves (~35 min on 2 cores); the fast extrapolator's about 30 s per file. The PFN's is
+   * replayed raw (no widening), as its bar asks.
+   * @default ['fast', 'pfn']
    */
   perEpochPredictors?: readonly Predictor[];
   /** Add the learned correction of the ensemble and of the fast extrapolator (files of at least 13 curves). @default true */
@@ -254,9 +267,9 @@ export async function runLcNas(options: LcNasOptions = {}): Promise<LcNasReport>
   );
   stopping.push(...learnedStopping.filter((r) => r.predictor !== 'none').map((s) => ({ ...s, decisions: 'cutoffs' as const })));
   if (perEpoch) {
-    for (const p of options.perEpochPredictors ?? ['fast']) {
+    for (const p of options.perEpochPredictors ?? ['fast', 'pfn']) {
       if (!files.some((f) => f.preds[p])) continue;
-      const rows = await replayNasPerEpoch(files, { ...common, predictor: p, threads: options.threads, extrapolate: options.extrapolate, onProgress: options.onProgress });
+      const rows = await replayNasPerEpoch(files, { ...common, predictor: p, threads: options.threads, extrapolate: options.extrapolate, onProgress: options.onProgress, raw: p === 'pfn' });
       stopping.push(...rows.filter((r) => r.predictor !== 'none').map((s) => ({ ...s, decisions: 'every epoch' as const })));
     }
   }
@@ -288,6 +301,18 @@ export function lcNasMetrics(report: LcNasReport): ReproducedMetric[] {
       metrics.push({ metric: `${tag} ensemble+learned 90% coverage (target 0.9)`, published: 0.9, ours: l.coverage90 });
     }
   }
+  // The PFN beside them: its raw intervals (no widening, no finished curves), and its MAE.
+  for (const s of report.scores.filter((r) => r.predictor === 'pfn')) {
+    const last = find(s.file, s.fraction, 'last'),
+      pow3 = find(s.file, s.fraction, 'pow3'),
+      fast = find(s.file, s.fraction, 'fast');
+    const tag = `${s.file} ${Math.round(s.fraction * 100)}%`;
+    if (last) metrics.push({ metric: `${tag} pfn MAE (baseline: last value)`, published: last.mae, ours: s.mae });
+    if (pow3) metrics.push({ metric: `${tag} pfn MAE (baseline: pow3 fit)`, published: pow3.mae, ours: s.mae });
+    if (fast) metrics.push({ metric: `${tag} pfn MAE (reference: fast)`, published: fast.mae, ours: s.mae });
+    if (last) metrics.push({ metric: `${tag} pfn LPD (baseline: last value)`, published: last.lpd, ours: s.lpd });
+    metrics.push({ metric: `${tag} pfn raw 90% coverage (bar [0.85, 0.95])`, published: 0.9, ours: s.coverage90 });
+  }
   for (const s of report.stopping.filter((r) => r.predictor !== 'none')) {
     const how = ` (${s.predictor})${s.decisions === 'every epoch' ? ', every epoch' : ', at the cutoffs'}`;
     metrics.push({ metric: `${s.file} predictive termination${how}, speed-up (bar 2x)`, published: 2, ours: s.result.speedup });
@@ -300,7 +325,7 @@ export const lcNasReproduction: Reproduction = {
   id: 'lc-nas',
   // All curves: about 13 min of predictions, 6 min of learned corrections and ~2 min of per-epoch replay (fast extrapolator) on 2 cores.
   description:
-    'Learning-curve extrapolation (Bayesian ensemble, and with a correction learned from the other folds\' finished curves) and early stopping at the cutoffs and every epoch, on the NAS curves of Baker et al. 2017 (Domhan et al. 2015 protocol); baseline or bar in the "published" column',
+    'Learning-curve extrapolation (Bayesian ensemble, and with a correction learned from the other folds\' finished curves; the prior-fitted network raw) and early stopping at the cutoffs and every epoch, on the NAS curves of Baker et al. 2017 (Domhan et al. 2015 protocol); baseline or bar in the "published" column',
   async run(options = {}) {
     const report = await runLcNas({ seed: options.seed, onProgress: options.onProgress });
     options.onProgress?.(`lc-nas: ${report.seconds.toFixed(0)} s`);

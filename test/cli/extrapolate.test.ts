@@ -123,7 +123,7 @@ describe('scalelaw extrapolate / stop', () => {
     expect(JSON.parse(r.stdout).decisions[1].reason).toMatch(/^predictive\(delta=0\.05\): P\(final better than 2\.38\) = /);
     r = runCli(['stop', finished, behind, '--method', 'mcmc']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('scalelaw: --method: must be fast or ensemble, got "mcmc"\n');
+    expect(r.stderr).toBe('scalelaw: --method: must be fast, ensemble or pfn, got "mcmc"\n');
     r = runCli(['stop', finished, '--rule', 'oracle']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('scalelaw: unknown rule: "oracle"; known rules: predictive, patience, gl, pq, median, asha, overfitting, improvement\n');

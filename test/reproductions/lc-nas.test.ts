@@ -32,4 +32,21 @@ describe('lc-nas reproduction (fixed subsets, short chains)', () => {
     expect(names.some((n) => n.includes('+learned'))).toBe(false);
     expect(report.stopping.filter((s) => s.decisions === 'every epoch').map((s) => s.result.budget)).toEqual([10, 5, 3]);
   }, 60_000);
+
+  it('every 50th curve: the PFN beside the baselines, raw, and its replay every epoch without widening', async () => {
+    const report = await runLcNas({ dir, stride: 50, threads: 1, predictors: ['pfn', 'pow3', 'last'], learned: false });
+    const metrics = lcNasMetrics(report);
+    const names = metrics.map((m) => m.metric);
+    expect(names).toContain('metaqnn_cifar10 20% pfn MAE (baseline: last value)');
+    expect(names).toContain('lstm_ptb 80% pfn MAE (baseline: pow3 fit)');
+    expect(names).toContain('deep_resnets_cifar10 40% pfn raw 90% coverage (bar [0.85, 0.95])');
+    expect(names).toContain('metaqnn_cifar10 predictive termination (pfn (raw)), every epoch, speed-up (bar 2x)');
+    for (const m of metrics) expect(Number.isFinite(m.ours), m.metric).toBe(true);
+    // The raw rows are the network's own quantiles: no conformal factor enters them.
+    const raw = report.scores.find((s) => s.predictor === 'pfn' && s.file === 'lstm_ptb' && s.fraction === 0.4)!;
+    const file = report.files.find((f) => f.name === 'lstm_ptb')!;
+    const c = file.cutoffs.indexOf(raw.points);
+    const cover = file.preds.pfn![c]!.filter((p, i) => file.truths[i]! >= p.quantiles[4]! && file.truths[i]! <= p.quantiles[94]!).length / file.curves.length;
+    expect(raw.coverage90).toBeCloseTo(cover, 12);
+  }, 120_000);
 });
