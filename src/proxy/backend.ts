@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { InputError, show } from '../core/errors.js';
 import { backendNames, type BackendChoice, type BackendName } from './backend-names.js';
+import { installWasmKernels } from './wasm-kernels.js';
 
 // Optional packages (tfjs-node, webgpu) are loaded with a dynamic import whose name is in a
 // variable, so neither type-checking nor `npm ci` needs them.
@@ -102,12 +103,18 @@ export async function useBackend(choice: BackendChoice = 'auto'): Promise<string
   for (const name of order) {
     if (!(await register(name))) continue;
     if (choice === 'auto' && name === 'webgpu' && webgpuAdapterType !== undefined && /cpu/i.test(webgpuAdapterType)) continue;
-    if (tf.getBackend() === name) return name;
+    if (tf.getBackend() === name) {
+      if (name === 'wasm') installWasmKernels();
+      return name;
+    }
     if (await quietly(() => tf.setBackend(name))) {
       await tf.ready();
       // setBackend can report success and still leave another backend active (STACK.md: WASM
       // with threads forced); trust only what TensorFlow.js says is running.
-      if (tf.getBackend() === name) return name;
+      if (tf.getBackend() === name) {
+        if (name === 'wasm') installWasmKernels();
+        return name;
+      }
     }
   }
   if (choice !== 'auto') throw new InputError(`backend: ${show(choice)} is not available here (its package is not installed or found no device)`, 'backend');
