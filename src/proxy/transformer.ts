@@ -56,7 +56,7 @@ function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
  */
 export function transformerLoss(parts: ModelParts, batch: Batch, options: LossOptions): tf.Scalar {
   const { config, p, widthMult } = parts;
-  if (batch.kind !== 'tokens' || config.family !== 'transformer') throw new InputError('model.family: a transformer needs token data (markov or text)', 'model.family');
+  if (batch.kind !== 'tokens' || config.family !== 'transformer') throw new InputError('model.family: a transformer needs token data (markov, text or tokens)', 'model.family');
   const { zLoss = 0, lossStart = 0, stats } = options;
   const B = batch.batch;
   const T = batch.seqLen;
