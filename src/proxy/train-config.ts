@@ -6,7 +6,7 @@ import type { ScheduleSpec } from '../core/schedule-spec.js';
 import type { AdamWOptions } from './adamw.js';
 import { backendNames } from './backend-names.js';
 import { createDataset, type DataSpec, type Dataset } from './dataset.js';
-import { parameterCount, resolveModel, trainingFlopsPerToken, type ModelConfig } from './model-config.js';
+import { parameterCount, resolveModel, trainingFlopsPerToken, trainingFlopsPerTokenNonEmbedding, type ModelConfig } from './model-config.js';
 
 /** A proxy training run, as plain JSON (`scalelaw train --config run.json`). */
 export interface TrainConfig {
@@ -176,6 +176,8 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedRun {
       params: count,
       flopsPerToken,
       flops: tokens * flopsPerToken,
+      flopsPerTokenNonEmbedding: trainingFlopsPerTokenNonEmbedding(model, shape),
+      flopsNonEmbedding: tokens * trainingFlopsPerTokenNonEmbedding(model, shape),
       ...(data.floor !== undefined ? { floor: data.floor } : {}),
     },
   };

@@ -49,9 +49,27 @@ function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
 }
 
 /**
+ * Token embedding as a row lookup (gather) whose gradient is a scatter-add of the output gradient
+ * into the rows looked up (scatterND sums duplicate indices). The WASM backend has no gradient for
+ * gather (STACK.md), and the one-hot product used before costs 2 V d FLOPs and a [tokens, V]
+ * tensor per token, which rules out BPE vocabularies.
+ */
+function embed(table: tf.Tensor, ids: tf.Tensor1D): tf.Tensor {
+  const lookup = tf.customGrad((...args: unknown[]) => {
+    const [t, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([ids]);
+    return {
+      value: tf.gather(t, ids),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.scatterND(saved[0]!.reshape([-1, 1]), dy as tf.Tensor, t.shape)],
+    };
+  });
+  return lookup(table);
+}
+
+/**
  * Decoder-only transformer language model, pre-norm (Xiong et al. 2020): x += Attn(LN(x));
- * x += MLP(LN(x)); logits = LN(x) W_U. Embeddings are a one-hot matmul rather than `gather`, whose
- * gradient the WASM backend lacks (STACK.md). Returns the mean next-token cross-entropy in nats over
+ * x += MLP(LN(x)); logits = LN(x) W_U. Embeddings are a lookup with a scatter-add gradient (`embed`).
+ * Returns the mean next-token cross-entropy in nats over
  * positions >= lossStart, plus the z-loss when asked.
  */
 export function transformerLoss(parts: ModelParts, batch: Batch, options: LossOptions): tf.Scalar {
@@ -72,7 +90,7 @@ export function transformerLoss(parts: ModelParts, batch: Batch, options: LossOp
   const windows = tf.tensor2d(batch.tokens, [B, T + 1], 'int32');
   const input = windows.slice([0, 0], [B, T]);
   const target = windows.slice([0, 1], [B, T]);
-  let x: tf.Tensor = tf.oneHot(input.reshape([B * T]), V).matMul(p.embed!);
+  let x: tf.Tensor = embed(p.embed!, input.reshape([B * T]) as tf.Tensor1D);
   x = x
     .reshape([B, T, d])
     .add(p.pos!.slice([0, 0], [T, d]))
