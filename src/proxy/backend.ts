@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { InputError, show } from '../core/errors.js';
 import { backendNames, type BackendChoice, type BackendName } from './backend-names.js';
-import { installWasmKernels } from './wasm-kernels.js';
+import { installWasmKernels, wasmKernelsInstalled } from './wasm-kernels.js';
 
 // Optional packages (tfjs-node, webgpu) are loaded with a dynamic import whose name is in a
 // variable, so neither type-checking nor `npm ci` needs them.
@@ -34,6 +34,7 @@ async function register(name: BackendName): Promise<boolean> {
       for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
         if (await optionalImport(pkg)) {
           ok = tf.findBackendFactory('tensorflow') !== null;
+          tensorflowPackage = pkg;
           break;
         }
       }
@@ -57,6 +58,8 @@ async function register(name: BackendName): Promise<boolean> {
  * then ask for an adapter. A software (CPU) adapter is slower than WASM, so `auto` skips it.
  */
 let webgpuAdapterType: string | undefined;
+let webgpuAdapter: string | undefined;
+let tensorflowPackage: string | undefined;
 async function registerWebgpu(): Promise<boolean> {
   if (!vulkanLoader()) return false;
   const pkg = 'webgpu';
@@ -65,10 +68,13 @@ async function registerWebgpu(): Promise<boolean> {
   try {
     const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
     Object.assign(globalThis, mod.globals);
-    const gpu = mod.create([]) as { requestAdapter(): Promise<{ info?: { adapterType?: string }; requestAdapterInfo?: () => Promise<{ adapterType?: string }> } | null> };
+    type Info = { adapterType?: string; vendor?: string; architecture?: string; device?: string; description?: string };
+    const gpu = mod.create([]) as { requestAdapter(): Promise<{ info?: Info; requestAdapterInfo?: () => Promise<Info> } | null> };
     const adapter = await gpu.requestAdapter();
     if (!adapter) return false;
-    webgpuAdapterType = adapter.info?.adapterType ?? (await adapter.requestAdapterInfo?.())?.adapterType;
+    const info = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
+    webgpuAdapterType = info.adapterType;
+    webgpuAdapter = [info.vendor, info.architecture, info.device, info.description, info.adapterType].filter((x) => x).join(' / ') || 'unnamed adapter';
     Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu }, configurable: true, writable: true });
     return (await optionalImport('@tensorflow/tfjs-backend-webgpu')) !== undefined;
   } catch {
@@ -119,6 +125,25 @@ export async function useBackend(choice: BackendChoice = 'auto'): Promise<string
   }
   if (choice !== 'auto') throw new InputError(`backend: ${show(choice)} is not available here (its package is not installed or found no device)`, 'backend');
   throw new Error('no TensorFlow.js backend could be initialised');
+}
+
+/**
+ * The device behind a backend, as far as TensorFlow.js lets one see it: the WebGPU adapter's
+ * vendor / architecture / device / description / type (Dawn's names, e.g. an NVIDIA GPU or a
+ * software Vulkan driver), the tfjs-node package (GPU through CUDA, or CPU), or the CPU for wasm
+ * and cpu. Runs record it beside the backend.
+ */
+export function backendDevice(name: string): string {
+  switch (name) {
+    case 'webgpu':
+      return `WebGPU: ${webgpuAdapter ?? 'adapter not described'}`;
+    case 'tensorflow':
+      return tensorflowPackage === '@tensorflow/tfjs-node-gpu' ? 'libtensorflow with CUDA (@tensorflow/tfjs-node-gpu)' : 'libtensorflow on CPU (@tensorflow/tfjs-node)';
+    case 'wasm':
+      return `CPU, WebAssembly SIMD, 1 thread (XNNPACK${wasmKernelsInstalled() ? ' and the SIMD batched matmul' : ''})`;
+    default:
+      return 'CPU, JavaScript';
+  }
 }
 
 async function quietly<T>(fn: () => Promise<T>): Promise<T | false> {

@@ -148,7 +148,7 @@ function kernelBody(): number[] {
 }
 
 /** The module's bytes: one exported memory and the exported function `mm`. */
-export function simdMatmulModule(): Uint8Array {
+export function simdMatmulModule(): Uint8Array<ArrayBuffer> {
   const type = section(1, vec([[0x60, ...vec(new Array<number[]>(9).fill([I32])), 0]]));
   const func = section(3, vec([[0]]));
   const memory = section(5, vec([[0x00, 1]]));

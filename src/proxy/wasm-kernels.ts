@@ -18,6 +18,9 @@ type Kernel = (args: KernelArgs) => Info;
 
 let installed = false;
 
+/** Whether installWasmKernels has replaced the kernel in this thread. */
+export const wasmKernelsInstalled = (): boolean => installed;
+
 /**
  * Replaces the WASM backend's BatchMatMul kernel (STACK.md, profile in BENCHMARKS.md): TensorFlow.js
  * runs only un-transposed, un-batched products through XNNPACK and everything else (attention's

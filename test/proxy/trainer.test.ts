@@ -23,7 +23,7 @@ describe('train', () => {
   it('logs every step with the losses, rates, sizes and gradient statistics', async () => {
     const dir = tmp();
     const { id, summary } = await train(tiny, { store: dir });
-    expect(summary).toMatchObject({ status: 'finished', steps: 30, tokens: 30 * 8 * 8, backend: 'wasm' });
+    expect(summary).toMatchObject({ status: 'finished', steps: 30, tokens: 30 * 8 * 8, backend: 'wasm', device: 'CPU, WebAssembly SIMD, 1 thread (XNNPACK and the SIMD batched matmul)' });
     const run = openStore(dir).load(id);
     expect(run.trajectory.map((p) => p.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(run.trajectory.filter((p) => p.evalLoss !== undefined).map((p) => p.step)).toEqual([10, 20, 30]);
