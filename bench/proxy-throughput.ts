@@ -12,6 +12,13 @@
  *
  *   npx tsx bench/proxy-throughput.ts [--backends cpu,wasm] [--steps 5] [--json]
  *   npx tsx bench/proxy-throughput.ts --backends wasm --python /usr/bin/python3 --repeats 3
+ *
+ * For a GPU: `--model 10m` or `50m` (the 10.6M and 49M rungs of the su-1m-60m ladder, context 512,
+ * vocabulary 50304, batch 16), `--device cuda` for the PyTorch side, and `--peak-flops` (the
+ * GPU's dense fp32 peak in FLOP/s) to print each row's fraction of peak, from training FLOPs per
+ * token (model-config.ts) x tokens per wall second:
+ *
+ *   npx tsx bench/proxy-throughput.ts --backends webgpu,tensorflow --model 10m --python python3 --device cuda --peak-flops 6.7e13
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,12 +36,23 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     python: { type: 'string' },
     repeats: { type: 'string', default: '1' },
+    model: { type: 'string', default: 'bench' },
+    device: { type: 'string', default: 'cpu' },
+    'peak-flops': { type: 'string' },
   },
 });
 const timed = Number(values.steps);
-const model = { family: 'transformer' as const, width: 128, depth: 4, heads: 4, context: 128 };
-const shape = { kind: 'tokens' as const, vocab: 256 };
-const batchSize = 32;
+// The issue-6 benchmark model, and two GPU-sized rungs of the su-1m-60m ladder (ladders.ts).
+const models = {
+  bench: { shape: { width: 128, depth: 4, heads: 4, context: 128 }, vocab: 256, batchSize: 32 },
+  '10m': { shape: { width: 384, depth: 6, heads: 6, context: 512 }, vocab: 50304, batchSize: 16 },
+  '50m': { shape: { width: 640, depth: 10, heads: 10, context: 512 }, vocab: 50304, batchSize: 16 },
+} as const;
+const chosen = models[values.model as keyof typeof models];
+if (!chosen) throw new Error(`--model: expected one of ${Object.keys(models).join(', ')}, got ${values.model}`);
+const model = { family: 'transformer' as const, ...chosen.shape };
+const shape = { kind: 'tokens' as const, vocab: chosen.vocab };
+const batchSize = chosen.batchSize;
 const tokensPerStep = batchSize * model.context;
 
 const rows: Record<string, unknown>[] = [];
@@ -42,7 +60,7 @@ const repeats = Number(values.repeats);
 const pytorch = (): Record<string, unknown> => {
   const script = new URL('proxy-throughput.py', import.meta.url).pathname;
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const out = execFileSync(values.python!, [script, '1'], { env, encoding: 'utf8' });
+  const out = execFileSync(values.python!, [script, '--model', values.model!, '--device', values.device!, '1'], { env, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
 };
 for (let r = 0; r < repeats; r++)
@@ -83,6 +101,7 @@ for (let r = 0; r < repeats; r++)
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       rows.push({
         backend: summary.backend,
+        device: summary.device,
         steps: times.length,
         stepSeconds: median(times),
         tokensPerSecond: tokensPerStep / median(times),
@@ -101,6 +120,18 @@ for (let r = 0; r < repeats; r++)
       if (!values.json) console.log(JSON.stringify(rows.at(-1)));
     }
   }
+const peak = values['peak-flops'] === undefined ? undefined : Number(values['peak-flops']);
+if (peak !== undefined) {
+  const perToken = trainingFlopsPerToken(model, shape);
+  for (const row of rows) {
+    if (typeof row.tokensPerSecond !== 'number') continue;
+    row.fractionOfPeak = (row.tokensPerSecond * perToken) / peak;
+    if (!values.json)
+      console.log(
+        `${String(row.backend)}: ${(row.tokensPerSecond as number).toFixed(0)} tokens/s = ${(((row.fractionOfPeak as number) * 100) as number).toFixed(2)}% of ${peak.toExponential(2)} FLOP/s`,
+      );
+  }
+}
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const summary: Record<string, { runs: number; medianTokensPerCpuSecond: number }> = {};
 for (const row of rows) {
