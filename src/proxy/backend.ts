@@ -23,22 +23,36 @@ async function optionalImport(name: string): Promise<unknown | undefined> {
   }
 }
 
+const TFJS_NODE_GPU = '@tensorflow/tfjs-node-gpu';
+const TFJS_NODE = '@tensorflow/tfjs-node';
+/** Which tfjs-node package provided the 'tensorflow' backend (both register under that name). */
+let tensorflowPackage: string | undefined;
+const tensorflowTried = new Map<string, boolean>();
+
+/** Loads the first of `packages` that is installed and registers 'tensorflow'; true when it can be selected. */
+async function registerTensorflow(packages: readonly string[]): Promise<boolean> {
+  for (const pkg of packages) {
+    if (tensorflowPackage === pkg) return true;
+    // A second tfjs-node package would register 'tensorflow' again over the first: keep the first.
+    if (tensorflowPackage !== undefined) continue;
+    let ok = tensorflowTried.get(pkg);
+    if (ok === undefined) {
+      ok = (await optionalImport(pkg)) !== undefined && tf.findBackendFactory('tensorflow') !== null;
+      tensorflowTried.set(pkg, ok);
+      if (ok) tensorflowPackage = pkg;
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
 /** Registers a backend if its packages are present; true when it can be selected. */
-async function register(name: BackendName): Promise<boolean> {
+async function register(name: BackendName, tensorflowPackages: readonly string[] = [TFJS_NODE_GPU, TFJS_NODE]): Promise<boolean> {
+  if (name === 'tensorflow') return registerTensorflow(tensorflowPackages);
   const known = tried.get(name);
   if (known !== undefined) return known;
   let ok = false;
   switch (name) {
-    case 'tensorflow':
-      // tfjs-node-gpu and tfjs-node both register 'tensorflow'; either one is enough.
-      for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-        if (await optionalImport(pkg)) {
-          ok = tf.findBackendFactory('tensorflow') !== null;
-          tensorflowPackage = pkg;
-          break;
-        }
-      }
-      break;
     case 'webgpu':
       ok = await registerWebgpu();
       break;
@@ -59,7 +73,6 @@ async function register(name: BackendName): Promise<boolean> {
  */
 let webgpuAdapterType: string | undefined;
 let webgpuAdapter: string | undefined;
-let tensorflowPackage: string | undefined;
 async function registerWebgpu(): Promise<boolean> {
   if (!vulkanLoader()) return false;
   const pkg = 'webgpu';
@@ -97,17 +110,18 @@ function vulkanLoader(): boolean {
 
 /**
  * Selects a backend and returns its name as TensorFlow.js reports it (`tf.getBackend()`), which
- * every run records. 'auto' tries tensorflow (tfjs-node-gpu, then tfjs-node), then WebGPU when a
- * hardware adapter exists, then WASM, then the pure-JS CPU backend. A forced backend that cannot
- * load is an InputError, never a silent fallback.
+ * every run records (with `backendDevice`). 'auto' tries, in order: tfjs-node-gpu (CUDA), WebGPU
+ * on a hardware adapter (Dawn over the driver's Vulkan ICD), tfjs-node (libtensorflow on CPU),
+ * WASM, then the pure-JS CPU backend. A forced backend that cannot load is an InputError, never a
+ * silent fallback ('tensorflow' takes either tfjs-node package).
  */
 export async function useBackend(choice: BackendChoice = 'auto'): Promise<string> {
   if (choice !== 'auto' && !backendNames.includes(choice)) {
     throw new InputError(`backend: unknown backend ${show(choice)}; expected auto, ${backendNames.join(', ')}`, 'backend');
   }
-  const order: BackendName[] = choice === 'auto' ? [...backendNames] : [choice];
-  for (const name of order) {
-    if (!(await register(name))) continue;
+  const order: [BackendName, string[]?][] = choice === 'auto' ? [['tensorflow', [TFJS_NODE_GPU]], ['webgpu'], ['tensorflow', [TFJS_NODE_GPU, TFJS_NODE]], ['wasm'], ['cpu']] : [[choice]];
+  for (const [name, packages] of order) {
+    if (!(await register(name, packages))) continue;
     if (choice === 'auto' && name === 'webgpu' && webgpuAdapterType !== undefined && /cpu/i.test(webgpuAdapterType)) continue;
     if (tf.getBackend() === name) {
       if (name === 'wasm') installWasmKernels();
@@ -138,7 +152,7 @@ export function backendDevice(name: string): string {
     case 'webgpu':
       return `WebGPU: ${webgpuAdapter ?? 'adapter not described'}`;
     case 'tensorflow':
-      return tensorflowPackage === '@tensorflow/tfjs-node-gpu' ? 'libtensorflow with CUDA (@tensorflow/tfjs-node-gpu)' : 'libtensorflow on CPU (@tensorflow/tfjs-node)';
+      return tensorflowPackage === TFJS_NODE_GPU ? 'libtensorflow with CUDA (@tensorflow/tfjs-node-gpu)' : 'libtensorflow on CPU (@tensorflow/tfjs-node)';
     case 'wasm':
       return `CPU, WebAssembly SIMD, 1 thread (XNNPACK${wasmKernelsInstalled() ? ' and the SIMD batched matmul' : ''})`;
     default:
