@@ -110,6 +110,7 @@ export type { TrainConfig } from './proxy/train-config.js';
 export { parameterCount, trainingFlopsPerToken, type ModelConfig } from './proxy/model-config.js';
 export { trainingFlopsPerTokenNonEmbedding } from './proxy/model-config.js';
 export { modelLadder, ladderNames, type LadderName, type LadderOptions } from './proxy/ladders.js';
+export { tokenizeToFile, tokenizers, type TokenizeOptions, type TokenFileOptions, type TextOptions, type Tokenizer } from './proxy/tokens.js';
 export { createDataset, type DataSpec, type Dataset } from './proxy/dataset.js';
 export { runSweep, type SweepOptions, type SweepResult } from './proxy/sweep.js';
 export { expandSweep, exampleSweep, type SweepSpec } from './proxy/sweep-spec.js';

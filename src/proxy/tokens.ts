@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { InputError, show } from '../core/errors.js';
 
@@ -44,7 +45,9 @@ export interface TextOptions {
   field?: string;
 }
 
+/** Tokenizers for text data: bytes (vocabulary 256), GPT-2 (50,257) and cl100k_base (100,277) BPE. */
 export const tokenizers = ['bytes', 'gpt2', 'cl100k_base'] as const;
+/** One of `tokenizers`. */
 export type Tokenizer = (typeof tokenizers)[number];
 
 const fds = new Map<string, number>();
@@ -189,4 +192,96 @@ export function textTokens(options: TextOptions): TokenSource {
       for (let i = 0; i < n; i++) out[offset + i] = tokens[base + start + i]!;
     },
   };
+}
+
+/** Options of `tokenizeToFile`: the input as for text data, and where the token file goes. */
+export interface TokenizeOptions extends Omit<TextOptions, 'evalFraction'> {
+  /** The token file to write (replaced if it exists). */
+  out: string;
+  /** @default 'uint16' when the vocabulary fits, else 'uint32' */
+  dtype?: 'uint16' | 'uint32';
+}
+
+/**
+ * Tokenises a text or JSONL file of any size into a flat token file (`{"type": "tokens"}` data),
+ * streaming: one line in memory at a time. Text is encoded line by line (each with its newline),
+ * so BPE merges never cross a line break (and CRLF line ends become LF); JSONL documents are joined by the end-of-text token as
+ * in `textTokens`. Returns the token count, vocabulary and dtype to put in the data spec.
+ */
+export async function tokenizeToFile(options: TokenizeOptions): Promise<{ path: string; tokens: number; vocab: number; dtype: 'uint16' | 'uint32' }> {
+  const { path, out, tokenizer = 'bytes', field = 'text' } = options;
+  if (typeof path !== 'string' || path === '') throw new InputError(`data.path: expected a file name, got ${show(path)}`, 'data.path');
+  if (typeof out !== 'string' || out === '') throw new InputError(`out: expected a file name, got ${show(out)}`, 'out');
+  const format = options.format ?? (path.endsWith('.jsonl') ? 'jsonl' : 'text');
+  if (format !== 'text' && format !== 'jsonl') throw new InputError(`data.format: expected "text" or "jsonl", got ${show(format)}`, 'data.format');
+  const enc = encoder(tokenizer);
+  const dtype = options.dtype ?? (enc.vocab <= 65536 ? 'uint16' : 'uint32');
+  if (dtype === 'uint16' && enc.vocab > 65536) throw new InputError(`dtype: the ${tokenizer} vocabulary (${enc.vocab}) does not fit uint16`, 'dtype');
+  const width = dtype === 'uint16' ? 2 : 4;
+  let input: ReturnType<typeof createReadStream>;
+  try {
+    closeSync(openSync(path, 'r'));
+    input = createReadStream(path, { encoding: 'utf8' });
+  } catch (error) {
+    throw new InputError(`data.path: cannot read ${show(path)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'data.path');
+  }
+  const fd = openSync(out, 'w');
+  const buffer = Buffer.alloc(1 << 20);
+  let used = 0;
+  let count = 0;
+  const flush = () => {
+    writeSync(fd, buffer, 0, used);
+    used = 0;
+  };
+  const put = (tokens: number[]) => {
+    for (const t of tokens) {
+      if (used + width > buffer.length) flush();
+      if (width === 2) buffer.writeUInt16LE(t, used);
+      else buffer.writeUInt32LE(t, used);
+      used += width;
+      count++;
+    }
+  };
+  try {
+    let line = 0;
+    let pending: string | undefined;
+    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      line++;
+      if (format === 'text') {
+        // Each line is written once the next one is seen, so the last line gets no newline it never had.
+        if (pending !== undefined) put(enc.encode(pending + '\n'));
+        pending = text;
+        continue;
+      }
+      if (text.trim() === '') continue;
+      let doc: unknown;
+      try {
+        doc = (JSON.parse(text) as Record<string, unknown>)[field];
+      } catch {
+        throw new InputError(`data.path: line ${line} of ${show(path)} is not JSON`, 'data.path');
+      }
+      if (typeof doc !== 'string') throw new InputError(`data.field: line ${line} of ${show(path)} has no string field ${show(field)}`, 'data.field');
+      put(enc.encode(doc));
+      put(enc.separator);
+    }
+    if (pending !== undefined) put(enc.encode(pending + (readFileTail(path) === '\n' ? '\n' : '')));
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+  return { path: out, tokens: count, vocab: enc.vocab, dtype };
+}
+
+/** The last character of a file (to keep a final newline), read without loading the file. */
+function readFileTail(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return '';
+    const one = Buffer.alloc(1);
+    readSync(fd, one, 0, 1, size - 1);
+    return one.toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
 }

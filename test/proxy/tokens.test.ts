@@ -1,10 +1,10 @@
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rng } from '../../src/core/rng.js';
 import { createDataset } from '../../src/proxy/dataset.js';
-import { closeTokenFiles, encoder, textTokens } from '../../src/proxy/tokens.js';
+import { closeTokenFiles, encoder, textTokens, tokenizeToFile } from '../../src/proxy/tokens.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scalelaw-tokens-'));
 afterAll(() => {
@@ -110,5 +110,42 @@ describe('text and JSONL', () => {
     writeFileSync(path, '{"text": 3}\n');
     expect(() => textTokens({ path })).toThrow(`data.field: line 1 of ${JSON.stringify(path)} has no string field "text"`);
     expect(() => textTokens({ path, tokenizer: 'llama' as never })).toThrow('data.tokenizer: expected one of bytes, gpt2, cl100k_base, got "llama"');
+  });
+});
+
+/** A uint16 file's tokens (a small Buffer may sit inside a shared pool, hence byteOffset). */
+function uint16s(path: string): Uint16Array {
+  const bytes = readFileSync(path);
+  return new Uint16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+describe('tokenizeToFile', () => {
+  it('streams text into a token file whose bytes-level tokens are the file itself', async () => {
+    const path = join(dir, 'lines.txt');
+    const text = 'first line\nsecond line\n\nlast line, with a newline\n';
+    writeFileSync(path, text);
+    const out = join(dir, 'lines.bin');
+    const made = await tokenizeToFile({ path, out });
+    expect(made).toEqual({ path: out, tokens: text.length, vocab: 256, dtype: 'uint16' });
+    expect(Array.from(uint16s(out))).toEqual(Array.from(Buffer.from(text)));
+    writeFileSync(path, 'no final newline');
+    expect((await tokenizeToFile({ path, out })).tokens).toBe('no final newline'.length);
+  });
+
+  it('writes JSONL through GPT-2 BPE as textTokens tokenises it, readable as token data', async () => {
+    const path = join(dir, 'stream.jsonl');
+    writeFileSync(path, ['Hello world', 'The quick brown fox', 'Hello'].map((t) => JSON.stringify({ text: t })).join('\n') + '\n');
+    const out = join(dir, 'stream.bin');
+    const made = await tokenizeToFile({ path, out, tokenizer: 'gpt2' });
+    const inMemory = textTokens({ path, tokenizer: 'gpt2', evalFraction: 0.5 });
+    const want = new Int32Array(inMemory.trainLength + inMemory.evalLength);
+    inMemory.read('train', 0, inMemory.trainLength, want, 0);
+    inMemory.read('eval', 0, inMemory.evalLength, want, inMemory.trainLength);
+    expect(made).toMatchObject({ tokens: want.length, vocab: 50257, dtype: 'uint16' });
+    const data = tokens({ type: 'tokens', path: out, vocab: made.vocab, dtype: made.dtype, evalFraction: 0.25 });
+    const all = new Int32Array(made.tokens);
+    expect(Array.from(uint16s(out))).toEqual(Array.from(want));
+    expect(data.corpus!.train + data.corpus!.eval).toBe(all.length);
+    await expect(tokenizeToFile({ path: join(dir, 'absent.txt'), out })).rejects.toThrow('data.path: cannot read');
   });
 });
