@@ -4,13 +4,29 @@ readout, vocab 256), AdamW (0.9, 0.95, wd 0.1), grad clipping at 1, batch 32. Me
 5 timed steps after 1 warm-up step, as tokens per second of wall time and of process CPU time.
 
     /usr/bin/python3 bench/proxy-throughput.py [threads ...]   # Debian's python3-torch
+    python3 bench/proxy-throughput.py --model 10m --device cuda 1    # a GPU: the 10.6M / 49M rungs
+
+--model bench|10m|50m picks the same shapes as bench/proxy-throughput.ts (10m: d 384, 6 layers,
+6 heads; 50m: d 640, 10 layers, 10 heads; both context 512, vocab 50304, batch 16). On CUDA the
+step time is taken after torch.cuda.synchronize().
 """
 import json, math, statistics, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-V, T, D, L, H, B = 256, 128, 128, 4, 4, 32
+MODELS = {'bench': (256, 128, 128, 4, 4, 32), '10m': (50304, 512, 384, 6, 6, 16), '50m': (50304, 512, 640, 10, 10, 16)}
+args = sys.argv[1:]
+def option(name, default):
+    if name in args:
+        i = args.index(name)
+        value = args[i + 1]
+        del args[i:i + 2]
+        return value
+    return default
+MODEL = option('--model', 'bench')
+DEVICE = option('--device', 'cpu')
+V, T, D, L, H, B = MODELS[MODEL]
 
 
 class Block(nn.Module):
@@ -47,9 +63,10 @@ class Model(nn.Module):
 def measure(threads, timed=5):
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    model = Model()
+    model = Model().to(DEVICE)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.95), weight_decay=0.1)
-    data = torch.randint(0, V, (B, T + 1))
+    data = torch.randint(0, V, (B, T + 1), device=DEVICE)
+    sync = torch.cuda.synchronize if DEVICE.startswith('cuda') else (lambda: None)
     times, cpu = [], []
     for step in range(timed + 1):
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -59,15 +76,17 @@ def measure(threads, timed=5):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        sync()
         if step > 0:
             times.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
     median, median_cpu = statistics.median(times), statistics.median(cpu)
     params = sum(p.numel() for p in model.parameters())
-    return {'backend': f'pytorch {torch.__version__} cpu, {threads} thread(s)', 'stepSeconds': median, 'tokensPerSecond': B * T / median,
+    where = torch.cuda.get_device_name() if DEVICE.startswith('cuda') else 'cpu'
+    return {'backend': f'pytorch {torch.__version__} {DEVICE}, {threads} thread(s)', 'device': where, 'model': MODEL, 'stepSeconds': median, 'tokensPerSecond': B * T / median,
             'cpuSecondsPerStep': median_cpu, 'tokensPerCpuSecond': B * T / median_cpu, 'params': params}
 
 
 if __name__ == '__main__':
-    for threads in [int(t) for t in sys.argv[1:]] or [1, 2]:
+    for threads in [int(t) for t in args] or [1, 2]:
         print(json.dumps(measure(threads)))

@@ -48,7 +48,7 @@ export function register(program: Command): void {
         if (options.json) return printJson({ id, ...summary });
         const loss = summary.finalEvalLoss ?? summary.finalTrainLoss;
         process.stdout.write(
-          `${id}: ${summary.status} after ${summary.steps} steps on ${summary.backend}, loss ${formatNumber(loss ?? NaN)}` +
+          `${id}: ${summary.status} after ${summary.steps} steps on ${summary.backend}${summary.device ? ` (${String(summary.device)})` : ''}, loss ${formatNumber(loss ?? NaN)}` +
             `${summary.reason ? ` (${summary.reason})` : ''}, ${formatNumber(summary.wallSeconds ?? NaN)} s\n`,
         );
       }),

@@ -2,14 +2,14 @@ import { InputError, show } from '../core/errors.js';
 import { rng, type Rng } from '../core/rng.js';
 import { markovLanguage, type MarkovOptions } from './markov.js';
 import { teacherTask, type TeacherOptions } from './teacher.js';
-import { textCorpus, type TextOptions } from './text.js';
+import { textTokens, tokenFile, type TextOptions, type TokenFileOptions, type TokenSource } from './tokens.js';
 import type { DataShape } from './model-config.js';
 
 /** The data of a proxy run, plain JSON. Training draws from a stream seeded by the run's seed;
  * evaluation uses a fixed set drawn from the data's own seed, the same for every run of a sweep. */
-export type DataSpec = ({ type: 'markov' } & MarkovOptions) | ({ type: 'teacher' } & TeacherOptions) | ({ type: 'text' } & TextOptions);
+export type DataSpec = ({ type: 'markov' } & MarkovOptions) | ({ type: 'teacher' } & TeacherOptions) | ({ type: 'text' } & TextOptions) | ({ type: 'tokens' } & TokenFileOptions);
 
-export const dataTypes = ['markov', 'teacher', 'text'] as const;
+export const dataTypes = ['markov', 'teacher', 'text', 'tokens'] as const;
 
 export interface TokenData extends DataShape {
   kind: 'tokens';
@@ -82,32 +82,10 @@ export function createDataset(spec: DataSpec): Dataset {
         evaluation: (count) => task.sample(rng(seed ^ EVAL_STREAM), count),
       };
     }
-    case 'text': {
-      const corpus = textCorpus(spec);
-      return {
-        kind: 'tokens',
-        vocab: 256,
-        lossStart: 0,
-        corpus: { path: corpus.path, train: corpus.train.length, eval: corpus.eval.length },
-        train(random, batch, seqLen) {
-          checkLength(corpus.train.length, seqLen, 'training', corpus.path);
-          const out = new Int32Array(batch * (seqLen + 1));
-          for (let b = 0; b < batch; b++) {
-            const start = random.int(corpus.train.length - seqLen);
-            for (let i = 0; i <= seqLen; i++) out[b * (seqLen + 1) + i] = corpus.train[start + i]!;
-          }
-          return out;
-        },
-        evaluation(seqLen, count) {
-          checkLength(corpus.eval.length, seqLen, 'evaluation', corpus.path);
-          // Consecutive windows from the held-out end of the file.
-          const rows = Math.min(count, Math.floor((corpus.eval.length - 1) / seqLen));
-          const out = new Int32Array(rows * (seqLen + 1));
-          for (let b = 0; b < rows; b++) for (let i = 0; i <= seqLen; i++) out[b * (seqLen + 1) + i] = corpus.eval[b * seqLen + i]!;
-          return out;
-        },
-      };
-    }
+    case 'text':
+      return corpusData(textTokens(spec));
+    case 'tokens':
+      return corpusData(tokenFile(spec));
     default:
       throw new InputError(`data.type: unknown data type ${show((spec as { type?: unknown }).type)}; expected one of ${dataTypes.join(', ')}`, 'data.type');
   }
@@ -115,8 +93,35 @@ export function createDataset(spec: DataSpec): Dataset {
 
 function checkLength(available: number, seqLen: number, part: string, path: string): void {
   if (seqLen + 1 > available) {
-    throw new InputError(`model.context: ${seqLen} is longer than the data: ${show(path)} has ${available} ${part} bytes`, 'model.context');
+    throw new InputError(`model.context: ${seqLen} is longer than the data: ${show(path)} has ${available} ${part} tokens`, 'model.context');
   }
+}
+
+/**
+ * Windows of seqLen + 1 tokens from a finite corpus: training windows start anywhere in the
+ * training part (drawn from the run's stream); evaluation uses consecutive windows from the start
+ * of the held-out part, the same for every run.
+ */
+function corpusData(source: TokenSource): TokenData {
+  return {
+    kind: 'tokens',
+    vocab: source.vocab,
+    lossStart: 0,
+    corpus: { path: source.path, train: source.trainLength, eval: source.evalLength },
+    train(random, batch, seqLen) {
+      checkLength(source.trainLength, seqLen, 'training', source.path);
+      const out = new Int32Array(batch * (seqLen + 1));
+      for (let b = 0; b < batch; b++) source.read('train', random.int(source.trainLength - seqLen), seqLen + 1, out, b * (seqLen + 1));
+      return out;
+    },
+    evaluation(seqLen, count) {
+      checkLength(source.evalLength, seqLen, 'evaluation', source.path);
+      const rows = Math.min(count, Math.floor((source.evalLength - 1) / seqLen));
+      const out = new Int32Array(rows * (seqLen + 1));
+      for (let b = 0; b < rows; b++) source.read('eval', b * seqLen, seqLen + 1, out, b * (seqLen + 1));
+      return out;
+    },
+  };
 }
 
 /** Checks up front that the data can feed a model of this context (text files may be short). */

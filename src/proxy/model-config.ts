@@ -169,3 +169,15 @@ export function trainingFlopsPerToken(model: ModelConfig, data: DataShape): numb
   const readout = m.width * (data.vocab ?? 0);
   return 6 * (count.nonEmbedding + readout) + 6 * m.depth * m.context * m.width;
 }
+
+/**
+ * Training FLOPs per token without the embedding and readout matrices: 6 x non-embedding
+ * parameters + the attention term (Kaplan et al. 2020's C = 6N with N non-embedding). Runs record
+ * both this and `trainingFlopsPerToken`, which counts the readout; at proxy sizes they differ a lot.
+ */
+export function trainingFlopsPerTokenNonEmbedding(model: ModelConfig, data: DataShape): number {
+  const m = resolveModel(model);
+  const count = parameterCount(m, data);
+  if (m.family === 'mlp') return 6 * count.total;
+  return 6 * count.nonEmbedding + 6 * m.depth * m.context * m.width;
+}

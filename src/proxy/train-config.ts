@@ -6,7 +6,7 @@ import type { ScheduleSpec } from '../core/schedule-spec.js';
 import type { AdamWOptions } from './adamw.js';
 import { backendNames } from './backend-names.js';
 import { createDataset, type DataSpec, type Dataset } from './dataset.js';
-import { parameterCount, resolveModel, trainingFlopsPerToken, type ModelConfig } from './model-config.js';
+import { parameterCount, resolveModel, trainingFlopsPerToken, trainingFlopsPerTokenNonEmbedding, type ModelConfig } from './model-config.js';
 
 /** A proxy training run, as plain JSON (`scalelaw train --config run.json`). */
 export interface TrainConfig {
@@ -78,7 +78,7 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedRun {
   const model = resolveModel(config.model);
   if (config.data === undefined) fail('data', 'expected a data spec such as {"type": "markov"}', config.data);
   const data = createDataset(config.data);
-  if (model.family === 'transformer' && data.kind !== 'tokens') fail('data.type', 'a transformer needs token data (markov or text)', config.data.type);
+  if (model.family === 'transformer' && data.kind !== 'tokens') fail('data.type', 'a transformer needs token data (markov, text or tokens)', config.data.type);
   if (model.family === 'mlp' && data.kind !== 'regression') fail('data.type', 'an mlp needs regression data (teacher)', config.data.type);
   const batchSize = posInt(config.batchSize, 'batchSize');
   const seqLen = model.family === 'transformer' ? model.context : 1;
@@ -88,7 +88,7 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedRun {
         ['training', data.corpus.train],
         ['evaluation', data.corpus.eval],
       ] as const) {
-        if (seqLen + 1 > size) throw new InputError(`model.context: ${seqLen} is longer than the data: ${show(data.corpus.path)} has ${size} ${part} bytes`, 'model.context');
+        if (seqLen + 1 > size) throw new InputError(`model.context: ${seqLen} is longer than the data: ${show(data.corpus.path)} has ${size} ${part} tokens`, 'model.context');
       }
     }
     if (seqLen <= data.lossStart) fail('model.context', `must exceed the source's order ${data.lossStart}`, seqLen);
@@ -176,6 +176,8 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedRun {
       params: count,
       flopsPerToken,
       flops: tokens * flopsPerToken,
+      flopsPerTokenNonEmbedding: trainingFlopsPerTokenNonEmbedding(model, shape),
+      flopsNonEmbedding: tokens * trainingFlopsPerTokenNonEmbedding(model, shape),
       ...(data.floor !== undefined ? { floor: data.floor } : {}),
     },
   };

@@ -2,7 +2,7 @@ import { rng } from '../core/rng.js';
 import type { RunSummary, TrajectoryPoint } from '../core/run.js';
 import { openStore, type RunStore } from '../io/store.js';
 import { adamW } from './adamw.js';
-import { tf, useBackend, type BackendChoice } from './backend.js';
+import { backendDevice, tf, useBackend, type BackendChoice } from './backend.js';
 import { createModel, type Batch, type ForwardStats, type Model } from './model.js';
 import { resolveTrainConfig, type ResolvedRun, type TrainConfig } from './train-config.js';
 
@@ -43,12 +43,12 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     model = createModel(run.model, run.data, run.run.seed ?? 0);
     optimizer = adamW(model.variables, model.lrScale, model.decay, run.config.optimizer);
     const summary = loop(run, model, optimizer, writer.append.bind(writer), options.onStep);
-    const full: RunSummary = { ...summary, wallSeconds: (performance.now() - started) / 1000, backend };
+    const full: RunSummary = { ...summary, wallSeconds: (performance.now() - started) / 1000, backend, device: backendDevice(backend) };
     full.tokensPerSecond = (full.tokens ?? 0) / full.wallSeconds!;
     writer.finish(full);
     return { id: run.run.id, summary: full };
   } catch (error) {
-    writer.finish({ status: 'failed', steps: 0, backend, reason: error instanceof Error ? error.message : String(error) });
+    writer.finish({ status: 'failed', steps: 0, backend, device: backendDevice(backend), reason: error instanceof Error ? error.message : String(error) });
     throw error;
   } finally {
     optimizer?.dispose();

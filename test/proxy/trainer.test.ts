@@ -23,7 +23,7 @@ describe('train', () => {
   it('logs every step with the losses, rates, sizes and gradient statistics', async () => {
     const dir = tmp();
     const { id, summary } = await train(tiny, { store: dir });
-    expect(summary).toMatchObject({ status: 'finished', steps: 30, tokens: 30 * 8 * 8, backend: 'wasm' });
+    expect(summary).toMatchObject({ status: 'finished', steps: 30, tokens: 30 * 8 * 8, backend: 'wasm', device: 'CPU, WebAssembly SIMD, 1 thread (XNNPACK and the SIMD batched matmul)' });
     const run = openStore(dir).load(id);
     expect(run.trajectory.map((p) => p.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(run.trajectory.filter((p) => p.evalLoss !== undefined).map((p) => p.step)).toEqual([10, 20, 30]);
@@ -97,7 +97,7 @@ describe('bad input is refused before any training', () => {
     writeFileSync(path, 'x'.repeat(50));
     return refuses(
       { ...tiny, data: { type: 'text', path }, model: { family: 'transformer', width: 8, depth: 1, context: 64 } },
-      `model.context: 64 is longer than the data: ${JSON.stringify(path)} has 45 training bytes`,
+      `model.context: 64 is longer than the data: ${JSON.stringify(path)} has 45 training tokens`,
     );
   });
 
@@ -106,7 +106,7 @@ describe('bad input is refused before any training', () => {
   it('a schedule shorter than the run', () =>
     refuses({ ...tiny, steps: 20, schedule: { type: 'cosine', peak: 1e-3, steps: 10 } }, "schedule.steps: the schedule has 10 steps, shorter than the run's 20"));
 
-  it('a model that does not fit the data', () => refuses({ ...tiny, data: { type: 'teacher' } }, 'data.type: a transformer needs token data (markov or text), got "teacher"'));
+  it('a model that does not fit the data', () => refuses({ ...tiny, data: { type: 'teacher' } }, 'data.type: a transformer needs token data (markov, text or tokens), got "teacher"'));
 
   it('an empty sweep axis', () => {
     expect(() => expandSweep({ base: tiny, grid: { width: [8], lr: [] } })).toThrow('sweep.grid.lr: empty axis; expected a non-empty array, got []');
