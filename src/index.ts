@@ -112,3 +112,7 @@ export { createDataset, type DataSpec, type Dataset } from './proxy/dataset.js';
 export { runSweep, type SweepOptions, type SweepResult } from './proxy/sweep.js';
 export { expandSweep, exampleSweep, type SweepSpec } from './proxy/sweep-spec.js';
 export type { BackendName } from './proxy/backend-names.js';
+
+// Schedules from the literature (issue 20): Defazio et al. 2023's refinement from gradient norms.
+export { refineSchedule, type RefineOptions } from './schedules/refine.js';
+export { refinedFamily } from './plan/schedule-choice.js';
