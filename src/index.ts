@@ -116,3 +116,7 @@ export type { BackendName } from './proxy/backend-names.js';
 // Schedules from the literature (issue 20): Defazio et al. 2023's refinement from gradient norms.
 export { refineSchedule, type RefineOptions } from './schedules/refine.js';
 export { refinedFamily } from './plan/schedule-choice.js';
+// Tracking a run against its saved prediction (issue 20).
+export { lossPrediction, readLossPrediction, plannedSchedule, type LossPrediction, type LossPredictionOptions } from './plan/track-prediction.js';
+export { detectDeparture, trackRun, trackReport, type Band, type DepartureCheck, type DepartureOptions, type TrackOptions, type TrackResult } from './plan/track.js';
+export { trackChart, type TrackChartData } from './plot/track.js';

@@ -4,6 +4,7 @@ import { validateSchedule } from '../schedules/schedule.js';
 import { predictCurve } from '../fit/predict-curve.js';
 import type { CurveFit } from '../fit/result.js';
 import { getLaw } from '../laws/registry.js';
+import { bestSchedule, budgetFromFit } from './schedule-choice.js';
 
 /**
  * A saved prediction of a planned run's whole loss curve (`scalelaw plan --save-prediction`): the
@@ -116,4 +117,15 @@ export function readLossPrediction(json: unknown, source = 'prediction'): LossPr
   }
   if (typeof r.final !== 'number' || !Number.isFinite(r.final)) fail('final', 'not a finite number', r.final);
   return r as unknown as LossPrediction;
+}
+
+/**
+ * The schedule the planner recommends for `steps` under a whole-curve fit: the best member of the
+ * best family (`bestSchedule`) with the fit's own peak and warmup, the warmup cut to 5% of the run
+ * when it would take a quarter of it (the planner's rule, `plan`'s schedule advice).
+ */
+export function plannedSchedule(fit: CurveFit, steps: number): ScheduleSpec {
+  const base = budgetFromFit(fit, steps);
+  const warmup = (base.warmup ?? 0) < steps / 4 ? (base.warmup ?? 0) : Math.round(steps * 0.05);
+  return bestSchedule(fit, { ...base, warmup })[0]!.schedule;
 }

@@ -324,6 +324,10 @@ export function trackRun(prediction: LossPrediction, run: ObservedCurve, options
       const at = rest.length > 0 ? rest : [T];
       const p = predictCurve(refit, prediction.schedule, { steps: at, level: prediction.level ?? 0.9, ...(prediction.N !== undefined ? { N: prediction.N } : {}) });
       const finalInterval = p.lower ? ([p.lower[p.lower.length - 1]!, p.upper![p.upper!.length - 1]!] as const) : undefined;
+      if (check.departure)
+        notes.push(
+          `the run has left the band since about step ${check.departure.since}: the forecast refits ${free.join(', ')} and keeps the law's shape, so it follows a run whose curve the law no longer describes only in level; its band is the bootstrap of that refit alone`,
+        );
       forecast = {
         steps: Array.from(p.steps),
         loss: Array.from(p.loss),
