@@ -120,3 +120,5 @@ export { refinedFamily } from './plan/schedule-choice.js';
 export { lossPrediction, readLossPrediction, plannedSchedule, type LossPrediction, type LossPredictionOptions } from './plan/track-prediction.js';
 export { detectDeparture, trackRun, trackReport, type Band, type DepartureCheck, type DepartureOptions, type TrackOptions, type TrackResult } from './plan/track.js';
 export { trackChart, type TrackChartData } from './plot/track.js';
+// Batch-size ramps (issue 20).
+export { batchRamp, rampGrid, scheduleCost, type BatchRamp, type BatchRampOptions, type RampGrid, type RampStage } from './batch/batch-ramp.js';
