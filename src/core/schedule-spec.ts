@@ -88,8 +88,8 @@ export type ScheduleSpec =
   /**
    * Defazio et al. 2023's refinement of a previous run's gradient norms (`refineSchedule` in
    * schedules/refine.ts): after warmup, peak * w_t / max(w), w_t = g_t^-2 sum_{p > t} g_p^-2, the
-   * norms resampled onto the post-warmup steps and median-filtered over a `smoothing` fraction of
-   * them. `smoothing` @default 0.
+   * norms median-filtered over a `smoothing` fraction of them, then resampled onto the post-warmup
+   * steps. `smoothing` @default 0.
    */
   | ({ type: 'refined'; peak: number; steps: number; gradNorms: number[]; smoothing?: number } & WarmupSpec);
 

@@ -79,24 +79,27 @@ export function medianFilter(values: ArrayLike<number>, width: number): Float64A
 /**
  * The per-step rates of a refined schedule after warmup: `n` rates from peak down, lr reaching 0
  * at step n (one past the end, as every decay here reaches its final rate at s = steps). The norms
- * are resampled by linear interpolation onto n + 1 evenly spaced points of the run (used as they
- * are when there are n + 1 of them), refined, and the last (zero) rate dropped.
+ * are median-filtered as logged (the window a `smoothing` fraction of them), resampled by linear
+ * interpolation onto n + 1 evenly spaced points of the run (used as they are when there are n + 1
+ * of them, which is then exactly `refineSchedule`), refined, and the last (zero) rate dropped.
  */
 export function refinedRates(gradNorms: ArrayLike<number>, n: number, peak: number, smoothing = 0): Float64Array {
   const m = n + 1;
   const L = gradNorms.length;
+  // Filtering the logged norms, not the resampled ones, keeps the cost at the log's length.
+  const g = medianFilter(gradNorms, filterWidth(smoothing, L));
   const resampled = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     if (L === m) {
-      resampled[i] = gradNorms[i]!;
+      resampled[i] = g[i]!;
       continue;
     }
     const x = (i * (L - 1)) / (m - 1);
     const lo = Math.floor(x);
     const hi = Math.min(L - 1, lo + 1);
-    resampled[i] = gradNorms[lo]! + (gradNorms[hi]! - gradNorms[lo]!) * (x - lo);
+    resampled[i] = g[lo]! + (g[hi]! - g[lo]!) * (x - lo);
   }
-  const w = refineSchedule(resampled, { smoothing });
+  const w = refineSchedule(resampled);
   const lr = new Float64Array(n);
   for (let i = 0; i < n; i++) lr[i] = peak * w[i]!;
   return lr;

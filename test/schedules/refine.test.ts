@@ -117,3 +117,10 @@ describe('refinement on a convex problem', () => {
     });
   }
 });
+
+describe('refinedRates with smoothing', () => {
+  it('filters the norms as logged, so n + 1 logged norms give exactly refineSchedule', () => {
+    const rates = refinedRates(g, 19, 1, 0.25);
+    refined25.slice(0, 19).forEach((v, i) => expect(rates[i]).toBeCloseTo(v, 14));
+  });
+});
