@@ -122,3 +122,5 @@ export { detectDeparture, trackRun, trackReport, type Band, type DepartureCheck,
 export { trackChart, type TrackChartData } from './plot/track.js';
 // Batch-size ramps (issue 20).
 export { batchRamp, rampGrid, scheduleCost, type BatchRamp, type BatchRampOptions, type RampGrid, type RampStage } from './batch/batch-ramp.js';
+// Instability forecast from proxy sweeps (issue 20).
+export { stabilityForecast, type SizeStability, type StabilityForecast, type StabilityOptions } from './batch/stability-forecast.js';
