@@ -111,7 +111,7 @@ describe('refinement on a convex problem', () => {
       const refined = (peak: number) => lrSchedule({ type: 'refined', peak, steps: T, gradNorms: norms });
       const bestRefined = best(refined, sigma2);
       expect(bestRefined.loss).toBeLessThanOrEqual(bestLinear.loss);
-      // Measured: 0.1030 vs 0.1372 (rising), 0.1012 vs 0.1567 (falling); a schedule that merely
+      // Measured: 0.1030 vs 0.1372 (rising), 0.1014 vs 0.1567 (falling); a schedule that merely
       // reproduced linear decay would not pass.
       expect(bestRefined.loss).toBeLessThan(0.9 * bestLinear.loss);
     });
