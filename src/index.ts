@@ -129,3 +129,14 @@ export { pfnPredictMany, loadPfn, type PfnQuery } from './extrapolation/pfn.js';
 export { samplePrior, PFN_PRIOR, type PriorSample } from './extrapolation/pfn-prior.js';
 // stopping: live decisions from inside a training loop (Optuna-pruner style).
 export { stoppingStudy, shouldStop, type Study, type StudyOptions, type LiveRun } from './stopping/live.js';
+// Schedules from the literature (issue 20): Defazio et al. 2023's refinement from gradient norms.
+export { refineSchedule, type RefineOptions } from './schedules/refine.js';
+export { refinedFamily } from './plan/schedule-choice.js';
+// Tracking a run against its saved prediction (issue 20).
+export { lossPrediction, readLossPrediction, plannedSchedule, type LossPrediction, type LossPredictionOptions } from './plan/track-prediction.js';
+export { detectDeparture, trackRun, trackReport, type Band, type DepartureCheck, type DepartureOptions, type TrackOptions, type TrackResult } from './plan/track.js';
+export { trackChart, type TrackChartData } from './plot/track.js';
+// Batch-size ramps (issue 20).
+export { batchRamp, rampGrid, scheduleCost, type BatchRamp, type BatchRampOptions, type RampGrid, type RampStage } from './batch/batch-ramp.js';
+// Instability forecast from proxy sweeps (issue 20).
+export { stabilityForecast, type SizeStability, type StabilityForecast, type StabilityOptions } from './batch/stability-forecast.js';

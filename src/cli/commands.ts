@@ -14,6 +14,7 @@ import { register as extrapolate } from './extrapolate.js';
 import { register as stop } from './stop.js';
 import { register as isoflop } from './isoflop.js';
 import { register as backtest } from './backtest.js';
+import { register as track } from './track.js';
 
 /** Every command, one file each. Add a command by adding its register function here. */
-export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve, fit, predict, optimal, extrapolate, stop, backtest, isoflop, demo];
+export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve, fit, predict, optimal, extrapolate, stop, backtest, isoflop, demo, track];

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
 import type { CurveInput } from '../laws/curve-points.js';
-import { bestSchedule, bestWsdCooldown, budgetFromFit, chooseCooldown, type Budget } from '../plan/schedule-choice.js';
+import { bestSchedule, bestWsdCooldown, budgetFromFit, chooseCooldown, refinedFamily, scheduleFamilies, type Budget } from '../plan/schedule-choice.js';
 import { fitCurves } from '../fit/fit-curves.js';
 import { optimizeSchedule } from '../plan/optimize-schedule.js';
 import { predictCurve } from '../fit/predict-curve.js';
@@ -87,6 +87,16 @@ function optimizerOption(value: string | undefined): 'lbfgsb' | 'adamw-early-sto
     throw new InputError(`--optimizer: must be lbfgsb or adamw-early-stopped, got ${show(value)}`, 'optimizer');
   }
   return optimizer;
+}
+
+/** The logged gradient norms of a run, from a CSV column gradNorm or grad_norm, in row order. */
+function readGradNorms(path: string): number[] {
+  const csv = parseNumericCsv(readText(path, 'gradient norms'), path);
+  const name = ['gradNorm', 'grad_norm'].find((n) => csv.names.includes(n));
+  if (!name) throw new InputError(`${path}: no column gradNorm or grad_norm; columns: ${csv.names.join(', ')}`, 'grad-norms');
+  const norms = Array.from(csv.columns[name]!).filter((v) => Number.isFinite(v));
+  if (norms.length < 2) throw new InputError(`${path}: column ${name}: need at least 2 gradient norms, got ${norms.length}`, 'grad-norms');
+  return norms;
 }
 
 export function register(program: Command): void {
@@ -231,9 +241,10 @@ export function register(program: Command): void {
     .option('--final <rate>', 'rate at the end of decays, 0 to decay to zero (default: peak / 10)')
     .option('--N <params>', 'model size, for the size-aware law')
     .option('--no-optimize', 'skip the free-form schedule optimisation')
+    .option('--grad-norms <file>', "also rank Defazio et al. 2023's refinement of a run's logged gradient norms (CSV, column gradNorm or grad_norm)")
     .option('--json', 'print the result as JSON')
     .action(
-      action(async (options: { fit: string; steps: string; peak?: string; warmup?: string; final?: string; N?: string; optimize: boolean; json?: boolean }) => {
+      action(async (options: { fit: string; steps: string; peak?: string; warmup?: string; final?: string; N?: string; optimize: boolean; gradNorms?: string; json?: boolean }) => {
         const fit = readFit(options.fit);
         const steps = numberOption('steps', options.steps)!;
         if (!Number.isInteger(steps) || steps < 2) throw new InputError(`--steps: not an integer of at least 2: ${show(options.steps)}`, 'steps');
@@ -245,7 +256,7 @@ export function register(program: Command): void {
         if (warmup !== undefined) budget.warmup = warmup;
         if (final !== undefined) budget.final = final;
         if (N !== undefined) budget.N = N;
-        const families = bestSchedule(fit, budget);
+        const families = bestSchedule(fit, budget, options.gradNorms ? [...scheduleFamilies, refinedFamily(readGradNorms(options.gradNorms))] : scheduleFamilies);
         const wsd = bestWsdCooldown(fit, budget);
         const cooldown = chooseCooldown(fit, budget);
         const optimized = options.optimize && (fit.law === 'mpl' || fit.law === 'momentum' || fit.law === 'convex-bound') ? optimizeSchedule(fit, budget) : undefined;

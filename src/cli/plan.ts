@@ -14,6 +14,9 @@ import { backtestFromJSON, backtestMatches, backtestScaling, type ScalingBacktes
 import { findFitData } from '../plan/fit-data.js';
 import { rangeOf, type FittedRange } from '../plan/honesty.js';
 import { action, numberOption, printJson } from './util.js';
+import type { CurveFit } from '../fit/result.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { lossPrediction, plannedSchedule } from '../plan/track-prediction.js';
 
 /** The scaling fit shipped with the package, used when no --fit is given. */
 export const DEFAULT_FIT = fileURLToPath(new URL('../../fits/chinchilla-epoch2024.json', import.meta.url));
@@ -34,6 +37,7 @@ interface PlanCliOptions {
   html?: string;
   floor?: string;
   backtest: boolean;
+  savePrediction?: string;
 }
 
 /** Where a fit's cached backtest lives: beside it, `<name>.backtest.json`. */
@@ -97,6 +101,7 @@ export function register(program: Command): void {
     .option('--html <file>', 'also write a self-contained HTML report with charts')
     .option('--floor <loss>', "a loss no model can beat (e.g. a synthetic language's entropy rate): intervals are clipped to it, with a note")
     .option('--no-backtest', "skip the scaling fit's rolling backtest when no cached one matches")
+    .option('--save-prediction <file>', 'write the loss curve of the planned schedule with its band (needs a loss-curve fit), for `scalelaw track`')
     .action(
       action(async (options: PlanCliOptions) => {
         // Check the budget before any fitting.
@@ -158,6 +163,15 @@ export function register(program: Command): void {
           const source = result.fits.find((r) => r.role === 'scaling')!.source;
           const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
           writeFileSync(options.html, await planHtml(result, scaling));
+        }
+        if (options.savePrediction) {
+          // The loss-curve fit's predicted curve for the recommended schedule over the planned steps.
+          const curve = fits.find((f) => f.fit.kind === 'curve-fit');
+          if (!curve) throw new InputError('--save-prediction: needs a loss-curve fit (kind "curve-fit", from `scalelaw curve fit --resamples`) among --fit', 'save-prediction');
+          const curveFit = curve.fit as CurveFit;
+          const saved = lossPrediction(curveFit, plannedSchedule(curveFit, result.steps!), { source: curve.source });
+          writeFileAtomic(options.savePrediction, JSON.stringify(saved) + '\n');
+          process.stderr.write(`scalelaw: wrote the predicted loss curve of the planned schedule to ${options.savePrediction}\n`);
         }
         if (options.json) return printJson(result);
         process.stdout.write(planReport(result) + '\n');

@@ -65,9 +65,35 @@ export type ScheduleSpec =
    */
   | ({ type: 'cyclic'; peak: number; final?: number; steps: number; period: number; shape?: 'triangle' | 'cosine' } & WarmupSpec)
   /** Per-step rates given explicitly; `steps` (at most values.length) truncates. */
-  | { type: 'custom'; values: number[]; steps?: number };
+  | { type: 'custom'; values: number[]; steps?: number }
+  /**
+   * Power schedule (Shen et al. 2024's Power scheduler, OLMo-core's PowerLR): horizon-free
+   * lr = peak (timescale / max(s, timescale))^exponent after warmup, optionally ended by a cooldown of
+   * `shape` from `decayStart` (or `cooldownFraction`) to `final`, starting from the rate reached there.
+   * Without a cooldown the rates do not depend on `steps`. `exponent` @default 0.51 (Shen et al.'s
+   * b = -0.51); `timescale` @default warmup (required when there is no warmup); `final` @default 0;
+   * `shape` @default 'linear'.
+   */
+  | ({
+      type: 'power';
+      peak: number;
+      steps: number;
+      exponent?: number;
+      timescale?: number;
+      final?: number;
+      cooldownFraction?: number;
+      decayStart?: number;
+      shape?: CooldownShape;
+    } & WarmupSpec)
+  /**
+   * Defazio et al. 2023's refinement of a previous run's gradient norms (`refineSchedule` in
+   * schedules/refine.ts): after warmup, peak * w_t / max(w), w_t = g_t^-2 sum_{p > t} g_p^-2, the
+   * norms median-filtered over a `smoothing` fraction of them, then resampled onto the post-warmup
+   * steps. `smoothing` @default 0.
+   */
+  | ({ type: 'refined'; peak: number; steps: number; gradNorms: number[]; smoothing?: number } & WarmupSpec);
 
 export type ScheduleType = ScheduleSpec['type'];
 
 /** Every schedule type, in the order `validateSchedule` lists them. */
-export const scheduleTypes: readonly ScheduleType[] = ['constant', 'linear', 'cosine', 'wsd', 'wsdld', 'two-stage', 'multistep', 'inverse-sqrt', 'cyclic', 'custom'];
+export const scheduleTypes: readonly ScheduleType[] = ['constant', 'linear', 'cosine', 'wsd', 'wsdld', 'two-stage', 'multistep', 'inverse-sqrt', 'cyclic', 'custom', 'power', 'refined'];

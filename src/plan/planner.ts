@@ -440,7 +440,9 @@ function scheduleAdvice(fit: CurveFit, source: string, steps: number): NonNullab
   const wsd = bestWsdCooldown(fit, budget, { fractions: Array.from({ length: 19 }, (_, i) => (i + 1) / 20) });
   const cosine = finalLosses(fit, [{ type: 'cosine', peak: budget.peak, final: budget.peak / 10, steps, warmup }])[0]!;
   const best = ranked[0]!;
-  const bestName = `${best.family.replace(/ \(.*\)$/, '')} ${best.family.includes('fraction') ? `cooldown ${Math.round(best.value * 100)}%` : `final/peak ${best.value}`}`;
+  // A family varies the value its name gives in parentheses (the power schedule its exponent).
+  const param = /\((.*)\)$/.exec(best.family)?.[1];
+  const bestName = `${best.family.replace(/ \(.*\)$/, '')} ${best.family.includes('fraction') ? `cooldown ${Math.round(best.value * 100)}%` : param === undefined || param === 'final / peak' ? `final/peak ${best.value}` : `${param} ${best.value}`}`;
   return {
     best: bestName,
     cooldownFraction: wsd.fraction,

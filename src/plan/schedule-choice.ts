@@ -104,7 +104,38 @@ export const scheduleFamilies: readonly ScheduleFamily[] = [
       shape,
     }),
   })),
+  ...literatureFamilies(),
 ];
+
+/**
+ * Schedules from the literature: linear decay to zero (Defazio et al. 2023's worst-case optimum),
+ * and the horizon-free power schedule (Shen et al. 2024) by exponent, and by the fraction of a linear
+ * cooldown to the budget's final rate (default 0) at Shen et al.'s exponent 0.51. The power
+ * timescale is the warmup, or 1% of the steps without one.
+ */
+function literatureFamilies(): ScheduleFamily[] {
+  const timescale = (b: Budget) => (b.warmup ? b.warmup : Math.max(1, Math.round(b.steps / 100)));
+  const power = (b: Budget, exponent: number) => ({ type: 'power' as const, peak: b.peak, steps: b.steps, warmup: b.warmup ?? 0, exponent, timescale: timescale(b) });
+  return [
+    { name: 'linear to zero', values: [0], build: (_, b) => ({ type: 'linear', peak: b.peak, final: 0, steps: b.steps, warmup: b.warmup ?? 0 }) },
+    { name: 'power (exponent)', values: [0.25, 0.35, 0.51, 0.75, 1], build: (e, b) => power(b, e) },
+    { name: 'power + linear cooldown (fraction)', values: fractions, build: (f, b) => ({ ...power(b, 0.51), cooldownFraction: f, final: b.final ?? 0, shape: 'linear' }) },
+  ];
+}
+
+/**
+ * Defazio et al. 2023's refinement of a run's gradient norms as a family over the median-filter
+ * `smoothing` (fractions of the run), to rank beside `scheduleFamilies`.
+ *
+ * @example bestSchedule(fit, budget, [...scheduleFamilies, refinedFamily(gradNorms)])
+ */
+export function refinedFamily(gradNorms: readonly number[], smoothing: readonly number[] = [0, 0.01, 0.05, 0.1, 0.2]): ScheduleFamily {
+  return {
+    name: 'refined from grad norms (smoothing)',
+    values: smoothing,
+    build: (tau, b) => ({ type: 'refined', peak: b.peak, steps: b.steps, warmup: b.warmup ?? 0, gradNorms: [...gradNorms], smoothing: tau }),
+  };
+}
 
 /**
  * The best member of each schedule family for a budget, families ranked by their best member's

@@ -1,5 +1,6 @@
 import { InputError, show } from '../core/errors.js';
 import { scheduleTypes, type CooldownShape, type ScheduleSpec } from '../core/schedule-spec.js';
+import { checkNorms, checkSmoothing, refinedRates } from './refine.js';
 
 /**
  * The per-step learning rates lr[0..steps-1] of a schedule spec.
@@ -78,7 +79,28 @@ function rule(spec: Exclude<ScheduleSpec, { type: 'custom' }>, T: number, W: num
         return final + (peak - final) * height;
       };
     }
+    case 'power': {
+      // Shen et al. 2024: min(peak, a s^b) with a = peak timescale^-b, b = -exponent.
+      const timescale = spec.timescale ?? W;
+      const exponent = spec.exponent ?? 0.51;
+      const power = (s: number) => peak * (timescale / Math.max(s, timescale)) ** exponent;
+      const start = powerDecayStart(spec);
+      if (start === undefined) return power;
+      const decay = cooldown(spec.shape ?? 'linear', power(start), spec.final ?? 0);
+      return (s) => (s < start ? power(s) : decay(progress(s, start)));
+    }
+    case 'refined': {
+      const rates = refinedRates(spec.gradNorms, T - W, peak, spec.smoothing ?? 0);
+      return (s) => (s - W < rates.length ? rates[s - W]! : 0);
+    }
   }
+}
+
+/** The first step of a power schedule's cooldown, or undefined when it has none. */
+function powerDecayStart(spec: Extract<ScheduleSpec, { type: 'power' }>): number | undefined {
+  if (spec.decayStart !== undefined) return spec.decayStart;
+  if (spec.cooldownFraction !== undefined) return Math.round(spec.steps * (1 - spec.cooldownFraction));
+  return undefined;
 }
 
 /** Cooldown from peak (p = 0) towards final (p = 1). */
@@ -203,6 +225,37 @@ export function validateSchedule(spec: unknown): asserts spec is ScheduleSpec {
       } else {
         positive('timescale');
       }
+      return;
+    case 'power': {
+      if (s.shape !== undefined && !shapes.includes(s.shape as CooldownShape)) fail('shape', `not one of ${shapes.join(', ')}`, s.shape);
+      if (s.exponent !== undefined) positive('exponent');
+      if (s.timescale === undefined) {
+        if (W === 0) throw new InputError('schedule: power needs a timescale when there is no warmup', 'timescale');
+      } else {
+        positive('timescale');
+      }
+      if (s.cooldownFraction !== undefined && s.decayStart !== undefined) throw new InputError('schedule: power takes cooldownFraction or decayStart, not both', 'cooldownFraction');
+      let start: number | undefined;
+      if (s.decayStart !== undefined) start = stepIn('decayStart', W, T);
+      else if (s.cooldownFraction !== undefined) {
+        const f = s.cooldownFraction;
+        if (typeof f !== 'number' || !(f > 0 && f < 1)) fail('cooldownFraction', 'not in (0, 1)', f);
+        start = Math.round(T * (1 - (f as number)));
+        if (start < W) fail('cooldownFraction', `the cooldown would start at step ${start}, inside the ${W}-step warmup`, f);
+      }
+      if (start !== undefined) {
+        const timescale = (s.timescale as number | undefined) ?? W;
+        const reached = peak * (timescale / Math.max(start, timescale)) ** ((s.exponent as number | undefined) ?? 0.51);
+        const final = (s.final as number | undefined) ?? 0;
+        if (final > reached) fail('final', `above the rate ${+reached.toPrecision(6)} the power decay reaches at the cooldown start`, final);
+        if ((s.shape ?? 'linear') === 'exponential' && final === 0) fail('final', 'must be positive for an exponential cooldown', s.final ?? 0);
+      }
+      return;
+    }
+    case 'refined':
+      checkNorms(s.gradNorms, 'schedule.gradNorms', 'gradNorms');
+      if (s.smoothing !== undefined) checkSmoothing(s.smoothing, 'schedule.smoothing', 'smoothing');
+      if (T - W < 1) fail('warmup', 'leaves no steps to refine', W);
       return;
     case 'cyclic': {
       const period = s.period;

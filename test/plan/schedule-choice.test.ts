@@ -27,7 +27,7 @@ describe('schedule decisions', () => {
 
   it("returns each family's best member, best first", () => {
     const rows = bestSchedule(fit, budget);
-    expect(rows.length).toBe(7);
+    expect(rows.length).toBe(10);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.final).toBeGreaterThanOrEqual(rows[i - 1]!.final);
     expect(rows[rows.length - 1]!.family).toBe('constant');
   });

@@ -75,7 +75,10 @@ describe('lrSchedule', () => {
 
 describe('validateSchedule', () => {
   const cases: [unknown, string][] = [
-    [{ type: 'triangle', peak: 1, steps: 10 }, 'schedule.type: unknown schedule type "triangle"; known: constant, linear, cosine, wsd, wsdld, two-stage, multistep, inverse-sqrt, cyclic, custom'],
+    [
+      { type: 'triangle', peak: 1, steps: 10 },
+      'schedule.type: unknown schedule type "triangle"; known: constant, linear, cosine, wsd, wsdld, two-stage, multistep, inverse-sqrt, cyclic, custom, power, refined',
+    ],
     [{ type: 'wsd', peak: 1, steps: 10, cooldownFraction: 1.2 }, 'schedule.cooldownFraction: not in (0, 1): 1.2'],
     [{ type: 'wsd', peak: 1, steps: 10, cooldownFraction: 0 }, 'schedule.cooldownFraction: not in (0, 1): 0'],
     [{ type: 'wsd', peak: 1, steps: 10 }, 'schedule: wsd needs cooldownFraction or decayStart'],
@@ -107,4 +110,47 @@ describe('validateSchedule', () => {
       }
     });
   }
+});
+
+describe('the power schedule (Shen et al. 2024)', () => {
+  it('is peak (timescale / s)^exponent after warmup, by hand', () => {
+    const lr = lrSchedule({ type: 'power', peak: 1, warmup: 4, exponent: 0.5, steps: 100 });
+    expect(Array.from(lr.subarray(0, 4))).toEqual([0, 1 / 3, 2 / 3, 1]);
+    expect(lr[4]).toBe(1);
+    expect(lr[16]).toBe(0.5);
+    expect(lr[64]).toBe(0.25);
+    // Shen et al.'s default exponent 0.51.
+    expect(lrSchedule({ type: 'power', peak: 2, timescale: 10, steps: 1000 })[999]).toBeCloseTo(2 * (10 / 999) ** 0.51, 15);
+  });
+
+  it('is horizon-free without a cooldown: the rates do not depend on steps', () => {
+    const short = lrSchedule({ type: 'power', peak: 3e-4, warmup: 50, steps: 1000 });
+    const long = lrSchedule({ type: 'power', peak: 3e-4, warmup: 50, steps: 5000 });
+    expect(Array.from(long.subarray(0, 1000))).toEqual(Array.from(short));
+  });
+
+  it('cools down from the rate it reached to final, reaching it at the end', () => {
+    const spec = { type: 'power', peak: 1, timescale: 10, exponent: 0.5, steps: 1000, cooldownFraction: 0.1 } as const;
+    const lr = lrSchedule(spec);
+    const reached = Math.sqrt(10 / 900);
+    expect(lr[899]).toBeCloseTo(Math.sqrt(10 / 899), 15);
+    expect(lr[900]).toBeCloseTo(reached, 15);
+    expect(lr[950]).toBeCloseTo(reached * 0.5, 15);
+    expect(lr[999]).toBeCloseTo(reached / 100, 15);
+    expect(lrSchedule({ ...spec, final: 0.01, shape: 'exponential', cooldownFraction: undefined, decayStart: 900 })[950]).toBeCloseTo(reached ** 0.5 * 0.01 ** 0.5, 15);
+  });
+
+  it('validates its fields', () => {
+    expect(() => validateSchedule({ type: 'power', peak: 1, steps: 10 })).toThrow('schedule: power needs a timescale when there is no warmup');
+    expect(() => validateSchedule({ type: 'power', peak: 1, steps: 10, timescale: 2, exponent: 0 })).toThrow('schedule.exponent: not a positive number: 0');
+    expect(() => validateSchedule({ type: 'power', peak: 1, steps: 100, timescale: 1, exponent: 0.5, decayStart: 25, final: 0.5 })).toThrow(
+      'schedule.final: above the rate 0.2 the power decay reaches at the cooldown start: 0.5',
+    );
+    expect(() => validateSchedule({ type: 'power', peak: 1, steps: 100, timescale: 1, decayStart: 50, cooldownFraction: 0.5 })).toThrow(
+      'schedule: power takes cooldownFraction or decayStart, not both',
+    );
+    expect(() => validateSchedule({ type: 'power', peak: 1, steps: 100, timescale: 1, decayStart: 50, shape: 'exponential' })).toThrow(
+      'schedule.final: must be positive for an exponential cooldown: 0',
+    );
+  });
 });
