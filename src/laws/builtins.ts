@@ -2,6 +2,7 @@
 import { batchOptInC, bcritInD, bcritInN, lrOptInC, lrOptInN } from './batch-power.js';
 import { chinchilla } from './chinchilla.js';
 import { convexBound } from './convex-bound.js';
+import { dataConstrained } from './data-constrained.js';
 import { curveFamilies, flat } from './families.js';
 import { kaplan } from './kaplan.js';
 import { kaplanBcrit, kaplanLossSteps } from './kaplan-batch.js';
@@ -38,4 +39,6 @@ export const builtinLaws: readonly Law<any>[] = [
   // Learning-curve extrapolation families (Domhan et al. 2015).
   ...curveFamilies,
   flat,
+  // Repeated data (Muennighoff et al. 2023).
+  dataConstrained,
 ];
