@@ -112,3 +112,18 @@ export { createDataset, type DataSpec, type Dataset } from './proxy/dataset.js';
 export { runSweep, type SweepOptions, type SweepResult } from './proxy/sweep.js';
 export { expandSweep, exampleSweep, type SweepSpec } from './proxy/sweep-spec.js';
 export type { BackendName } from './proxy/backend-names.js';
+
+// Data-constrained scaling (Muennighoff et al. 2023): the law, and the plan under a unique-token budget.
+export { dataConstrained, dataConstrainedLoss, effectiveSize, parametersForUniqueTokens, type DataConstrainedValues } from './laws/data-constrained.js';
+export {
+  dataConstrainedOptimum,
+  dataConstrainedSummary,
+  dataConstrainedReport,
+  uniqueTokenOptimum,
+  repetitionFromFit,
+  combineRepetition,
+  PUBLISHED_REPETITION,
+  type DataConstrainedAllocation,
+  type DataConstrainedSummary,
+  type RepetitionConstants,
+} from './plan/data-constrained.js';

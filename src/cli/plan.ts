@@ -13,6 +13,8 @@ import { planHtml } from '../plan/report-html.js';
 import { backtestFromJSON, backtestMatches, backtestScaling, type ScalingBacktestRecord } from '../plan/backtest.js';
 import { findFitData } from '../plan/fit-data.js';
 import { rangeOf, type FittedRange } from '../plan/honesty.js';
+import { PUBLISHED_REPETITION, combineRepetition, dataConstrainedReport, dataConstrainedSummary, repetitionFromFit, uniqueTokenOptimum, type RepetitionConstants } from '../plan/data-constrained.js';
+import { loadFit } from '../fit/load.js';
 import { action, numberOption, printJson } from './util.js';
 
 /** The scaling fit shipped with the package, used when no --fit is given. */
@@ -34,6 +36,8 @@ interface PlanCliOptions {
   html?: string;
   floor?: string;
   backtest: boolean;
+  uniqueTokens?: string;
+  repetitionFit?: string;
 }
 
 /** Where a fit's cached backtest lives: beside it, `<name>.backtest.json`. */
@@ -97,6 +101,11 @@ export function register(program: Command): void {
     .option('--html <file>', 'also write a self-contained HTML report with charts')
     .option('--floor <loss>', "a loss no model can beat (e.g. a synthetic language's entropy rate): intervals are clipped to it, with a note")
     .option('--no-backtest', "skip the scaling fit's rolling backtest when no cached one matches")
+    .option(
+      '--unique-tokens <tokens>',
+      'unique tokens available: plan under the data-constrained law (Muennighoff et al. 2023), with epochs, the unconstrained plan beside it and where more parameters stop paying',
+    )
+    .option('--repetition-fit <file>', "a saved fit of law data-constrained giving R_D* and R_N* (default: Muennighoff et al.'s published 15.387756 and 5.309743)")
     .action(
       action(async (options: PlanCliOptions) => {
         // Check the budget before any fitting.
@@ -144,7 +153,9 @@ export function register(program: Command): void {
           if (evidence.note) process.stderr.write(`scalelaw: note: ${evidence.note}\n`);
         }
         const floor = numberOption('floor', options.floor);
+        const unique = uniqueTokensOption(options, fits);
         const result = plan({
+          ...(unique ? { optimum: uniqueTokenOptimum(unique.repetition, unique.U) } : {}),
           ...(evidence.range ? { range: evidence.range } : {}),
           ...(evidence.backtest ? { backtest: evidence.backtest } : {}),
           ...(floor !== undefined ? { floor: { value: floor, source: `the floor given (--floor ${floor})` } } : {}),
@@ -154,14 +165,35 @@ export function register(program: Command): void {
           fitSeqLen: numberOption('fit-seq-len', options.fitSeqLen),
           batchUnit: options.batchUnit,
         });
+        const constrained = unique ? dataConstrainedSummary(unique.values, result.budget.compute, unique.U, { source: unique.repetition.source }) : undefined;
+        if (unique && !unique.repetition.samples) result.warnings.push(`intervals under --unique-tokens hold R_D* and R_N* at ${unique.repetition.source}: their own uncertainty is not in them`);
         if (options.html) {
           const source = result.fits.find((r) => r.role === 'scaling')!.source;
           const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
           writeFileSync(options.html, await planHtml(result, scaling));
         }
-        if (options.json) return printJson(result);
+        if (options.json) return printJson(constrained ? { ...result, dataConstrained: constrained } : result);
         process.stdout.write(planReport(result) + '\n');
+        if (constrained) process.stdout.write('\n' + dataConstrainedReport(constrained) + '\n');
         if (options.html) process.stdout.write(`\nHTML report: ${options.html}\n`);
       }),
     );
+}
+
+/** --unique-tokens and --repetition-fit, checked: U, R_D* and R_N*, and the law's values with the scaling fit's constants. */
+function uniqueTokensOption(options: PlanCliOptions, fits: readonly { fit: PlannerFit; source: string }[]) {
+  const U = numberOption('unique-tokens', options.uniqueTokens);
+  if (U === undefined) {
+    if (options.repetitionFit) throw new InputError('--repetition-fit: needs --unique-tokens', 'repetitionFit');
+    return undefined;
+  }
+  if (!(U >= 1)) throw new InputError(`--unique-tokens: must be at least 1 token; got ${show(U)}`, 'uniqueTokens');
+  let repetition: RepetitionConstants = PUBLISHED_REPETITION;
+  if (options.repetitionFit) {
+    if (!existsSync(options.repetitionFit)) throw new InputError(`--repetition-fit: no such file: ${show(options.repetitionFit)}`, 'repetitionFit');
+    repetition = repetitionFromFit(loadFit(options.repetitionFit, 'scaling-fit'), options.repetitionFit);
+  }
+  const scaling = fits.find((f) => f.fit.kind === 'scaling-fit' && (f.fit.law === 'chinchilla' || f.fit.law === 'kaplan'));
+  if (!scaling) throw new InputError(`--unique-tokens: needs a chinchilla scaling fit (--fit or --store); got ${fits.map((f) => `${f.source} (law ${f.fit.law})`).join(', ') || 'none'}`, 'fit');
+  return { U, repetition, values: combineRepetition(scaling.fit as ScalingFit, repetition, scaling.source) };
 }

@@ -1,7 +1,7 @@
 import { InputError, show } from '../core/errors.js';
 import { formatNumber } from '../core/format.js';
 import type { ScalingFit } from '../fit/result.js';
-import { checkDataConstrainedValues, dataConstrained, dataConstrainedLoss, parametersForUniqueTokens, type DataConstrainedValues } from '../laws/data-constrained.js';
+import { checkDataConstrainedValues, dataConstrained, parametersForUniqueTokens, type DataConstrainedValues } from '../laws/data-constrained.js';
 import type { Inputs, Law } from '../laws/law.js';
 import { chinchillaOptimal, numericOptimal } from './optimal.js';
 
@@ -60,11 +60,11 @@ export interface FrontierPoint extends DataConstrainedAllocation {
 
 /** Options of `dataConstrainedSummary`. */
 export interface DataConstrainedSummaryOptions {
-  /** Doublings of compute beyond the budget on the frontier. @default 10 */
+  /** Most doublings of compute the frontier walks from where the limit starts to bind. @default 30 */
   doublings?: number;
   /**
-   * A doubling of compute "stops paying" once it buys less than this share of what it buys with
-   * unlimited unique data. @default 0.1
+   * A doubling of compute "stops paying" once it buys less than this share of what the same
+   * doubling buys with unlimited unique data (Chinchilla's optimum). @default 0.1
    */
   paysBelow?: number;
   /** Names the source of R_D* and R_N* in the summary. @default 'data-constrained fit' */
@@ -82,43 +82,54 @@ export interface DataConstrainedSummary {
   unconstrained: DataConstrainedAllocation;
   /** Whether the limit changes the answer: Chinchilla's optimum needs more than U tokens. */
   binding: boolean;
+  /** The compute at which Chinchilla's optimum needs exactly U tokens: beyond it the limit binds. */
+  bindsFrom: number;
   /** U_N: the parameters U tokens support compute-optimally; parameters beyond it are excess. */
   excessFrom: number;
   /** The N at which one more parameter is worth half a non-excess one: U_N (1 + R_N* ln 2). */
   halfWorth: number;
   /** The loss no compute reaches on U unique tokens: E + A / (U_N (1 + R_N*))^alpha + B / (U (1 + R_D*))^beta. */
   floor: number;
-  /** The optimum at the budget and each doubling beyond it, with what each doubling bought. */
+  /** The optimum at each doubling of compute from `bindsFrom`, with what the doubling bought, up to `stopsPaying`. */
   frontier: FrontierPoint[];
-  /** The first frontier point whose doubling bought less than `paysBelow` of the fresh-data gain, if any. */
+  /**
+   * The first doubling from `bindsFrom` that bought less than `paysBelow` of the fresh-data gain:
+   * more compute (parameters and epochs) past it is mostly wasted on these unique tokens.
+   */
   stopsPaying?: FrontierPoint;
+  /** Whether the budget lies past `stopsPaying`. */
+  pastStop: boolean;
   paysBelow: number;
 }
 
 /**
  * What a unique-token budget U does to the plan at compute C: the data-constrained optimum (N,
  * epochs, loss) next to Chinchilla's, the size beyond which parameters are excess and the worth of
- * an excess parameter halves, the loss floor on U tokens, and where doubling compute stops paying.
+ * an excess parameter halves, the loss floor on U tokens, and the compute past which doubling it
+ * buys less than `paysBelow` of what it would with fresh data.
  */
 export function dataConstrainedSummary(values: DataConstrainedValues, C: number, U: number, options: DataConstrainedSummaryOptions = {}): DataConstrainedSummary {
-  const { doublings = 10, paysBelow = 0.1, source = 'data-constrained fit' } = options;
-  if (!Number.isInteger(doublings) || doublings < 0) throw new InputError(`doublings: must be a non-negative integer, got ${show(doublings)}`, 'doublings');
+  const { doublings = 30, paysBelow = 0.1, source = 'data-constrained fit' } = options;
+  if (!Number.isInteger(doublings) || doublings < 1) throw new InputError(`doublings: must be a positive integer, got ${show(doublings)}`, 'doublings');
   if (!(paysBelow > 0 && paysBelow < 1)) throw new InputError(`paysBelow: must be in (0, 1), got ${show(paysBelow)}`, 'paysBelow');
   const constrained = dataConstrainedOptimum(values, C, U);
   const fresh = chinchillaOptimal(values, C);
   const unconstrained = { C, N: fresh.N, D: fresh.D, epochs: fresh.D / U, loss: fresh.loss };
   const excessFrom = parametersForUniqueTokens(values, U);
+  const bindsFrom = 6 * excessFrom * U;
   const frontier: FrontierPoint[] = [];
-  let previous = constrained,
-    previousFresh = fresh.loss;
-  for (let k = 1; k <= doublings; k++) {
-    const next = dataConstrainedOptimum(values, C * 2 ** k, U);
-    const freshLoss = chinchillaOptimal(values, C * 2 ** k).loss;
-    frontier.push({ ...next, gain: previous.loss - next.loss, freshGain: previousFresh - freshLoss });
+  let previous = dataConstrainedOptimum(values, bindsFrom, U),
+    previousFresh = previous.loss;
+  let stopsPaying: FrontierPoint | undefined;
+  for (let k = 1; k <= doublings && !stopsPaying; k++) {
+    const next = dataConstrainedOptimum(values, bindsFrom * 2 ** k, U);
+    const freshLoss = chinchillaOptimal(values, bindsFrom * 2 ** k).loss;
+    const point = { ...next, gain: previous.loss - next.loss, freshGain: previousFresh - freshLoss };
+    frontier.push(point);
+    if (point.gain < paysBelow * point.freshGain) stopsPaying = point;
     previous = next;
     previousFresh = freshLoss;
   }
-  const stopsPaying = frontier.find((f) => f.gain < paysBelow * f.freshGain);
   return {
     uniqueTokens: U,
     values,
@@ -126,11 +137,13 @@ export function dataConstrainedSummary(values: DataConstrainedValues, C: number,
     constrained,
     unconstrained,
     binding: fresh.D > U,
+    bindsFrom,
     excessFrom,
     halfWorth: excessFrom * (1 + values.RN * Math.LN2),
     floor: values.E + values.A / (excessFrom * (1 + values.RN)) ** values.alpha + values.B / (U * (1 + values.RD)) ** values.beta,
     frontier,
     ...(stopsPaying ? { stopsPaying } : {}),
+    pastStop: stopsPaying !== undefined && C > stopsPaying.C,
     paysBelow,
   };
 }
@@ -186,9 +199,6 @@ export function uniqueTokenOptimum(repetition: RepetitionConstants, U: number): 
   };
 }
 
-/** The data-constrained loss at a point, re-exported for reports. */
-export { dataConstrainedLoss };
-
 /** A few lines for the plan's text report. */
 export function dataConstrainedReport(s: DataConstrainedSummary): string {
   const f = (x: number) => formatNumber(x, 3);
@@ -199,9 +209,13 @@ export function dataConstrainedReport(s: DataConstrainedSummary): string {
     s.binding ? '  the limit binds: the unconstrained optimum needs more tokens than are unique' : '  the limit does not bind: the unconstrained optimum fits in the unique tokens, so the plans agree',
     `  parameters beyond ${f(s.excessFrom)} are excess; past ${f(s.halfWorth)} one more is worth less than half a parameter`,
     `  no compute gets below loss ${formatNumber(s.floor, 4)} on these unique tokens`,
+    `  the limit binds from ${f(s.bindsFrom)} FLOPs (where the Chinchilla-optimal run needs exactly U tokens)`,
     s.stopsPaying
-      ? `  doubling compute stops paying at ${f(s.stopsPaying.C)} FLOPs (N = ${f(s.stopsPaying.N)}, ${formatNumber(s.stopsPaying.epochs, 3)} epochs): it buys ${formatNumber(s.stopsPaying.gain, 3)}, under ${s.paysBelow * 100}% of the ${formatNumber(s.stopsPaying.freshGain, 3)} fresh data would`
-      : `  every doubling up to ${f(s.frontier.at(-1)?.C ?? s.constrained.C)} FLOPs still buys at least ${s.paysBelow * 100}% of what fresh data would`,
+      ? `  more compute stops paying at ${f(s.stopsPaying.C)} FLOPs (N = ${f(s.stopsPaying.N)}, ${formatNumber(s.stopsPaying.epochs, 3)} epochs): doubling it there buys ${formatNumber(s.stopsPaying.gain, 3)}, under ${s.paysBelow * 100}% of the ${formatNumber(s.stopsPaying.freshGain, 3)} that fresh data would`
+      : `  every doubling up to ${f(s.frontier.at(-1)?.C ?? s.bindsFrom)} FLOPs still buys at least ${s.paysBelow * 100}% of what fresh data would`,
+    ...(s.pastStop
+      ? [`  the budget is past that point: its optimum is within ${formatNumber(s.constrained.loss - s.floor, 3)} of the floor, and runs of other sizes at this budget do about as well`]
+      : []),
   ];
   return lines.join('\n');
 }
