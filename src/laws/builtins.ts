@@ -1,4 +1,5 @@
 // Every built-in law, in one list: the registry starts from it. Adding a law is one file and one line here.
+import { accuracySigmoid } from './accuracy-sigmoid.js';
 import { batchOptInC, bcritInD, bcritInN, lrOptInC, lrOptInN } from './batch-power.js';
 import { chinchilla } from './chinchilla.js';
 import { convexBound } from './convex-bound.js';
@@ -41,4 +42,6 @@ export const builtinLaws: readonly Law<any>[] = [
   flat,
   // Repeated data (Muennighoff et al. 2023).
   dataConstrained,
+  // Downstream accuracy from task loss (Bhagia et al. 2024).
+  accuracySigmoid,
 ];
