@@ -127,3 +127,7 @@ export {
   type DataConstrainedSummary,
   type RepetitionConstants,
 } from './plan/data-constrained.js';
+
+// Downstream accuracy in two steps (Bhagia et al. 2024): compute -> task loss -> accuracy.
+export { accuracySigmoid } from './laws/accuracy-sigmoid.js';
+export { fitDownstream, predictDownstream, type DownstreamFit, type DownstreamOptions, type DownstreamPrediction, type TaskLossPoint, type AccuracyPoint } from './plan/downstream.js';

@@ -55,6 +55,8 @@ export interface DownstreamFit {
   /** Where step 1's runs and step 2's checkpoints lie, for the out-of-range warnings. */
   range: { N: [number, number]; D: [number, number]; taskLoss: [number, number] };
   level: number;
+  /** Whether step 2 was anchored by the ideal point (loss 0, accuracy maximum). */
+  idealPoint: boolean;
 }
 
 /**
@@ -105,6 +107,7 @@ export async function fitDownstream(step1: readonly TaskLossPoint[], step2: read
     ...withSamples,
     range: { N: span(data1.inputs.N), D: span(data1.inputs.D), taskLoss: span(step2.map((p) => p.taskLoss)) },
     level,
+    idealPoint,
   };
 }
 
@@ -165,7 +168,7 @@ export function predictDownstream(fit: DownstreamFit, target: { N: number; D: nu
   const [lo, hi] = fit.range.taskLoss;
   if (L < lo || L > hi)
     warnings.push(
-      `the predicted task loss ${formatNumber(L, 4)} is outside the checkpoints' ${formatNumber(lo, 4)} to ${formatNumber(hi, 4)}: step 2 extrapolates the sigmoid (anchored by the ideal point)`,
+      `the predicted task loss ${formatNumber(L, 4)} is outside the checkpoints' ${formatNumber(lo, 4)} to ${formatNumber(hi, 4)}: step 2 extrapolates the sigmoid${fit.idealPoint ? ' (anchored by the ideal point)' : ''}`,
     );
   for (const w of [...(fit.taskLoss.warnings ?? []), ...(fit.accuracy.warnings ?? [])]) warnings.push(w.message);
   if (n === 0) warnings.push('no bootstrap samples: no intervals (fitDownstream with bootstrap > 0)');
