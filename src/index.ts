@@ -131,3 +131,6 @@ export {
 // Downstream accuracy in two steps (Bhagia et al. 2024): compute -> task loss -> accuracy.
 export { accuracySigmoid } from './laws/accuracy-sigmoid.js';
 export { fitDownstream, predictDownstream, type DownstreamFit, type DownstreamOptions, type DownstreamPrediction, type TaskLossPoint, type AccuracyPoint } from './plan/downstream.js';
+
+// Experiment design: which proxy runs narrow the target prediction most.
+export { rankNextRuns, nextRunsReport, type NextRuns, type NextRunsOptions, type RankedRun, type CandidateRun } from './plan/next-runs.js';

@@ -15,6 +15,7 @@ import { findFitData } from '../plan/fit-data.js';
 import { rangeOf, type FittedRange } from '../plan/honesty.js';
 import { PUBLISHED_REPETITION, combineRepetition, dataConstrainedReport, dataConstrainedSummary, repetitionFromFit, uniqueTokenOptimum, type RepetitionConstants } from '../plan/data-constrained.js';
 import { loadFit } from '../fit/load.js';
+import { nextRunsReport, rankNextRuns } from '../plan/next-runs.js';
 import { action, numberOption, printJson } from './util.js';
 
 /** The scaling fit shipped with the package, used when no --fit is given. */
@@ -38,6 +39,7 @@ interface PlanCliOptions {
   backtest: boolean;
   uniqueTokens?: string;
   repetitionFit?: string;
+  nextRuns?: string;
 }
 
 /** Where a fit's cached backtest lives: beside it, `<name>.backtest.json`. */
@@ -105,6 +107,7 @@ export function register(program: Command): void {
       '--unique-tokens <tokens>',
       'unique tokens available: plan under the data-constrained law (Muennighoff et al. 2023), with epochs, the unconstrained plan beside it and where more parameters stop paying',
     )
+    .option('--next-runs <k>', "rank the k proxy runs (size, tokens, seed) that would narrow the plan's loss interval most, with their cost (Fisher information of the scaling fit on its runs)")
     .option('--repetition-fit <file>', "a saved fit of law data-constrained giving R_D* and R_N* (default: Muennighoff et al.'s published 15.387756 and 5.309743)")
     .action(
       action(async (options: PlanCliOptions) => {
@@ -122,6 +125,7 @@ export function register(program: Command): void {
         for (const f of files) if (!existsSync(f)) throw new InputError(`--fit: no such file: ${show(f)}`, 'fit');
         const fits: { fit: PlannerFit; source: string }[] = files.map((source) => ({ fit: readFitFile(source), source }));
         let storeEvidence: Awaited<ReturnType<typeof fitEvidence>> = {};
+        let storeData: { N: number[]; D: number[]; loss: number[] } | undefined;
         if (options.store) {
           if (!existsSync(options.store)) throw new InputError(`--store: no such directory: ${show(options.store)}`, 'store');
           const runs = openStore(options.store).runs();
@@ -133,6 +137,7 @@ export function register(program: Command): void {
             source: fromRuns.scaling.data.source,
           };
           storeEvidence = { range: rangeOf(data.inputs, data.source) };
+          storeData = { N: Array.from(data.inputs.N), D: Array.from(data.inputs.D), loss: Array.from(data.loss) };
           if (options.backtest) {
             try {
               storeEvidence.backtest = (await backtestScaling(fromRuns.scaling, data, { bootstrap: 50, seed: 0, level: 0.9 })).toJSON();
@@ -167,14 +172,16 @@ export function register(program: Command): void {
         });
         const constrained = unique ? dataConstrainedSummary(unique.values, result.budget.compute, unique.U, { source: unique.repetition.source }) : undefined;
         if (unique && !unique.repetition.samples) result.warnings.push(`intervals under --unique-tokens hold R_D* and R_N* at ${unique.repetition.source}: their own uncertainty is not in them`);
+        const nextRuns = nextRunsOption(options, result, fits, storeData);
         if (options.html) {
           const source = result.fits.find((r) => r.role === 'scaling')!.source;
           const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
           writeFileSync(options.html, await planHtml(result, scaling));
         }
-        if (options.json) return printJson(constrained ? { ...result, dataConstrained: constrained } : result);
+        if (options.json) return printJson({ ...result, ...(constrained ? { dataConstrained: constrained } : {}), ...(nextRuns ? { nextRuns } : {}) });
         process.stdout.write(planReport(result) + '\n');
         if (constrained) process.stdout.write('\n' + dataConstrainedReport(constrained) + '\n');
+        if (nextRuns) process.stdout.write('\n' + nextRunsReport(nextRuns, result.level) + '\n');
         if (options.html) process.stdout.write(`\nHTML report: ${options.html}\n`);
       }),
     );
@@ -196,4 +203,28 @@ function uniqueTokensOption(options: PlanCliOptions, fits: readonly { fit: Plann
   const scaling = fits.find((f) => f.fit.kind === 'scaling-fit' && (f.fit.law === 'chinchilla' || f.fit.law === 'kaplan'));
   if (!scaling) throw new InputError(`--unique-tokens: needs a chinchilla scaling fit (--fit or --store); got ${fits.map((f) => `${f.source} (law ${f.fit.law})`).join(', ') || 'none'}`, 'fit');
   return { U, repetition, values: combineRepetition(scaling.fit as ScalingFit, repetition, scaling.source) };
+}
+
+/** --next-runs: the ranking for the plan's compute-optimal N and D, on the scaling fit's own runs (the store's, or the saved fit's data file). */
+function nextRunsOption(
+  options: PlanCliOptions,
+  result: ReturnType<typeof plan>,
+  fits: readonly { fit: PlannerFit; source: string }[],
+  storeData: { N: number[]; D: number[]; loss: number[] } | undefined,
+) {
+  const count = numberOption('next-runs', options.nextRuns);
+  if (count === undefined) return undefined;
+  if (!Number.isInteger(count) || count < 1) throw new InputError(`--next-runs: must be a positive integer; got ${show(count)}`, 'nextRuns');
+  const source = result.fits.find((f) => f.role === 'scaling')!.source;
+  const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
+  let data = options.store && source === `${options.store} (scaling fit)` ? storeData : undefined;
+  if (!data) {
+    const found = findFitData(scaling);
+    if (!found.found)
+      throw new InputError(`--next-runs: the runs ${source} was fitted on are needed and were not found (${found.reason}); plan from --store, or keep the data where the fit names it`, 'nextRuns');
+    const t = found.table;
+    if (!t.N || !t.D) throw new InputError(`--next-runs: ${found.path} has no N and D columns`, 'nextRuns');
+    data = { N: Array.from(t.N), D: Array.from(t.D), loss: Array.from(t.loss) };
+  }
+  return rankNextRuns(scaling, data, { N: result.model.N.value, D: result.model.D.value }, { count });
 }
