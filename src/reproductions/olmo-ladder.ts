@@ -119,6 +119,7 @@ export function ladderTaskData(rows: readonly LadderRow[], task: LadderTask): { 
   let actual = Number.NaN;
   for (const [run, list] of byRun) {
     const last = list.slice(-5);
+    if (list[0]!.mode === 'rerun') continue; // the 1xC reruns are not in the paper's fit (configs/final.json)
     if (list[0]!.mode !== 'train') {
       actual = last.reduce((s, r) => s + mean(r, 'acc:'), 0) / last.length;
       continue;
