@@ -74,7 +74,7 @@ export function readLadder(path = ladderPath()): LadderRow[] {
     return j;
   };
   const [run, mode, n, tokens] = ['run', 'mode', 'N', 'tokens'].map(at) as [number, number, number, number];
-  const metrics = header.map((h, j) => [h, j] as const).filter(([h]) => h.startsWith('bpb:') || h.startsWith('acc:'));
+  const metrics = header.map((h, j) => [h, j] as const).filter(([h]) => h === 'c4' || h.startsWith('bpb:') || h.startsWith('acc:'));
   return rows.map((cells, i) => {
     const num = (j: number) => {
       const v = Number(cells[j]);
