@@ -6,6 +6,7 @@ import { saveFit } from '../fit/load.js';
 import type { Fit } from '../fit/result.js';
 import { huber, squared } from '../fit/objective.js';
 import { readObservations } from '../io/read-observations.js';
+import { checkpointData } from '../plan/checkpoints.js';
 import { action, numberOption, parseFixed, printJson } from './util.js';
 
 interface FitCliOptions {
@@ -20,6 +21,8 @@ interface FitCliOptions {
   optimizer: string;
   fix?: string[];
   json?: boolean;
+  checkpoints?: string;
+  seedWeights: boolean;
 }
 
 /**
@@ -44,6 +47,11 @@ export function register(program: Command): void {
     .option('--space <space>', 'residuals in log or linear space', 'log')
     .option('--optimizer <name>', 'lbfgsb or lm (Levenberg-Marquardt, squared loss only)', 'lbfgsb')
     .option('--fix <name=value...>', 'hold parameters fixed, e.g. --fix E=1.69')
+    .option(
+      '--checkpoints <fraction>',
+      "the file holds checkpoints of runs (a run column): fit on those past this fraction of each run's tokens (Choshen et al. 2024 use 0.1), each run weighted once; 1: final checkpoints only",
+    )
+    .option('--no-seed-weights', 'with --checkpoints: do not weight configurations by their seed-to-seed variance (runs with the same N and final tokens)')
     .option('--out <file>', 'write the fit as JSON (load it with predict, optimal, plan)')
     .option('--json', 'print the fit as JSON instead of the report')
     .action(
@@ -61,9 +69,26 @@ export function register(program: Command): void {
           fixed: parseFixed(options.fix),
           ...(threads !== undefined ? { threads } : {}),
         };
-        let fit = await fitLaw(options.law, table, fitOptions);
+        const fraction = numberOption('checkpoints', options.checkpoints);
+        let data: Parameters<typeof fitLaw>[1] = table;
+        let groups: string[] | undefined;
+        if (fraction !== undefined) {
+          const runs = table.extra.run;
+          if (!runs) throw new InputError(`--checkpoints: ${file} needs a run column naming the run of each checkpoint`, 'run');
+          if (!table.N || !table.D) throw new InputError(`--checkpoints: ${file} needs N and D (tokens seen at the checkpoint) columns`, 'D');
+          const d = checkpointData(
+            runs.map((run, i) => ({ run: String(run), N: table.N![i]!, D: table.D![i]!, loss: table.loss[i]! })),
+            { minFraction: fraction, seedWeights: options.seedWeights, source: file },
+          );
+          if (!options.json) process.stderr.write(`scalelaw: note: ${d.kept} checkpoints of ${d.runs} runs${d.seedNoise ? `; ${d.seedNoise.note}` : ''}\n`);
+          data = d;
+          groups = d.groups;
+          fitOptions.weights = d.weights;
+        }
+        let fit = await fitLaw(options.law, data, fitOptions);
         if (resamples !== undefined) {
-          fit = await bootstrap(fit, table, {
+          fit = await bootstrap(fit, data, {
+            ...(groups ? { groups, weights: fitOptions.weights } : {}),
             resamples,
             seed: numberOption('seed', options.seed)!,
             ...(threads !== undefined ? { threads } : {}),
