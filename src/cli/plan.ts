@@ -16,6 +16,9 @@ import { rangeOf, type FittedRange } from '../plan/honesty.js';
 import { PUBLISHED_REPETITION, combineRepetition, dataConstrainedReport, dataConstrainedSummary, repetitionFromFit, uniqueTokenOptimum, type RepetitionConstants } from '../plan/data-constrained.js';
 import { loadFit } from '../fit/load.js';
 import { nextRunsReport, rankNextRuns } from '../plan/next-runs.js';
+import { checkpointData } from '../plan/checkpoints.js';
+import { observationsFromRuns } from '../fit/trajectories.js';
+import { fitLaw } from '../fit/fit.js';
 import { action, numberOption, printJson } from './util.js';
 
 /** The scaling fit shipped with the package, used when no --fit is given. */
@@ -40,6 +43,7 @@ interface PlanCliOptions {
   uniqueTokens?: string;
   repetitionFit?: string;
   nextRuns?: string;
+  checkpoints?: string;
 }
 
 /** Where a fit's cached backtest lives: beside it, `<name>.backtest.json`. */
@@ -107,6 +111,10 @@ export function register(program: Command): void {
       '--unique-tokens <tokens>',
       'unique tokens available: plan under the data-constrained law (Muennighoff et al. 2023), with epochs, the unconstrained plan beside it and where more parameters stop paying',
     )
+    .option(
+      '--checkpoints <fraction>',
+      "with --store: fit the scaling law on every checkpoint past this fraction of each run's tokens (Choshen et al. 2024: 0.1), each run weighted once, configurations by their seed-to-seed variance",
+    )
     .option('--next-runs <k>', "rank the k proxy runs (size, tokens, seed) that would narrow the plan's loss interval most, with their cost (Fisher information of the scaling fit on its runs)")
     .option('--repetition-fit <file>', "a saved fit of law data-constrained giving R_D* and R_N* (default: Muennighoff et al.'s published 15.387756 and 5.309743)")
     .action(
@@ -121,6 +129,7 @@ export function register(program: Command): void {
           price: numberOption('price', options.price),
         };
         resolveBudget(budget);
+        if (options.checkpoints !== undefined && !options.store) throw new InputError('--checkpoints: needs --store (for a saved fit, fit it with `scalelaw fit --checkpoints`)', 'checkpoints');
         const files = options.fit ?? (options.store ? [] : [DEFAULT_FIT]);
         for (const f of files) if (!existsSync(f)) throw new InputError(`--fit: no such file: ${show(f)}`, 'fit');
         const fits: { fit: PlannerFit; source: string }[] = files.map((source) => ({ fit: readFitFile(source), source }));
@@ -130,7 +139,24 @@ export function register(program: Command): void {
           if (!existsSync(options.store)) throw new InputError(`--store: no such directory: ${show(options.store)}`, 'store');
           const runs = openStore(options.store).runs();
           const fromRuns = await fitsFromRuns(runs, { source: options.store, bootstrap: (fit, data) => bootstrap(fit, data, { resamples: 200, seed: 0, level: 0.9 }) });
-          fits.push({ fit: fromRuns.scaling, source: `${options.store} (scaling fit)` });
+          const fraction = numberOption('checkpoints', options.checkpoints);
+          let scalingFit = fromRuns.scaling;
+          if (fraction !== undefined) {
+            const used = new Set(fromRuns.observations.map((o) => o.id));
+            const table = observationsFromRuns(
+              runs.filter((r) => used.has(r.config.id)),
+              { from: 0, weight: 'none' },
+            );
+            const d = checkpointData(
+              (table.extra.run as string[]).map((run, i) => ({ run, N: table.N![i]!, D: table.D![i]!, loss: table.loss[i]! })),
+              { minFraction: fraction, source: options.store },
+            );
+            process.stderr.write(`scalelaw: note: scaling fit on ${d.kept} checkpoints of ${d.runs} runs${d.seedNoise ? `; ${d.seedNoise.note}` : ''}\n`);
+            const fixed = Object.fromEntries(fromRuns.scaling.params.filter((q) => q.fixed).map((q) => [q.name, q.value]));
+            const fitted = await fitLaw(fromRuns.scaling.law, d, { weights: d.weights, fixed });
+            scalingFit = await bootstrap(fitted, d, { resamples: 200, seed: 0, level: 0.9, weights: d.weights, groups: d.groups });
+          }
+          fits.push({ fit: scalingFit, source: `${options.store} (scaling fit)` });
           const data = {
             inputs: { N: Float64Array.from(fromRuns.observations, (o) => o.N), D: Float64Array.from(fromRuns.observations, (o) => o.D) },
             loss: Float64Array.from(fromRuns.observations, (o) => o.loss),
@@ -138,7 +164,9 @@ export function register(program: Command): void {
           };
           storeEvidence = { range: rangeOf(data.inputs, data.source) };
           storeData = { N: Array.from(data.inputs.N), D: Array.from(data.inputs.D), loss: Array.from(data.loss) };
-          if (options.backtest) {
+          if (options.checkpoints !== undefined && options.backtest)
+            process.stderr.write('scalelaw: note: no rolling backtest of a checkpoint fit here; `npm run bench -- checkpoint-backtest` compares checkpoint and final-loss fits\n');
+          else if (options.backtest) {
             try {
               storeEvidence.backtest = (await backtestScaling(fromRuns.scaling, data, { bootstrap: 50, seed: 0, level: 0.9 })).toJSON();
             } catch (error) {
