@@ -13,7 +13,16 @@ import { planHtml } from '../plan/report-html.js';
 import { backtestFromJSON, backtestMatches, backtestScaling, type ScalingBacktestRecord } from '../plan/backtest.js';
 import { findFitData } from '../plan/fit-data.js';
 import { rangeOf, type FittedRange } from '../plan/honesty.js';
-import { PUBLISHED_REPETITION, combineRepetition, dataConstrainedReport, dataConstrainedSummary, repetitionFromFit, uniqueTokenOptimum, type RepetitionConstants } from '../plan/data-constrained.js';
+import {
+  PUBLISHED_REPETITION,
+  repetitionRangeWarnings,
+  combineRepetition,
+  dataConstrainedReport,
+  dataConstrainedSummary,
+  repetitionFromFit,
+  uniqueTokenOptimum,
+  type RepetitionConstants,
+} from '../plan/data-constrained.js';
 import { loadFit } from '../fit/load.js';
 import { nextRunsReport, rankNextRuns } from '../plan/next-runs.js';
 import { checkpointData } from '../plan/checkpoints.js';
@@ -199,6 +208,7 @@ export function register(program: Command): void {
           batchUnit: options.batchUnit,
         });
         const constrained = unique ? dataConstrainedSummary(unique.values, result.budget.compute, unique.U, { source: unique.repetition.source }) : undefined;
+        if (constrained && unique) result.warnings.push(...repetitionRangeWarnings(constrained, unique.repetition));
         if (unique && !unique.repetition.samples) result.warnings.push(`intervals under --unique-tokens hold R_D* and R_N* at ${unique.repetition.source}: their own uncertainty is not in them`);
         const nextRuns = nextRunsOption(options, result, fits, storeData);
         if (options.html) {

@@ -162,6 +162,8 @@ export interface RepetitionConstants {
   source: string;
   /** Resampled (RD, RN) pairs, paired in turn with the scaling fit's resamples. @default none */
   samples?: readonly { RD: number; RN: number }[];
+  /** Where the runs the constants were fitted on lie, for the out-of-range warnings. @default unknown */
+  range?: { U: [number, number]; N: [number, number]; epochs: [number, number] };
 }
 
 /**
@@ -173,7 +175,27 @@ export const PUBLISHED_REPETITION: RepetitionConstants = {
   RD: 15.387756,
   RN: 5.309743,
   source: 'published: Muennighoff et al. 2023 (huggingface/datablations README), R_D* = 15.387756, R_N* = 5.309743, fitted with their C4 Chinchilla constants',
+  // The 182 runs of data/muennighoff2023/runs.csv.
+  range: { U: [1e8, 1.78e11], N: [7098752, 8.67e9], epochs: [1, 9000] },
 };
+
+/**
+ * Warnings for a data-constrained plan beyond the runs R_D* and R_N* were fitted on: unique tokens,
+ * model size or epochs more than `margin` times outside their range, or a range that is unknown.
+ */
+export function repetitionRangeWarnings(s: DataConstrainedSummary, repetition: RepetitionConstants, margin = 10): string[] {
+  const r = repetition.range;
+  if (!r) return [`the runs ${repetition.source} was fitted on are not known here, so how far this plan extrapolates R_D* and R_N* cannot be said`];
+  const out: string[] = [];
+  const check = (name: string, v: number, [lo, hi]: [number, number], factor: number) => {
+    if (v > hi * factor) out.push(`${name} = ${formatNumber(v, 3)} is ${formatNumber(v / hi, 3)}x the largest in the runs R_D*, R_N* were fitted on (${formatNumber(hi, 3)})`);
+    if (v < lo / factor) out.push(`${name} = ${formatNumber(v, 3)} is below the smallest in the runs R_D*, R_N* were fitted on (${formatNumber(lo, 3)}) by more than ${factor}x`);
+  };
+  check('unique tokens U', s.uniqueTokens, r.U, margin);
+  check('N', s.constrained.N, r.N, margin);
+  check('epochs', s.constrained.epochs, r.epochs, 1);
+  return out;
+}
 
 /** R_D* and R_N* of a fit of the data-constrained law, with its bootstrap draws. */
 export function repetitionFromFit(fit: ScalingFit, source: string): RepetitionConstants {

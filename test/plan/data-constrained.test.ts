@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadFit } from '../../src/fit/load.js';
-import { PUBLISHED_REPETITION, combineRepetition, dataConstrainedOptimum, dataConstrainedSummary, uniqueTokenOptimum } from '../../src/plan/data-constrained.js';
+import { PUBLISHED_REPETITION, combineRepetition, dataConstrainedOptimum, dataConstrainedSummary, repetitionRangeWarnings, uniqueTokenOptimum } from '../../src/plan/data-constrained.js';
 import { chinchillaOptimal } from '../../src/plan/optimal.js';
 import { plan } from '../../src/plan/planner.js';
 import { runCli } from '../cli/run-cli.js';
@@ -52,6 +52,10 @@ describe('plan under a unique-token budget (bundled Chinchilla fit, published R_
     expect(s.floor).toBeLessThan(s.constrained.loss);
     expect(s.stopsPaying!.C).toBeGreaterThan(C);
     expect(s.pastStop).toBe(false);
+    expect(repetitionRangeWarnings(s, PUBLISHED_REPETITION)).toEqual([]);
+    const far = dataConstrainedSummary(combineRepetition(scaling, PUBLISHED_REPETITION, FIT), 1e27, 1e13);
+    expect(repetitionRangeWarnings(far, PUBLISHED_REPETITION)[0]).toBe('unique tokens U = 1.00e13 is 56.2x the largest in the runs R_D*, R_N* were fitted on (1.78e11)');
+    expect(repetitionRangeWarnings(s, { ...PUBLISHED_REPETITION, range: undefined })[0]).toMatch(/^the runs published: Muennighoff .* cannot be said$/);
   });
 
   it('equals the unconstrained plan when U is large', () => {
