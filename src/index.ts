@@ -134,3 +134,6 @@ export { fitDownstream, predictDownstream, type DownstreamFit, type DownstreamOp
 
 // Experiment design: which proxy runs narrow the target prediction most.
 export { rankNextRuns, nextRunsReport, type NextRuns, type NextRunsOptions, type RankedRun, type CandidateRun } from './plan/next-runs.js';
+
+// The planner's sensitivity table: which assumption moves the answer most.
+export { planSensitivity, sensitivityReport, type Sensitivity, type SensitivityRow } from './plan/sensitivity.js';

@@ -26,6 +26,7 @@ import {
 import { loadFit } from '../fit/load.js';
 import { nextRunsReport, rankNextRuns } from '../plan/next-runs.js';
 import { checkpointData } from '../plan/checkpoints.js';
+import { planSensitivity, sensitivityReport } from '../plan/sensitivity.js';
 import { observationsFromRuns } from '../fit/trajectories.js';
 import { fitLaw } from '../fit/fit.js';
 import { action, numberOption, printJson } from './util.js';
@@ -53,6 +54,7 @@ interface PlanCliOptions {
   repetitionFit?: string;
   nextRuns?: string;
   checkpoints?: string;
+  sensitivity?: boolean;
 }
 
 /** Where a fit's cached backtest lives: beside it, `<name>.backtest.json`. */
@@ -124,6 +126,7 @@ export function register(program: Command): void {
       '--checkpoints <fraction>',
       "with --store: fit the scaling law on every checkpoint past this fraction of each run's tokens (Choshen et al. 2024: 0.1), each run weighted once, configurations by their seed-to-seed variance",
     )
+    .option('--sensitivity', 'a table of what moves the answer most: E, alpha, beta by one standard error, R_D* and R_N* halved and doubled under --unique-tokens')
     .option('--next-runs <k>', "rank the k proxy runs (size, tokens, seed) that would narrow the plan's loss interval most, with their cost (Fisher information of the scaling fit on its runs)")
     .option('--repetition-fit <file>', "a saved fit of law data-constrained giving R_D* and R_N* (default: Muennighoff et al.'s published 15.387756 and 5.309743)")
     .action(
@@ -211,15 +214,22 @@ export function register(program: Command): void {
         if (constrained && unique) result.warnings.push(...repetitionRangeWarnings(constrained, unique.repetition));
         if (unique && !unique.repetition.samples) result.warnings.push(`intervals under --unique-tokens hold R_D* and R_N* at ${unique.repetition.source}: their own uncertainty is not in them`);
         const nextRuns = nextRunsOption(options, result, fits, storeData);
+        let sensitivity: ReturnType<typeof planSensitivity> | undefined;
+        if (options.sensitivity) {
+          const source = result.fits.find((f) => f.role === 'scaling')!.source;
+          const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
+          sensitivity = planSensitivity(scaling, result.budget.compute, unique ? { uniqueTokens: unique.U, repetition: unique.repetition } : {});
+        }
         if (options.html) {
           const source = result.fits.find((r) => r.role === 'scaling')!.source;
           const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
           writeFileSync(options.html, await planHtml(result, scaling));
         }
-        if (options.json) return printJson({ ...result, ...(constrained ? { dataConstrained: constrained } : {}), ...(nextRuns ? { nextRuns } : {}) });
+        if (options.json) return printJson({ ...result, ...(constrained ? { dataConstrained: constrained } : {}), ...(nextRuns ? { nextRuns } : {}), ...(sensitivity ? { sensitivity } : {}) });
         process.stdout.write(planReport(result) + '\n');
         if (constrained) process.stdout.write('\n' + dataConstrainedReport(constrained) + '\n');
         if (nextRuns) process.stdout.write('\n' + nextRunsReport(nextRuns, result.level) + '\n');
+        if (sensitivity) process.stdout.write('\n' + sensitivityReport(sensitivity) + '\n');
         if (options.html) process.stdout.write(`\nHTML report: ${options.html}\n`);
       }),
     );
