@@ -140,3 +140,27 @@ export { trackChart, type TrackChartData } from './plot/track.js';
 export { batchRamp, rampGrid, scheduleCost, type BatchRamp, type BatchRampOptions, type RampGrid, type RampStage } from './batch/batch-ramp.js';
 // Instability forecast from proxy sweeps (issue 20).
 export { stabilityForecast, type SizeStability, type StabilityForecast, type StabilityOptions } from './batch/stability-forecast.js';
+// Data-constrained scaling (Muennighoff et al. 2023): the law, and the plan under a unique-token budget.
+export { dataConstrained, dataConstrainedLoss, effectiveSize, parametersForUniqueTokens, type DataConstrainedValues } from './laws/data-constrained.js';
+export {
+  dataConstrainedOptimum,
+  dataConstrainedSummary,
+  dataConstrainedReport,
+  uniqueTokenOptimum,
+  repetitionFromFit,
+  combineRepetition,
+  PUBLISHED_REPETITION,
+  type DataConstrainedAllocation,
+  type DataConstrainedSummary,
+  type RepetitionConstants,
+} from './plan/data-constrained.js';
+
+// Downstream accuracy in two steps (Bhagia et al. 2024): compute -> task loss -> accuracy.
+export { accuracySigmoid } from './laws/accuracy-sigmoid.js';
+export { fitDownstream, predictDownstream, type DownstreamFit, type DownstreamOptions, type DownstreamPrediction, type TaskLossPoint, type AccuracyPoint } from './plan/downstream.js';
+
+// Experiment design: which proxy runs narrow the target prediction most.
+export { rankNextRuns, nextRunsReport, type NextRuns, type NextRunsOptions, type RankedRun, type CandidateRun } from './plan/next-runs.js';
+
+// The planner's sensitivity table: which assumption moves the answer most.
+export { planSensitivity, sensitivityReport, type Sensitivity, type SensitivityRow } from './plan/sensitivity.js';

@@ -12,6 +12,7 @@ import { huber, squared } from '../fit/objective.js';
 import { readObservations } from '../io/read-observations.js';
 import { getLaw } from '../laws/registry.js';
 import { backtestScaling, type ScalingBacktest } from '../plan/backtest.js';
+import { checkpointData } from '../plan/checkpoints.js';
 import { action, numberOption, parseFixed, printJson } from './util.js';
 
 interface FitCliOptions {
@@ -27,6 +28,8 @@ interface FitCliOptions {
   fix?: string[];
   json?: boolean;
   backtest: boolean;
+  checkpoints?: string;
+  seedWeights: boolean;
 }
 
 /**
@@ -60,6 +63,11 @@ export function register(program: Command): void {
     .option('--space <space>', 'residuals in log or linear space', 'log')
     .option('--optimizer <name>', 'lbfgsb or lm (Levenberg-Marquardt, squared loss only)', 'lbfgsb')
     .option('--fix <name=value...>', 'hold parameters fixed, e.g. --fix E=1.69')
+    .option(
+      '--checkpoints <fraction>',
+      "the file holds checkpoints of runs (a run column): fit on those past this fraction of each run's tokens (Choshen et al. 2024 use 0.1), each run weighted once; 1: final checkpoints only",
+    )
+    .option('--no-seed-weights', 'with --checkpoints: do not weight configurations by their seed-to-seed variance (runs with the same N and final tokens)')
     .option('--out <file>', 'write the fit as JSON (load it with predict, optimal, plan)')
     .option('--json', 'print the fit as JSON instead of the report')
     .option('--no-backtest', 'skip the rolling backtest over N (refit on the smaller models, predict the larger) that ends the report')
@@ -78,9 +86,26 @@ export function register(program: Command): void {
           fixed: parseFixed(options.fix),
           ...(threads !== undefined ? { threads } : {}),
         };
-        let fit = await fitLaw(options.law, table, fitOptions);
+        const fraction = numberOption('checkpoints', options.checkpoints);
+        let data: Parameters<typeof fitLaw>[1] = table;
+        let groups: string[] | undefined;
+        if (fraction !== undefined) {
+          const runs = table.extra.run;
+          if (!runs) throw new InputError(`--checkpoints: ${file} needs a run column naming the run of each checkpoint`, 'run');
+          if (!table.N || !table.D) throw new InputError(`--checkpoints: ${file} needs N and D (tokens seen at the checkpoint) columns`, 'D');
+          const d = checkpointData(
+            runs.map((run, i) => ({ run: String(run), N: table.N![i]!, D: table.D![i]!, loss: table.loss[i]! })),
+            { minFraction: fraction, seedWeights: options.seedWeights, source: file },
+          );
+          if (!options.json) process.stderr.write(`scalelaw: note: ${d.kept} checkpoints of ${d.runs} runs${d.seedNoise ? `; ${d.seedNoise.note}` : ''}\n`);
+          data = d;
+          groups = d.groups;
+          fitOptions.weights = d.weights;
+        }
+        let fit = await fitLaw(options.law, data, fitOptions);
         if (resamples !== undefined) {
-          fit = await bootstrap(fit, table, {
+          fit = await bootstrap(fit, data, {
+            ...(groups ? { groups, weights: fitOptions.weights } : {}),
             resamples,
             seed: numberOption('seed', options.seed)!,
             ...(threads !== undefined ? { threads } : {}),
@@ -92,7 +117,8 @@ export function register(program: Command): void {
         // The report ends with how well this law, fitted this way, predicted sizes it had not seen.
         let backtest: ScalingBacktest | undefined;
         let backtestNote: string | undefined;
-        if (options.backtest && !options.json && getLaw(fit.law).inputs.includes('N')) {
+        if (options.backtest && !options.json && fraction !== undefined) backtestNote = 'not run on a checkpoint fit (bench/checkpoint-backtest.ts backtests one against the final-loss fit)';
+        else if (options.backtest && !options.json && getLaw(fit.law).inputs.includes('N')) {
           try {
             backtest = await backtestScaling(fit, table, { bootstrap: 0, ...(threads !== undefined ? { threads } : {}) });
           } catch (error) {
@@ -104,7 +130,7 @@ export function register(program: Command): void {
         if (options.json) return printJson(fit);
         process.stdout.write(fit.report() + '\n');
         if (backtest) process.stdout.write(`${backtest.report()}\n`);
-        else if (backtestNote) process.stdout.write(`[[Backtest]]\n    not run: ${backtestNote}\n`);
+        else if (backtestNote) process.stdout.write(`[[Backtest]]\n    ${backtestNote.startsWith('not run') ? '' : 'not run: '}${backtestNote}\n`);
         if (options.out) process.stdout.write(`wrote ${options.out}\n`);
       }),
     );

@@ -13,6 +13,22 @@ import { planHtml } from '../plan/report-html.js';
 import { backtestFromJSON, backtestMatches, backtestScaling, type ScalingBacktestRecord } from '../plan/backtest.js';
 import { findFitData } from '../plan/fit-data.js';
 import { rangeOf, type FittedRange } from '../plan/honesty.js';
+import {
+  PUBLISHED_REPETITION,
+  repetitionRangeWarnings,
+  combineRepetition,
+  dataConstrainedReport,
+  dataConstrainedSummary,
+  repetitionFromFit,
+  uniqueTokenOptimum,
+  type RepetitionConstants,
+} from '../plan/data-constrained.js';
+import { loadFit } from '../fit/load.js';
+import { nextRunsReport, rankNextRuns } from '../plan/next-runs.js';
+import { checkpointData } from '../plan/checkpoints.js';
+import { planSensitivity, sensitivityReport } from '../plan/sensitivity.js';
+import { observationsFromRuns } from '../fit/trajectories.js';
+import { fitLaw } from '../fit/fit.js';
 import { action, numberOption, printJson } from './util.js';
 import type { CurveFit } from '../fit/result.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -38,6 +54,11 @@ interface PlanCliOptions {
   floor?: string;
   backtest: boolean;
   savePrediction?: string;
+  uniqueTokens?: string;
+  repetitionFit?: string;
+  nextRuns?: string;
+  checkpoints?: string;
+  sensitivity?: boolean;
 }
 
 /** Where a fit's cached backtest lives: beside it, `<name>.backtest.json`. */
@@ -102,6 +123,17 @@ export function register(program: Command): void {
     .option('--floor <loss>', "a loss no model can beat (e.g. a synthetic language's entropy rate): intervals are clipped to it, with a note")
     .option('--no-backtest', "skip the scaling fit's rolling backtest when no cached one matches")
     .option('--save-prediction <file>', 'write the loss curve of the planned schedule with its band (needs a loss-curve fit), for `scalelaw track`')
+    .option(
+      '--unique-tokens <tokens>',
+      'unique tokens available: plan under the data-constrained law (Muennighoff et al. 2023), with epochs, the unconstrained plan beside it and where more parameters stop paying',
+    )
+    .option(
+      '--checkpoints <fraction>',
+      "with --store: fit the scaling law on every checkpoint past this fraction of each run's tokens (Choshen et al. 2024: 0.1), each run weighted once, configurations by their seed-to-seed variance",
+    )
+    .option('--sensitivity', 'a table of what moves the answer most: E, alpha, beta by one standard error, R_D* and R_N* halved and doubled under --unique-tokens')
+    .option('--next-runs <k>', "rank the k proxy runs (size, tokens, seed) that would narrow the plan's loss interval most, with their cost (Fisher information of the scaling fit on its runs)")
+    .option('--repetition-fit <file>', "a saved fit of law data-constrained giving R_D* and R_N* (default: Muennighoff et al.'s published 15.387756 and 5.309743)")
     .action(
       action(async (options: PlanCliOptions) => {
         // Check the budget before any fitting.
@@ -114,22 +146,44 @@ export function register(program: Command): void {
           price: numberOption('price', options.price),
         };
         resolveBudget(budget);
+        if (options.checkpoints !== undefined && !options.store) throw new InputError('--checkpoints: needs --store (for a saved fit, fit it with `scalelaw fit --checkpoints`)', 'checkpoints');
         const files = options.fit ?? (options.store ? [] : [DEFAULT_FIT]);
         for (const f of files) if (!existsSync(f)) throw new InputError(`--fit: no such file: ${show(f)}`, 'fit');
         const fits: { fit: PlannerFit; source: string }[] = files.map((source) => ({ fit: readFitFile(source), source }));
         let storeEvidence: Awaited<ReturnType<typeof fitEvidence>> = {};
+        let storeData: { N: number[]; D: number[]; loss: number[] } | undefined;
         if (options.store) {
           if (!existsSync(options.store)) throw new InputError(`--store: no such directory: ${show(options.store)}`, 'store');
           const runs = openStore(options.store).runs();
           const fromRuns = await fitsFromRuns(runs, { source: options.store, bootstrap: (fit, data) => bootstrap(fit, data, { resamples: 200, seed: 0, level: 0.9 }) });
-          fits.push({ fit: fromRuns.scaling, source: `${options.store} (scaling fit)` });
+          const fraction = numberOption('checkpoints', options.checkpoints);
+          let scalingFit = fromRuns.scaling;
+          if (fraction !== undefined) {
+            const used = new Set(fromRuns.observations.map((o) => o.id));
+            const table = observationsFromRuns(
+              runs.filter((r) => used.has(r.config.id)),
+              { from: 0, weight: 'none' },
+            );
+            const d = checkpointData(
+              (table.extra.run as string[]).map((run, i) => ({ run, N: table.N![i]!, D: table.D![i]!, loss: table.loss[i]! })),
+              { minFraction: fraction, source: options.store },
+            );
+            process.stderr.write(`scalelaw: note: scaling fit on ${d.kept} checkpoints of ${d.runs} runs${d.seedNoise ? `; ${d.seedNoise.note}` : ''}\n`);
+            const fixed = Object.fromEntries(fromRuns.scaling.params.filter((q) => q.fixed).map((q) => [q.name, q.value]));
+            const fitted = await fitLaw(fromRuns.scaling.law, d, { weights: d.weights, fixed });
+            scalingFit = await bootstrap(fitted, d, { resamples: 200, seed: 0, level: 0.9, weights: d.weights, groups: d.groups });
+          }
+          fits.push({ fit: scalingFit, source: `${options.store} (scaling fit)` });
           const data = {
             inputs: { N: Float64Array.from(fromRuns.observations, (o) => o.N), D: Float64Array.from(fromRuns.observations, (o) => o.D) },
             loss: Float64Array.from(fromRuns.observations, (o) => o.loss),
             source: fromRuns.scaling.data.source,
           };
           storeEvidence = { range: rangeOf(data.inputs, data.source) };
-          if (options.backtest) {
+          storeData = { N: Array.from(data.inputs.N), D: Array.from(data.inputs.D), loss: Array.from(data.loss) };
+          if (options.checkpoints !== undefined && options.backtest)
+            process.stderr.write('scalelaw: note: no rolling backtest of a checkpoint fit here; `npm run bench -- checkpoint-backtest` compares checkpoint and final-loss fits\n');
+          else if (options.backtest) {
             try {
               storeEvidence.backtest = (await backtestScaling(fromRuns.scaling, data, { bootstrap: 50, seed: 0, level: 0.9 })).toJSON();
             } catch (error) {
@@ -149,7 +203,9 @@ export function register(program: Command): void {
           if (evidence.note) process.stderr.write(`scalelaw: note: ${evidence.note}\n`);
         }
         const floor = numberOption('floor', options.floor);
+        const unique = uniqueTokensOption(options, fits);
         const result = plan({
+          ...(unique ? { optimum: uniqueTokenOptimum(unique.repetition, unique.U) } : {}),
           ...(evidence.range ? { range: evidence.range } : {}),
           ...(evidence.backtest ? { backtest: evidence.backtest } : {}),
           ...(floor !== undefined ? { floor: { value: floor, source: `the floor given (--floor ${floor})` } } : {}),
@@ -159,6 +215,16 @@ export function register(program: Command): void {
           fitSeqLen: numberOption('fit-seq-len', options.fitSeqLen),
           batchUnit: options.batchUnit,
         });
+        const constrained = unique ? dataConstrainedSummary(unique.values, result.budget.compute, unique.U, { source: unique.repetition.source }) : undefined;
+        if (constrained && unique) result.warnings.push(...repetitionRangeWarnings(constrained, unique.repetition));
+        if (unique && !unique.repetition.samples) result.warnings.push(`intervals under --unique-tokens hold R_D* and R_N* at ${unique.repetition.source}: their own uncertainty is not in them`);
+        const nextRuns = nextRunsOption(options, result, fits, storeData);
+        let sensitivity: ReturnType<typeof planSensitivity> | undefined;
+        if (options.sensitivity) {
+          const source = result.fits.find((f) => f.role === 'scaling')!.source;
+          const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
+          sensitivity = planSensitivity(scaling, result.budget.compute, unique ? { uniqueTokens: unique.U, repetition: unique.repetition } : {});
+        }
         if (options.html) {
           const source = result.fits.find((r) => r.role === 'scaling')!.source;
           const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
@@ -173,9 +239,54 @@ export function register(program: Command): void {
           writeFileAtomic(options.savePrediction, JSON.stringify(saved) + '\n');
           process.stderr.write(`scalelaw: wrote the predicted loss curve of the planned schedule to ${options.savePrediction}\n`);
         }
-        if (options.json) return printJson(result);
+        if (options.json) return printJson({ ...result, ...(constrained ? { dataConstrained: constrained } : {}), ...(nextRuns ? { nextRuns } : {}), ...(sensitivity ? { sensitivity } : {}) });
         process.stdout.write(planReport(result) + '\n');
+        if (constrained) process.stdout.write('\n' + dataConstrainedReport(constrained) + '\n');
+        if (nextRuns) process.stdout.write('\n' + nextRunsReport(nextRuns, result.level) + '\n');
+        if (sensitivity) process.stdout.write('\n' + sensitivityReport(sensitivity) + '\n');
         if (options.html) process.stdout.write(`\nHTML report: ${options.html}\n`);
       }),
     );
+}
+
+/** --unique-tokens and --repetition-fit, checked: U, R_D* and R_N*, and the law's values with the scaling fit's constants. */
+function uniqueTokensOption(options: PlanCliOptions, fits: readonly { fit: PlannerFit; source: string }[]) {
+  const U = numberOption('unique-tokens', options.uniqueTokens);
+  if (U === undefined) {
+    if (options.repetitionFit) throw new InputError('--repetition-fit: needs --unique-tokens', 'repetitionFit');
+    return undefined;
+  }
+  if (!(U >= 1)) throw new InputError(`--unique-tokens: must be at least 1 token; got ${show(U)}`, 'uniqueTokens');
+  let repetition: RepetitionConstants = PUBLISHED_REPETITION;
+  if (options.repetitionFit) {
+    if (!existsSync(options.repetitionFit)) throw new InputError(`--repetition-fit: no such file: ${show(options.repetitionFit)}`, 'repetitionFit');
+    repetition = repetitionFromFit(loadFit(options.repetitionFit, 'scaling-fit'), options.repetitionFit);
+  }
+  const scaling = fits.find((f) => f.fit.kind === 'scaling-fit' && (f.fit.law === 'chinchilla' || f.fit.law === 'kaplan'));
+  if (!scaling) throw new InputError(`--unique-tokens: needs a chinchilla scaling fit (--fit or --store); got ${fits.map((f) => `${f.source} (law ${f.fit.law})`).join(', ') || 'none'}`, 'fit');
+  return { U, repetition, values: combineRepetition(scaling.fit as ScalingFit, repetition, scaling.source) };
+}
+
+/** --next-runs: the ranking for the plan's compute-optimal N and D, on the scaling fit's own runs (the store's, or the saved fit's data file). */
+function nextRunsOption(
+  options: PlanCliOptions,
+  result: ReturnType<typeof plan>,
+  fits: readonly { fit: PlannerFit; source: string }[],
+  storeData: { N: number[]; D: number[]; loss: number[] } | undefined,
+) {
+  const count = numberOption('next-runs', options.nextRuns);
+  if (count === undefined) return undefined;
+  if (!Number.isInteger(count) || count < 1) throw new InputError(`--next-runs: must be a positive integer; got ${show(count)}`, 'nextRuns');
+  const source = result.fits.find((f) => f.role === 'scaling')!.source;
+  const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
+  let data = options.store && source === `${options.store} (scaling fit)` ? storeData : undefined;
+  if (!data) {
+    const found = findFitData(scaling);
+    if (!found.found)
+      throw new InputError(`--next-runs: the runs ${source} was fitted on are needed and were not found (${found.reason}); plan from --store, or keep the data where the fit names it`, 'nextRuns');
+    const t = found.table;
+    if (!t.N || !t.D) throw new InputError(`--next-runs: ${found.path} has no N and D columns`, 'nextRuns');
+    data = { N: Array.from(t.N), D: Array.from(t.D), loss: Array.from(t.loss) };
+  }
+  return rankNextRuns(scaling, data, { N: result.model.N.value, D: result.model.D.value }, { count });
 }

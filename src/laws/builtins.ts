@@ -1,7 +1,9 @@
 // Every built-in law, in one list: the registry starts from it. Adding a law is one file and one line here.
+import { accuracySigmoid } from './accuracy-sigmoid.js';
 import { batchOptInC, bcritInD, bcritInN, lrOptInC, lrOptInN } from './batch-power.js';
 import { chinchilla } from './chinchilla.js';
 import { convexBound } from './convex-bound.js';
+import { dataConstrained } from './data-constrained.js';
 import { curveFamilies, flat } from './families.js';
 import { kaplan } from './kaplan.js';
 import { kaplanBcrit, kaplanLossSteps } from './kaplan-batch.js';
@@ -38,4 +40,8 @@ export const builtinLaws: readonly Law<any>[] = [
   // Learning-curve extrapolation families (Domhan et al. 2015).
   ...curveFamilies,
   flat,
+  // Repeated data (Muennighoff et al. 2023).
+  dataConstrained,
+  // Downstream accuracy from task loss (Bhagia et al. 2024).
+  accuracySigmoid,
 ];

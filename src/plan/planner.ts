@@ -81,6 +81,12 @@ export interface PlanOptions {
   floor?: { value: number; source: string };
   /** The scaling fit's rolling-over-N backtest (`backtestScaling`), stated beside the predicted loss. @default none */
   backtest?: ScalingBacktestRecord;
+  /**
+   * Replaces the compute-optimal allocation of the scaling fit's parameters p at compute C, for the
+   * point estimate (k = -1) and bootstrap resample k, e.g. the data-constrained optimum under a
+   * unique-token budget (src/plan/data-constrained.ts). An InputError drops a resample. @default optimumAt
+   */
+  optimum?: (p: Float64Array, C: number, k: number) => { N: number; D: number; loss: number; method: string };
 }
 
 /** What a plan says about how well its scaling fit predicted sizes it had not seen. */
@@ -181,6 +187,15 @@ export function drawAt(lawName: string, p: Float64Array, C: number): { N: number
   }
 }
 
+function drawWith(optimum: () => { N: number; D: number; loss: number }): { N: number; D: number; loss: number } {
+  try {
+    return optimum();
+  } catch (error) {
+    if (error instanceof InputError) return { N: Number.NaN, D: Number.NaN, loss: Number.NaN };
+    throw error;
+  }
+}
+
 function percentileInterval(values: number[], level: number): [number, number] | undefined {
   const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (finite.length < 2) return undefined;
@@ -249,7 +264,7 @@ export function plan(options: PlanOptions): PlanRecord {
 
   // Compute-optimal allocation at C (Hoffmann et al. 2022, eq. 4 for Chinchilla), and the same for
   // every bootstrap resample: the percentile interval of N_opt, D_opt and L_opt.
-  const point = optimumAt(scaling.fit.law, scaling.fit.vector(), C);
+  const point = options.optimum ? options.optimum(scaling.fit.vector(), C, -1) : optimumAt(scaling.fit.law, scaling.fit.vector(), C);
   if (!(point.N >= 1) || !(point.D >= 1)) {
     throw new InputError(
       `budget: ${show(C)} FLOPs is too small: the compute-optimal model of ${scaling.source} would have N = ${formatNumber(point.N, 3)} parameters and D = ${formatNumber(point.D, 3)} tokens, fewer than one`,
@@ -257,7 +272,7 @@ export function plan(options: PlanOptions): PlanRecord {
     );
   }
   if (!(point.loss > 0)) throw new InputError(`${scaling.source}: the fit predicts a loss of ${formatNumber(point.loss, 4)} at ${show(C)} FLOPs, which no loss can be; check its parameters`, 'fit');
-  const draws = samplesOf(scaling.fit).map((p) => drawAt(scaling.fit.law, p, C));
+  const draws = samplesOf(scaling.fit).map((p, k) => (options.optimum ? drawWith(() => options.optimum!(p, C, k)) : drawAt(scaling.fit.law, p, C)));
   if (draws.length === 0) unanswered.push({ item: 'intervals on N, D and loss', reason: `${scaling.source} has no bootstrap; refit with --bootstrap to get them` });
   const warnings: string[] = [];
   const finiteDraws = draws.filter((d) => Number.isFinite(d.loss));
