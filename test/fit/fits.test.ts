@@ -15,6 +15,16 @@ describe('saved fits in fits/', () => {
 
   for (const file of files) {
     const json = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as { kind?: string; date?: string; source?: string; data?: { source?: string } };
+    const weights = json as { format?: string; priorVersion?: number; training?: { date?: string; command?: string } };
+    if (weights.format === 'scalelaw-pfn') {
+      // The learning-curve PFN's weights: what made them, from which prior, and when.
+      it(`${file} names its prior version, training command and date`, () => {
+        expect(weights.priorVersion).toBeGreaterThanOrEqual(1);
+        expect(weights.training?.date).toMatch(/^\d{4}-\d{2}-\d{2}/);
+        expect(weights.training?.command).toMatch(/^npm run train:pfn/);
+      });
+      continue;
+    }
     if (json.kind !== 'scaling-fit') {
       // Other kinds (e.g. 'curve-fit' of whole loss curves) are loaded by their own modules' tests.
       it(`${file} names its kind, data and date`, () => {
