@@ -10,7 +10,7 @@ import { backtestScaling } from '../plan/backtest.js';
 import { backtestExtrapolation } from '../extrapolation/backtest.js';
 import { learningCurve, type Goal } from '../extrapolation/curve.js';
 import { guessGoal, readCurvesCsv } from '../extrapolation/read-curve.js';
-import { action, numberOption, parseFixed, printJson } from './util.js';
+import { action, numberOption, parseFixed, printJson, countOption, levelOption, checkOutputPath } from './util.js';
 
 interface BacktestCliOptions {
   law?: string;
@@ -41,7 +41,7 @@ function extrapolatorBacktest(file: string, options: BacktestCliOptions): void {
   const fractions = options.fractions.split(',').map((f) => numberOption('fractions', f.trim())!);
   const runs = readCurvesCsv(file);
   const curves = runs.columns.map((c) => learningCurve(runs.steps, c.values, { goal: (options.goal as Goal | undefined) ?? guessGoal(c.column), source: c.column }));
-  const result = backtestExtrapolation(curves, { method, fractions, level: numberOption('level', options.level)!, seed: numberOption('seed', options.seed)! });
+  const result = backtestExtrapolation(curves, { method, fractions, level: levelOption('level', options.level)!, seed: numberOption('seed', options.seed, { integer: true })! });
   if (options.out) writeFileSync(options.out, JSON.stringify(result, null, 1) + '\n');
   if (options.json) return printJson(result);
   process.stdout.write(result.report() + '\n');
@@ -77,12 +77,13 @@ export function register(program: Command): void {
     .option('--json', 'print the backtest as JSON instead of the report')
     .action(
       action(async (file: string, options: BacktestCliOptions) => {
+        checkOutputPath('out', options.out);
         if (options.extrapolator !== undefined) return extrapolatorBacktest(file, options);
         if ((options.law === undefined) === (options.fit === undefined)) throw new InputError(`give --law or --fit (one of them); got ${options.law === undefined ? 'neither' : 'both'}`, 'law');
         if (options.loss !== 'huber' && options.loss !== 'squared') throw new InputError(`--loss: must be huber or squared, got ${show(options.loss)}`, 'loss');
-        const drop = numberOption('drop-highest', options.dropHighest)!;
+        const drop = countOption('drop-highest', options.dropHighest, 0)!;
         if (!(Number.isInteger(drop) && drop >= 0)) throw new InputError(`--drop-highest: must be a whole number of rows, got ${show(options.dropHighest)}`, 'dropHighest');
-        const threads = numberOption('threads', options.threads);
+        const threads = countOption('threads', options.threads);
         let table = readObservations(file);
         if (drop > 0) {
           if (drop >= table.length) throw new InputError(`--drop-highest: ${drop} rows would leave none of the ${table.length}`, 'dropHighest');
@@ -97,9 +98,9 @@ export function register(program: Command): void {
         const result = await backtestScaling(options.fit !== undefined ? loadFit(options.fit) : options.law!, table, {
           ...(cuts ? { cuts } : {}),
           ...(options.testMinN !== undefined ? { testMinN: numberOption('test-min-N', options.testMinN)! } : {}),
-          bootstrap: numberOption('bootstrap', options.bootstrap)!,
-          seed: numberOption('seed', options.seed)!,
-          level: numberOption('level', options.level)!,
+          bootstrap: countOption('bootstrap', options.bootstrap, 0)!,
+          seed: numberOption('seed', options.seed, { integer: true })!,
+          level: levelOption('level', options.level)!,
           ...(fitOptions ? { fitOptions } : {}),
           ...(threads !== undefined ? { threads } : {}),
         });

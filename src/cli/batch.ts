@@ -14,7 +14,7 @@ import { readTable } from '../io/table-file.js';
 import { stepsExamplesChart } from '../plot/batch.js';
 import { renderPNG, renderSVG } from '../plot/render.js';
 import { parseNumber } from '../io/units.js';
-import { action, formatNumber, numberOption, printJson } from './util.js';
+import { action, formatNumber, numberOption, printJson, countOption, checkOutputPath } from './util.js';
 
 interface BatchOptions {
   targetLoss?: string;
@@ -63,6 +63,7 @@ export function register(program: Command): void {
     .option('--json', 'print the analysis as JSON')
     .action(
       action(async (path: string, options: BatchOptions) => {
+        checkOutputPath('plot', options.plot);
         const plotFormat = options.plot === undefined ? undefined : extname(options.plot).toLowerCase();
         if (plotFormat !== undefined && !['.svg', '.png', '.json'].includes(plotFormat)) {
           throw new InputError(`--plot: file must end in .svg, .png or .json, got ${show(options.plot)}`, 'plot');
@@ -70,8 +71,8 @@ export function register(program: Command): void {
         // Not a commander requiredOption: that would also be demanded of `batch gns`.
         if (options.targetLoss === undefined) throw new InputError('--target-loss: required (one loss, or several separated by commas)', 'target-loss');
         const targets = targetList(options.targetLoss);
-        const referenceBatch = numberOption('reference-batch', options.referenceBatch)!;
-        const overhead = numberOption('overhead', options.overhead)!;
+        const referenceBatch = numberOption('reference-batch', options.referenceBatch, { above: 0 })!;
+        const overhead = numberOption('overhead', options.overhead, { above: 0 })!;
         const metric = metricOption(options.metric);
         const predictLoss = numberOption('predict-loss', options.predictLoss);
         const runs = loadRuns(path);
@@ -125,8 +126,8 @@ export function register(program: Command): void {
     .action(
       action((file: string, _own: unknown, command: Command) => {
         const options = mergedOptions<{ beta: string; every: string; json?: boolean }>(command);
-        const beta = numberOption('beta', options.beta)!;
-        const every = numberOption('every', options.every)!;
+        const beta = numberOption('beta', options.beta, { min: 0, max: 1 })!;
+        const every = countOption('every', options.every, 0)!;
         if (existsSync(file) && statSync(file).isDirectory()) return storeGns(file, beta, options.json);
         const rows = gradNormRows(file);
         const series = gnsFromLog(rows, { beta, source: file });
@@ -148,7 +149,7 @@ export function register(program: Command): void {
       action(async (path: string, _own: unknown, command: Command) => {
         const own = mergedOptions<{ tolerance: string; metric: string; json?: boolean }>(command);
         const json = own.json;
-        const tolerance = numberOption('tolerance', own.tolerance)!;
+        const tolerance = numberOption('tolerance', own.tolerance, { min: 0 })!;
         const r = await lrSensitivity(loadRuns(path), { tolerance, metric: metricOption(own.metric) });
         if (json) return printJson({ source: path, tolerance, sizes: r.sizes, edgeSizes: r.edgeSizes, ...(r.trend ? { trend: r.trend.toJSON() } : {}) });
         process.stdout.write(`${path}: ${r.sizes.length} model sizes\n\n${lrSensitivityReport(r, { tolerance })}\n`);
@@ -166,7 +167,7 @@ export function register(program: Command): void {
       action(async (path: string, _own: unknown, command: Command) => {
         const own = mergedOptions<{ band: string; metric: string; json?: boolean }>(command);
         const json = own.json;
-        const band = numberOption('band', own.band)!;
+        const band = numberOption('band', own.band, { min: 0 })!;
         const r = await optimalBatchLr(loadRuns(path), { band, metric: metricOption(own.metric) });
         if (json) return printJson({ source: path, band, best: r.best, points: r.points, batch: r.batch.toJSON(), lr: r.lr.toJSON() });
         process.stdout.write(`${path}: ${r.best.length} compute budgets, ${r.points.length} near-optimal runs (within ${formatNumber(band * 100)}%)\n\n${optimalBatchLrReport(r)}\n`);
@@ -202,17 +203,17 @@ export function register(program: Command): void {
         const metric = metricOption(own.metric!);
         const targets = targetList(own.targetLoss!);
         const plan = {
-          N: numberOption('n', own.n)!,
-          batchSize: numberOption('batch-size', own.batchSize)!,
-          tokensPerExample: numberOption('tokens-per-example', own.tokensPerExample)!,
+          N: numberOption('n', own.n, { above: 0 })!,
+          batchSize: numberOption('batch-size', own.batchSize, { above: 0 })!,
+          tokensPerExample: numberOption('tokens-per-example', own.tokensPerExample, { above: 0 })!,
         };
         const runs = loadRuns(path);
         const analysis = await criticalBatch(runs, targets, { metric });
         const bcrit = await fitBcritVsLoss(analysis);
         const loss = await fitLossVsSteps(runs, bcrit.values, { metric });
-        const steps = numberOption('steps', own.steps)!;
-        const from = numberOption('from', own.from) ?? steps / 100;
-        const trajectory = predictBatchTrajectory(loss.values, bcrit.values, { ...plan, steps, from, points: numberOption('points', own.points)! });
+        const steps = numberOption('steps', own.steps, { above: 0 })!;
+        const from = numberOption('from', own.from, { above: 0 }) ?? steps / 100;
+        const trajectory = predictBatchTrajectory(loss.values, bcrit.values, { ...plan, steps, from, points: countOption('points', own.points, 2)! });
         const target = numberOption('loss', own.loss);
         const reach = target === undefined ? undefined : stepsToLoss(loss.values, bcrit.values, target, plan);
         if (json) return printJson({ source: path, plan, bcrit: bcrit.toJSON(), loss: loss.toJSON(), trajectory, ...(reach ? { reach } : {}) });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
 import type { CurveInput } from '../laws/curve-points.js';
@@ -15,12 +15,9 @@ import { parseNumericCsv } from '../io/csv.js';
 import { readScheduleCsv } from '../schedules/custom.js';
 import { validateSchedule } from '../schedules/schedule.js';
 import type { ScheduleSpec } from '../core/schedule-spec.js';
-import { action, formatNumber, numberOption, printJson, table } from './util.js';
+import { action, formatNumber, numberOption, printJson, table, countOption, levelOption, checkOutputPath, readInputText } from './util.js';
 
-function readText(path: string, what: string): string {
-  if (!existsSync(path)) throw new InputError(`${what} ${path}: no such file`, 'path');
-  return readFileSync(path, 'utf8');
-}
+const readText = readInputText;
 
 /** A schedule from a JSON spec file, or from a CSV file of per-step rates (column lr). */
 export function readSchedule(path: string): ScheduleSpec {
@@ -50,6 +47,12 @@ function readCurve(path: string, schedule: ScheduleSpec, options: { stepColumn: 
   const loss = csv.columns[options.lossColumn];
   if (!steps) throw new InputError(`${path}: no column ${show(options.stepColumn)}; columns: ${csv.names.join(', ')}`, 'step-column');
   if (!loss) throw new InputError(`${path}: no column ${show(options.lossColumn)}; columns: ${csv.names.join(', ')}`, 'loss-column');
+  if (steps.length === 0) throw new InputError(`${path}: no rows after the header (columns: ${csv.names.join(', ')})`, 'curve');
+  for (let i = 1; i < steps.length; i++) {
+    if (!(steps[i]! > steps[i - 1]!)) {
+      throw new InputError(`${path}: row ${i + 1}, column ${options.stepColumn}: steps must increase, got ${steps[i]} after ${steps[i - 1]}`, 'step-column');
+    }
+  }
   const name = path.replace(/^.*\//, '').replace(/\.csv$/i, '');
   return { name, schedule, steps, loss, ...(options.N !== undefined ? { N: options.N } : {}) };
 }
@@ -128,6 +131,7 @@ export function register(program: Command): void {
           },
         ) => {
           checkCurveLaw(options.law);
+          checkOutputPath('out', options.out);
           const curves = readCurves(paths, options);
           const fixed: Record<string, number> = {};
           for (const item of options.fix ?? []) {
@@ -136,7 +140,7 @@ export function register(program: Command): void {
             if (!name || v === undefined) throw new InputError(`--fix: expected name=value, got ${show(item)}`, 'fix');
             fixed[name] = v;
           }
-          const resamples = numberOption('resamples', options.resamples)!;
+          const resamples = countOption('resamples', options.resamples, 0)!;
           if (options.resampleBy !== 'points' && options.resampleBy !== 'curves') throw new InputError(`--resample-by: must be points or curves, got ${show(options.resampleBy)}`, 'resample-by');
           const optimizer = optimizerOption(options.optimizer);
           const fit = fitCurves(curves, {
@@ -144,7 +148,7 @@ export function register(program: Command): void {
             fixed,
             resamples,
             resampleBy: options.resampleBy,
-            seed: numberOption('seed', options.seed)!,
+            seed: numberOption('seed', options.seed, { integer: true })!,
             ...(optimizer ? { optimizer } : {}),
           });
           printFitWarnings(fit);
@@ -193,11 +197,12 @@ export function register(program: Command): void {
     .option('--json', 'print the prediction as JSON')
     .action(
       action(async (options: { fit: string; schedule: string; every?: string; level: string; N?: string; out?: string; json?: boolean }) => {
+        checkOutputPath('out', options.out);
         const fit = readFit(options.fit);
         const schedule = readSchedule(options.schedule);
-        const every = numberOption('every', options.every);
+        const every = countOption('every', options.every);
         const N = numberOption('N', options.N);
-        const p = predictCurve(fit, schedule, { level: numberOption('level', options.level)!, ...(every !== undefined ? { every } : {}), ...(N !== undefined ? { N } : {}) });
+        const p = predictCurve(fit, schedule, { level: levelOption('level', options.level)!, ...(every !== undefined ? { every } : {}), ...(N !== undefined ? { N } : {}) });
         const rows = Array.from(p.steps, (s, i) => (p.lower ? [s, p.loss[i]!, p.lower[i]!, p.upper![i]!] : [s, p.loss[i]!]));
         const header = p.lower ? ['step', 'loss', 'lower', 'upper'] : ['step', 'loss'];
         if (options.out) writeFileSync(options.out, [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
@@ -228,11 +233,11 @@ export function register(program: Command): void {
     .action(
       action(async (options: { fit: string; steps: string; peak?: string; warmup?: string; final?: string; N?: string; optimize: boolean; json?: boolean }) => {
         const fit = readFit(options.fit);
-        const steps = numberOption('steps', options.steps)!;
+        const steps = countOption('steps', options.steps)!;
         if (!Number.isInteger(steps) || steps < 2) throw new InputError(`--steps: not an integer of at least 2: ${show(options.steps)}`, 'steps');
-        const peak = numberOption('peak', options.peak);
-        const warmup = numberOption('warmup', options.warmup);
-        const final = numberOption('final', options.final);
+        const peak = numberOption('peak', options.peak, { above: 0 });
+        const warmup = countOption('warmup', options.warmup, 0);
+        const final = numberOption('final', options.final, { min: 0 });
         const N = numberOption('N', options.N);
         const budget: Budget = { ...(peak === undefined ? budgetFromFit(fit, steps) : { steps, peak, warmup: 0 }) };
         if (warmup !== undefined) budget.warmup = warmup;

@@ -19,7 +19,7 @@ import { runSweep } from '../proxy/sweep.js';
 import { expandSweep, type SweepSpec } from '../proxy/sweep-spec.js';
 import type { PlanRecord } from '../plan/planner.js';
 import type { ScalingFit } from '../fit/result.js';
-import { action, formatNumber, numberOption } from './util.js';
+import { action, formatNumber, numberOption, countOption } from './util.js';
 
 /** Tokens per sequence of the demo's proxies: the order-1 language needs one token of context. */
 const CONTEXT = 2;
@@ -286,7 +286,7 @@ export function register(program: Command): void {
     .option('--scale <x>', 'the planned run is this many times the largest proxy run', '1000')
     .action(
       action(async (options: { out: string; workers: string; scale: string }) => {
-        await runDemo({ out: options.out, workers: numberOption('workers', options.workers)!, scale: numberOption('scale', options.scale)! });
+        await runDemo({ out: options.out, workers: countOption('workers', options.workers)!, scale: numberOption('scale', options.scale, { above: 0 })! });
       }),
     );
 }

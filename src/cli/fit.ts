@@ -6,7 +6,7 @@ import { saveFit } from '../fit/load.js';
 import type { Fit } from '../fit/result.js';
 import { huber, squared } from '../fit/objective.js';
 import { readObservations } from '../io/read-observations.js';
-import { action, numberOption, parseFixed, printJson } from './util.js';
+import { action, numberOption, parseFixed, printJson, countOption, checkOutputPath } from './util.js';
 
 interface FitCliOptions {
   law: string;
@@ -48,14 +48,15 @@ export function register(program: Command): void {
     .option('--json', 'print the fit as JSON instead of the report')
     .action(
       action(async (file: string, options: FitCliOptions) => {
+        checkOutputPath('out', options.out);
         if (options.loss !== 'huber' && options.loss !== 'squared') throw new InputError(`--loss: must be huber or squared, got ${show(options.loss)}`, 'loss');
         if (options.space !== 'log' && options.space !== 'linear') throw new InputError(`--space: must be log or linear, got ${show(options.space)}`, 'space');
         if (options.optimizer !== 'lbfgsb' && options.optimizer !== 'lm') throw new InputError(`--optimizer: must be lbfgsb or lm, got ${show(options.optimizer)}`, 'optimizer');
-        const resamples = numberOption('bootstrap', options.bootstrap);
-        const threads = numberOption('threads', options.threads);
+        const resamples = countOption('bootstrap', options.bootstrap, 0);
+        const threads = countOption('threads', options.threads);
         const table = readObservations(file);
         const fitOptions: FitOptions = {
-          loss: options.loss === 'huber' ? huber(numberOption('delta', options.delta)) : squared(),
+          loss: options.loss === 'huber' ? huber(numberOption('delta', options.delta, { above: 0 })) : squared(),
           space: options.space,
           optimizer: options.optimizer,
           fixed: parseFixed(options.fix),
@@ -65,7 +66,7 @@ export function register(program: Command): void {
         if (resamples !== undefined) {
           fit = await bootstrap(fit, table, {
             resamples,
-            seed: numberOption('seed', options.seed)!,
+            seed: numberOption('seed', options.seed, { integer: true })!,
             ...(threads !== undefined ? { threads } : {}),
             onProgress: options.json ? undefined : (done, total) => process.stderr.write(`\rbootstrap ${done}/${total}`),
           });

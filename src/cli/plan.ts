@@ -13,7 +13,7 @@ import { planHtml } from '../plan/report-html.js';
 import { backtestFromJSON, backtestMatches, backtestScaling, type ScalingBacktestRecord } from '../plan/backtest.js';
 import { findFitData } from '../plan/fit-data.js';
 import { rangeOf, type FittedRange } from '../plan/honesty.js';
-import { action, numberOption, printJson } from './util.js';
+import { action, numberOption, printJson, checkOutputPath } from './util.js';
 
 /** The scaling fit shipped with the package, used when no --fit is given. */
 export const DEFAULT_FIT = fileURLToPath(new URL('../../fits/chinchilla-epoch2024.json', import.meta.url));
@@ -99,6 +99,7 @@ export function register(program: Command): void {
     .option('--no-backtest', "skip the scaling fit's rolling backtest when no cached one matches")
     .action(
       action(async (options: PlanCliOptions) => {
+        checkOutputPath('html', options.html);
         // Check the budget before any fitting.
         const budget = {
           compute: numberOption('compute', options.compute),

@@ -5,7 +5,7 @@ import { readCurveCsv } from '../extrapolation/read-curve.js';
 import { readLrStepsCsv } from '../schedules/lr-steps.js';
 import { stopRule } from '../stopping/by-name.js';
 import { decideRuns, runDecisionsReport } from '../stopping/decide-runs.js';
-import { action, numberOption, printJson, weightingFlag } from './util.js';
+import { action, numberOption, printJson, weightingFlag, countOption, checkDistinctPaths } from './util.js';
 
 interface StopFlags {
   rule: string;
@@ -65,17 +65,18 @@ export function register(program: Command): void {
                   schedule,
                 },
           delta: numberOption('delta', flags.delta),
-          patience: numberOption('patience', flags.patience),
-          minDelta: numberOption('min-delta', flags.minDelta),
+          patience: countOption('patience', flags.patience),
+          minDelta: numberOption('min-delta', flags.minDelta, { min: 0 }),
           alpha: numberOption('alpha', flags.alpha),
           eta: numberOption('eta', flags.eta),
           threshold: numberOption('threshold', flags.threshold),
         });
+        checkDistinctPaths('curves', paths);
         const files = paths.map((p) => readCurveCsv(p, { y: flags.y }));
         const goal = (flags.goal ?? files[0]!.goal) as Goal;
         if (goal !== 'min' && goal !== 'max') throw new InputError(`--goal: must be min or max, got ${show(flags.goal)}`, 'goal');
         const runs = files.map((f) => ({ id: f.path, steps: f.steps, values: f.values, range: goal === 'max' && /acc/i.test(f.column) ? ([0, 1] as const) : undefined }));
-        const result = decideRuns(runs, rule, { goal, horizon: numberOption('horizon', flags.horizon) });
+        const result = decideRuns(runs, rule, { goal, horizon: numberOption('horizon', flags.horizon, { above: 0 }) });
         if (flags.json) {
           const { horizon, bestFinal } = result;
           return printJson({ rule: result.rule, horizon, bestFinal, decisions: result.decisions.map(({ id, stop, reason }) => ({ path: id, stop, reason })) });
