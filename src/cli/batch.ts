@@ -7,6 +7,7 @@ import { gnsFromLog, gnsFromRuns, gnsRunsReport, gnsSeriesReport, type GradNormR
 import { lrSensitivity, lrSensitivityReport } from '../batch/lr-sensitivity.js';
 import { optimalBatchLr, optimalBatchLrReport } from '../batch/optimal-batch-lr.js';
 import { InputError, show } from '../core/errors.js';
+import { warn } from '../core/warn.js';
 import type { Run } from '../core/run.js';
 import { readRuns } from '../io/read-runs.js';
 import { openStore } from '../io/store.js';
@@ -76,6 +77,12 @@ export function register(program: Command): void {
         const metric = metricOption(options.metric);
         const predictLoss = numberOption('predict-loss', options.predictLoss);
         const runs = loadRuns(path);
+        const sizes = new Set(runs.map((r) => r.config.N).filter((n) => n !== undefined));
+        if (sizes.size > 1) {
+          warn(
+            `${path}: the runs span ${sizes.size} model sizes (N ${formatNumber(Math.min(...sizes))} to ${formatNumber(Math.max(...sizes))}); one critical batch size is fitted across them. Give runs of one size, or use \`batch trajectory\` for B_crit by size`,
+          );
+        }
         const analysis = await criticalBatch(runs, targets, {
           referenceBatch,
           overhead,
@@ -207,14 +214,15 @@ export function register(program: Command): void {
           batchSize: numberOption('batch-size', own.batchSize, { above: 0 })!,
           tokensPerExample: numberOption('tokens-per-example', own.tokensPerExample, { above: 0 })!,
         };
+        const steps = numberOption('steps', own.steps, { above: 0 })!;
+        const from = numberOption('from', own.from, { above: 0 }) ?? steps / 100;
+        const points = countOption('points', own.points, 2)!;
+        const target = numberOption('loss', own.loss);
         const runs = loadRuns(path);
         const analysis = await criticalBatch(runs, targets, { metric });
         const bcrit = await fitBcritVsLoss(analysis);
         const loss = await fitLossVsSteps(runs, bcrit.values, { metric });
-        const steps = numberOption('steps', own.steps, { above: 0 })!;
-        const from = numberOption('from', own.from, { above: 0 }) ?? steps / 100;
-        const trajectory = predictBatchTrajectory(loss.values, bcrit.values, { ...plan, steps, from, points: countOption('points', own.points, 2)! });
-        const target = numberOption('loss', own.loss);
+        const trajectory = predictBatchTrajectory(loss.values, bcrit.values, { ...plan, steps, from, points });
         const reach = target === undefined ? undefined : stepsToLoss(loss.values, bcrit.values, target, plan);
         if (json) return printJson({ source: path, plan, bcrit: bcrit.toJSON(), loss: loss.toJSON(), trajectory, ...(reach ? { reach } : {}) });
         const header = `${path}: ${runs.length} runs; B_crit(L) from ${targets.length} targets, L(N, S_min) from every logged point`;
@@ -244,16 +252,25 @@ function gradNormRows(file: string): GradNormRow[] {
   };
   const columns = { gradSqSmall: find('gradSqSmall', true)!, gradSqBig: find('gradSqBig', true)!, bSmall: find('bSmall', true)!, bBig: find('bBig', true)!, step: find('step', false) };
   const objects = t.objects() as Record<string, unknown>[];
-  return objects.map((o, i) => {
+  const rows = objects.map((o, i) => {
     const row: GradNormRow = {};
     for (const [role, column] of Object.entries(columns) as [keyof GradNormRow, string | undefined][]) {
       if (!column) continue;
       const v = parseNumber(o[column]);
       if (v === undefined) throw new InputError(`${file}: row ${i + 1}, column ${column}: not a number: ${show(o[column])}`, column);
+      if ((v === null || !Number.isFinite(v)) && role !== 'step') throw new InputError(`${file}: row ${i + 1}, column ${column}: not a finite number: ${show(o[column])}`, column);
       if (v !== null) row[role] = v;
     }
     return row;
   });
+  // The moving averages run in file order: a log out of order would smooth the wrong neighbours.
+  rows.forEach((row, i) => {
+    const before = rows[i - 1]?.step;
+    if (i > 0 && row.step !== undefined && before !== undefined && !(row.step > before)) {
+      throw new InputError(`${file}: row ${i + 1}, column ${columns.step}: steps must increase, got ${row.step} after ${before}`, columns.step!);
+    }
+  });
+  return rows;
 }
 
 /** B_simple per run of a run store, from the gradient norms the trainer logged in each trajectory. */

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
+import { warn } from '../core/warn.js';
 import type { CurveInput } from '../laws/curve-points.js';
 import { bestSchedule, bestWsdCooldown, budgetFromFit, chooseCooldown, type Budget } from '../plan/schedule-choice.js';
 import { fitCurves } from '../fit/fit-curves.js';
@@ -79,7 +80,7 @@ function readCurves(paths: readonly string[], options: { schedule?: string[]; N?
   if (schedules.length !== paths.length) {
     throw new InputError(`--schedule: ${paths.length} curve files but ${schedules.length} schedules; give one --schedule per curve, in order`, 'schedule');
   }
-  const N = numberOption('N', options.N);
+  const N = numberOption('N', options.N, { above: 0 });
   return paths.map((p, i) => readCurve(p, readSchedule(schedules[i]!), { stepColumn: options.stepColumn, lossColumn: options.lossColumn, ...(N !== undefined ? { N } : {}) }));
 }
 
@@ -203,11 +204,28 @@ export function register(program: Command): void {
         const every = countOption('every', options.every);
         const N = numberOption('N', options.N);
         const p = predictCurve(fit, schedule, { level: levelOption('level', options.level)!, ...(every !== undefined ? { every } : {}), ...(N !== undefined ? { N } : {}) });
+        // Whole-curve laws are fitted after warmup (Luo et al. 2025 start at its end): during warmup
+        // the area S1 is near 0 and the law's loss is an extrapolation (1675.9 at step 1), not a prediction.
+        const warmup = 'warmup' in schedule && typeof schedule.warmup === 'number' ? schedule.warmup : 0;
+        const early = Array.from(p.steps).filter((s) => s < warmup).length;
+        const warnings =
+          early > 0
+            ? [
+                `${early} of the predicted steps lie in the warmup (before step ${warmup}), outside what whole-curve laws are fitted to: their losses (${formatNumber(p.loss[0]!)} at step ${p.steps[0]}) are extrapolations`,
+              ]
+            : [];
+        for (const w of warnings) warn(w);
         const rows = Array.from(p.steps, (s, i) => (p.lower ? [s, p.loss[i]!, p.lower[i]!, p.upper![i]!] : [s, p.loss[i]!]));
         const header = p.lower ? ['step', 'loss', 'lower', 'upper'] : ['step', 'loss'];
         if (options.out) writeFileSync(options.out, [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
         if (options.json)
-          return printJson({ steps: Array.from(p.steps), loss: Array.from(p.loss), final: p.final, ...(p.lower ? { lower: Array.from(p.lower), upper: Array.from(p.upper!), level: p.level } : {}) });
+          return printJson({
+            steps: Array.from(p.steps),
+            loss: Array.from(p.loss),
+            final: p.final,
+            warnings,
+            ...(p.lower ? { lower: Array.from(p.lower), upper: Array.from(p.upper!), level: p.level } : {}),
+          });
         const shown = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / 20)) === 0 || i === rows.length - 1);
         process.stdout.write(
           table(

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands.js';
+import { setWarn } from '../core/warn.js';
 import { CliExit } from './util.js';
 
 /** The `scalelaw` program with every command registered; a fresh one per call (commander keeps parsed values). */
@@ -21,6 +22,10 @@ export function buildProgram(): Command {
  * own `process.exitCode`. Anything else thrown is a bug and propagates with its stack trace.
  */
 export async function runCli(argv: readonly string[]): Promise<number> {
+  // A command may silence warnings for its own run (isoflop lists them in its report); the next
+  // run in this process gets the sink back.
+  const sink = setWarn(() => {});
+  setWarn(sink);
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (error) {
@@ -30,6 +35,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       return 2;
     }
     throw error;
+  } finally {
+    setWarn(sink);
   }
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }

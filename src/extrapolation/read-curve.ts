@@ -37,6 +37,9 @@ export function readCurveCsv(path: string, options: ReadCurveOptions = {}): Curv
   const y = options.y ?? others.find((h) => METRIC.test(h)) ?? others.find((h) => !COMPANION.test(h)) ?? others[0];
   if (y === undefined) throw new InputError(`${path}: needs a column of values besides ${show(x)}`, 'y');
   const [steps, values] = csvNumberColumns(csv, [xi, csvColumnIndex(csv, y, 'y')]);
+  for (let i = 1; i < steps!.length; i++) {
+    if (!(steps![i]! > steps![i - 1]!)) throw new InputError(`${path}: row ${i + 1}, column ${x}: steps must increase, got ${steps![i]} after ${steps![i - 1]}`, 'x');
+  }
   return { path, steps: steps!, values: values!, column: y, goal: guessGoal(y) };
 }
 

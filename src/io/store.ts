@@ -112,7 +112,7 @@ class Store implements RunStore {
     }
     const status = this.status(id);
     if (status !== 'missing' && status !== 'running' && !overwrite) {
-      throw new InputError(`store ${this.label}: run ${show(id)} has already ended (${status}); pass { overwrite: true } to run it again`, 'id');
+      throw new InputError(`store ${this.label}: run ${show(id)} has already ended (${status}); pass { overwrite: true } to run it again (scalelaw train: --overwrite)`, 'id');
     }
     const runDir = join(this.dir, id);
     mkdirSync(runDir, { recursive: true });

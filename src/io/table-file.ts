@@ -42,13 +42,13 @@ export interface ReadTableOptions {
  * Throws InputError for a missing or empty file, an unknown format, or a file with no rows.
  */
 export function readTable(path: string, options: ReadTableOptions = {}): ColumnTable {
+  if (!existsSync(path)) throw new InputError(`${path}: no such file`, 'path');
+  if (statSync(path).isDirectory()) throw new InputError(`${path}: is a directory, not a data file`, 'path');
   const format = options.format ?? formatOf(path);
   if (format === undefined) {
     throw new InputError(`${path}: unknown file format ${show(extname(path))}; use .csv, .tsv, .json, .jsonl or .arrow, or pass format`, 'format');
   }
   if (!(format in FORMATS)) throw new InputError(`${path}: format must be one of csv, tsv, json, jsonl, arrow, got ${show(format)}`, 'format');
-  if (!existsSync(path)) throw new InputError(`${path}: no such file`, 'path');
-  if (statSync(path).isDirectory()) throw new InputError(`${path}: is a directory, not a data file`, 'path');
   const bytes = readFileSync(path);
   if (bytes.length === 0 || (format !== 'arrow' && bytes.toString('utf8').trim() === '')) throw new InputError(`${path}: empty file`, 'path');
   const table = FORMATS[format](bytes, path);
