@@ -228,7 +228,7 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
       },
       charts: [
         {
-          spec: lossCurvesChart(curves, { title: `Eval loss of the scaling runs (batch ${scalingBatch})`, yScale: 'linear' }),
+          spec: lossCurvesChart(curves, { title: `Eval loss of the scaling runs (batch ${scalingBatch})`, yScale: 'linear', legend: 'run (by N, then D)', ordered: true }),
           caption: 'Each line is one run; the final points feed the Chinchilla fit.',
         },
       ],

@@ -44,8 +44,8 @@ export function stepsExamplesChart(data: StepsExamplesChartData, options: StepsE
   const lim = (k: 'steps' | 'examples') => [Math.min(...all.map((p) => p[k])) / 1.5, Math.max(...all.map((p) => p[k])) * 1.5];
   const [x0, x1] = lim('examples');
   const [y0, y1] = lim('steps');
-  const x = { field: 'examples', type: 'quantitative', title: `examples processed E (${exampleUnit})`, scale: { ...sx, domain: [x0, x1] }, axis: axisFormat('log') };
-  const y = { field: 'steps', type: 'quantitative', title: 'optimizer steps S', scale: { ...sy, domain: [y0, y1] }, axis: axisFormat('log') };
+  const x = { field: 'examples', type: 'quantitative', title: `examples processed E (${exampleUnit})`, scale: { ...sx, domain: [x0, x1] }, axis: axisFormat({ type: 'log', domain: [x0!, x1!] }) };
+  const y = { field: 'steps', type: 'quantitative', title: 'optimizer steps S', scale: { ...sy, domain: [y0, y1] }, axis: axisFormat({ type: 'log', domain: [y0!, y1!] }) };
   const color = { field: 'group', type: 'nominal', title: 'model' };
   const layers: Record<string, unknown>[] = [];
   if (curves.length > 0) {

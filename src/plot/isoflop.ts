@@ -1,3 +1,4 @@
+import { InputError, show } from '../core/errors.js';
 import { formatNumber } from '../core/format.js';
 import { axisFormat, axisScale, requireFinite } from './axes.js';
 import { layered, type ChartOptions, type VegaLiteSpec } from './spec.js';
@@ -20,6 +21,22 @@ export interface IsoflopChartOptions extends ChartOptions {
   xLabel?: string;
   /** @default 'loss (nats/token)' */
   yLabel?: string;
+  /**
+   * Zoom each budget's law curve to its valley: keep the part within `zoom` of the budget's minimum
+   * loss, relative (0.15: up to 15% above it), so that the minima and their spread fill the panel
+   * instead of lying flat under the curves' steep ends. Measured points are all kept. `false`: the
+   * whole curves. @default 0.15
+   */
+  zoom?: number | false;
+}
+
+/** Each budget's rows within `zoom` (relative) of its lowest loss; every row when zoom is false. */
+function valley<T extends { compute: number; loss: number }>(rows: readonly T[], zoom: number | false, minima: ReadonlyMap<number, number>): T[] {
+  if (zoom === false) return [...rows];
+  return rows.filter((r) => {
+    const min = minima.get(r.compute);
+    return min === undefined || r.loss <= min + zoom * Math.abs(min);
+  });
 }
 
 /**
@@ -29,23 +46,29 @@ export interface IsoflopChartOptions extends ChartOptions {
  */
 export function isoflopChart(data: IsoflopChartData, options: IsoflopChartOptions = {}): VegaLiteSpec {
   const { xLabel = 'parameters N', yLabel = 'loss (nats/token)' } = options;
-  const { points = [], curves = [], optima = [], parabolas = [], trend = [] } = data;
   for (const [name, rows] of [
-    ['points', points],
-    ['curves', curves],
-    ['optima', optima],
-    ['parabolas', parabolas],
-    ['trend', trend],
+    ['points', data.points ?? []],
+    ['curves', data.curves ?? []],
+    ['optima', data.optima ?? []],
+    ['parabolas', data.parabolas ?? []],
+    ['trend', data.trend ?? []],
   ] as const) {
     requireFinite('isoflopChart', name, rows, ['compute', 'N', 'loss']);
   }
+  const { points = [], optima = [], trend = [] } = data;
+  const zoom = options.zoom ?? 0.15;
+  if (zoom !== false && !(zoom > 0)) throw new InputError(`isoflopChart: zoom must be a positive fraction or false, got ${show(zoom)}`, 'zoom');
+  const minima = new Map<number, number>();
+  for (const r of [...(data.curves ?? []), ...(data.parabolas ?? []), ...points, ...optima]) minima.set(r.compute, Math.min(minima.get(r.compute) ?? Infinity, r.loss));
+  const curves = valley(data.curves ?? [], zoom, minima);
+  const parabolas = valley(data.parabolas ?? [], zoom, minima);
   const label = (c: number) => `${formatNumber(c, 3).replace(/\.?0+e/, 'e')} FLOPs`;
   const budgets = [...new Set([...points, ...curves, ...optima, ...parabolas].map((p) => p.compute))].sort((a, b) => a - b);
   const sx = axisScale([...points.map((p) => p.N), ...curves.map((p) => p.N), ...parabolas.map((p) => p.N), ...trend.map((p) => p.N), ...optima.flatMap((p) => [p.N, p.lower ?? p.N, p.upper ?? p.N])]);
   const sy = axisScale([...points, ...curves, ...optima, ...parabolas, ...trend].map((p) => p.loss));
-  const x = { field: 'N', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
-  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
-  const color = { field: 'budget', type: 'ordinal', title: 'compute C', sort: budgets.map(label), scale: { scheme: 'viridis' } };
+  const x = { field: 'N', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx) };
+  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy) };
+  const color = { field: 'budget', type: 'ordinal', title: 'compute C', sort: budgets.map(label), scale: { scheme: { name: 'viridis', extent: [0, 0.88] } } };
   const tag = <T extends { compute: number }>(rows: readonly T[]) => rows.map((r) => ({ ...r, budget: label(r.compute) }));
   const layers: Record<string, unknown>[] = [];
   if (curves.length > 0) {
@@ -107,8 +130,8 @@ export function isoflopEnvelopeChart(data: IsoflopEnvelopeChartData, options: Is
   requireFinite('isoflopEnvelopeChart', 'envelope', envelope, ['compute', 'N', 'loss']);
   const sx = axisScale([...curves, ...envelope].map((p) => p.compute));
   const sy = axisScale([...curves, ...envelope].map((p) => p.loss));
-  const x = { field: 'compute', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
-  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
+  const x = { field: 'compute', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx) };
+  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy) };
   const layers: Record<string, unknown>[] = [
     {
       data: { values: curves },
