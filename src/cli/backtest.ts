@@ -23,6 +23,7 @@ interface BacktestCliOptions {
   dropHighest: string;
   loss: string;
   delta: string;
+  huberDelta?: string;
   fix?: string[];
   threads?: string;
   out?: string;
@@ -65,6 +66,7 @@ export function register(program: Command): void {
     .option('--drop-highest <k>', 'leave out the k highest-loss rows first (Besiroglu et al. 2024 drop 5 of the Chinchilla points)', '0')
     .option('--loss <name>', 'huber or squared (with --law)', 'huber')
     .option('--delta <d>', 'Huber delta (with --law)', '1e-3')
+    .option('--huber-delta <d>', 'the same as --delta (unambiguous: stop --delta is a probability)')
     .option('--fix <name=value...>', 'hold parameters fixed, e.g. --fix E=1.69 (with --law)')
     .option('--threads <n>', 'worker threads (default: every core)')
     .option(
@@ -81,7 +83,7 @@ export function register(program: Command): void {
         if (options.extrapolator !== undefined) return extrapolatorBacktest(file, options);
         if ((options.law === undefined) === (options.fit === undefined)) throw new InputError(`give --law or --fit (one of them); got ${options.law === undefined ? 'neither' : 'both'}`, 'law');
         if (options.loss !== 'huber' && options.loss !== 'squared') throw new InputError(`--loss: must be huber or squared, got ${show(options.loss)}`, 'loss');
-        const drop = countOption('drop-highest', options.dropHighest, 0)!;
+        const drop = numberOption('drop-highest', options.dropHighest)!;
         if (!(Number.isInteger(drop) && drop >= 0)) throw new InputError(`--drop-highest: must be a whole number of rows, got ${show(options.dropHighest)}`, 'dropHighest');
         const threads = countOption('threads', options.threads);
         let table = readObservations(file);
@@ -94,7 +96,12 @@ export function register(program: Command): void {
         }
         const cuts = options.trainMaxN?.map((c) => numberOption('train-max-N', c)!);
         const fitOptions: FitOptions | undefined =
-          options.law !== undefined ? { loss: options.loss === 'huber' ? huber(numberOption('delta', options.delta)) : squared(), fixed: parseFixed(options.fix) } : undefined;
+          options.law !== undefined
+            ? {
+                loss: options.loss === 'huber' ? huber(numberOption(options.huberDelta !== undefined ? 'huber-delta' : 'delta', options.huberDelta ?? options.delta, { above: 0 })) : squared(),
+                fixed: parseFixed(options.fix),
+              }
+            : undefined;
         const result = await backtestScaling(options.fit !== undefined ? loadFit(options.fit) : options.law!, table, {
           ...(cuts ? { cuts } : {}),
           ...(options.testMinN !== undefined ? { testMinN: numberOption('test-min-N', options.testMinN)! } : {}),

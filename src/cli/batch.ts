@@ -187,6 +187,7 @@ export function register(program: Command): void {
     .argument('<path>', 'a run-store directory or trajectory file: runs at several batch sizes (and model sizes, for the N term)')
     .option('--target-loss <losses>', 'at least 2 target losses for B_crit(L), separated by commas; required')
     .option('--n <params>', 'parameters of the model to predict; required')
+    .option('--N <params>', 'the same as --n (the name other commands use)')
     .option('--batch-size <b>', "batch size it will use, in the runs' unit; required")
     .option('--steps <s>', 'last step of the predicted trajectory; required')
     .option('--from <s>', 'first step of the predicted trajectory (default: steps / 100)')
@@ -198,6 +199,8 @@ export function register(program: Command): void {
     .action(
       action(async (path: string, _own: unknown, command: Command) => {
         const own = mergedOptions<Record<string, string | undefined>>(command);
+        if (own.N !== undefined && own.n !== undefined && own.N !== own.n) throw new InputError(`--N: give --N or --n (the same option), not both: ${own.N} and ${own.n}`, 'N');
+        own.n ??= own.N;
         const json = own.json;
         for (const [flag, key] of [
           ['target-loss', 'targetLoss'],
@@ -258,7 +261,7 @@ function gradNormRows(file: string): GradNormRow[] {
       if (!column) continue;
       const v = parseNumber(o[column]);
       if (v === undefined) throw new InputError(`${file}: row ${i + 1}, column ${column}: not a number: ${show(o[column])}`, column);
-      if ((v === null || !Number.isFinite(v)) && role !== 'step') throw new InputError(`${file}: row ${i + 1}, column ${column}: not a finite number: ${show(o[column])}`, column);
+      if (v !== null && !Number.isFinite(v)) throw new InputError(`${file}: row ${i + 1}, column ${column}: not a finite number: ${show(o[column])}`, column);
       if (v !== null) row[role] = v;
     }
     return row;

@@ -108,6 +108,7 @@ export function register(program: Command): void {
     .option('--fix <name=value>', 'hold a parameter fixed, e.g. lambda=0.999 (repeatable)', collect)
     .option('--optimizer <name>', "lbfgsb (to convergence) or adamw-early-stopped (Luo et al. 2025's procedure); default: fitCurves' own")
     .option('--resamples <n>', 'bootstrap resamples for uncertainty bands', '0')
+    .option('--bootstrap <n>', 'the same as --resamples (the name fit and isoflop use)')
     .option('--resample-by <what>', 'points or curves', 'points')
     .option('--seed <n>', 'bootstrap seed', '0')
     .option('--out <file>', 'write the fit as JSON (kind "curve-fit")')
@@ -124,6 +125,7 @@ export function register(program: Command): void {
             lossColumn: string;
             fix?: string[];
             resamples: string;
+            bootstrap?: string;
             resampleBy: string;
             seed: string;
             optimizer?: string;
@@ -141,7 +143,7 @@ export function register(program: Command): void {
             if (!name || v === undefined) throw new InputError(`--fix: expected name=value, got ${show(item)}`, 'fix');
             fixed[name] = v;
           }
-          const resamples = countOption('resamples', options.resamples, 0)!;
+          const resamples = countOption(options.bootstrap !== undefined ? 'bootstrap' : 'resamples', options.bootstrap ?? options.resamples, 0)!;
           if (options.resampleBy !== 'points' && options.resampleBy !== 'curves') throw new InputError(`--resample-by: must be points or curves, got ${show(options.resampleBy)}`, 'resample-by');
           const optimizer = optimizerOption(options.optimizer);
           const fit = fitCurves(curves, {

@@ -16,6 +16,7 @@ interface FitCliOptions {
   out?: string;
   loss: string;
   delta: string;
+  huberDelta?: string;
   space: string;
   optimizer: string;
   fix?: string[];
@@ -41,6 +42,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads (default: every core)')
     .option('--loss <name>', 'huber or squared', 'huber')
     .option('--delta <d>', 'Huber delta', '1e-3')
+    .option('--huber-delta <d>', 'the same as --delta (unambiguous: stop --delta is a probability)')
     .option('--space <space>', 'residuals in log or linear space', 'log')
     .option('--optimizer <name>', 'lbfgsb or lm (Levenberg-Marquardt, squared loss only)', 'lbfgsb')
     .option('--fix <name=value...>', 'hold parameters fixed, e.g. --fix E=1.69')
@@ -56,7 +58,7 @@ export function register(program: Command): void {
         const threads = countOption('threads', options.threads);
         const table = readObservations(file);
         const fitOptions: FitOptions = {
-          loss: options.loss === 'huber' ? huber(numberOption('delta', options.delta, { above: 0 })) : squared(),
+          loss: options.loss === 'huber' ? huber(numberOption(options.huberDelta !== undefined ? 'huber-delta' : 'delta', options.huberDelta ?? options.delta, { above: 0 })) : squared(),
           space: options.space,
           optimizer: options.optimizer,
           fixed: parseFixed(options.fix),

@@ -1,15 +1,15 @@
 /**
  * Four significant digits, exponent form outside [1e-3, 1e6): numbers in reports, tables and chart
- * labels. Numbers from 10^digits up to 1e6 print rounded to a whole number (16384, not 16380).
+ * labels. Whole numbers below 1e6 print whole (16384, not 16380).
  */
 export function formatNumber(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return String(x);
   if (x === 0) return '0';
   const a = Math.abs(x);
   if (a >= 1e6 || a < 1e-3) return x.toExponential(digits - 1).replace('e+', 'e');
-  // Below 1e6 a whole number prints whole: 16384 (a batch size, a step) is not 16380. Rounding to
-  // `digits` significant digits would write zeros that were never measured.
-  if (a >= 10 ** digits) return Math.round(x).toString();
+  // Below 1e6 a whole number prints whole: 16384 (a batch size, a step) is not 16380. Rounding a
+  // count to `digits` significant digits would write zeros that were never measured.
+  if (Number.isInteger(x)) return x.toString();
   return Number(x.toPrecision(digits)).toString();
 }
 

@@ -14,8 +14,10 @@ describe('formatNumber', () => {
   it('writes whole numbers below 1e6 in full instead of inventing zeros', () => {
     expect(formatNumber(16384)).toBe('16384');
     expect(formatNumber(72000)).toBe('72000');
-    expect(formatNumber(123456.7)).toBe('123457');
-    expect(formatNumber(1234.5)).toBe('1235');
+    expect(formatNumber(123456)).toBe('123456');
+    // A measured (fractional) value keeps its significant digits.
+    expect(formatNumber(123456.7)).toBe('123500');
+    expect(formatNumber(1666.67, 2)).toBe('1700');
   });
 
   it('formats the numbers of a table the same way', () => {
