@@ -184,3 +184,18 @@ describe('lossCurvesChart palette', () => {
     expect(few.layer[0]!.encoding.color.type).toBe('nominal');
   });
 });
+
+describe('isoflopChart panels', () => {
+  it('gives each budget its own zoomed panel when a valley would lie flat on the shared axis', () => {
+    // Budgets whose valleys differ by 1000x in depth: on one axis the deep one flattens the rest.
+    const valley = (C: number, depth: number) => Array.from({ length: 21 }, (_, k) => ({ compute: C, N: 10 ** (6 + k * 0.1), loss: 1 + depth * (k - 10) ** 2 }));
+    const curves = [...valley(1e18, 0.01), ...valley(1e20, 1e-5)];
+    const spec = isoflopChart({ curves }, { title: 'two budgets', panels: 'auto' }) as { concat?: { title: string }[]; resolve?: { scale: { y: string } } };
+    expect(spec.concat).toHaveLength(2);
+    expect(spec.concat!.map((p) => p.title)).toEqual(['C = 1e18 FLOPs', 'C = 1e20 FLOPs']);
+    expect(spec.resolve!.scale.y).toBe('independent');
+    const shared = isoflopChart({ curves }, { panels: false }) as { layer?: unknown[]; concat?: unknown };
+    expect(shared.concat).toBeUndefined();
+    expect(shared.layer!.length).toBeGreaterThan(0);
+  });
+});

@@ -61,7 +61,7 @@ describe('display', () => {
     const result = { report: () => 'fitted 3 parameters' };
     const shown = await display(result, { title: 'fit', table: { header: ['param', 'value'], rows: [['alpha', 0.3473]] }, charts: [spec, spec] });
     const bundle = shown[JUPYTER_DISPLAY]();
-    expect(Object.keys(bundle).sort()).toEqual(['image/png', 'text/html', 'text/plain']);
+    expect(Object.keys(bundle).sort()).toEqual(['application/vnd.vegalite.v5+json', 'image/png', 'text/html', 'text/plain']);
     expect(bundle['text/plain']).toBe('fit\n\nparam\tvalue\nalpha\t0.3473\n\nfitted 3 parameters');
     expect(bundle['text/html']!.match(/<svg/g)!.length).toBe(2);
     expect(Buffer.from(bundle['image/png']!, 'base64').subarray(1, 4).toString()).toBe('PNG');
