@@ -47,6 +47,15 @@ cat node.out
 grep -q '\[\[Fit\]\] chinchilla' node.out || { echo "pack-check: the Node run printed no fit report" >&2; exit 1; }
 step "Node run took $(( $(date +%s) - start )) s"
 
+step "run the installed CLI (bin/scalelaw.js on the built dist/)"
+"$work/app/node_modules/.bin/scalelaw" predict --fit "$work/app/node_modules/scalelaw/fits/chinchilla-hoffmann2022.json" --N 7e10 --D 1.4e12 --format csv > cli.out
+grep -q '^N,D,loss' cli.out || { cat cli.out >&2; echo "pack-check: the installed CLI printed no CSV table" >&2; exit 1; }
+set +e
+"$work/app/node_modules/.bin/scalelaw" predict --fit "$work/app/node_modules/scalelaw/fits/chinchilla-hoffmann2022.json" --N -1 --D 1.4e12 2> cli.err
+code=$?
+set -e
+[ "$code" = 2 ] && [ "$(wc -l < cli.err)" = 1 ] || { cat cli.err >&2; echo "pack-check: bad input gave exit $code, not 2 with one line" >&2; exit 1; }
+
 deno_bin=""
 if [ -x "$root/node_modules/.bin/deno" ]; then deno_bin="$root/node_modules/.bin/deno"; elif command -v deno > /dev/null; then deno_bin=$(command -v deno); fi
 if [ -z "$deno_bin" ]; then
