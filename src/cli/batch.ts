@@ -99,7 +99,7 @@ export function register(program: Command): void {
               points: analysis.targets.flatMap((t) => t.points.map((p) => ({ group: group(t.target), steps: p.steps, examples: p.steps * p.batchSize, batchSize: p.batchSize }))),
               fits: analysis.targets.map((t) => ({ group: group(t.target), sMin: t.Smin, eMin: t.Emin })),
             },
-            { title: `Steps vs examples to reach the target (${path})` },
+            { title: `Steps vs examples to reach the target (${path})`, legend: 'target loss' },
           );
           if (plotFormat === '.json') writeFileSync(options.plot, JSON.stringify(spec, null, 2) + '\n');
           else if (plotFormat === '.svg') writeFileSync(options.plot, await renderSVG(spec));

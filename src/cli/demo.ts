@@ -246,12 +246,15 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
             },
             charts: [
               {
-                spec: stepsExamplesChart({
-                  points: cb.analysis.targets.flatMap((t) =>
-                    t.points.map((p) => ({ group: `loss ${formatNumber(t.target, 3)}`, steps: p.steps, examples: p.steps * p.batchSize, batchSize: p.batchSize })),
-                  ),
-                  fits: cb.analysis.targets.map((t) => ({ group: `loss ${formatNumber(t.target, 3)}`, sMin: t.Smin, eMin: t.Emin })),
-                }),
+                spec: stepsExamplesChart(
+                  {
+                    points: cb.analysis.targets.flatMap((t) =>
+                      t.points.map((p) => ({ group: `loss ${formatNumber(t.target, 3)}`, steps: p.steps, examples: p.steps * p.batchSize, batchSize: p.batchSize })),
+                    ),
+                    fits: cb.analysis.targets.map((t) => ({ group: `loss ${formatNumber(t.target, 3)}`, sMin: t.Smin, eMin: t.Emin })),
+                  },
+                  { legend: 'target loss' },
+                ),
                 caption: 'Steps against examples to reach each target; crosses mark B_crit.',
               },
             ],
