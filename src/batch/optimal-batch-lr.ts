@@ -89,7 +89,29 @@ export function optimalBatchLrReport(r: OptimalBatchLr): string {
       ['C', 'best batch', 'best lr', 'loss', 'run'],
     ),
     '',
-    `B_opt = ${formatNumber(r.batch.values.k!)} C^${formatNumber(r.batch.values.e!)}`,
-    `lr_opt = ${formatNumber(r.lr.values.k!)} C^${formatNumber(r.lr.values.e!)}`,
+    trendLine(
+      'B_opt',
+      'batch sizes',
+      r.points.map((p) => p.batchSize),
+      r.batch,
+    ),
+    trendLine(
+      'lr_opt',
+      'learning rates',
+      r.points.map((p) => p.lr),
+      r.lr,
+    ),
   ].join('\n');
+}
+
+/**
+ * `name = k C^e`, or, when every near-optimal run has the same value, that value with a note: a
+ * power law fitted to constant data gives an exponent of rounding noise (C^-1.036e-14), not a trend.
+ */
+function trendLine(name: string, what: string, values: readonly number[], fit: { values: Record<string, number> }): string {
+  const first = values[0]!;
+  if (values.every((v) => v === first)) {
+    return `${name} = ${formatNumber(first)} at every budget (every near-optimal run has it): no trend in C can be fitted; try ${what} on a finer grid`;
+  }
+  return `${name} = ${formatNumber(fit.values.k!)} C^${formatNumber(fit.values.e!)}`;
 }

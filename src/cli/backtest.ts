@@ -10,7 +10,7 @@ import { backtestScaling } from '../plan/backtest.js';
 import { backtestExtrapolation } from '../extrapolation/backtest.js';
 import { learningCurve, type Goal } from '../extrapolation/curve.js';
 import { guessGoal, readCurvesCsv } from '../extrapolation/read-curve.js';
-import { action, numberOption, parseFixed, printJson } from './util.js';
+import { action, numberOption, parseFixed, printJson, countOption, levelOption, checkOutputPath } from './util.js';
 
 interface BacktestCliOptions {
   law?: string;
@@ -23,6 +23,7 @@ interface BacktestCliOptions {
   dropHighest: string;
   loss: string;
   delta: string;
+  huberDelta?: string;
   fix?: string[];
   threads?: string;
   out?: string;
@@ -41,7 +42,7 @@ function extrapolatorBacktest(file: string, options: BacktestCliOptions): void {
   const fractions = options.fractions.split(',').map((f) => numberOption('fractions', f.trim())!);
   const runs = readCurvesCsv(file);
   const curves = runs.columns.map((c) => learningCurve(runs.steps, c.values, { goal: (options.goal as Goal | undefined) ?? guessGoal(c.column), source: c.column }));
-  const result = backtestExtrapolation(curves, { method, fractions, level: numberOption('level', options.level)!, seed: numberOption('seed', options.seed)! });
+  const result = backtestExtrapolation(curves, { method, fractions, level: levelOption('level', options.level)!, seed: numberOption('seed', options.seed, { integer: true })! });
   if (options.out) writeFileSync(options.out, JSON.stringify(result, null, 1) + '\n');
   if (options.json) return printJson(result);
   process.stdout.write(result.report() + '\n');
@@ -65,6 +66,7 @@ export function register(program: Command): void {
     .option('--drop-highest <k>', 'leave out the k highest-loss rows first (Besiroglu et al. 2024 drop 5 of the Chinchilla points)', '0')
     .option('--loss <name>', 'huber or squared (with --law)', 'huber')
     .option('--delta <d>', 'Huber delta (with --law)', '1e-3')
+    .option('--huber-delta <d>', 'the same as --delta (unambiguous: stop --delta is a probability)')
     .option('--fix <name=value...>', 'hold parameters fixed, e.g. --fix E=1.69 (with --law)')
     .option('--threads <n>', 'worker threads (default: every core)')
     .option(
@@ -77,12 +79,13 @@ export function register(program: Command): void {
     .option('--json', 'print the backtest as JSON instead of the report')
     .action(
       action(async (file: string, options: BacktestCliOptions) => {
+        checkOutputPath('out', options.out);
         if (options.extrapolator !== undefined) return extrapolatorBacktest(file, options);
         if ((options.law === undefined) === (options.fit === undefined)) throw new InputError(`give --law or --fit (one of them); got ${options.law === undefined ? 'neither' : 'both'}`, 'law');
         if (options.loss !== 'huber' && options.loss !== 'squared') throw new InputError(`--loss: must be huber or squared, got ${show(options.loss)}`, 'loss');
         const drop = numberOption('drop-highest', options.dropHighest)!;
         if (!(Number.isInteger(drop) && drop >= 0)) throw new InputError(`--drop-highest: must be a whole number of rows, got ${show(options.dropHighest)}`, 'dropHighest');
-        const threads = numberOption('threads', options.threads);
+        const threads = countOption('threads', options.threads);
         let table = readObservations(file);
         if (drop > 0) {
           if (drop >= table.length) throw new InputError(`--drop-highest: ${drop} rows would leave none of the ${table.length}`, 'dropHighest');
@@ -93,13 +96,18 @@ export function register(program: Command): void {
         }
         const cuts = options.trainMaxN?.map((c) => numberOption('train-max-N', c)!);
         const fitOptions: FitOptions | undefined =
-          options.law !== undefined ? { loss: options.loss === 'huber' ? huber(numberOption('delta', options.delta)) : squared(), fixed: parseFixed(options.fix) } : undefined;
+          options.law !== undefined
+            ? {
+                loss: options.loss === 'huber' ? huber(numberOption(options.huberDelta !== undefined ? 'huber-delta' : 'delta', options.huberDelta ?? options.delta, { above: 0 })) : squared(),
+                fixed: parseFixed(options.fix),
+              }
+            : undefined;
         const result = await backtestScaling(options.fit !== undefined ? loadFit(options.fit) : options.law!, table, {
           ...(cuts ? { cuts } : {}),
           ...(options.testMinN !== undefined ? { testMinN: numberOption('test-min-N', options.testMinN)! } : {}),
-          bootstrap: numberOption('bootstrap', options.bootstrap)!,
-          seed: numberOption('seed', options.seed)!,
-          level: numberOption('level', options.level)!,
+          bootstrap: countOption('bootstrap', options.bootstrap, 0)!,
+          seed: numberOption('seed', options.seed, { integer: true })!,
+          level: levelOption('level', options.level)!,
           ...(fitOptions ? { fitOptions } : {}),
           ...(threads !== undefined ? { threads } : {}),
         });

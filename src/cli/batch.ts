@@ -7,6 +7,7 @@ import { gnsFromLog, gnsFromRuns, gnsRunsReport, gnsSeriesReport, type GradNormR
 import { lrSensitivity, lrSensitivityReport } from '../batch/lr-sensitivity.js';
 import { optimalBatchLr, optimalBatchLrReport } from '../batch/optimal-batch-lr.js';
 import { InputError, show } from '../core/errors.js';
+import { warn } from '../core/warn.js';
 import type { Run } from '../core/run.js';
 import { readRuns } from '../io/read-runs.js';
 import { openStore } from '../io/store.js';
@@ -14,7 +15,7 @@ import { readTable } from '../io/table-file.js';
 import { stepsExamplesChart } from '../plot/batch.js';
 import { renderPNG, renderSVG } from '../plot/render.js';
 import { parseNumber } from '../io/units.js';
-import { action, formatNumber, numberOption, printJson } from './util.js';
+import { action, formatNumber, numberOption, printJson, countOption, checkOutputPath } from './util.js';
 
 interface BatchOptions {
   targetLoss?: string;
@@ -63,6 +64,7 @@ export function register(program: Command): void {
     .option('--json', 'print the analysis as JSON')
     .action(
       action(async (path: string, options: BatchOptions) => {
+        checkOutputPath('plot', options.plot);
         const plotFormat = options.plot === undefined ? undefined : extname(options.plot).toLowerCase();
         if (plotFormat !== undefined && !['.svg', '.png', '.json'].includes(plotFormat)) {
           throw new InputError(`--plot: file must end in .svg, .png or .json, got ${show(options.plot)}`, 'plot');
@@ -70,11 +72,17 @@ export function register(program: Command): void {
         // Not a commander requiredOption: that would also be demanded of `batch gns`.
         if (options.targetLoss === undefined) throw new InputError('--target-loss: required (one loss, or several separated by commas)', 'target-loss');
         const targets = targetList(options.targetLoss);
-        const referenceBatch = numberOption('reference-batch', options.referenceBatch)!;
-        const overhead = numberOption('overhead', options.overhead)!;
+        const referenceBatch = numberOption('reference-batch', options.referenceBatch, { above: 0 })!;
+        const overhead = numberOption('overhead', options.overhead, { above: 0 })!;
         const metric = metricOption(options.metric);
         const predictLoss = numberOption('predict-loss', options.predictLoss);
         const runs = loadRuns(path);
+        const sizes = new Set(runs.map((r) => r.config.N).filter((n) => n !== undefined));
+        if (sizes.size > 1) {
+          warn(
+            `${path}: the runs span ${sizes.size} model sizes (N ${formatNumber(Math.min(...sizes))} to ${formatNumber(Math.max(...sizes))}); one critical batch size is fitted across them. Give runs of one size, or use \`batch trajectory\` for B_crit by size`,
+          );
+        }
         const analysis = await criticalBatch(runs, targets, {
           referenceBatch,
           overhead,
@@ -91,7 +99,7 @@ export function register(program: Command): void {
               points: analysis.targets.flatMap((t) => t.points.map((p) => ({ group: group(t.target), steps: p.steps, examples: p.steps * p.batchSize, batchSize: p.batchSize }))),
               fits: analysis.targets.map((t) => ({ group: group(t.target), sMin: t.Smin, eMin: t.Emin })),
             },
-            { title: `Steps vs examples to reach the target (${path})` },
+            { title: `Steps vs examples to reach the target (${path})`, legend: 'target loss' },
           );
           if (plotFormat === '.json') writeFileSync(options.plot, JSON.stringify(spec, null, 2) + '\n');
           else if (plotFormat === '.svg') writeFileSync(options.plot, await renderSVG(spec));
@@ -125,8 +133,8 @@ export function register(program: Command): void {
     .action(
       action((file: string, _own: unknown, command: Command) => {
         const options = mergedOptions<{ beta: string; every: string; json?: boolean }>(command);
-        const beta = numberOption('beta', options.beta)!;
-        const every = numberOption('every', options.every)!;
+        const beta = numberOption('beta', options.beta, { min: 0, max: 1 })!;
+        const every = countOption('every', options.every, 0)!;
         if (existsSync(file) && statSync(file).isDirectory()) return storeGns(file, beta, options.json);
         const rows = gradNormRows(file);
         const series = gnsFromLog(rows, { beta, source: file });
@@ -148,7 +156,7 @@ export function register(program: Command): void {
       action(async (path: string, _own: unknown, command: Command) => {
         const own = mergedOptions<{ tolerance: string; metric: string; json?: boolean }>(command);
         const json = own.json;
-        const tolerance = numberOption('tolerance', own.tolerance)!;
+        const tolerance = numberOption('tolerance', own.tolerance, { min: 0 })!;
         const r = await lrSensitivity(loadRuns(path), { tolerance, metric: metricOption(own.metric) });
         if (json) return printJson({ source: path, tolerance, sizes: r.sizes, edgeSizes: r.edgeSizes, ...(r.trend ? { trend: r.trend.toJSON() } : {}) });
         process.stdout.write(`${path}: ${r.sizes.length} model sizes\n\n${lrSensitivityReport(r, { tolerance })}\n`);
@@ -166,7 +174,7 @@ export function register(program: Command): void {
       action(async (path: string, _own: unknown, command: Command) => {
         const own = mergedOptions<{ band: string; metric: string; json?: boolean }>(command);
         const json = own.json;
-        const band = numberOption('band', own.band)!;
+        const band = numberOption('band', own.band, { min: 0 })!;
         const r = await optimalBatchLr(loadRuns(path), { band, metric: metricOption(own.metric) });
         if (json) return printJson({ source: path, band, best: r.best, points: r.points, batch: r.batch.toJSON(), lr: r.lr.toJSON() });
         process.stdout.write(`${path}: ${r.best.length} compute budgets, ${r.points.length} near-optimal runs (within ${formatNumber(band * 100)}%)\n\n${optimalBatchLrReport(r)}\n`);
@@ -179,6 +187,7 @@ export function register(program: Command): void {
     .argument('<path>', 'a run-store directory or trajectory file: runs at several batch sizes (and model sizes, for the N term)')
     .option('--target-loss <losses>', 'at least 2 target losses for B_crit(L), separated by commas; required')
     .option('--n <params>', 'parameters of the model to predict; required')
+    .option('--N <params>', 'the same as --n (the name other commands use)')
     .option('--batch-size <b>', "batch size it will use, in the runs' unit; required")
     .option('--steps <s>', 'last step of the predicted trajectory; required')
     .option('--from <s>', 'first step of the predicted trajectory (default: steps / 100)')
@@ -190,6 +199,8 @@ export function register(program: Command): void {
     .action(
       action(async (path: string, _own: unknown, command: Command) => {
         const own = mergedOptions<Record<string, string | undefined>>(command);
+        if (own.N !== undefined && own.n !== undefined && own.N !== own.n) throw new InputError(`--N: give --N or --n (the same option), not both: ${own.N} and ${own.n}`, 'N');
+        own.n ??= own.N;
         const json = own.json;
         for (const [flag, key] of [
           ['target-loss', 'targetLoss'],
@@ -202,18 +213,19 @@ export function register(program: Command): void {
         const metric = metricOption(own.metric!);
         const targets = targetList(own.targetLoss!);
         const plan = {
-          N: numberOption('n', own.n)!,
-          batchSize: numberOption('batch-size', own.batchSize)!,
-          tokensPerExample: numberOption('tokens-per-example', own.tokensPerExample)!,
+          N: numberOption('n', own.n, { above: 0 })!,
+          batchSize: numberOption('batch-size', own.batchSize, { above: 0 })!,
+          tokensPerExample: numberOption('tokens-per-example', own.tokensPerExample, { above: 0 })!,
         };
+        const steps = numberOption('steps', own.steps, { above: 0 })!;
+        const from = numberOption('from', own.from, { above: 0 }) ?? steps / 100;
+        const points = countOption('points', own.points, 2)!;
+        const target = numberOption('loss', own.loss);
         const runs = loadRuns(path);
         const analysis = await criticalBatch(runs, targets, { metric });
         const bcrit = await fitBcritVsLoss(analysis);
         const loss = await fitLossVsSteps(runs, bcrit.values, { metric });
-        const steps = numberOption('steps', own.steps)!;
-        const from = numberOption('from', own.from) ?? steps / 100;
-        const trajectory = predictBatchTrajectory(loss.values, bcrit.values, { ...plan, steps, from, points: numberOption('points', own.points)! });
-        const target = numberOption('loss', own.loss);
+        const trajectory = predictBatchTrajectory(loss.values, bcrit.values, { ...plan, steps, from, points });
         const reach = target === undefined ? undefined : stepsToLoss(loss.values, bcrit.values, target, plan);
         if (json) return printJson({ source: path, plan, bcrit: bcrit.toJSON(), loss: loss.toJSON(), trajectory, ...(reach ? { reach } : {}) });
         const header = `${path}: ${runs.length} runs; B_crit(L) from ${targets.length} targets, L(N, S_min) from every logged point`;
@@ -243,16 +255,25 @@ function gradNormRows(file: string): GradNormRow[] {
   };
   const columns = { gradSqSmall: find('gradSqSmall', true)!, gradSqBig: find('gradSqBig', true)!, bSmall: find('bSmall', true)!, bBig: find('bBig', true)!, step: find('step', false) };
   const objects = t.objects() as Record<string, unknown>[];
-  return objects.map((o, i) => {
+  const rows = objects.map((o, i) => {
     const row: GradNormRow = {};
     for (const [role, column] of Object.entries(columns) as [keyof GradNormRow, string | undefined][]) {
       if (!column) continue;
       const v = parseNumber(o[column]);
       if (v === undefined) throw new InputError(`${file}: row ${i + 1}, column ${column}: not a number: ${show(o[column])}`, column);
+      if (v !== null && !Number.isFinite(v)) throw new InputError(`${file}: row ${i + 1}, column ${column}: not a finite number: ${show(o[column])}`, column);
       if (v !== null) row[role] = v;
     }
     return row;
   });
+  // The moving averages run in file order: a log out of order would smooth the wrong neighbours.
+  rows.forEach((row, i) => {
+    const before = rows[i - 1]?.step;
+    if (i > 0 && row.step !== undefined && before !== undefined && !(row.step > before)) {
+      throw new InputError(`${file}: row ${i + 1}, column ${columns.step}: steps must increase, got ${row.step} after ${before}`, columns.step!);
+    }
+  });
+  return rows;
 }
 
 /** B_simple per run of a run store, from the gradient norms the trainer logged in each trajectory. */

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
+import { warn } from '../core/warn.js';
 import type { CurveInput } from '../laws/curve-points.js';
 import { bestSchedule, bestWsdCooldown, budgetFromFit, chooseCooldown, refinedFamily, scheduleFamilies, type Budget } from '../plan/schedule-choice.js';
 import { fitCurves } from '../fit/fit-curves.js';
@@ -15,12 +16,9 @@ import { parseNumericCsv } from '../io/csv.js';
 import { readScheduleCsv } from '../schedules/custom.js';
 import { validateSchedule } from '../schedules/schedule.js';
 import type { ScheduleSpec } from '../core/schedule-spec.js';
-import { action, formatNumber, numberOption, printJson, table } from './util.js';
+import { action, formatNumber, numberOption, printJson, table, countOption, levelOption, checkOutputPath, readInputText } from './util.js';
 
-function readText(path: string, what: string): string {
-  if (!existsSync(path)) throw new InputError(`${what} ${path}: no such file`, 'path');
-  return readFileSync(path, 'utf8');
-}
+const readText = readInputText;
 
 /** A schedule from a JSON spec file, or from a CSV file of per-step rates (column lr). */
 export function readSchedule(path: string): ScheduleSpec {
@@ -50,6 +48,12 @@ function readCurve(path: string, schedule: ScheduleSpec, options: { stepColumn: 
   const loss = csv.columns[options.lossColumn];
   if (!steps) throw new InputError(`${path}: no column ${show(options.stepColumn)}; columns: ${csv.names.join(', ')}`, 'step-column');
   if (!loss) throw new InputError(`${path}: no column ${show(options.lossColumn)}; columns: ${csv.names.join(', ')}`, 'loss-column');
+  if (steps.length === 0) throw new InputError(`${path}: no rows after the header (columns: ${csv.names.join(', ')})`, 'curve');
+  for (let i = 1; i < steps.length; i++) {
+    if (!(steps[i]! > steps[i - 1]!)) {
+      throw new InputError(`${path}: row ${i + 1}, column ${options.stepColumn}: steps must increase, got ${steps[i]} after ${steps[i - 1]}`, 'step-column');
+    }
+  }
   const name = path.replace(/^.*\//, '').replace(/\.csv$/i, '');
   return { name, schedule, steps, loss, ...(options.N !== undefined ? { N: options.N } : {}) };
 }
@@ -76,7 +80,7 @@ function readCurves(paths: readonly string[], options: { schedule?: string[]; N?
   if (schedules.length !== paths.length) {
     throw new InputError(`--schedule: ${paths.length} curve files but ${schedules.length} schedules; give one --schedule per curve, in order`, 'schedule');
   }
-  const N = numberOption('N', options.N);
+  const N = numberOption('N', options.N, { above: 0 });
   return paths.map((p, i) => readCurve(p, readSchedule(schedules[i]!), { stepColumn: options.stepColumn, lossColumn: options.lossColumn, ...(N !== undefined ? { N } : {}) }));
 }
 
@@ -114,6 +118,7 @@ export function register(program: Command): void {
     .option('--fix <name=value>', 'hold a parameter fixed, e.g. lambda=0.999 (repeatable)', collect)
     .option('--optimizer <name>', "lbfgsb (to convergence) or adamw-early-stopped (Luo et al. 2025's procedure); default: fitCurves' own")
     .option('--resamples <n>', 'bootstrap resamples for uncertainty bands', '0')
+    .option('--bootstrap <n>', 'the same as --resamples (the name fit and isoflop use)')
     .option('--resample-by <what>', 'points or curves', 'points')
     .option('--seed <n>', 'bootstrap seed', '0')
     .option('--out <file>', 'write the fit as JSON (kind "curve-fit")')
@@ -131,6 +136,7 @@ export function register(program: Command): void {
             lossColumn: string;
             fix?: string[];
             resamples: string;
+            bootstrap?: string;
             resampleBy: string;
             seed: string;
             optimizer?: string;
@@ -140,6 +146,7 @@ export function register(program: Command): void {
           },
         ) => {
           checkCurveLaw(options.law);
+          checkOutputPath('out', options.out);
           const curves = readCurves(paths, options);
           const fixed: Record<string, number> = {};
           for (const item of options.fix ?? []) {
@@ -148,7 +155,7 @@ export function register(program: Command): void {
             if (!name || v === undefined) throw new InputError(`--fix: expected name=value, got ${show(item)}`, 'fix');
             fixed[name] = v;
           }
-          const resamples = numberOption('resamples', options.resamples)!;
+          const resamples = countOption(options.bootstrap !== undefined ? 'bootstrap' : 'resamples', options.bootstrap ?? options.resamples, 0)!;
           if (options.resampleBy !== 'points' && options.resampleBy !== 'curves') throw new InputError(`--resample-by: must be points or curves, got ${show(options.resampleBy)}`, 'resample-by');
           const optimizer = optimizerOption(options.optimizer);
           const fit = fitCurves(curves, {
@@ -156,7 +163,7 @@ export function register(program: Command): void {
             fixed,
             resamples,
             resampleBy: options.resampleBy,
-            seed: numberOption('seed', options.seed)!,
+            seed: numberOption('seed', options.seed, { integer: true })!,
             ...(optimizer ? { optimizer } : {}),
           });
           printFitWarnings(fit);
@@ -210,16 +217,34 @@ export function register(program: Command): void {
     .option('--json', 'print the prediction as JSON')
     .action(
       action(async (options: { fit: string; schedule: string; every?: string; level: string; N?: string; out?: string; json?: boolean }) => {
+        checkOutputPath('out', options.out);
         const fit = readFit(options.fit);
         const schedule = readSchedule(options.schedule);
-        const every = numberOption('every', options.every);
+        const every = countOption('every', options.every);
         const N = numberOption('N', options.N);
-        const p = predictCurve(fit, schedule, { level: numberOption('level', options.level)!, ...(every !== undefined ? { every } : {}), ...(N !== undefined ? { N } : {}) });
+        const p = predictCurve(fit, schedule, { level: levelOption('level', options.level)!, ...(every !== undefined ? { every } : {}), ...(N !== undefined ? { N } : {}) });
+        // Whole-curve laws are fitted after warmup (Luo et al. 2025 start at its end): during warmup
+        // the area S1 is near 0 and the law's loss is an extrapolation (1675.9 at step 1), not a prediction.
+        const warmup = 'warmup' in schedule && typeof schedule.warmup === 'number' ? schedule.warmup : 0;
+        const early = Array.from(p.steps).filter((s) => s < warmup).length;
+        const warnings =
+          early > 0
+            ? [
+                `${early} of the predicted steps lie in the warmup (before step ${warmup}), outside what whole-curve laws are fitted to: their losses (${formatNumber(p.loss[0]!)} at step ${p.steps[0]}) are extrapolations`,
+              ]
+            : [];
+        for (const w of warnings) warn(w);
         const rows = Array.from(p.steps, (s, i) => (p.lower ? [s, p.loss[i]!, p.lower[i]!, p.upper![i]!] : [s, p.loss[i]!]));
         const header = p.lower ? ['step', 'loss', 'lower', 'upper'] : ['step', 'loss'];
         if (options.out) writeFileSync(options.out, [header.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n');
         if (options.json)
-          return printJson({ steps: Array.from(p.steps), loss: Array.from(p.loss), final: p.final, ...(p.lower ? { lower: Array.from(p.lower), upper: Array.from(p.upper!), level: p.level } : {}) });
+          return printJson({
+            steps: Array.from(p.steps),
+            loss: Array.from(p.loss),
+            final: p.final,
+            warnings,
+            ...(p.lower ? { lower: Array.from(p.lower), upper: Array.from(p.upper!), level: p.level } : {}),
+          });
         const shown = rows.filter((_, i) => i % Math.max(1, Math.floor(rows.length / 20)) === 0 || i === rows.length - 1);
         process.stdout.write(
           table(
@@ -246,11 +271,11 @@ export function register(program: Command): void {
     .action(
       action(async (options: { fit: string; steps: string; peak?: string; warmup?: string; final?: string; N?: string; optimize: boolean; gradNorms?: string; json?: boolean }) => {
         const fit = readFit(options.fit);
-        const steps = numberOption('steps', options.steps)!;
+        const steps = countOption('steps', options.steps)!;
         if (!Number.isInteger(steps) || steps < 2) throw new InputError(`--steps: not an integer of at least 2: ${show(options.steps)}`, 'steps');
-        const peak = numberOption('peak', options.peak);
-        const warmup = numberOption('warmup', options.warmup);
-        const final = numberOption('final', options.final);
+        const peak = numberOption('peak', options.peak, { above: 0 });
+        const warmup = countOption('warmup', options.warmup, 0);
+        const final = numberOption('final', options.final, { min: 0 });
         const N = numberOption('N', options.N);
         const budget: Budget = { ...(peak === undefined ? budgetFromFit(fit, steps) : { steps, peak, warmup: 0 }) };
         if (warmup !== undefined) budget.warmup = warmup;

@@ -22,7 +22,7 @@ import { expandSweep, type SweepSpec } from '../proxy/sweep-spec.js';
 import type { PlanRecord } from '../plan/planner.js';
 import type { ScalingFit } from '../fit/result.js';
 import type { Run } from '../core/run.js';
-import { action, formatNumber, numberOption } from './util.js';
+import { action, formatNumber, numberOption, countOption } from './util.js';
 
 /** Tokens per sequence of the demo's proxies. */
 const CONTEXT = 64;
@@ -378,7 +378,7 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
       },
       charts: [
         {
-          spec: lossCurvesChart(curves, { title: `Held-out loss of the ladder (batch ${scalingBatch}) and of the larger proxy`, yScale: 'linear' }),
+          spec: lossCurvesChart(curves, { title: `Held-out loss of the ladder (batch ${scalingBatch}) and of the larger proxy`, yScale: 'linear', legend: 'run (by N, then D)', ordered: true }),
           caption: 'Each line is one run; the ladder runs\u2019 final points feed the Chinchilla fit.',
         },
       ],
@@ -398,12 +398,15 @@ export async function runDemo(options: DemoOptions): Promise<{ report: string; p
             },
             charts: [
               {
-                spec: stepsExamplesChart({
-                  points: cb.analysis.targets.flatMap((t) =>
-                    t.points.map((p) => ({ group: `loss ${formatNumber(t.target, 3)}`, steps: p.steps, examples: p.steps * p.batchSize, batchSize: p.batchSize })),
-                  ),
-                  fits: cb.analysis.targets.map((t) => ({ group: `loss ${formatNumber(t.target, 3)}`, sMin: t.Smin, eMin: t.Emin })),
-                }),
+                spec: stepsExamplesChart(
+                  {
+                    points: cb.analysis.targets.flatMap((t) =>
+                      t.points.map((p) => ({ group: `loss ${formatNumber(t.target, 3)}`, steps: p.steps, examples: p.steps * p.batchSize, batchSize: p.batchSize })),
+                    ),
+                    fits: cb.analysis.targets.map((t) => ({ group: `loss ${formatNumber(t.target, 3)}`, sMin: t.Smin, eMin: t.Emin })),
+                  },
+                  { legend: 'target loss' },
+                ),
                 caption: 'Steps against examples to reach each target; crosses mark B_crit.',
               },
             ],
@@ -440,7 +443,7 @@ export function register(program: Command): void {
     .option('--scale <x>', 'the planned run is this many times the largest proxy run', '1000')
     .action(
       action(async (options: { out: string; workers: string; scale: string }) => {
-        await runDemo({ out: options.out, workers: numberOption('workers', options.workers)!, scale: numberOption('scale', options.scale)! });
+        await runDemo({ out: options.out, workers: countOption('workers', options.workers)!, scale: numberOption('scale', options.scale, { above: 0 })! });
       }),
     );
 }

@@ -6,7 +6,7 @@ import { learnCorrection } from '../extrapolation/learned.js';
 import { predictiveReport, type PointPredictive } from '../extrapolation/predictive.js';
 import { readCurveCsv, readCurvesCsv } from '../extrapolation/read-curve.js';
 import { readLrStepsCsv } from '../schedules/lr-steps.js';
-import { action, numberOption, printJson, table, weightingFlag } from './util.js';
+import { action, numberOption, printJson, table, weightingFlag, levelOption } from './util.js';
 
 interface ExtrapolateFlags {
   to: string[];
@@ -50,11 +50,11 @@ export function register(program: Command): void {
         if (goal !== 'min' && goal !== 'max') throw new InputError(`--goal: must be min or max, got ${show(flags.goal)}`, 'goal');
         if (flags.method !== 'ensemble' && flags.method !== 'fast' && flags.method !== 'pfn') throw new InputError(`--method: must be ensemble, fast or pfn, got ${show(flags.method)}`, 'method');
         const weighting = weightingFlag(flags.weighting, flags.method);
-        const level = numberOption('level', flags.level)!;
+        const level = levelOption('level', flags.level)!;
         if (!(level > 0 && level < 1)) throw new InputError(`--level: must be in (0, 1), got ${show(level)}`, 'level');
         const to = flags.to.map((t) => numberOption('to', t)!);
         const threshold = numberOption('threshold', flags.threshold);
-        const seed = numberOption('seed', flags.seed)!;
+        const seed = numberOption('seed', flags.seed, { integer: true })!;
         if (flags.finished && weighting !== undefined)
           throw new InputError('--weighting: applies to the ensemble alone; the correction learned with --finished uses the default weighting', 'weighting');
         if (flags.finished && flags.schedule) throw new InputError('--schedule: not used with --finished (the correction learns from the finished runs instead)', 'schedule');

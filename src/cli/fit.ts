@@ -13,7 +13,7 @@ import { readObservations } from '../io/read-observations.js';
 import { getLaw } from '../laws/registry.js';
 import { backtestScaling, type ScalingBacktest } from '../plan/backtest.js';
 import { checkpointData } from '../plan/checkpoints.js';
-import { action, numberOption, parseFixed, printJson } from './util.js';
+import { action, numberOption, parseFixed, printJson, countOption, checkOutputPath } from './util.js';
 
 interface FitCliOptions {
   law: string;
@@ -23,6 +23,7 @@ interface FitCliOptions {
   out?: string;
   loss: string;
   delta: string;
+  huberDelta?: string;
   space: string;
   optimizer: string;
   fix?: string[];
@@ -60,6 +61,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads (default: every core)')
     .option('--loss <name>', 'huber or squared', 'huber')
     .option('--delta <d>', 'Huber delta', '1e-3')
+    .option('--huber-delta <d>', 'the same as --delta (unambiguous: stop --delta is a probability)')
     .option('--space <space>', 'residuals in log or linear space', 'log')
     .option('--optimizer <name>', 'lbfgsb or lm (Levenberg-Marquardt, squared loss only)', 'lbfgsb')
     .option('--fix <name=value...>', 'hold parameters fixed, e.g. --fix E=1.69')
@@ -73,14 +75,15 @@ export function register(program: Command): void {
     .option('--no-backtest', 'skip the rolling backtest over N (refit on the smaller models, predict the larger) that ends the report')
     .action(
       action(async (file: string, options: FitCliOptions) => {
+        checkOutputPath('out', options.out);
         if (options.loss !== 'huber' && options.loss !== 'squared') throw new InputError(`--loss: must be huber or squared, got ${show(options.loss)}`, 'loss');
         if (options.space !== 'log' && options.space !== 'linear') throw new InputError(`--space: must be log or linear, got ${show(options.space)}`, 'space');
         if (options.optimizer !== 'lbfgsb' && options.optimizer !== 'lm') throw new InputError(`--optimizer: must be lbfgsb or lm, got ${show(options.optimizer)}`, 'optimizer');
-        const resamples = numberOption('bootstrap', options.bootstrap);
-        const threads = numberOption('threads', options.threads);
+        const resamples = countOption('bootstrap', options.bootstrap, 0);
+        const threads = countOption('threads', options.threads);
         const table = readFitInput(file);
         const fitOptions: FitOptions = {
-          loss: options.loss === 'huber' ? huber(numberOption('delta', options.delta)) : squared(),
+          loss: options.loss === 'huber' ? huber(numberOption(options.huberDelta !== undefined ? 'huber-delta' : 'delta', options.huberDelta ?? options.delta, { above: 0 })) : squared(),
           space: options.space,
           optimizer: options.optimizer,
           fixed: parseFixed(options.fix),
@@ -107,7 +110,7 @@ export function register(program: Command): void {
           fit = await bootstrap(fit, data, {
             ...(groups ? { groups, weights: fitOptions.weights } : {}),
             resamples,
-            seed: numberOption('seed', options.seed)!,
+            seed: numberOption('seed', options.seed, { integer: true })!,
             ...(threads !== undefined ? { threads } : {}),
             onProgress: options.json ? undefined : (done, total) => process.stderr.write(`\rbootstrap ${done}/${total}`),
           });

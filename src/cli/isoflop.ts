@@ -13,7 +13,7 @@ import { htmlPage } from '../plot/html.js';
 import { isoflopChart, isoflopEnvelopeChart } from '../plot/isoflop.js';
 import { renderPNG, renderSVG } from '../plot/render.js';
 import type { VegaLiteSpec } from '../plot/spec.js';
-import { action, numberOption, printJson } from './util.js';
+import { action, numberOption, printJson, countOption, levelOption, checkOutputPath } from './util.js';
 
 interface IsoflopCliOptions {
   approach: string;
@@ -73,14 +73,15 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(
       action(async (file: string, options: IsoflopCliOptions) => {
+        checkOutputPath('chart', options.chart);
         if (options.approach !== '1' && options.approach !== '2') throw new InputError(`--approach: must be 1 or 2, got ${show(options.approach)}`, 'approach');
         const chartFormat = options.chart === undefined ? undefined : extname(options.chart).toLowerCase();
         if (chartFormat !== undefined && !['.png', '.svg', '.html', '.json'].includes(chartFormat)) {
           throw new InputError(`--chart: file must end in .png, .svg, .html or .json, got ${show(options.chart)}`, 'chart');
         }
         if (!existsSync(file)) throw new InputError(`${file}: no such file or directory`, 'file');
-        const resamples = numberOption('bootstrap', options.bootstrap) ?? 0;
-        const boot = { bootstrap: resamples, seed: numberOption('seed', options.seed)!, level: numberOption('level', options.level)! };
+        const resamples = countOption('bootstrap', options.bootstrap, 0) ?? 0;
+        const boot = { bootstrap: resamples, seed: numberOption('seed', options.seed, { integer: true })!, level: levelOption('level', options.level)! };
         // The report lists the warnings; printed once there, not also on stderr (--json keeps both).
         if (!options.json) setWarn(() => {});
         let spec: VegaLiteSpec;
@@ -108,7 +109,7 @@ export function register(program: Command): void {
         } else {
           for (const flag of ['window', 'estimator'] as const) if (options[flag] !== undefined) throw new InputError(`--${flag}: applies to --approach 2 only`, flag);
           const runs: Run[] = statSync(file).isDirectory() ? openStore(file).runs() : readRuns(file);
-          const points = numberOption('points', options.points)!;
+          const points = countOption('points', options.points, 2)!;
           const result = isoflopEnvelope(runs, { ...boot, points, ...(options.metric !== undefined ? { metric: options.metric } : {}) });
           report = result.report();
           json = { source: file, ...result };

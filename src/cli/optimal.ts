@@ -28,7 +28,7 @@ export function register(program: Command): void {
         if (!['auto', 'closed-form', 'numeric'].includes(options.method)) throw new InputError(`--method: must be auto, closed-form or numeric, got ${show(options.method)}`, 'method');
         const fit = loadFit(options.fit);
         checkFitValues(fit, options.fit);
-        const budgets = options.compute.map((c) => numberOption('compute', c)!);
+        const budgets = options.compute.map((c) => numberOption('compute', c, { above: 0 })!);
         const floorValue = numberOption('floor', options.floor);
         const settings: OptimalOptions = { method: options.method as OptimalOptions['method'] };
         const found = findFitData(fit);

@@ -29,7 +29,7 @@ import { checkpointData } from '../plan/checkpoints.js';
 import { planSensitivity, sensitivityReport } from '../plan/sensitivity.js';
 import { observationsFromRuns } from '../fit/trajectories.js';
 import { fitLaw } from '../fit/fit.js';
-import { action, numberOption, printJson } from './util.js';
+import { action, numberOption, printJson, checkOutputPath } from './util.js';
 import type { CurveFit } from '../fit/result.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { lossPrediction, plannedSchedule } from '../plan/track-prediction.js';
@@ -136,6 +136,7 @@ export function register(program: Command): void {
     .option('--repetition-fit <file>', "a saved fit of law data-constrained giving R_D* and R_N* (default: Muennighoff et al.'s published 15.387756 and 5.309743)")
     .action(
       action(async (options: PlanCliOptions) => {
+        checkOutputPath('html', options.html);
         // Check the budget before any fitting.
         const budget = {
           compute: numberOption('compute', options.compute),

@@ -4,7 +4,7 @@ import { predictInterval } from '../fit/bootstrap.js';
 import { loadFit } from '../fit/load.js';
 import { findFitData } from '../plan/fit-data.js';
 import { checkFitValues, checkLoss, floorInterval, rangeOf, rangeWarnings } from '../plan/honesty.js';
-import { action, formatNumber, numberOption, printJson, table } from './util.js';
+import { action, formatNumber, numberOption, printJson, table, levelOption } from './util.js';
 
 interface PredictCliOptions {
   fit: string;
@@ -34,6 +34,13 @@ export function register(program: Command): void {
         const N = numberOption('N', options.N),
           C = numberOption('C', options.C);
         let D = numberOption('D', options.D);
+        if (D !== undefined && C !== undefined && fit.inputs.includes('D')) {
+          // C = 6 N D ties the three together: a C that disagrees with N and D would be silently ignored.
+          const implied = N !== undefined ? 6 * N * D : undefined;
+          if (implied === undefined || Math.abs(C / implied - 1) > 1e-3) {
+            throw new InputError(`--C: give --D or --C with --N, not both (--C ${options.C} but 6 N D = ${implied === undefined ? 'unknown' : formatNumber(implied)})`, 'C');
+          }
+        }
         if (D === undefined && N !== undefined && C !== undefined) D = C / (6 * N);
         const given: Record<string, number | undefined> = { N, D, C };
         const inputs: Record<string, number> = {};
@@ -48,7 +55,7 @@ export function register(program: Command): void {
         const data = findFitData(fit);
         if (data.found) warnings.push(...rangeWarnings(rangeOf(data.table, data.path), { N, D, C: C ?? (N !== undefined && D !== undefined ? 6 * N * D : undefined) }));
         else warnings.push(`the fitted range is unknown (${data.reason}), so how far this prediction extrapolates cannot be said`);
-        const level = numberOption('level', options.level);
+        const level = levelOption('level', options.level);
         const loss = fit.predict(inputs)[0]!;
         checkLoss(loss, options.fit);
         const rows = (lower?: number, upper?: number) => [

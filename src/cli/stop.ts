@@ -8,7 +8,7 @@ import { stopRule } from '../stopping/by-name.js';
 import { decideRuns, runDecisionsReport, type RunCurve } from '../stopping/decide-runs.js';
 import type { StopRule } from '../stopping/rule.js';
 import { warn } from '../core/warn.js';
-import { action, numberOption, printJson, weightingFlag } from './util.js';
+import { action, numberOption, printJson, weightingFlag, countOption, checkDistinctPaths } from './util.js';
 
 interface StopFlags {
   rule: string;
@@ -76,18 +76,19 @@ export function register(program: Command): void {
                   schedule,
                 },
           delta: numberOption('delta', flags.delta),
-          patience: numberOption('patience', flags.patience),
-          minDelta: numberOption('min-delta', flags.minDelta),
+          patience: countOption('patience', flags.patience),
+          minDelta: numberOption('min-delta', flags.minDelta, { min: 0 }),
           alpha: numberOption('alpha', flags.alpha),
           eta: numberOption('eta', flags.eta),
           threshold: numberOption('threshold', flags.threshold),
         });
+        checkDistinctPaths('curves', paths);
         const files = paths.map((p) => readCurveCsv(p, { y: flags.y }));
         if (flags.watch) return watchLog(flags.watch, files, rule, flags);
         const goal = (flags.goal ?? files[0]!.goal) as Goal;
         if (goal !== 'min' && goal !== 'max') throw new InputError(`--goal: must be min or max, got ${show(flags.goal)}`, 'goal');
         const runs = files.map((f) => asRun(f, goal));
-        const result = decideRuns(runs, rule, { goal, horizon: numberOption('horizon', flags.horizon) });
+        const result = decideRuns(runs, rule, { goal, horizon: numberOption('horizon', flags.horizon, { above: 0 }) });
         if (flags.json) {
           const { horizon, bestFinal } = result;
           return printJson({ rule: result.rule, horizon, bestFinal, decisions: result.decisions.map(({ id, stop, reason }) => ({ path: id, stop, reason })) });

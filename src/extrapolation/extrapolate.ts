@@ -95,6 +95,9 @@ export function checkExtrapolateOptions(options: Partial<ExtrapolateOptions>): v
   if (weighting !== undefined && method !== 'ensemble') throw new InputError(`weighting: weights the ensemble's families; not used with method "${method}", got ${show(weighting)}`, 'weighting');
 }
 
+/** Drops of the rate (seen by the curve) that each get their own fitted jump. */
+const MAX_FREE_JUMPS = 4;
+
 /** Draws of the schedule-aware families (see `ExtrapolateOptions.schedule`); undefined when no drop ahead can be sized. */
 function scheduleDraws(curve: LearningCurve, steps: Float64Array, method: 'ensemble' | 'fast' | 'pfn', options: ExtrapolateOptions): ReturnType<typeof fastDraws> | undefined {
   const time = scheduleTime(options.schedule!, 'schedule');
@@ -105,7 +108,14 @@ function scheduleDraws(curve: LearningCurve, steps: Float64Array, method: 'ensem
   if (!(a0 > 0)) throw new InputError(`schedule: no learning-rate area before the curve's first step ${show(first)}; the schedule must start before it`, 'schedule');
   // Drops before the first point only shift the level; drops after the last target do not matter.
   const drops = time.drops.filter((d) => d.step >= first && d.step < lastTarget);
-  const seen = drops.filter((d) => d.step < lastSeen).length;
+  const passed = drops.filter((d) => d.step < lastSeen).length;
+  // A free jump per drop suits a step schedule (a few drops). A smooth schedule written out row by
+  // row (a cosine as a CSV) has a drop at every row: one gain per unit of rate decrease, fitted at
+  // the first drop and scaled by each decrease, instead of thousands of free parameters.
+  const seen = passed > MAX_FREE_JUMPS ? 1 : passed;
+  if (passed > MAX_FREE_JUMPS) {
+    warn(`${curve.source}: the schedule decreases at ${drops.length} steps; one gain per unit of rate decrease is fitted for all of them (free jumps only for ${MAX_FREE_JUMPS} drops or fewer)`);
+  }
   if (seen === 0 && drops.length > 0) {
     warn(
       `${curve.source}: the learning rate drops at step ${drops[0]!.step}, ahead of the curve, and the curve has not passed a drop yet: the size of the jump is unknown, so the schedule is not used`,

@@ -31,9 +31,15 @@ export function guessGoal(column: string): Goal {
  */
 export function readCurveCsv(path: string, options: ReadCurveOptions = {}): CurveFile {
   const { csv, x, xi } = readStepTable(path, options);
-  const y = options.y ?? csv.header.find((h) => h !== x);
+  const others = csv.header.filter((h) => h !== x);
+  // A metric column by its name first (a step,lr,loss export must give loss, not lr), then any
+  // column that is not a known companion of a curve (rate, tokens, time), then the first other.
+  const y = options.y ?? others.find((h) => METRIC.test(h)) ?? others.find((h) => !COMPANION.test(h)) ?? others[0];
   if (y === undefined) throw new InputError(`${path}: needs a column of values besides ${show(x)}`, 'y');
   const [steps, values] = csvNumberColumns(csv, [xi, csvColumnIndex(csv, y, 'y')]);
+  for (let i = 1; i < steps!.length; i++) {
+    if (!(steps![i]! > steps![i - 1]!)) throw new InputError(`${path}: row ${i + 1}, column ${x}: steps must increase, got ${steps![i]} after ${steps![i - 1]}`, 'x');
+  }
   return { path, steps: steps!, values: values!, column: y, goal: guessGoal(y) };
 }
 
@@ -59,6 +65,9 @@ function readStepTable(path: string, options: Pick<ReadCurveOptions, 'x'>) {
   const x = options.x ?? (csv.header.includes('step') ? 'step' : csv.header[0]!);
   return { csv, x, xi: csvColumnIndex(csv, x, 'x') };
 }
+
+const METRIC = /loss|acc|err|score|perplex|ppl|auc|f1|bleu|reward|metric/i;
+const COMPANION = /^(lr|learning[_ -]?rate|rate|tokens?|epoch|time|wall|seconds|flops|compute|batch[_ -]?size)$/i;
 
 /** A set of complete learning curves of equal length (one per trained configuration). */
 export interface CurveSet {

@@ -19,8 +19,10 @@ export function scheduleTime(schedule: LrSchedule, source = 'schedule'): Schedul
     if (!Number.isFinite(step[i]!) || step[i]! < 0 || (i > 0 && !(step[i]! > step[i - 1]!))) {
       throw new InputError(`${source}: step ${i + 1}: steps must be finite, >= 0 and increasing, got ${show(step[i])}`, 'schedule');
     }
-    if (!(Number.isFinite(lr[i]!) && lr[i]! > 0)) throw new InputError(`${source}: lr ${i + 1}: must be a positive finite number, got ${show(lr[i])}`, 'schedule');
+    // A rate of 0 is legal (a warmup from 0, a decay to 0): no area accrues while it lasts.
+    if (!(Number.isFinite(lr[i]!) && lr[i]! >= 0)) throw new InputError(`${source}: lr ${i + 1}: must be a finite number >= 0, got ${show(lr[i])}`, 'schedule');
   }
+  if (!lr.some((r) => r > 0)) throw new InputError(`${source}: every learning rate is 0; at least one must be positive`, 'schedule');
   const cumulative = [0];
   for (let i = 1; i < step.length; i++) cumulative.push(cumulative[i - 1]! + lr[i - 1]! * (step[i]! - step[i - 1]!));
   const area = (s: number): number => {
@@ -54,15 +56,39 @@ export function withDrops(law: Law<Inputs>, at: readonly number[], by: readonly 
     max: 4,
     description: `gain at the drop of the learning rate at normalised area ${at[k]}`,
   }));
-  const jump = (p: Float64Array, k: number): number => (k < seen ? p[d + k]! : p[d + seen - 1]! * (by[k]! / by[seen - 1]!));
-  return {
+  // Drops are in increasing order of area, so "the drops a point lies beyond" is a prefix: count
+  // them by binary search and sum the scaled decreases from a prefix sum. A smooth schedule given as
+  // thousands of rows (a cosine) is thousands of small drops; this keeps each evaluation O(n log m).
+  const m = at.length;
+  const scaled = new Float64Array(m + 1); // scaled[k]: sum of by[j] / by[seen - 1] over seen <= j < k
+  for (let k = 0; k < m; k++) scaled[k + 1] = scaled[k]! + (k >= seen ? by[k]! / by[seen - 1]! : 0);
+  const beyond = (s: number): number => {
+    let lo = 0,
+      hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s > at[mid]!) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const wrapped: Law<Inputs> = {
     ...law,
     name: `${law.name}+drops`,
     params: [...law.params, ...jumps],
+    // The inner law's own one-pass version knows nothing of the jumps: replace it.
+    valueAndJacobian(p, x, out, jac) {
+      wrapped.evaluate(p, x, out);
+      wrapped.jacobian!(p, x, jac);
+    },
     evaluate(p, x, out) {
       law.evaluate(p, x, out);
       const s = x.step!;
-      for (let i = 0; i < s.length; i++) for (let k = 0; k < at.length; k++) if (s[i]! > at[k]!) out[i]! += jump(p, k);
+      for (let i = 0; i < s.length; i++) {
+        const c = beyond(s[i]!);
+        for (let k = 0; k < Math.min(c, seen); k++) out[i]! += p[d + k]!;
+        if (c > seen) out[i]! += p[d + seen - 1]! * scaled[c]!;
+      }
     },
     jacobian(p, x, jac) {
       const s = x.step!;
@@ -73,12 +99,11 @@ export function withDrops(law: Law<Inputs>, at: readonly number[], by: readonly 
       jac.fill(0, 0, n * D);
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < d; j++) jac[i * D + j] = inner[i * d + j]!;
-        for (let k = 0; k < at.length; k++) {
-          if (!(s[i]! > at[k]!)) continue;
-          if (k < seen) jac[i * D + d + k]! += 1;
-          else jac[i * D + d + seen - 1]! += by[k]! / by[seen - 1]!;
-        }
+        const c = beyond(s[i]!);
+        for (let k = 0; k < Math.min(c, seen); k++) jac[i * D + d + k]! += 1;
+        if (c > seen) jac[i * D + d + seen - 1]! += scaled[c]!;
       }
     },
   };
+  return wrapped;
 }

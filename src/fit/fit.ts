@@ -266,12 +266,15 @@ export function summarise(law: Law<Inputs>, built: BuiltProblem, runs: Multistar
   else if (!converged) warnings.push({ code: 'not-converged', message: `did not converge: ${message}` });
   warnings.push(...params.filter((q) => q.atBound).map(atBoundWarning));
   const { problem } = built;
-  warnings.push(...identifiability(law, problem.inputs, problem.y, p, { space: problem.space, weights: problem.weights, fixed: problem.fixed, bounds: problem.bounds, atBound }).warnings);
+  const ident = identifiability(law, problem.inputs, problem.y, p, { space: problem.space, weights: problem.weights, fixed: problem.fixed, bounds: problem.bounds, atBound });
+  warnings.push(...ident.warnings);
   return new ScalingFit({
     law: law.name,
     formula: law.formula,
     inputs: [...law.inputs],
-    params,
+    params: params.map((q, j) => (Number.isNaN(ident.stderr[j]!) ? q : { ...q, covarianceStderr: ident.stderr[j]! })),
+    statistics: ident.statistics,
+    correlations: ident.correlations,
     objective: { loss: loss.name, settings: { ...loss.settings }, space, value: runs.f[best]! },
     converged,
     message,

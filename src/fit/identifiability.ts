@@ -1,6 +1,6 @@
 import type { Law } from '../laws/law.js';
 import { objective, type ResidualSpace } from './objective.js';
-import type { FitParam, FitWarning } from './result.js';
+import type { FitCorrelation, FitParam, FitStatistics, FitWarning } from './result.js';
 
 export interface IdentifiabilityOptions {
   /** @default 'log' */
@@ -27,6 +27,10 @@ export interface Identifiability {
   /** Eigenvalues of the Fisher matrix J^T W J scaled to a unit diagonal, ascending. */
   readonly eigenvalues: Float64Array;
   readonly warnings: FitWarning[];
+  /** Residual statistics at `p` (plain residuals in the objective's space, weighted). */
+  readonly statistics: FitStatistics;
+  /** Correlations of the free, identified parameters from the same covariance, every pair. */
+  readonly correlations: FitCorrelation[];
 }
 
 /**
@@ -45,7 +49,8 @@ export function identifiability<X>(law: Law<X>, x: X, y: Float64Array, p: Float6
   const used = obj.free.filter((j) => !atBound.includes(law.params[j]!.name));
   const k = used.length;
   const stderr = new Float64Array(np).fill(NaN);
-  if (k === 0) return { stderr, eigenvalues: new Float64Array(0), warnings: [] };
+  const empty: FitStatistics = { points: rows, free: 0, dof: rows, rss: NaN, rmse: NaN, maxAbsResidual: NaN, aic: NaN, bic: NaN, space };
+  if (k === 0) return { stderr, eigenvalues: new Float64Array(0), warnings: [], statistics: empty, correlations: [] };
   const isLog = law.params.map((s) => s.scale === 'log');
 
   // J[i][c] = d r_i / d theta_c, theta = log p for log-scaled parameters.
@@ -85,11 +90,13 @@ export function identifiability<X>(law: Law<X>, x: X, y: Float64Array, p: Float6
     });
   }
   let rss = 0;
+  let maxAbsResidual = 0;
   const F = new Float64Array(k * k);
   for (let i = 0; i < rows; i++) {
     const w = weights ? weights[i]! : 1;
     const r = space === 'log' ? Math.log(pred[i]!) - Math.log(y[i]!) : pred[i]! - y[i]!;
     rss += w * r * r;
+    maxAbsResidual = Math.max(maxAbsResidual, Math.abs(r));
     for (let a = 0; a < k; a++) {
       const ja = J[i * k + a]!;
       if (ja === 0) continue;
@@ -150,7 +157,37 @@ export function identifiability<X>(law: Law<X>, x: X, y: Float64Array, p: Float6
   used.forEach((j, c) => {
     if (!live.includes(c)) stderr[j] = Infinity;
   });
-  return { stderr, eigenvalues, warnings };
+  // Correlations from the same pseudo-inverse: C_ab = sum_e v_ae v_be / lambda_e over the directions
+  // that are not flat (the scaling by d and s^2 cancels in a correlation).
+  const cov = (u: number, v: number) => {
+    let c = 0;
+    for (let e = 0; e < m; e++) if (eigenvalues[e]! >= tolerance) c += (vectors[u * m + e]! * vectors[v * m + e]!) / eigenvalues[e]!;
+    return c;
+  };
+  const correlations: FitCorrelation[] = [];
+  for (let u = 0; u < m; u++) {
+    for (let v = u + 1; v < m; v++) {
+      const r = cov(u, v) / Math.sqrt(cov(u, u) * cov(v, v));
+      if (Number.isFinite(r) && Number.isFinite(stderr[used[live[u]!]!]!) && Number.isFinite(stderr[used[live[v]!]!]!)) {
+        correlations.push({ a: names[live[u]!]!, b: names[live[v]!]!, r: Math.max(-1, Math.min(1, r)) });
+      }
+    }
+  }
+  // lmfit's definitions: chi-square = the weighted sum of squared residuals, AIC = n ln(chi2 / n) + 2k,
+  // BIC = n ln(chi2 / n) + k ln n (Newville et al., lmfit "Akaike and Bayesian Information Criteria").
+  const n = rows;
+  const statistics: FitStatistics = {
+    points: n,
+    free: k,
+    dof: n - k,
+    rss,
+    rmse: Math.sqrt(rss / n),
+    maxAbsResidual,
+    aic: n * Math.log(rss / n) + 2 * k,
+    bic: n * Math.log(rss / n) + k * Math.log(n),
+    space,
+  };
+  return { stderr, eigenvalues, warnings, statistics, correlations };
 }
 
 /** The 'at-bound' warning of a parameter. */

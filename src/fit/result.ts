@@ -21,6 +21,40 @@ export interface FitParam {
   readonly stderr?: number;
   /** Bootstrap percentile interval at `bootstrap.level`. */
   readonly interval?: readonly [number, number];
+  /**
+   * Asymptotic standard error from the covariance s^2 (J^T W J)^-1 at the optimum (J the Jacobian
+   * of the residuals), beside the bootstrap's `stderr`: Infinity (saved as null) where the data
+   * leave it free; absent for fixed and at-bound parameters and for published values.
+   */
+  readonly covarianceStderr?: number;
+}
+
+/** Residual statistics of a fit at its optimum, as lmfit's fit report gives them. */
+export interface FitStatistics {
+  /** Data points n. */
+  readonly points: number;
+  /** Free (fitted, not on a bound) parameters k. */
+  readonly free: number;
+  /** n - k. */
+  readonly dof: number;
+  /** Weighted sum of squared residuals (lmfit's chi-square), in `space`. */
+  readonly rss: number;
+  /** sqrt(rss / n). */
+  readonly rmse: number;
+  readonly maxAbsResidual: number;
+  /** n ln(rss / n) + 2 k. */
+  readonly aic: number;
+  /** n ln(rss / n) + k ln n. */
+  readonly bic: number;
+  /** The residuals' space: log (log L - log Lhat) or linear. */
+  readonly space: string;
+}
+
+/** The correlation of two fitted parameters' estimates, from the covariance at the optimum. */
+export interface FitCorrelation {
+  readonly a: string;
+  readonly b: string;
+  readonly r: number;
 }
 
 /**
@@ -78,6 +112,10 @@ export interface FitRecordBase {
   readonly bootstrap?: BootstrapRecord;
   /** Free text: citation, protocol. */
   readonly notes?: string;
+  /** Residual statistics at the optimum (absent for published values). */
+  readonly statistics?: FitStatistics;
+  /** Parameter correlations at the optimum, every pair of free identified parameters. */
+  readonly correlations?: readonly FitCorrelation[];
 }
 
 /** A saved scaling-law fit (kind 'scaling-fit'). */
@@ -135,6 +173,8 @@ export abstract class Fit implements FitRecordBase {
   declare readonly date: string;
   declare readonly bootstrap?: BootstrapRecord;
   declare readonly notes?: string;
+  declare readonly statistics?: FitStatistics;
+  declare readonly correlations?: readonly FitCorrelation[];
 
   /** Parameter values by name. */
   get values(): Readonly<Record<string, number>> {
@@ -174,6 +214,19 @@ export abstract class Fit implements FitRecordBase {
     if (this.warnings) for (const w of this.warnings) lines.push(`    warning:     ${w.message}`);
     else if (this.atBound.length) lines.push(`    warning:     ended on a bound: ${this.atBound.join(', ')} (the bound, not the data, set these values)`);
     lines.push(`    date:        ${this.date}`);
+    const st = this.statistics;
+    if (st) {
+      lines.push(
+        `[[Fit Statistics]] (plain squared residuals in ${st.space} space at the optimum)`,
+        `    data points  ${st.points}`,
+        `    variables    ${st.free}`,
+        `    dof          ${st.dof}`,
+        `    chi-square   ${fmt(st.rss)}  (reduced ${st.dof > 0 ? fmt(st.rss / st.dof) : 'n/a'})`,
+        `    residuals    RMS ${fmt(st.rmse)}, max |r| ${fmt(st.maxAbsResidual)}`,
+        `    AIC          ${fmt(st.aic)}`,
+        `    BIC          ${fmt(st.bic)}`,
+      );
+    }
     lines.push(
       `[[Parameters]]${this.bootstrap ? ` (bootstrap: ${this.bootstrap.resamples} resamples${this.bootstrap.by ? ` by ${this.bootstrap.by}` : ''}, seed ${this.bootstrap.seed}, ${Math.round(this.bootstrap.level * 100)}% percentile intervals)` : ''}`,
     );
@@ -187,9 +240,15 @@ export abstract class Fit implements FitRecordBase {
       // An unidentified parameter's percentile interval is no answer: its ends are evidence only.
       if (p.interval && p.stderr !== undefined && !Number.isFinite(p.stderr)) line += `  interval not identified (resamples ranged ${end(p.interval[0])} to ${end(p.interval[1])})`;
       else if (p.interval) line += `  [${end(p.interval[0])}, ${end(p.interval[1])}]`;
+      if (p.covarianceStderr !== undefined) line += Number.isFinite(p.covarianceStderr) ? `  (covariance: +/- ${fmt(p.covarianceStderr)})` : '  (covariance: not identified)';
       if (p.atBound && !p.fixed) line += '  at bound';
       if (unidentified.has(p.name) && (p.stderr === undefined || Number.isFinite(p.stderr))) line += '  not identified';
       lines.push(line);
+    }
+    const shown = [...(this.correlations ?? [])].filter((c) => Math.abs(c.r) >= 0.1).sort((a, b) => Math.abs(b.r) - Math.abs(a.r));
+    if (this.correlations && this.correlations.length > 0) {
+      lines.push(`[[Correlations]] (unreported correlations are < 0.100)`);
+      for (const c of shown) lines.push(`    C(${c.a}, ${c.b})${' '.repeat(Math.max(1, 2 * width + 2 - c.a.length - c.b.length))}= ${c.r >= 0 ? '+' : ''}${c.r.toFixed(4)}`);
     }
     lines.push(...this.tailLines());
     if (this.notes) lines.push(`[[Notes]]`, `    ${this.notes}`);
@@ -217,8 +276,9 @@ function checkedParams(record: { params?: unknown }, law: Law<any>, source: stri
   }
   return params.map((p) => {
     const stderr = (p.stderr as number | null | undefined) === null ? Infinity : p.stderr;
-    const { stderr: _s, ...rest } = p;
-    return { ...rest, min: p.min ?? -Infinity, max: p.max ?? Infinity, ...(stderr !== undefined ? { stderr } : {}) };
+    const covarianceStderr = (p.covarianceStderr as number | null | undefined) === null ? Infinity : p.covarianceStderr;
+    const { stderr: _s, covarianceStderr: _c, ...rest } = p;
+    return { ...rest, min: p.min ?? -Infinity, max: p.max ?? Infinity, ...(stderr !== undefined ? { stderr } : {}), ...(covarianceStderr !== undefined ? { covarianceStderr } : {}) };
   });
 }
 
@@ -258,8 +318,8 @@ export class ScalingFit extends Fit implements FitRecord {
   }
 
   toJSON(): FitRecord {
-    const { kind, version, law, formula, inputs, params, objective, converged, message, warnings, starts, optima, data, date, bootstrap, notes } = this;
-    return { kind, version, law, formula, inputs, params, objective, converged, message, warnings, starts, optima, data, date, bootstrap, notes };
+    const { kind, version, law, formula, inputs, params, objective, converged, message, warnings, starts, optima, data, date, bootstrap, notes, statistics, correlations } = this;
+    return { kind, version, law, formula, inputs, params, objective, converged, message, warnings, starts, optima, data, date, bootstrap, notes, statistics, correlations };
   }
 
   /** Rebuilds a fit from `toJSON` output (or a file's parsed text). `source` names the file in errors. */

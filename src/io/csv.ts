@@ -46,13 +46,15 @@ export function parseCsvCells(text: string, source = 'csv'): CsvCells {
   return { source, header: splitCsvLine(lines[0]!).map((h) => h.trim()), rows: lines.slice(1).map(splitCsvLine) };
 }
 
-/** `parseCsvCells` on a file; a file that cannot be read is an InputError naming it. */
+/** `parseCsvCells` on a file (`-`: standard input); a file that cannot be read is an InputError naming it. */
 export function readCsvCells(path: string): CsvCells {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(`${path}: cannot read the file`, 'path');
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? ': no such file' : code === 'EISDIR' ? ': it is a folder' : code ? ` (${code})` : '';
+    throw new InputError(`${path === '-' ? 'standard input' : path}: cannot read the file${why}`, 'path');
   }
   return parseCsvCells(text, path);
 }

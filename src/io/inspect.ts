@@ -67,7 +67,7 @@ export function inspect(path: string): FileReport | StoreReport {
   return inspectFile(path);
 }
 
-export function inspectFile(path: string, format: FileFormat | undefined = formatOf(path)): FileReport {
+export function inspectFile(path: string, format: FileFormat | undefined = path === '-' ? 'csv' : formatOf(path)): FileReport {
   const table = readTable(path, { format });
   const names = table.columnNames();
   const observed = detectColumns(names, ['N', 'D', 'C', 'loss'] as const);

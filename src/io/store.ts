@@ -168,7 +168,7 @@ class Store implements RunStore {
     const claim = this.claim(config, { ...rest, retry: overwrite ? ENDED : [] });
     if (claim.claimed) return claim.writer;
     if (claim.reason === 'ended') {
-      throw new InputError(`store ${this.label}: run ${show(config.id)} has already ended (${claim.status}); pass { overwrite: true } to run it again`, 'id');
+      throw new InputError(`store ${this.label}: run ${show(config.id)} has already ended (${claim.status}); pass { overwrite: true } to run it again (scalelaw train: --overwrite)`, 'id');
     }
     const h = claim.holder;
     throw new InputError(`store ${this.label}: run ${show(config.id)} is held by ${h.owner} (pid ${h.pid} on ${h.host}, heartbeat ${Math.round((Date.now() - h.heartbeat) / 1000)} s ago)`, 'id');

@@ -39,17 +39,21 @@ export interface ReadTableOptions {
  * at the edge (`parseNumber`); JSON and Arrow keep their types. JSON may be an array of row objects
  * or an object of equal-length column arrays; JSONL holds one row object per line.
  *
+ * `-` reads standard input (as CSV unless `format` is given).
+ *
  * Throws InputError for a missing or empty file, an unknown format, or a file with no rows.
  */
 export function readTable(path: string, options: ReadTableOptions = {}): ColumnTable {
-  const format = options.format ?? formatOf(path);
+  const stdin = path === '-';
+  if (!stdin && !existsSync(path)) throw new InputError(`${path}: no such file`, 'path');
+  if (!stdin && statSync(path).isDirectory()) throw new InputError(`${path}: is a directory, not a data file`, 'path');
+  // `-` is standard input, CSV unless a format is given.
+  const format = options.format ?? (stdin ? 'csv' : formatOf(path));
   if (format === undefined) {
     throw new InputError(`${path}: unknown file format ${show(extname(path))}; use .csv, .tsv, .json, .jsonl or .arrow, or pass format`, 'format');
   }
   if (!(format in FORMATS)) throw new InputError(`${path}: format must be one of csv, tsv, json, jsonl, arrow, got ${show(format)}`, 'format');
-  if (!existsSync(path)) throw new InputError(`${path}: no such file`, 'path');
-  if (statSync(path).isDirectory()) throw new InputError(`${path}: is a directory, not a data file`, 'path');
-  const bytes = readFileSync(path);
+  const bytes = readFileSync(stdin ? 0 : path);
   if (bytes.length === 0 || (format !== 'arrow' && bytes.toString('utf8').trim() === '')) throw new InputError(`${path}: empty file`, 'path');
   const table = FORMATS[format](bytes, path);
   if (table.numRows() === 0)

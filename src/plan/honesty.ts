@@ -187,6 +187,7 @@ function parameterLines(fit: ScalingFit, floor?: { value: number; source: string
     else if (p.interval && p.name === 'E' && floor && p.interval[0] < floor.value && Number.isFinite(p.interval[1])) {
       line += `  ${formatRange([Math.min(floor.value, p.interval[1]), p.interval[1]], 4)} (clipped at ${floor.source} ${formatNumber(floor.value, 4)}; resamples reached ${formatNumber(p.interval[0], 4)})`;
     } else if (p.interval) line += `  ${formatRange(p.interval, 4)}`;
+    if (p.covarianceStderr !== undefined) line += Number.isFinite(p.covarianceStderr) ? `  (covariance: +/- ${formatNumber(p.covarianceStderr, 4)})` : '  (covariance: not identified)';
     if (p.atBound && !p.fixed) line += '  at bound';
     return line;
   });

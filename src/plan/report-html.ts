@@ -59,7 +59,7 @@ export function planCharts(plan: PlanRecord, scaling: ScalingFit, options: PlanC
     const opt = optimumAt(scaling.law, scaling.vector(), c);
     return c === C ? { compute: c, N: opt.N, loss: opt.loss, lower: plan.model.N.lower, upper: plan.model.N.upper } : { compute: c, N: opt.N, loss: opt.loss };
   });
-  const isoflop = isoflopChart({ curves, optima }, { title: 'IsoFLOP curves of the fitted law; diamonds: optimal N (bar: interval at the budget)' });
+  const isoflop = isoflopChart({ curves, optima }, { title: 'IsoFLOP curves of the fitted law; diamonds: optimal N (bar: interval at the budget)', panels: 'auto' });
   return [frontier, isoflop];
 }
 

@@ -13,6 +13,8 @@ export interface StepsExamplesChartData {
 export interface StepsExamplesChartOptions extends ChartOptions {
   /** Unit of an example, for the axis title. @default 'sequences' */
   exampleUnit?: string;
+  /** The legend's title: what the groups are ('target loss', 'model'). @default 'model' */
+  legend?: string;
 }
 
 /**
@@ -44,9 +46,9 @@ export function stepsExamplesChart(data: StepsExamplesChartData, options: StepsE
   const lim = (k: 'steps' | 'examples') => [Math.min(...all.map((p) => p[k])) / 1.5, Math.max(...all.map((p) => p[k])) * 1.5];
   const [x0, x1] = lim('examples');
   const [y0, y1] = lim('steps');
-  const x = { field: 'examples', type: 'quantitative', title: `examples processed E (${exampleUnit})`, scale: { ...sx, domain: [x0, x1] }, axis: axisFormat('log') };
-  const y = { field: 'steps', type: 'quantitative', title: 'optimizer steps S', scale: { ...sy, domain: [y0, y1] }, axis: axisFormat('log') };
-  const color = { field: 'group', type: 'nominal', title: 'model' };
+  const x = { field: 'examples', type: 'quantitative', title: `examples processed E (${exampleUnit})`, scale: { ...sx, domain: [x0, x1] }, axis: axisFormat({ type: 'log', domain: [x0!, x1!] }) };
+  const y = { field: 'steps', type: 'quantitative', title: 'optimizer steps S', scale: { ...sy, domain: [y0, y1] }, axis: axisFormat({ type: 'log', domain: [y0!, y1!] }) };
+  const color = { field: 'group', type: 'nominal', title: options.legend ?? 'model' };
   const layers: Record<string, unknown>[] = [];
   if (curves.length > 0) {
     layers.push({
@@ -63,6 +65,12 @@ export function stepsExamplesChart(data: StepsExamplesChartData, options: StepsE
   if (marks.length > 0) {
     layers.push(
       { data: { values: marks }, mark: { type: 'point', shape: 'cross', size: 160, strokeWidth: 2.5 }, encoding: { x, y, color } },
+      // A white outline under each label keeps it readable where it crosses a curve or a point.
+      {
+        data: { values: marks },
+        mark: { type: 'text', align: 'left', dx: 8, dy: -8, fontSize: 11, stroke: 'white', strokeWidth: 3, strokeOpacity: 0.9 },
+        encoding: { x, y, text: { field: 'label' } },
+      },
       { data: { values: marks }, mark: { type: 'text', align: 'left', dx: 8, dy: -8, fontSize: 11 }, encoding: { x, y, color, text: { field: 'label' } } },
     );
   }

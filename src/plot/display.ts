@@ -3,8 +3,14 @@ import { escapeHtml } from './html.js';
 import { renderPNG, renderSVG } from './render.js';
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from './spec.js';
 
-/** A MIME bundle, as a Jupyter front end receives it. */
-export type MimeBundle = Record<string, string>;
+/**
+ * A MIME bundle, as a Jupyter front end receives it: text, HTML and base64 PNG as strings, and
+ * the Vega-Lite spec as a JSON object under `application/vnd.vegalite.v5+json`.
+ */
+export type MimeBundle = Record<string, string> & { 'application/vnd.vegalite.v5+json'?: object };
+
+/** The MIME type JupyterLab and VS Code render as an interactive Vega-Lite chart (tooltips, zoom). */
+export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
 
 /** The symbol the Deno Jupyter kernel (and `Deno.jupyter.display`) looks for on a cell's value. */
 export const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
@@ -115,6 +121,13 @@ export async function display(value: DisplayContent | Reportable | string, extra
   }
   for (const chart of charts) html.push(`<div class="scalelaw-chart">${await renderSVG(chart)}</div>`);
   const bundle: MimeBundle = { 'text/plain': plain.join('\n\n'), 'text/html': html.join('\n') };
-  if (charts.length > 0) bundle['image/png'] = Buffer.from(await renderPNG(stack(charts), { scale: 1.5 })).toString('base64');
+  if (charts.length > 0) {
+    const stacked = stack(charts);
+    bundle['image/png'] = Buffer.from(await renderPNG(stacked, { scale: 1.5 })).toString('base64');
+    // The interactive chart beside the static PNG: front ends that render Vega-Lite show it (with
+    // tooltips), the others fall back to the PNG. The specs use only Vega-Lite 5 features, so the
+    // v5 MIME type carries them under the v5 schema.
+    bundle[VEGA_LITE_MIME] = { ...(stacked as unknown as Record<string, unknown>), $schema: 'https://vega.github.io/schema/vega-lite/v5.json' };
+  }
   return Object.freeze({ bundle, [JUPYTER_DISPLAY]: () => bundle });
 }

@@ -1,6 +1,7 @@
+import { InputError, show } from '../core/errors.js';
 import { formatNumber } from '../core/format.js';
 import { axisFormat, axisScale, requireFinite } from './axes.js';
-import { layered, type ChartOptions, type VegaLiteSpec } from './spec.js';
+import { frame, layered, type ChartOptions, type VegaLiteSpec } from './spec.js';
 
 export interface IsoflopChartData {
   /** Observed final losses, one per (budget, model size). */
@@ -20,6 +21,42 @@ export interface IsoflopChartOptions extends ChartOptions {
   xLabel?: string;
   /** @default 'loss (nats/token)' */
   yLabel?: string;
+  /**
+   * Zoom each budget's law curve to its valley: keep the part within `zoom` of the budget's minimum
+   * loss, relative (0.15: up to 15% above it), so that the minima and their spread fill the panel
+   * instead of lying flat under the curves' steep ends. Measured points are all kept. `false`: the
+   * whole curves. @default 0.15
+   */
+  zoom?: number | false;
+  /**
+   * One panel per budget, each with its own loss axis zoomed to its valley: `true`, `false` (every
+   * budget on one axis), or 'auto': panels when some budget's valley is under 5% of the shared
+   * axis's span, so that its curve would lie flat (the large budgets of a fit whose losses approach
+   * E; the plan report uses it). @default false
+   */
+  panels?: boolean | 'auto';
+  /** Show the colour legend of the budgets (panels name their budget in their title instead). @default true */
+  legend?: boolean;
+}
+
+/** The spread of losses (max - min) of each budget's rows. */
+function depths(rows: readonly { compute: number; loss: number }[]): Map<number, number> {
+  const lo = new Map<number, number>(),
+    hi = new Map<number, number>();
+  for (const r of rows) {
+    lo.set(r.compute, Math.min(lo.get(r.compute) ?? Infinity, r.loss));
+    hi.set(r.compute, Math.max(hi.get(r.compute) ?? -Infinity, r.loss));
+  }
+  return new Map([...lo].map(([c, l]) => [c, hi.get(c)! - l]));
+}
+
+/** Each budget's rows within `zoom` (relative) of its lowest loss; every row when zoom is false. */
+function valley<T extends { compute: number; loss: number }>(rows: readonly T[], zoom: number | false, minima: ReadonlyMap<number, number>): T[] {
+  if (zoom === false) return [...rows];
+  return rows.filter((r) => {
+    const min = minima.get(r.compute);
+    return min === undefined || r.loss <= min + zoom * Math.abs(min);
+  });
 }
 
 /**
@@ -29,23 +66,62 @@ export interface IsoflopChartOptions extends ChartOptions {
  */
 export function isoflopChart(data: IsoflopChartData, options: IsoflopChartOptions = {}): VegaLiteSpec {
   const { xLabel = 'parameters N', yLabel = 'loss (nats/token)' } = options;
-  const { points = [], curves = [], optima = [], parabolas = [], trend = [] } = data;
   for (const [name, rows] of [
-    ['points', points],
-    ['curves', curves],
-    ['optima', optima],
-    ['parabolas', parabolas],
-    ['trend', trend],
+    ['points', data.points ?? []],
+    ['curves', data.curves ?? []],
+    ['optima', data.optima ?? []],
+    ['parabolas', data.parabolas ?? []],
+    ['trend', data.trend ?? []],
   ] as const) {
     requireFinite('isoflopChart', name, rows, ['compute', 'N', 'loss']);
   }
+  const { points = [], optima = [], trend = [] } = data;
+  const zoom = options.zoom ?? 0.15;
+  if (zoom !== false && !(zoom > 0)) throw new InputError(`isoflopChart: zoom must be a positive fraction or false, got ${show(zoom)}`, 'zoom');
+  const minima = new Map<number, number>();
+  for (const r of [...(data.curves ?? []), ...(data.parabolas ?? []), ...points, ...optima]) minima.set(r.compute, Math.min(minima.get(r.compute) ?? Infinity, r.loss));
+  const curves = valley(data.curves ?? [], zoom, minima);
+  const parabolas = valley(data.parabolas ?? [], zoom, minima);
   const label = (c: number) => `${formatNumber(c, 3).replace(/\.?0+e/, 'e')} FLOPs`;
   const budgets = [...new Set([...points, ...curves, ...optima, ...parabolas].map((p) => p.compute))].sort((a, b) => a - b);
+  const panels = options.panels ?? false;
+  if (panels !== false && budgets.length > 1) {
+    const all = [...points, ...curves, ...optima, ...parabolas];
+    const span = Math.max(...all.map((r) => r.loss)) - Math.min(...all.map((r) => r.loss));
+    const depth = depths(all);
+    if (panels === true || budgets.some((c) => (depth.get(c) ?? 0) < 0.05 * span)) {
+      const at = <T extends { compute: number }>(rows: readonly T[], c: number) => rows.filter((r) => r.compute === c);
+      const parts = budgets.map((c) => {
+        const one = isoflopChart(
+          { points: at(points, c), curves: at(curves, c), optima: at(optima, c), parabolas: at(parabolas, c), trend: at(trend, c) },
+          { xLabel, yLabel, zoom: false, panels: false, legend: false, title: `C = ${label(c)}`, width: 220, height: 170 },
+        ) as unknown as Record<string, unknown>;
+        const { $schema: _s, background: _b, config: _c, ...rest } = one;
+        return rest;
+      });
+      const top = frame(options);
+      const { width: _w, height: _h, ...head } = top;
+      return {
+        ...head,
+        ...(options.title ? { title: { text: options.title, subtitle: 'one panel per budget, each loss axis zoomed to its valley' } } : {}),
+        concat: parts,
+        columns: Math.min(3, parts.length),
+        resolve: { scale: { x: 'independent', y: 'independent', color: 'independent' }, legend: { color: 'independent' } },
+      } as unknown as VegaLiteSpec;
+    }
+  }
   const sx = axisScale([...points.map((p) => p.N), ...curves.map((p) => p.N), ...parabolas.map((p) => p.N), ...trend.map((p) => p.N), ...optima.flatMap((p) => [p.N, p.lower ?? p.N, p.upper ?? p.N])]);
   const sy = axisScale([...points, ...curves, ...optima, ...parabolas, ...trend].map((p) => p.loss));
-  const x = { field: 'N', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
-  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
-  const color = { field: 'budget', type: 'ordinal', title: 'compute C', sort: budgets.map(label), scale: { scheme: 'viridis' } };
+  const x = { field: 'N', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx) };
+  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy) };
+  const color = {
+    field: 'budget',
+    type: 'ordinal',
+    title: 'compute C',
+    sort: budgets.map(label),
+    scale: { scheme: { name: 'viridis', extent: [0, 0.88] } },
+    ...(options.legend === false ? { legend: null } : {}),
+  };
   const tag = <T extends { compute: number }>(rows: readonly T[]) => rows.map((r) => ({ ...r, budget: label(r.compute) }));
   const layers: Record<string, unknown>[] = [];
   if (curves.length > 0) {
@@ -107,8 +183,8 @@ export function isoflopEnvelopeChart(data: IsoflopEnvelopeChartData, options: Is
   requireFinite('isoflopEnvelopeChart', 'envelope', envelope, ['compute', 'N', 'loss']);
   const sx = axisScale([...curves, ...envelope].map((p) => p.compute));
   const sy = axisScale([...curves, ...envelope].map((p) => p.loss));
-  const x = { field: 'compute', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
-  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
+  const x = { field: 'compute', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx) };
+  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy) };
   const layers: Record<string, unknown>[] = [
     {
       data: { values: curves },

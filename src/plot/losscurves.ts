@@ -21,6 +21,14 @@ export interface LossCurvesChartOptions extends ChartOptions {
   yScale?: AxisScale;
   /** A step drawn as a vertical rule, e.g. where observation ends and prediction begins. @default none */
   cutoff?: number;
+  /** The legend's title: what the series are (e.g. 'run (N, D)'). @default 'schedule' */
+  legend?: string;
+  /**
+   * The series are given in the order of a variable (model size, compute): colour them with a
+   * sequential palette in that order instead of categorical colours. Also chosen for more than
+   * 10 series, where a categorical palette repeats its colours. @default false
+   */
+  ordered?: boolean;
 }
 
 /**
@@ -41,9 +49,21 @@ export function lossCurvesChart(series: readonly LossCurveSeries[], options: Los
     xScale,
   );
   const sy = axisScale([...observed.map((p) => p.loss), ...predicted.flatMap((p) => [p.loss, p.lower ?? p.loss, p.upper ?? p.loss])], yScale);
-  const x = { field: 'step', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
-  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
-  const color = { field: 'schedule', type: 'nominal', title: 'schedule', sort: series.map((s) => s.name) };
+  const x = { field: 'step', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx) };
+  const y = { field: 'loss', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy) };
+  const names = series.map((s) => s.name);
+  const sequential = (options.ordered ?? false) || series.length > 10;
+  // viridis without its last, pale-yellow tenth, which vanishes on white.
+  const color = sequential
+    ? {
+        field: 'schedule',
+        type: 'ordinal',
+        title: options.legend ?? 'schedule',
+        sort: names,
+        scale: { scheme: { name: 'viridis', extent: [0, 0.88] } },
+        legend: { columns: names.length > 12 ? 2 : 1, symbolLimit: 0 },
+      }
+    : { field: 'schedule', type: 'nominal', title: options.legend ?? 'schedule', sort: names };
   const layers: Record<string, unknown>[] = [];
   if (band.length > 0) {
     layers.push({ data: { values: band }, mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { ...y, field: 'lower' }, y2: { field: 'upper' }, color, detail: { field: 'schedule' } } });

@@ -39,8 +39,8 @@ export function scalingChart(data: ScalingChartData, options: ScalingChartOption
   const ys = [...points.map((p) => p.y), ...law.flatMap((p) => [p.y, p.lower ?? p.y, p.upper ?? p.y]), ...highlights.flatMap((p) => [p.y, p.lower ?? p.y, p.upper ?? p.y])];
   const sx = axisScale(xs, xScale);
   const sy = axisScale(ys, yScale);
-  const x = { field: 'x', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx.type) };
-  const y = { field: 'y', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
+  const x = { field: 'x', type: 'quantitative', title: xLabel, scale: sx, axis: axisFormat(sx) };
+  const y = { field: 'y', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy) };
   const hasSeries = points.some((p) => p.series !== undefined);
   const layers: Record<string, unknown>[] = [];
   const band = law.filter((p) => p.lower !== undefined && p.upper !== undefined);

@@ -48,7 +48,7 @@ export function stoppingChart(curves: readonly StoppingCurve[], options: Stoppin
     yScale,
   );
   const x = { field: 'step', type: 'quantitative', title: xLabel };
-  const y = { field: 'value', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy.type) };
+  const y = { field: 'value', type: 'quantitative', title: yLabel, scale: sy, axis: axisFormat(sy) };
   const color = { field: 'decision', type: 'nominal', title: 'decision', scale: { domain: DECISIONS, range: ['#bbbbbb', '#4c78a8', '#e45756'] } };
   const counts = DECISIONS.map((d) => `${curves.filter((c) => c.decision === d).length} ${d}`).join(', ');
   const layers: Record<string, unknown>[] = [

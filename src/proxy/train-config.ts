@@ -72,9 +72,36 @@ const fail = (field: string, what: string, value: unknown): never => {
 };
 const posInt = (v: unknown, field: string): number => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fail(field, 'expected a positive integer', v));
 
+/** Every key of a TrainConfig: any other key is a typo (`batchsize`) that would be silently ignored. */
+const TRAIN_CONFIG_KEYS: readonly (keyof TrainConfig)[] = [
+  'id',
+  'model',
+  'data',
+  'tokens',
+  'steps',
+  'batchSize',
+  'schedule',
+  'lr',
+  'optimizer',
+  'zLoss',
+  'evalEvery',
+  'evalTokens',
+  'logEvery',
+  'microBatches',
+  'divergeFactor',
+  'seed',
+  'backend',
+  'tags',
+];
+/** The longest proxy run, in optimizer steps (its rate array alone is 8 bytes a step). */
+const MAX_STEPS = 1e8;
+
 /** Validates a run config (throwing InputError before any training) and derives its id and sizes. */
 export function resolveTrainConfig(config: TrainConfig): ResolvedRun {
   if (config === null || typeof config !== 'object') fail('config', 'expected an object', config);
+  for (const key of Object.keys(config)) {
+    if (!TRAIN_CONFIG_KEYS.includes(key as keyof TrainConfig)) fail(key, `unknown key; known keys: ${TRAIN_CONFIG_KEYS.join(', ')}`, config[key as keyof TrainConfig]);
+  }
   const model = resolveModel(config.model);
   if (config.data === undefined) fail('data', 'expected a data spec such as {"type": "markov"}', config.data);
   const data = createDataset(config.data);
@@ -101,6 +128,8 @@ export function resolveTrainConfig(config: TrainConfig): ResolvedRun {
     if (!(typeof config.tokens === 'number' && config.tokens > 0 && Number.isFinite(config.tokens))) fail('tokens', 'expected a positive number', config.tokens);
     steps = Math.max(1, Math.round(config.tokens / perStep));
   } else throw new InputError('tokens: give the training tokens (or steps)', 'tokens');
+  // The per-step rate array is allocated up front: 1e30 tokens would be a RangeError, not a run.
+  if (steps > MAX_STEPS) fail(config.steps !== undefined ? 'steps' : 'tokens', `is ${show(steps)} optimizer steps, more than a proxy run takes (at most ${MAX_STEPS})`, config.steps ?? config.tokens);
 
   const microBatches = config.microBatches ?? 2;
   posInt(microBatches, 'microBatches');

@@ -1,4 +1,4 @@
-import { formatTable } from '../core/format.js';
+import { formatNumber, formatTable } from '../core/format.js';
 import type { Goal } from '../extrapolation/curve.js';
 import { better, type StopRule } from './rule.js';
 
@@ -55,7 +55,7 @@ export function decideRuns(runs: readonly RunCurve[], rule: StopRule, options: D
 /** The decisions as text: the rule, horizon and bar, then a table of run, decision (STOP or continue) and why. */
 export function runDecisionsReport(r: RunDecisions): string {
   return [
-    `rule ${r.rule}, horizon ${r.horizon}, best finished ${r.bestFinal ?? '(none yet)'}`,
+    `rule ${r.rule}, horizon ${r.horizon}, best finished ${r.bestFinal === undefined ? '(none yet)' : formatNumber(r.bestFinal, 6)}`,
     formatTable(
       r.decisions.map((d) => [d.id, d.stop ? 'STOP' : 'continue', d.reason]),
       ['run', 'decision', 'why'],

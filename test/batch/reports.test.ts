@@ -29,7 +29,7 @@ describe('batch reports', () => {
         'target trainLoss 4:',
         'batch  steps  examples   run',
         '-----  -----  --------  ----',
-        '16      1088     17410   b16', // 16 x 1088 = 17408, four significant digits
+        '16      1088     17408   b16', // 16 x 1088 = 17408: whole numbers print whole
         '512    179.3     91800  b512',
         'S(B) = S_min + E_min / B: S_min 150, E_min 15000 (fit NOT converged)',
         'B_crit = E_min / S_min = 100 (McCandlish et al. 2018)',

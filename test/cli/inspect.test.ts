@@ -38,7 +38,7 @@ describe('scalelaw inspect', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('detected: loss = "loss", step = "step"');
     expect(stdout).toContain('wsdcon_3.csv: csv, 95 rows, 3 columns');
-    expect(stdout).toMatch(/^step\s+number\s+2176\s+14140\s+0\s+step$/m);
+    expect(stdout).toMatch(/^step\s+number\s+2176\s+14144\s+0\s+step$/m);
   });
 
   it('summarises a run store by status, steps and columns', () => {

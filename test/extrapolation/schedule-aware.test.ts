@@ -36,7 +36,9 @@ describe('scheduleTime', () => {
   it('rejects bad schedules naming the field and the value', () => {
     expect(() => scheduleTime({ step: [0, 10], lr: [1] })).toThrow('schedule: needs as many learning rates as steps (at least one), got 2 steps and 1 rates');
     expect(() => scheduleTime({ step: [0, 10, 10], lr: [1, 0.1, 0.01] })).toThrow('schedule: step 3: steps must be finite, >= 0 and increasing, got 10');
-    expect(() => scheduleTime({ step: [0, 10], lr: [1, 0] })).toThrow('schedule: lr 2: must be a positive finite number, got 0');
+    expect(() => scheduleTime({ step: [0, 10], lr: [1, -0.1] })).toThrow('schedule: lr 2: must be a finite number >= 0, got -0.1');
+    expect(() => scheduleTime({ step: [0, 10], lr: [0, 0] })).toThrow('schedule: every learning rate is 0; at least one must be positive');
+    expect(scheduleTime({ step: [0, 10], lr: [0, 1] }).area(15)).toBe(5);
     expect(() => scheduleTime({ step: [5], lr: [1] }).area(2)).toThrow("schedule: step 2 is before the schedule's first step 5");
   });
 });

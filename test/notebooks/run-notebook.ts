@@ -33,6 +33,7 @@ interface Notebook {
 
 const outputs = (nb: Notebook) => nb.cells.flatMap((c) => c.outputs ?? []);
 const images = (nb: Notebook) => outputs(nb).filter((o) => o.data?.['image/png'] !== undefined).length;
+const interactive = (nb: Notebook) => outputs(nb).filter((o) => o.data?.['image/png'] !== undefined && typeof o.data?.['application/vnd.vegalite.v5+json'] === 'object').length;
 const errors = (nb: Notebook) =>
   outputs(nb)
     .filter((o) => o.output_type === 'error')
@@ -65,6 +66,8 @@ export function notebookTests(name: string): void {
       expect(code.every((c) => typeof c.execution_count === 'number')).toBe(true);
       expect(errors(saved)).toEqual([]);
       expect(images(saved)).toBeGreaterThan(0);
+      // Every chart is also an interactive Vega-Lite output beside its PNG.
+      expect(interactive(saved)).toBe(images(saved));
     });
 
     it.skipIf(missing !== undefined)(

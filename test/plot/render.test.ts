@@ -61,10 +61,13 @@ describe('display', () => {
     const result = { report: () => 'fitted 3 parameters' };
     const shown = await display(result, { title: 'fit', table: { header: ['param', 'value'], rows: [['alpha', 0.3473]] }, charts: [spec, spec] });
     const bundle = shown[JUPYTER_DISPLAY]();
-    expect(Object.keys(bundle).sort()).toEqual(['image/png', 'text/html', 'text/plain']);
+    expect(Object.keys(bundle).sort()).toEqual(['application/vnd.vegalite.v5+json', 'image/png', 'text/html', 'text/plain']);
     expect(bundle['text/plain']).toBe('fit\n\nparam\tvalue\nalpha\t0.3473\n\nfitted 3 parameters');
     expect(bundle['text/html']!.match(/<svg/g)!.length).toBe(2);
     expect(Buffer.from(bundle['image/png']!, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    const vl = bundle['application/vnd.vegalite.v5+json'] as { $schema: string; vconcat: unknown[] };
+    expect(vl.$schema).toBe('https://vega.github.io/schema/vega-lite/v5.json');
+    expect(vl.vconcat).toHaveLength(2);
   });
   it("tabulates a fit result's parameters by itself, with errors and intervals", async () => {
     const fit = {
@@ -77,6 +80,7 @@ describe('display', () => {
     const bundle = (await display(fit))[JUPYTER_DISPLAY]();
     expect(bundle['text/plain']).toBe('parameter\tvalue\tstd. error\tinterval\nalpha\t0.3473\t0.0151\t0.3212 to 0.3688\nE\t1.817\t\t\n\nr');
     expect(bundle['image/png']).toBeUndefined();
+    expect(bundle['application/vnd.vegalite.v5+json']).toBeUndefined();
   });
   it('refuses what it cannot show', async () => {
     await expect(display(42 as never)).rejects.toThrow('display: expected a report, a result with report() or { title, table, text, charts }; got 42');
