@@ -45,6 +45,7 @@ export function printFitWarnings(fit: Fit): void {
 function readFitInput(file: string): ObservationTable {
   if (!(existsSync(file) && statSync(file).isDirectory())) return readObservations(file);
   const runs = openStore(file).runs();
+  if (runs.length === 0) throw new InputError(`${file}: is a folder with no runs in it; give a table of runs or a run store`, 'file');
   const obs = runObservations(runs);
   if (obs.length === 0) throw new InputError(`${file}: no finished run with N, tokens and a final loss (of ${runs.length} runs)`, 'file');
   return observations({ N: obs.map((o) => o.N), D: obs.map((o) => o.D), loss: obs.map((o) => o.loss) }, { source: `${file}: ${obs.length} finished runs` });

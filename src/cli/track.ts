@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
@@ -12,7 +12,7 @@ import { renderPNG, renderSVG } from '../plot/render.js';
 import { trackChart } from '../plot/track.js';
 import { readLossPrediction } from '../plan/track-prediction.js';
 import { trackReport, trackRun } from '../plan/track.js';
-import { action, numberOption, printJson } from './util.js';
+import { action, checkOutputPath, countOption, numberOption, printJson, readInputText } from './util.js';
 
 const FORMATS = ['auto', 'table', 'wandb', 'tensorboard', 'store'] as const;
 type RunFormat = (typeof FORMATS)[number];
@@ -33,8 +33,8 @@ export function register(program: Command): void {
     .command('track')
     .description('follow a training run against its saved prediction: inside the band or not (and since when), and the rest of the curve re-extrapolated')
     .argument('<prediction>', 'a prediction written by `scalelaw plan --save-prediction` (kind "loss-prediction")')
-    .argument('<run...>', 'the run so far: a log (CSV / JSONL, columns step and loss), a W&B chart export (--format wandb), TensorBoard CSV downloads, or a run store')
-    .option('--format <kind>', `how to read the run: ${FORMATS.join(', ')}`, 'auto')
+    .argument('<run...>', 'the run so far: a log (CSV / JSONL, columns step and loss), a W&B chart export (--run-format wandb), TensorBoard CSV downloads, or a run store')
+    .option('--run-format <kind>', `how to read the run: ${FORMATS.join(', ')} (--format is how scalelaw prints, as on every command)`, 'auto')
     .option('--run <id>', 'which run, when the files hold several')
     .option('--metric <name>', 'the logged loss to follow (default: evalLoss where the run has it, else trainLoss)')
     .option('--threshold <sd>', 'flag when a window of points sits this many of its standard deviations beyond the band', '5')
@@ -47,21 +47,24 @@ export function register(program: Command): void {
         async (
           predictionPath: string,
           runPaths: string[],
-          options: { format: string; run?: string; metric?: string; threshold: string; resamples: string; forecast: boolean; chart?: string; json?: boolean },
+          options: { runFormat: string; run?: string; metric?: string; threshold: string; resamples: string; forecast: boolean; chart?: string; json?: boolean },
         ) => {
-          if (!FORMATS.includes(options.format as RunFormat)) throw new InputError(`--format: must be one of ${FORMATS.join(', ')}, got ${show(options.format)}`, 'format');
+          if (!FORMATS.includes(options.runFormat as RunFormat)) throw new InputError(`--run-format: must be one of ${FORMATS.join(', ')}, got ${show(options.runFormat)}`, 'run-format');
           const chartFormat = options.chart === undefined ? undefined : extname(options.chart).toLowerCase();
           if (chartFormat !== undefined && !['.svg', '.png', '.html', '.json'].includes(chartFormat))
             throw new InputError(`--chart: must end in .svg, .png, .html or .json, got ${show(options.chart)}`, 'chart');
-          if (!existsSync(predictionPath)) throw new InputError(`prediction: no such file: ${show(predictionPath)}`, 'prediction');
+          checkOutputPath('chart', options.chart);
+          const threshold = numberOption('threshold', options.threshold, { above: 0 })!;
+          const resamples = countOption('resamples', options.resamples, 0)!;
+          const text = readInputText(predictionPath, 'prediction');
           let json: unknown;
           try {
-            json = JSON.parse(readFileSync(predictionPath, 'utf8'));
+            json = JSON.parse(text);
           } catch {
             throw new InputError(`prediction ${predictionPath}: not valid JSON`, 'prediction');
           }
           const prediction = readLossPrediction(json, predictionPath);
-          const runs = readRunFiles(runPaths, options.format as RunFormat);
+          const runs = readRunFiles(runPaths, options.runFormat as RunFormat);
           if (runs.length === 0) throw new InputError(`run: no runs in ${runPaths.join(', ')}`, 'run');
           let run = runs[0]!;
           if (options.run !== undefined) {
@@ -76,8 +79,6 @@ export function register(program: Command): void {
             throw new InputError(`--metric: run ${run.config.id} logged no ${show(metric)}; it logged ${names}`, 'metric');
           }
           const observed = { steps: points.map((p) => p.step), loss: points.map((p) => p[metric] as number) };
-          const threshold = numberOption('threshold', options.threshold)!;
-          const resamples = numberOption('resamples', options.resamples)!;
           if (!Number.isInteger(resamples) || resamples < 0) throw new InputError(`--resamples: not a non-negative integer: ${show(options.resamples)}`, 'resamples');
           const result = trackRun(prediction, observed, { threshold, resamples, noForecast: !options.forecast });
           const report = trackReport(result);

@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { resetWarnings } from '../../src/core/warn.js';
+import { loadFit } from '../../src/fit/load.js';
+import type { CurveFit } from '../../src/fit/result.js';
+import { lossPrediction, plannedSchedule } from '../../src/plan/track-prediction.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'scalelaw-bad-inputs-'));
@@ -91,6 +94,12 @@ copyFileSync(join(root, 'fits/mpl-25m.json'), F.curveFit);
   fit.params.find((p: { name: string }) => p.name === 'E').value = -5;
   writeFileSync(F.negativeFit, JSON.stringify(fit));
 }
+// A saved prediction of Luo et al.'s 25M fit along its planned schedule, for `track`.
+const prediction = (() => {
+  const mpl = loadFit(F.curveFit, 'curve-fit') as CurveFit;
+  return write('prediction.json', JSON.stringify(lossPrediction(mpl, plannedSchedule(mpl, 6000), { source: 'mpl-25m' })));
+})();
+const trackArgs = (run: string) => ['track', prediction, run, '--no-forecast'];
 const baseConfig = { model: { family: 'transformer', width: 16, depth: 1, heads: 2, context: 2 }, data: { type: 'markov', vocab: 64, order: 1, branching: 3 }, batchSize: 8 };
 let configs = 0;
 const configWith = (extra: object) => write(`config-${++configs}.json`, JSON.stringify({ ...baseConfig, ...extra }));
@@ -158,7 +167,7 @@ const TABLE: Record<string, Row> = {
     'unknown-name': [c(['fit', obs, '--law', 'chinchila'], /unknown law: "chinchila"/), c([...fitArgs(obs), '--optimizer', 'adam'], /--optimizer: must be lbfgsb or lm, got "adam"/)],
     'absurd-number': c([...fitArgs(obs), '--bootstrap', '-5'], /--bootstrap: must be at least 0, got "-5"/),
     'malformed-json': noJson,
-    folder: c(fitArgs(F.folder), /folder: is a directory/),
+    folder: c(fitArgs(F.folder), /folder: is a folder with no runs in it; give a table of runs or a run store/),
     'unwritable-output': [
       c([...fitArgs(obs), '--out', F.outMissing], /--out: ".*no-such-folder\/out\.json": folder ".*no-such-folder" does not exist/),
       c([...fitArgs(obs), '--out', F.outUnderFile], /--out: .*is not a folder/),
@@ -418,6 +427,23 @@ const TABLE: Record<string, Row> = {
     'malformed-json': c(['train', '--config', F.badJson, '--store', F.store], /--config ".*bad\.json": not valid JSON/),
     folder: c(['train', '--config', F.folder, '--store', F.store], /--config ".*folder": cannot read \(EISDIR\)/),
     'unwritable-output': c(['train', '--config', F.config, '--store', obs], /store .*obs\.csv: not a directory/),
+  },
+  track: {
+    missing: [c(['track', F.missing, curve], /prediction .*nope\.csv: no such file/), c(trackArgs(F.missing), /run: no such file: ".*nope\.csv"/)],
+    empty: [c(['track', F.empty, curve], /prediction .*empty\.csv: not valid JSON/), c(trackArgs(F.empty), /empty\.csv: empty file/)],
+    'header-only': c(trackArgs(F.curveHeader), /curve-header\.csv: no rows/),
+    'nan-inf-negative': [c(trackArgs(F.curveNaN), /curve-nan\.csv: row 4.*not a finite number: "NaN"/), c([...trackArgs(curve), '--threshold', '-1'], /--threshold: must be positive, got "-1"/)],
+    'non-numeric': [c(trackArgs(F.curveText), /curve-text\.csv: row 4.*not a number: "abc"/), c([...trackArgs(curve), '--resamples', 'x'], /--resamples: not a number: "x"/)],
+    'unsorted-duplicate': c(trackArgs(F.curveUnsorted), /steps must increase/),
+    'missing-column': c(trackArgs(F.curveNoLoss), /--metric: run .* logged no "trainLoss"/),
+    'unknown-name': [
+      c([...trackArgs(curve), '--run-format', 'foo'], /--run-format: must be one of auto, table, wandb, tensorboard, store, got "foo"/),
+      c([...trackArgs(curve), '--metric', 'nope'], /logged no "nope"/),
+    ],
+    'absurd-number': c([...trackArgs(curve), '--resamples', '-5'], /--resamples: must be at least 0, got "-5"|--resamples: not a non-negative integer/),
+    'malformed-json': c(['track', F.badJson, curve], /prediction .*bad\.json: not valid JSON/),
+    folder: [c(['track', F.folder, curve], /prediction .*folder: is a folder, not a file/), c(trackArgs(F.folder), /run: no runs in .*folder/)],
+    'unwritable-output': c([...trackArgs(curve), '--chart', F.outMissing.replace(/\.json$/, '.svg')], /--chart: ".*no-such-folder\/out\.svg": folder ".*no-such-folder" does not exist/),
   },
   sweep: {
     missing: c(['sweep', F.missing, '--store', F.store], /spec ".*nope\.csv": cannot read \(ENOENT\)/),

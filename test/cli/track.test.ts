@@ -53,10 +53,10 @@ describe('scalelaw plan --save-prediction and scalelaw track', () => {
     const wandb = join(dir, 'wandb.csv');
     const rows = prediction.steps.map((s: number, i: number) => `${s},${prediction.loss[i] + 0.01 * g.normal()},${prediction.loss[i] + 0.2}`);
     writeFileSync(wandb, '"Step","planned run - train/loss","other - train/loss"\n' + rows.join('\n') + '\n');
-    const several = runCli(['track', predictionPath, wandb, '--format', 'wandb', '--no-forecast']);
+    const several = runCli(['track', predictionPath, wandb, '--run-format', 'wandb', '--no-forecast']);
     expect(several.code).toBe(2);
     expect(several.stderr).toContain('--run: the files hold 2 runs (planned_run, other); name one');
-    const tracked = runCli(['track', predictionPath, wandb, '--format', 'wandb', '--run', 'planned run', '--no-forecast', '--json']);
+    const tracked = runCli(['track', predictionPath, wandb, '--run-format', 'wandb', '--run', 'planned run', '--no-forecast', '--json']);
     expect(tracked.code, tracked.stderr).toBe(0);
     const t = JSON.parse(tracked.stdout);
     expect(t.run).toBe('planned_run');
