@@ -71,13 +71,7 @@ export interface LrSensitivity {
 export async function lrSensitivity(runs: readonly Run[], options: LrSensitivityOptions = {}): Promise<LrSensitivity> {
   const { metric = 'evalLoss', tolerance = 0.01, initialLoss: fixedL0, fit = {} } = options;
   if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw new InputError(`tolerance: must be positive, got ${show(tolerance)}`, 'tolerance');
-  const bySize = new Map<number, Run[]>();
-  for (const run of runs) {
-    const N = run.config.N;
-    if (N === undefined || !(N > 0)) throw new InputError(`run ${show(run.config.id)}: config.N must be a positive number, got ${show(N)}`, 'N');
-    bySize.set(N, [...(bySize.get(N) ?? []), run]);
-  }
-  if (bySize.size === 0) throw new InputError('runs: no runs given', 'runs');
+  const bySize = runsBySize(runs);
   const sizes: SizeSensitivity[] = [];
   for (const [N, list] of [...bySize].sort((a, b) => a[0] - b[0])) {
     const points = list.map((r) => ({ runId: r.config.id, lr: peakLr(r), loss: finalLoss(r, metric) })).sort((a, b) => a.lr - b.lr);
@@ -160,4 +154,16 @@ export function lrSensitivityReport(r: LrSensitivity, options: Pick<LrSensitivit
   if (r.edgeSizes.length) sections.push(`widen the sweep for N = ${r.edgeSizes.map((n) => formatNumber(n)).join(', ')}: the best rate is at its edge (left out of the trend)`);
   if (r.trend) sections.push(`lr_opt = ${formatNumber(r.trend.values.k!)} N^${formatNumber(r.trend.values.e!)}`);
   return sections.join('\n\n');
+}
+
+/** Runs grouped by model size (config.N), each size's runs in input order; refuses a run without a positive N, and no runs. */
+export function runsBySize(runs: readonly Run[]): Map<number, Run[]> {
+  const bySize = new Map<number, Run[]>();
+  for (const run of runs) {
+    const N = run.config.N;
+    if (N === undefined || !(N > 0)) throw new InputError(`run ${show(run.config.id)}: config.N must be a positive number, got ${show(N)}`, 'N');
+    bySize.set(N, [...(bySize.get(N) ?? []), run]);
+  }
+  if (bySize.size === 0) throw new InputError('runs: no runs given', 'runs');
+  return bySize;
 }

@@ -1,5 +1,6 @@
 import { InputError, show } from '../core/errors.js';
 import type { Run } from '../core/run.js';
+import { runsBySize } from './lr-sensitivity.js';
 import { rng } from '../core/rng.js';
 import { quantile } from '../core/stats.js';
 import { finalLoss, initialLoss, peakLr } from './run-quantities.js';
@@ -58,13 +59,7 @@ export function stabilityForecast(runs: readonly Run[], options: StabilityOption
   const { metric = 'evalLoss', level = 0.9, draws = 2000, seed = 0 } = options;
   if (!(level > 0 && level < 1)) throw new InputError(`level: not in (0, 1): ${show(level)}`, 'level');
   if (options.at !== undefined && !(options.at > 0)) throw new InputError(`at: not a positive model size: ${show(options.at)}`, 'at');
-  const bySize = new Map<number, Run[]>();
-  for (const run of runs) {
-    const N = run.config.N;
-    if (N === undefined || !(N > 0)) throw new InputError(`run ${show(run.config.id)}: config.N must be a positive number, got ${show(N)}`, 'N');
-    bySize.set(N, [...(bySize.get(N) ?? []), run]);
-  }
-  if (bySize.size === 0) throw new InputError('runs: no runs given', 'runs');
+  const bySize = runsBySize(runs);
   const notes: string[] = [];
   const sizes: SizeStability[] = [];
   for (const [N, list] of [...bySize].sort((a, b) => a[0] - b[0])) {

@@ -6,7 +6,7 @@ import { learningCurve, type Goal, type LearningCurve } from './curve.js';
 import { PFN_EDGES, PFN_FEATURES, PFN_OUTPUT_BINS, pfnFeatures, type PfnScale } from './pfn-features.js';
 import { parsePfnWeights, pfnLogits, type PfnNetwork, type PfnWeightsFile } from './pfn-network.js';
 import { PFN_PRIOR, PFN_PRIOR_VERSION } from './pfn-prior.js';
-import { predictive, type PointPredictive, type Predictive } from './predictive.js';
+import { centralInterval, predictive, type PointPredictive, type Predictive } from './predictive.js';
 
 /**
  * The amortised learning-curve extrapolator (LC-PFN style, Adriaensen et al. 2023): a network
@@ -127,10 +127,7 @@ export function binnedPredictive(step: number, goal: Goal, edges: Float64Array, 
   }
   const sd = Math.sqrt(Math.max(0, second - mean * mean));
   const median = quantile(0.5);
-  const interval = (level = 0.9): [number, number] => {
-    if (!(level > 0 && level < 1)) throw new InputError(`interval: level must be in (0, 1), got ${show(level)}`, 'level');
-    return [quantile((1 - level) / 2), quantile((1 + level) / 2)];
-  };
+  const interval = centralInterval(quantile);
   return {
     step,
     goal,

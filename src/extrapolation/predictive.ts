@@ -129,10 +129,7 @@ export function pointPredictive(step: number, goal: Goal, mu: Float64Array, sigm
     }
     return out;
   };
-  const interval = (level = 0.9): [number, number] => {
-    if (!(level > 0 && level < 1)) throw new InputError(`interval: level must be in (0, 1), got ${show(level)}`, 'level');
-    return [quantile((1 - level) / 2), quantile((1 + level) / 2)];
-  };
+  const interval = centralInterval(quantile);
   const median = quantile(0.5);
   return {
     step,
@@ -205,4 +202,12 @@ export function predictiveReport(p: Predictive, options: PredictiveReportOptions
     .sort((a, b) => b[1] - a[1]);
   if (weights.length) lines.push(`weights: ${weights.map(([k, w]) => `${k} ${w.toFixed(2)}`).join(', ')}`);
   return lines.join('\n');
+}
+
+/** The central interval at `level` (default 0.9) of a distribution given by its quantile function. */
+export function centralInterval(quantile: (q: number) => number): (level?: number) => [number, number] {
+  return (level = 0.9) => {
+    if (!(level > 0 && level < 1)) throw new InputError(`interval: level must be in (0, 1), got ${show(level)}`, 'level');
+    return [quantile((1 - level) / 2), quantile((1 + level) / 2)];
+  };
 }
