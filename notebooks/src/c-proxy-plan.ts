@@ -4,11 +4,14 @@
 // Train small transformers on a synthetic Markov language whose entropy rate (the irreducible
 // loss) is known exactly, fit the Chinchilla law to their final losses, measure the critical batch
 // size from runs at several batch sizes, and plan a run 1,000 times larger than the largest proxy.
-// The sweep here is kept tiny so the notebook runs in well under a minute; `npm run demo` runs the
-// same pipeline on a larger sweep (`demoSweep`).
+// The sweep is kept small so the notebook runs in well under a minute: three widths, each at four
+// lengths (16 to 128 steps, a factor of 8 in tokens). Four lengths, not two, are what let the data
+// fix the data exponent beta: with two lengths per width, B and beta trade off along a flat ridge
+// (an earlier version of this notebook reported beta = 27 with B = 2e88, and the fit report flagged
+// beta as not identified). `npm run demo` runs the same pipeline on real English text.
 
 // %%
-import { createDataset, display, fitsFromRuns, lossCurvesChart, openStore, plan, planCharts, planReport, runSweep, scalingChart, stepsExamplesChart } from 'scalelaw';
+import { bootstrap, createDataset, display, fitsFromRuns, lossCurvesChart, openStore, plan, planCharts, planReport, runSweep, scalingChart, stepsExamplesChart } from 'scalelaw';
 
 const context = 8;
 const sweep = {
@@ -24,8 +27,8 @@ const sweep = {
     seed: 0,
   },
   list: [
-    // Scaling runs: three widths at two lengths, batch 16.
-    ...[4, 6, 8].flatMap((width) => [16, 32].map((steps) => ({ width, tokens: steps * 16 * context, batchSize: 16 }))),
+    // Scaling runs: three widths at four lengths, batch 16.
+    ...[4, 6, 8].flatMap((width) => [16, 32, 64, 128].map((steps) => ({ width, tokens: steps * 16 * context, batchSize: 16 }))),
     // Batch-size runs: width 4 at batch 8 and 32 (with batch 16 above).
     ...[8, 32].map((batchSize) => ({ width: 4, tokens: 32 * 16 * context, batchSize })),
   ],
@@ -40,8 +43,11 @@ await display({
   title: 'the sweep',
   charts: [
     lossCurvesChart(
-      runs.filter((r) => r.config.batchSize === 16).map((r) => ({ name: `N=${r.config.N} D=${r.config.D}`, observed: r.trajectory.filter((p) => p.evalLoss !== undefined).map((p) => ({ step: p.step, loss: p.evalLoss! })) })),
-      { title: 'eval loss of the scaling runs', yScale: 'linear' },
+      runs
+        .filter((r) => r.config.batchSize === 16)
+        .sort((a, b) => a.config.N - b.config.N || a.config.D - b.config.D)
+        .map((r) => ({ name: `N=${r.config.N} D=${r.config.D}`, observed: r.trajectory.filter((p) => p.evalLoss !== undefined).map((p) => ({ step: p.step, loss: p.evalLoss! })) })),
+      { title: 'eval loss of the scaling runs', yScale: 'linear', legend: 'run (by N, then D)', ordered: true },
     ),
   ],
 });
@@ -49,12 +55,23 @@ await display({
 // %% [markdown]
 // ## Fits
 // E is fixed at the language's entropy rate, which is known exactly; the runs determine A, B,
-// alpha and beta. The critical batch size comes from the steps each batch size needed to reach
-// a few target losses (McCandlish et al. 2018), and Kaplan's B_crit(L) carries it to the planned loss.
+// alpha and beta, and 200 bootstrap refits over the runs give each a 90% interval. Read the report
+// below before the plan: no parameter is flagged as not identified (the covariance gives each a
+// finite standard error), but B and beta are correlated at about +0.999, so B's bootstrap
+// interval spans orders of magnitude while the predicted losses along the ridge barely move.
+// The critical batch size comes from the steps each batch size needed to reach a few target
+// losses (McCandlish et al. 2018), and Kaplan's B_crit(L) carries it to the planned loss. It rests
+// on three batch sizes (8, 16, 32) at one width, so each target loss has at most three points, and
+// the per-target fits in the second chart disagree widely: read the recommended batch below as a
+// rough figure (the plan's interval on it comes from the B_crit(L) fit alone, not from these runs).
 
 // %%
 const entropyRate = createDataset(sweep.base.data).floor!;
-const fits = await fitsFromRuns(runs, { fixed: { E: entropyRate }, source: 'notebook sweep' });
+const fits = await fitsFromRuns(runs, {
+  fixed: { E: entropyRate },
+  source: 'notebook sweep',
+  bootstrap: (fit, data) => bootstrap(fit, data, { resamples: 200, seed: 0, level: 0.9, threads: 1 }),
+});
 const cb = fits.criticalBatch!;
 await display(fits.scaling, {
   title: `Chinchilla fit (E fixed at the entropy rate ${entropyRate.toFixed(4)})`,
@@ -66,22 +83,31 @@ await display(fits.scaling, {
     stepsExamplesChart({
       points: cb.analysis.targets.flatMap((t) => t.points.map((p) => ({ group: `loss ${t.target.toFixed(3)}`, steps: p.steps, examples: p.steps * p.batchSize, batchSize: p.batchSize }))),
       fits: cb.analysis.targets.map((t) => ({ group: `loss ${t.target.toFixed(3)}`, sMin: t.Smin, eMin: t.Emin })),
-    }),
+    }, { legend: 'target loss' }),
   ],
 });
 
 // %% [markdown]
 // ## The plan: 1,000 times the largest proxy run
 //
-// Six short runs pin down the exponents poorly (look at beta above, and at the tokens per parameter
-// below): the plan is only as good as the sweep. `npm run demo` trains 16 longer runs for this reason,
-// and `bootstrap` from the fitting engine puts intervals on every number here.
+// The intervals come from the bootstrap above. The plan is only as good as the sweep: twelve runs
+// of at most 128 steps on an 8-symbol language sit far from the regime of language models (look at
+// the tokens per parameter below), and the plan warns where it goes more than 10x past the fitted
+// N or D, or 100x past the fitted compute.
 
 // %%
-const largest = Math.max(...fits.observations.map((o) => 6 * o.N * o.D));
+const span = (v: number[]) => [Math.min(...v), Math.max(...v)] as const;
+const fitted = {
+  N: span(fits.observations.map((o) => o.N)),
+  D: span(fits.observations.map((o) => o.D)),
+  C: span(fits.observations.map((o) => 6 * o.N * o.D)),
+  source: 'notebook sweep',
+};
 const planned = plan({
-  budget: { compute: 1000 * largest },
+  budget: { compute: 1000 * fitted.C[1] },
   fits: [{ fit: fits.scaling, source: 'notebook sweep' }, { fit: cb.fit, source: 'notebook batch runs' }],
+  range: fitted,
+  floor: { value: entropyRate, source: "the language's entropy rate" },
   seqLen: context,
   fitSeqLen: context,
 });

@@ -17,6 +17,7 @@ interface StopFlags {
   minDelta?: string;
   alpha?: string;
   eta?: string;
+  grace?: string;
   threshold?: string;
   method?: string;
   weighting?: string;
@@ -43,7 +44,8 @@ export function register(program: Command): void {
     .option('--weighting <name>', 'predictive with --method ensemble: evidence (the default) or equal')
     .option('--schedule <lr.csv>', "predictive: the runs' learning-rate schedule (step and lr columns), as for extrapolate")
     .option('--alpha <x>', 'gl / pq: threshold')
-    .option('--eta <x>', 'asha: reduction factor')
+    .option('--eta <x>', 'asha: reduction factor (default 3)')
+    .option('--grace <points>', 'asha: points before the first rung, so no run is stopped earlier (default: ceil(points at the horizon / eta^2))')
     .option('--threshold <x>', 'improvement: stop when the predicted gain per step falls below this')
     .option('--horizon <step>', "planned last step of every run (default: the longest curve's last step)")
     .option('--goal <min|max>', 'whether lower or higher is better (default: guessed from the column name)')
@@ -65,6 +67,12 @@ export function register(program: Command): void {
         ] as const) {
           if (value !== undefined && flags.rule !== 'predictive') throw new InputError(`${flag}: only the predictive rule extrapolates, not ${show(flags.rule)}`, flag.slice(2));
         }
+        for (const [flag, value] of [
+          ['--eta', flags.eta],
+          ['--grace', flags.grace],
+        ] as const) {
+          if (value !== undefined && flags.rule !== 'asha') throw new InputError(`${flag}: only the asha rule has rungs, not ${show(flags.rule)}`, flag.slice(2));
+        }
         const schedule = flags.schedule ? readLrStepsCsv(flags.schedule) : undefined;
         const rule = stopRule(flags.rule, {
           extrapolate:
@@ -79,7 +87,8 @@ export function register(program: Command): void {
           patience: countOption('patience', flags.patience),
           minDelta: numberOption('min-delta', flags.minDelta, { min: 0 }),
           alpha: numberOption('alpha', flags.alpha),
-          eta: numberOption('eta', flags.eta),
+          eta: numberOption('eta', flags.eta, { above: 1 }),
+          grace: countOption('grace', flags.grace),
           threshold: numberOption('threshold', flags.threshold),
         });
         checkDistinctPaths('curves', paths);

@@ -9,7 +9,7 @@ import { getLaw } from '../laws/registry.js';
 import { curvePoints, selectPoints, type CurveInput, type CurvePoints } from '../laws/curve-points.js';
 import { resampleDraws } from './bootstrap.js';
 import { initialStarts } from './curve-starts.js';
-import { atBoundWarning, identifiability } from './identifiability.js';
+import { atBoundWarning, identifiability, withCovarianceStderr } from './identifiability.js';
 import { CurveFit, withIntervals, type BootstrapRecord, type FitParam, type FitWarning } from './result.js';
 
 export { CurveFit } from './result.js';
@@ -159,11 +159,10 @@ export function fitCurves(curves: readonly CurveInput[], options: CurveFitOption
     if (resamples >= 2) params = withIntervals(params, samples, level);
   }
 
-  const warnings = [
-    ...best.warnings,
-    ...params.filter((p) => p.atBound && !p.fixed).map((p) => atBoundWarning(p)),
-    ...identifiability(law, x, y!, Float64Array.from(best.values), { fixed, bounds, atBound: best.atBound }).warnings,
-  ];
+  // The objective's space (log residuals, unweighted), as the scaling fit's report.
+  const ident = identifiability(law, x, y!, Float64Array.from(best.values), { space: 'log', fixed, bounds, atBound: best.atBound });
+  params = withCovarianceStderr(params, ident.stderr);
+  const warnings = [...best.warnings, ...params.filter((p) => p.atBound && !p.fixed).map((p) => atBoundWarning(p)), ...ident.warnings];
   if (!best.converged) warn(`curve fit of law ${show(law.name)} did not converge: ${best.message}`);
   return new CurveFit({
     law: law.name,
@@ -173,6 +172,8 @@ export function fitCurves(curves: readonly CurveInput[], options: CurveFitOption
     converged: best.converged,
     message: best.message,
     warnings,
+    statistics: ident.statistics,
+    correlations: ident.correlations,
     starts: { count: starts.length, converged: best.startsConverged },
     optimizer:
       optimizer === 'adamw'

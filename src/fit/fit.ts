@@ -9,7 +9,7 @@ import type { LbfgsbOptions } from './lbfgsb.js';
 import { levenbergMarquardtStarts } from './lm.js';
 import { runStarts, runStartsParallel, problemObjective, type MultistartRuns, type Problem } from './multistart.js';
 import { huber, type Loss, type ResidualSpace } from './objective.js';
-import { atBoundWarning, identifiability } from './identifiability.js';
+import { atBoundWarning, identifiability, withCovarianceStderr } from './identifiability.js';
 import { ScalingFit, type FitParam, type FitWarning } from './result.js';
 
 /** Data for a fit: an observation table, or named input columns with a loss column. */
@@ -272,7 +272,7 @@ export function summarise(law: Law<Inputs>, built: BuiltProblem, runs: Multistar
     law: law.name,
     formula: law.formula,
     inputs: [...law.inputs],
-    params: params.map((q, j) => (Number.isNaN(ident.stderr[j]!) ? q : { ...q, covarianceStderr: ident.stderr[j]! })),
+    params: withCovarianceStderr(params, ident.stderr),
     statistics: ident.statistics,
     correlations: ident.correlations,
     objective: { loss: loss.name, settings: { ...loss.settings }, space, value: runs.f[best]! },

@@ -190,6 +190,14 @@ export function identifiability<X>(law: Law<X>, x: X, y: Float64Array, p: Float6
   return { stderr, eigenvalues, warnings, statistics, correlations };
 }
 
+/**
+ * `params` with the asymptotic standard errors of `identifiability` beside them (`covarianceStderr`);
+ * parameters it gives none for (NaN: fixed, on a bound) are left as they are.
+ */
+export function withCovarianceStderr(params: readonly FitParam[], stderr: Float64Array): FitParam[] {
+  return params.map((q, j) => (Number.isNaN(stderr[j]!) ? q : { ...q, covarianceStderr: stderr[j]! }));
+}
+
 /** The 'at-bound' warning of a parameter. */
 export function atBoundWarning(p: FitParam): FitWarning {
   const side = Math.abs(p.value - p.min) <= Math.abs(p.value - p.max) ? `lower bound ${p.min}` : `upper bound ${p.max}`;

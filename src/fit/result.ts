@@ -367,8 +367,8 @@ export class CurveFit extends Fit implements CurveFitRecord {
   }
 
   toJSON(): CurveFitRecord {
-    const { kind, version, law, formula, params, objective, converged, message, warnings, starts, optimizer, curves, date, bootstrap, notes } = this;
-    return { kind, version, law, formula, params, objective, converged, message, warnings, starts, optimizer, curves, date, bootstrap, notes };
+    const { kind, version, law, formula, params, objective, converged, message, warnings, starts, optimizer, curves, date, bootstrap, notes, statistics, correlations } = this;
+    return { kind, version, law, formula, params, objective, converged, message, warnings, starts, optimizer, curves, date, bootstrap, notes, statistics, correlations };
   }
 
   /** Rebuilds a curve fit from `toJSON` output, or from a version 1 file. `source` names the file in errors. */

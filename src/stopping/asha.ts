@@ -1,31 +1,67 @@
 import { InputError, show } from '../core/errors.js';
-import { better, bestOf, checkView, type StopRule } from './rule.js';
+import { better, bestOf, checkView, type RunView, type StopRule } from './rule.js';
 
 /**
- * Asynchronous successive halving (ASHA, Li et al. 2020): rungs at minPoints * eta^k points; a run
- * at a rung continues only if its value there is in the top 1/eta of the peers that reached it.
+ * Asynchronous successive halving (ASHA, Li et al. 2020): rungs at grace * eta^k points (k = 0, 1,
+ * ...); a run that has reached a rung continues only if its best value up to that rung is in the top
+ * 1/eta of the runs that reached it (its peers and itself).
+ *
+ * The grace period (`minPoints`, Li et al.'s minimum resource r, Optuna's `min_resource`, Ray Tune's
+ * `grace_period`) is the number of points before the first rung: no run is stopped earlier. Its
+ * default is derived from the horizon: `ceil(H / eta^2)`, where H is the number of points a run has
+ * at the horizon (from its own logging interval), so every run gets two decisions, at about 1/eta^2
+ * and 1/eta of its length (11% and 33% at eta = 3, near the 10% a learning-curve protocol first
+ * decides at), whatever the curve length; with a grace period of one point, a 20-epoch curve would
+ * be cut on its first, noisiest point.
+ *
+ * A rule sees a snapshot, not the study's history, so a run is judged at the highest rung it has
+ * reached (not only on the point that reaches it exactly, which a run checked at arbitrary times
+ * rarely hits); a rung at or past the horizon is the end of training, not a decision.
  */
 export function asha(options: { minPoints?: number; eta?: number } = {}): StopRule {
-  const { minPoints = 1, eta = 3 } = options;
-  if (!(Number.isInteger(minPoints) && minPoints >= 1)) throw new InputError(`asha: minPoints: must be a positive integer, got ${show(minPoints)}`, 'minPoints');
-  if (!(eta > 1)) throw new InputError(`asha: eta: must be > 1, got ${show(eta)}`, 'eta');
-  const name = `asha(min=${minPoints}, eta=${eta})`;
+  const { minPoints, eta = 3 } = options;
+  if (minPoints !== undefined && !(Number.isInteger(minPoints) && minPoints >= 1)) throw new InputError(`asha: minPoints: must be a positive integer, got ${show(minPoints)}`, 'minPoints');
+  if (!(Number.isFinite(eta) && eta > 1)) throw new InputError(`asha: eta: must be a finite number > 1, got ${show(eta)}`, 'eta');
+  const name = `asha(grace=${minPoints ?? 'auto'}, eta=${eta})`;
   return {
     name,
     decide(view) {
       checkView(view, 'asha');
       const t = view.values.length;
-      const k = Math.log(t / minPoints) / Math.log(eta);
-      if (Math.abs(k - Math.round(k)) > 1e-9 || t >= view.horizon) return { stop: false, reason: `${name}: not at a rung` };
-      const mine = bestOf(view.goal, view.values);
-      const at = (view.peers ?? []).filter((p) => p.values.length >= t).map((p) => bestOf(view.goal, p.values, t));
+      const total = pointsAtHorizon(view);
+      const grace = minPoints ?? ashaGrace(total, eta);
+      let rung = 0;
+      for (let k = 0; ; k++) {
+        const r = Math.round(grace * eta ** k);
+        if (r > t || r >= total) break;
+        rung = r;
+      }
+      if (rung === 0) return { stop: false, reason: `${name}: before the first rung (grace ${grace} of ${total} points)` };
+      const mine = bestOf(view.goal, view.values, rung);
+      const at = (view.peers ?? []).filter((p) => p.values.length >= rung).map((p) => bestOf(view.goal, p.values, rung));
       const all = [...at, mine].sort((a, b) => (view.goal === 'max' ? b - a : a - b));
       const keepCount = Math.floor(all.length / eta);
-      if (keepCount === 0) return { stop: false, reason: `${name}: too few runs at rung ${t}` };
+      if (keepCount === 0) return { stop: false, reason: `${name}: too few runs at rung ${rung} (${all.length})` };
       const cut = all[keepCount - 1]!;
-      return { stop: better(view.goal, cut, mine), reason: `${name}: rung ${t}, value ${mine}, top-1/${eta} cut ${cut}` };
+      return { stop: better(view.goal, cut, mine), reason: `${name}: rung ${rung}, value ${mine}, top-1/${eta} cut ${cut} of ${all.length} runs` };
     },
   };
+}
+
+/** ASHA's default grace period for runs of `points` points at the horizon: ceil(points / eta^2), at least 1. */
+export function ashaGrace(points: number, eta = 3): number {
+  return Math.max(1, Math.ceil(points / eta ** 2));
+}
+
+/** Points the run will have at the horizon, at its own logging interval (at least the points it has). */
+function pointsAtHorizon(view: RunView): number {
+  const { steps, horizon } = view;
+  const n = steps.length;
+  if (n === 0) return 1;
+  const last = steps[n - 1]!;
+  const interval = n >= 2 ? (last - steps[0]!) / (n - 1) : last;
+  if (!(interval > 0) || horizon <= last) return n;
+  return n + Math.floor((horizon - last) / interval + 1e-9);
 }
 
 /**

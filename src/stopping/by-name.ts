@@ -13,6 +13,8 @@ export interface RuleOptions {
   strip?: number;
   eta?: number;
   minPoints?: number;
+  /** asha: points before the first rung (its grace period); takes precedence over minPoints. @default derived from the horizon */
+  grace?: number;
   margin?: number;
   /** improvement: predicted gain per unit of compute below which to stop (required). */
   threshold?: number;
@@ -26,7 +28,7 @@ const makers: Record<string, (o: RuleOptions) => StopRule> = {
   gl: (o) => gl({ alpha: o.alpha }),
   pq: (o) => pq({ alpha: o.alpha, strip: o.strip }),
   median: (o) => median({ minPoints: o.minPoints }),
-  asha: (o) => asha({ minPoints: o.minPoints, eta: o.eta }),
+  asha: (o) => asha({ minPoints: o.grace ?? o.minPoints, eta: o.eta }),
   overfitting: (o) => overfitting({ margin: o.margin }),
   improvement: (o) => {
     if (o.threshold === undefined) throw new InputError('improvement: needs a threshold (predicted gain per unit of compute)', 'threshold');

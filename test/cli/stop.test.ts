@@ -109,4 +109,25 @@ describe('scalelaw stop --method pfn and --watch', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('scalelaw: --method: only the predictive rule extrapolates, not "patience"\n');
   });
+
+  it('asha: no run is stopped before its grace period, then the worst two thirds are', () => {
+    // Six runs logged every 10 steps, 12 points each, towards a horizon of step 300 (30 points).
+    const runs = [1.2, 1.3, 1.4, 1.5, 1.6, 1.7].map((floor, k) =>
+      csv(
+        `asha-${k}.csv`,
+        Array.from({ length: 12 }, (_, i) => [10 * (i + 1), loss(i + 1, floor)]),
+      ),
+    );
+    let r = runCli(['stop', ...runs, '--rule', 'asha', '--horizon', '300', '--grace', '13']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('STOP');
+    expect(r.stdout).toContain('before the first rung (grace 13 of 30 points)');
+    // Default grace ceil(30 / 9) = 4: rungs 4 and 12, the runs judged at 12.
+    r = runCli(['stop', ...runs, '--rule', 'asha', '--horizon', '300', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { rule: string; decisions: { stop: boolean; reason: string }[] };
+    expect(out.rule).toBe('asha(grace=auto, eta=3)');
+    expect(out.decisions.map((d) => d.stop)).toEqual([false, false, true, true, true, true]);
+    expect(out.decisions[0]!.reason).toContain('rung 12,');
+  });
 });

@@ -71,6 +71,63 @@ describe('fitCurves', () => {
     expect(free.objective.value!).toBeLessThanOrEqual(fixed.objective.value!);
   });
 
+  it('reports lmfit-style statistics and correlations, as the scaling fit does, matching a hand computation', () => {
+    // The synthetic curves with a deterministic +-0.2% wiggle; L0 and A free, the rest held at the truth.
+    const noisy = curves.map((c, i) => ({ ...c, loss: Array.from(c.loss!, (v, j) => v * (1 + 0.002 * Math.sin(1.3 * j + i))) }));
+    const [, , alpha, B, C, beta, gamma] = truth;
+    const fit = fitCurves(noisy, { law: 'mpl', fixed: { alpha: alpha!, B: B!, C: C!, beta: beta!, gamma: gamma! }, date: '2026-12-03' });
+    expect(fit.converged).toBe(true);
+    const law = multiPowerLaw();
+    const { x, y } = curvePoints(noisy);
+    const n = y!.length;
+    const at = (p: number[]) => {
+      const out = new Float64Array(n);
+      law.evaluate(Float64Array.from(p), x, out);
+      return out;
+    };
+    const p = Array.from(fit.vector());
+    const r = Array.from(at(p), (v, i) => Math.log(v) - Math.log(y![i]!));
+    const rss = r.reduce((s, v) => s + v * v, 0);
+    const st = fit.statistics!;
+    expect(st).toMatchObject({ points: 180, free: 2, dof: 178, space: 'log' });
+    expect(st.rss).toBeCloseTo(rss, 14);
+    expect(st.rmse).toBeCloseTo(Math.sqrt(rss / n), 12);
+    expect(st.maxAbsResidual).toBeCloseTo(Math.max(...r.map(Math.abs)), 12);
+    expect(st.aic).toBeCloseTo(n * Math.log(rss / n) + 2 * 2, 9);
+    expect(st.bic).toBeCloseTo(n * Math.log(rss / n) + 2 * Math.log(n), 9);
+    // Covariance s^2 (J^T J)^-1 of (L0, A) from central differences of the log residuals.
+    const J = [0, 1].map((j) => {
+      const h = 1e-6 * Math.abs(p[j]!);
+      const up = at(p.map((v, k) => (k === j ? v + h : v)));
+      const down = at(p.map((v, k) => (k === j ? v - h : v)));
+      return Array.from(up, (u, i) => (Math.log(u) - Math.log(down[i]!)) / (2 * h));
+    });
+    const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+    const [f00, f01, f11] = [dot(J[0]!, J[0]!), dot(J[0]!, J[1]!), dot(J[1]!, J[1]!)];
+    const det = f00 * f11 - f01 * f01;
+    const s2 = rss / (n - 2);
+    const se = [Math.sqrt((s2 * f11) / det), Math.sqrt((s2 * f00) / det)];
+    const corr = -f01 / Math.sqrt(f00 * f11);
+    expect(fit.params[0]!.covarianceStderr! / se[0]! - 1).toBeCloseTo(0, 5);
+    expect(fit.params[1]!.covarianceStderr! / se[1]! - 1).toBeCloseTo(0, 5);
+    expect(fit.params.slice(2).every((q) => q.fixed && q.covarianceStderr === undefined)).toBe(true);
+    expect(fit.correlations).toHaveLength(1);
+    expect(fit.correlations![0]!).toMatchObject({ a: 'L0', b: 'A' });
+    expect(fit.correlations![0]!.r).toBeCloseTo(corr, 6);
+    expect(Math.abs(corr)).toBeGreaterThan(0.1);
+
+    const report = fit.report();
+    expect(report).toContain('[[Fit Statistics]] (plain squared residuals in log space at the optimum)');
+    expect(report).toMatch(/data points {2}180\n {4}variables {4}2\n {4}dof {10}178/);
+    expect(report).toMatch(/L0 .*\(covariance: \+\/- [\d.e-]+\)/);
+    expect(report).toMatch(/\[\[Correlations\]\][\s\S]*C\(L0, A\)\s+= [+-]0\.\d{4}/);
+    expect(report.indexOf('[[Correlations]]')).toBeLessThan(report.indexOf('[[Curves]]'));
+    const back = CurveFit.fromJSON(JSON.parse(JSON.stringify(fit)));
+    expect(back.statistics).toEqual(fit.statistics);
+    expect(back.correlations).toEqual(fit.correlations);
+    expect(back.report()).toBe(report);
+  });
+
   it('saves to JSON and loads again, predictions unchanged', () => {
     const fit = fitCurves(curves, { law: 'mpl', optimizer: 'adamw-early-stopped', resamples: 5, seed: 1, date: '2026-11-23' });
     const again = Fit.fromJSON(JSON.parse(JSON.stringify(fit))) as CurveFit;

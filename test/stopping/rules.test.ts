@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stopRule } from '../../src/stopping/by-name.js';
 import { replay } from '../../src/stopping/replay.js';
 import { all, any, type RunView, type StopRule } from '../../src/stopping/rule.js';
-import { asha, gl, median, patience, pq, predictive, successiveHalving } from '../../src/stopping/rules.js';
+import { asha, ashaGrace, gl, median, patience, pq, predictive, successiveHalving } from '../../src/stopping/rules.js';
 import { improvementPerCompute, overfitting, predictedOptimumStep } from '../../src/stopping/single-run.js';
 
 const steps = (n: number) => Float64Array.from({ length: n }, (_, i) => i + 1);
@@ -44,9 +44,44 @@ describe('stopping rules', () => {
 
   it('ASHA keeps the top 1/eta at each rung', () => {
     const peers = [[1], [2], [3], [4], [5]].map((v) => ({ values: Float64Array.from(v), finished: false }));
-    expect(asha({ eta: 3 }).decide(view([1.5], { peers })).stop).toBe(false); // top 2 of 6
-    expect(asha({ eta: 3 }).decide(view([2.5], { peers })).stop).toBe(true);
-    expect(asha({ eta: 3 }).decide(view([2.5, 2.4], { peers })).reason).toContain('not at a rung');
+    const rule = asha({ minPoints: 1, eta: 3 });
+    expect(rule.decide(view([1.5], { peers })).stop).toBe(false); // top 2 of 6
+    expect(rule.decide(view([2.5], { peers })).stop).toBe(true);
+    // Past rung 1 and short of rung 3: judged at rung 1, on its value there.
+    expect(rule.decide(view([2.5, 0.1], { peers })).stop).toBe(true);
+    expect(rule.decide(view([2.5, 0.1], { peers })).reason).toContain('rung 1, value 2.5');
+    expect(rule.decide(view([1.5], { peers: peers.slice(0, 1) })).reason).toContain('too few runs at rung 1 (2)');
+  });
+
+  it('ASHA waits a grace period derived from the horizon, and judges at the highest rung reached', () => {
+    // Horizon 50 points, eta 3: grace ceil(50 / 9) = 6, rungs 6 and 18 (54 is past the horizon).
+    expect(ashaGrace(50, 3)).toBe(6);
+    expect(ashaGrace(20, 3)).toBe(3);
+    expect(ashaGrace(5, 3)).toBe(1);
+    expect(ashaGrace(64, 4)).toBe(4);
+    const flat = (v: number, n: number) => Array.from({ length: n }, () => v);
+    const peers = [1, 2, 3, 4, 5].map((v) => ({ values: Float64Array.from(flat(v, 30)), finished: false }));
+    const rule = asha();
+    expect(rule.name).toBe('asha(grace=auto, eta=3)');
+    expect(rule.decide(view(flat(9, 5), { peers })).reason).toContain('before the first rung (grace 6 of 50 points)');
+    expect(rule.decide(view(flat(9, 6), { peers })).stop).toBe(true);
+    // Second of six at rung 6; the peers then improve ten-fold and it does not: stopped at rung 18.
+    const improving = [1, 2, 3, 4, 5].map((v) => ({ values: Float64Array.from([...flat(v, 6), ...flat(v / 10, 24)]), finished: false }));
+    expect(rule.decide(view(flat(1.5, 17), { peers: improving })).stop).toBe(false);
+    expect(rule.decide(view(flat(1.5, 17), { peers: improving })).reason).toContain('rung 6,');
+    expect(rule.decide(view(flat(1.5, 18), { peers: improving })).stop).toBe(true);
+    expect(rule.decide(view(flat(1.5, 18), { peers: improving })).reason).toContain('rung 18,');
+    // The grace period counts points, not steps: logged every 100 steps to a horizon of 5000, 50 points.
+    const every100 = (n: number) => Float64Array.from({ length: n }, (_, i) => 100 * (i + 1));
+    const v = (n: number) => ({ ...view(flat(9, n), { peers }), steps: every100(n), horizon: 5000 });
+    expect(rule.decide(v(5)).stop).toBe(false);
+    expect(rule.decide(v(6)).reason).toContain('rung 6,');
+    // A given grace period replaces the default; a rung at or past the horizon is the end, not a decision.
+    expect(asha({ minPoints: 2 }).decide(view(flat(9, 2), { peers })).stop).toBe(true);
+    expect(asha({ minPoints: 50 }).decide(view(flat(9, 49), { peers, horizon: 50 })).stop).toBe(false);
+    expect(() => asha({ minPoints: 0 })).toThrow('asha: minPoints: must be a positive integer, got 0');
+    expect(() => asha({ eta: Infinity })).toThrow('asha: eta: must be a finite number > 1, got Infinity');
+    expect(stopRule('asha', { grace: 4, eta: 2 }).name).toBe('asha(grace=4, eta=2)');
   });
 
   it('successive halving trains the survivors eta times longer at each rung', () => {
