@@ -30,8 +30,9 @@ const widths = [8, 16, 32, 64];
 const rates = Array.from({ length: 10 }, (_, k) => 0.01 * 2 ** k); // 0.01 to 5.12
 const qkRates = rates.filter((lr) => lr >= 0.08);
 // An order-2 Markov language (attention must look two tokens back), windows of 8 tokens.
+const model = { family: 'transformer' as const, width: 16, depth: 2, heads: 2, context: 8 };
 const base: SweepSpec['base'] = {
-  model: { family: 'transformer', width: 16, depth: 2, heads: 2, context: 8 },
+  model,
   data: { type: 'markov', vocab: 16, order: 2, branching: 3, zipf: 1, seed: 0 },
   batchSize: 16,
   schedule: { type: 'cosine', peak: 1e-2, final: 1e-4, warmup: 20 },
@@ -43,7 +44,7 @@ const base: SweepSpec['base'] = {
 const started = performance.now();
 const plain = await runSweep({ name: 'stability-plain', base, list: widths.map((width) => ({ width })), grid: { lr: rates } }, { store: storeDir, workers: Number(values.workers), backend: 'wasm' });
 const qk = await runSweep(
-  { name: 'stability-qknorm', base: { ...base, model: { ...base.model, qkNorm: true } }, list: [{ width: widths[widths.length - 1]! }], grid: { lr: qkRates } },
+  { name: 'stability-qknorm', base: { ...base, model: { ...model, qkNorm: true } }, list: [{ width: widths[widths.length - 1]! }], grid: { lr: qkRates } },
   { store: storeDir, workers: Number(values.workers), backend: 'wasm' },
 );
 const wall = (performance.now() - started) / 1000;
