@@ -164,3 +164,4 @@ export { rankNextRuns, nextRunsReport, type NextRuns, type NextRunsOptions, type
 
 // The planner's sensitivity table: which assumption moves the answer most.
 export { planSensitivity, sensitivityReport, type Sensitivity, type SensitivityRow } from './plan/sensitivity.js';
+export { stabilityFromRuns, type StabilityFromRunsOptions } from './plan/from-runs.js';

@@ -1,12 +1,15 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { batchTrajectoryReport, fitLossVsSteps, predictBatchTrajectory, stepsToLoss } from '../batch/batch-trajectory.js';
+import { batchRamp, type BatchRamp } from '../batch/batch-ramp.js';
+import { batchTrajectoryReport, fitLossVsSteps, type BcritParams, type LossStepsParams, predictBatchTrajectory, stepsToLoss } from '../batch/batch-trajectory.js';
 import { bcritVsLossReport, criticalBatch, criticalBatchReport, fitBcritVsLoss } from '../batch/critical-batch.js';
 import { gnsFromLog, gnsFromRuns, gnsRunsReport, gnsSeriesReport, type GradNormRow } from '../batch/gns.js';
 import { lrSensitivity, lrSensitivityReport } from '../batch/lr-sensitivity.js';
 import { optimalBatchLr, optimalBatchLrReport } from '../batch/optimal-batch-lr.js';
 import { InputError, show } from '../core/errors.js';
+import { formatTable } from '../core/format.js';
+import { rng } from '../core/rng.js';
 import { warn } from '../core/warn.js';
 import type { Run } from '../core/run.js';
 import { readRuns } from '../io/read-runs.js';
@@ -15,7 +18,7 @@ import { readTable } from '../io/table-file.js';
 import { stepsExamplesChart } from '../plot/batch.js';
 import { renderPNG, renderSVG } from '../plot/render.js';
 import { parseNumber } from '../io/units.js';
-import { action, formatNumber, numberOption, printJson, countOption, checkOutputPath } from './util.js';
+import { action, formatNumber, numberOption, printJson, countOption, checkOutputPath, levelOption } from './util.js';
 
 interface BatchOptions {
   targetLoss?: string;
@@ -232,6 +235,146 @@ export function register(program: Command): void {
         process.stdout.write(`${header}\n${batchTrajectoryReport({ bcrit, loss, plan, trajectory, reach })}\n`);
       }),
     );
+  batch
+    .command('ramp')
+    .description(
+      "batch-size ramp for a planned run to a target loss: B(L) = sqrt(lambda B_crit(L)) from B_crit(L) and Kaplan's L(N, S_min) fitted to the runs, and its step / GPU-hour saving against a constant batch",
+    )
+    .argument('<path>', 'a run-store directory or trajectory file: runs at several batch sizes (and model sizes, for the N term)')
+    .option('--target-loss <losses>', 'at least 2 target losses for B_crit(L), separated by commas; required')
+    .option('--n <params>', 'parameters of the planned model; required')
+    .option('--N <params>', 'the same as --n (the name other commands use)')
+    .option('--loss <l>', 'the loss the planned run trains to; required')
+    .option('--batch-size <b>', "the constant batch size compared against, in the runs' unit; required")
+    .option('--min-batch <b>', 'smallest batch the ramp may use', '1')
+    .option('--max-batch <b>', 'largest batch the ramp may use (default: no limit)')
+    .option('--draws <k>', 'bootstrap draws over the runs for the intervals (0: none)', '100')
+    .option('--level <p>', 'central coverage of the intervals', '0.9')
+    .option('--seed <s>', 'seed of the bootstrap', '0')
+    .option('--metric <name>', 'evalLoss or trainLoss', 'evalLoss')
+    .option('--json', 'print the fits and the ramp as JSON')
+    .action(
+      action(async (path: string, _own: unknown, command: Command) => {
+        const own = mergedOptions<Record<string, string | undefined>>(command);
+        if (own.N !== undefined && own.n !== undefined && own.N !== own.n) throw new InputError(`--N: give --N or --n (the same option), not both: ${own.N} and ${own.n}`, 'N');
+        own.n ??= own.N;
+        for (const [flag, key] of [
+          ['target-loss', 'targetLoss'],
+          ['n', 'n'],
+          ['loss', 'loss'],
+          ['batch-size', 'batchSize'],
+        ] as const) {
+          if (own[key] === undefined) throw new InputError(`--${flag}: required`, flag);
+        }
+        const metric = metricOption(own.metric!);
+        const targets = targetList(own.targetLoss!);
+        if (targets.length < 2) throw new InputError(`--target-loss: B_crit(L) needs at least 2 target losses, got ${show(own.targetLoss)}`, 'target-loss');
+        const N = numberOption('n', own.n, { above: 0 })!;
+        const target = numberOption('loss', own.loss, { above: 0 })!;
+        const constantBatch = numberOption('batch-size', own.batchSize, { above: 0 })!;
+        const minBatch = numberOption('min-batch', own.minBatch, { above: 0 })!;
+        const maxBatch = numberOption('max-batch', own.maxBatch, { above: 0 }) ?? Infinity;
+        if (maxBatch < minBatch) throw new InputError(`--max-batch: must be at least --min-batch (${show(minBatch)}), got ${show(own.maxBatch)}`, 'max-batch');
+        if (constantBatch < minBatch || constantBatch > maxBatch) throw new InputError(`--batch-size: must lie between --min-batch and --max-batch, got ${show(own.batchSize)}`, 'batch-size');
+        const draws = countOption('draws', own.draws, 0)!;
+        if (draws === 1) throw new InputError('--draws: must be 0 (no intervals) or at least 2, got "1"', 'draws');
+        const level = levelOption('level', own.level)!;
+        const seed = numberOption('seed', own.seed, { integer: true })!;
+        const runs = loadRuns(path);
+        const fits = async (rs: readonly Run[], start?: { bcrit: BcritParams; loss: LossStepsParams }) => {
+          const bcrit = await fitBcritVsLoss(await criticalBatch(rs, targets, { metric }), start ? { starts: [start.bcrit] } : {});
+          return { bcrit, loss: await fitLossVsSteps(rs, bcrit.values, { metric, ...(start ? { fit: { starts: [start.loss] } } : {}) }) };
+        };
+        const central = await fits(runs);
+        // Each draw starts from the full fit's optimum (as \`bootstrap\` does), not the whole grid.
+        const start = { bcrit: central.bcrit.values, loss: central.loss.values };
+        // Run-level bootstrap: resample whole runs with replacement and refit both laws.
+        const samples = { bcrit: [] as Record<string, number>[], loss: [] as Record<string, number>[] };
+        let failed = 0;
+        const g = rng(seed);
+        for (let d = 0; d < draws; d++) {
+          const drawn = runs.map((_, k) => {
+            const run = runs[Math.floor(g.next() * runs.length)]!;
+            return { ...run, config: { ...run.config, id: `${run.config.id}#${k}` } };
+          });
+          try {
+            const f = await fits(drawn, start);
+            samples.bcrit.push({ ...f.bcrit.values });
+            samples.loss.push({ ...f.loss.values });
+          } catch (error) {
+            if (!(error instanceof InputError)) throw error;
+            failed++;
+          }
+        }
+        if (draws > 0 && samples.bcrit.length < 2) throw new InputError(`--draws: only ${samples.bcrit.length} of ${draws} bootstrap draws could refit the laws; give more runs or --draws 0`, 'draws');
+        const ramp = batchRamp(central.loss.values, central.bcrit.values, {
+          N,
+          target,
+          constantBatch,
+          range: [minBatch, maxBatch],
+          level,
+          ...(draws > 0 ? { samples } : {}),
+        });
+        const notes = failed > 0 ? [...ramp.notes, `${failed} of ${draws} bootstrap draws of the runs could not refit the laws and were left out`] : ramp.notes;
+        if (own.json)
+          return printJson({
+            source: path,
+            plan: { N, target, constantBatch, range: [minBatch, maxBatch] },
+            bcrit: central.bcrit.toJSON(),
+            loss: central.loss.toJSON(),
+            ramp: {
+              ...ramp,
+              sameExamples: {
+                steps: ramp.sameExamples.steps,
+                examples: ramp.sameExamples.examples,
+                stepSaving: ramp.sameExamples.stepSaving,
+                schedule: rampSchedule(ramp.sameExamples.stages).map((x) => ({ fromLoss: x.from, toLoss: x.to, fromBatch: x.b0, toBatch: x.b1, steps: x.steps })),
+              },
+              notes,
+            },
+          });
+        const header = `${path}: ${runs.length} runs; B_crit(L) from ${targets.length} targets, L(N, S_min) from every logged point`;
+        process.stdout.write(`${header}\n${batchRampReport(ramp, notes, { N, draws })}\n`);
+      }),
+    );
+}
+
+/** The ramp's stages merged while the batch stays within a factor of 2 of where the row began: a schedule to read. */
+function rampSchedule(stages: BatchRamp['sameExamples']['stages']): { from: number; to: number; b0: number; b1: number; steps: number }[] {
+  const rows: { from: number; to: number; b0: number; b1: number; steps: number }[] = [];
+  for (const s of stages) {
+    const last = rows[rows.length - 1];
+    if (last && s.batch < 2 * last.b0 && s.batch > last.b0 / 2) Object.assign(last, { to: s.toLoss, b1: s.batch, steps: last.steps + s.steps });
+    else rows.push({ from: s.fromLoss, to: s.toLoss, b0: s.batch, b1: s.batch, steps: s.steps });
+  }
+  return rows;
+}
+
+/** The ramp of `batch ramp` as text: the schedule by loss, the two savings with their intervals, the notes. */
+function batchRampReport(r: BatchRamp, notes: readonly string[], o: { N: number; draws: number }): string {
+  const pct = (x: number) => `${formatNumber(100 * x)}%`;
+  const iv = (v: readonly [number, number] | undefined) =>
+    v ? ` (${formatNumber(100 * r.intervals!.level)}% interval ${pct(v[0])} to ${pct(v[1])}, ${r.intervals!.draws} draws)` : o.draws === 0 ? ' (no interval: --draws 0)' : '';
+  const lines = [
+    `planned run: N ${formatNumber(o.N)} to loss ${formatNumber(r.target)}; constant batch ${formatNumber(r.constant.batch)}: ${formatNumber(r.constant.steps)} steps, ${formatNumber(r.constant.examples)} examples`,
+    '',
+    'ramp (as many examples as the constant batch):',
+  ];
+  const rows = rampSchedule(r.sameExamples.stages);
+  const span = (a: number, b: number) => (formatNumber(a) === formatNumber(b) ? formatNumber(a) : `${formatNumber(a)} to ${formatNumber(b)}`);
+  lines.push(
+    formatTable(
+      rows.map((x) => [formatNumber(x.from), formatNumber(x.to), span(x.b0, x.b1), formatNumber(x.steps)]),
+      ['from loss', 'to loss', 'batch', 'steps'],
+    ),
+  );
+  lines.push('');
+  lines.push(`step saving, same examples: ${pct(r.sameExamples.stepSaving)} (${formatNumber(r.sameExamples.steps)} steps)${iv(r.intervals?.stepSaving)}`);
+  lines.push(
+    `example / GPU-hour saving, same steps: ${pct(r.sameSteps.exampleSaving)} (${formatNumber(r.sameSteps.examples)} examples; GPU-hours at a fixed throughput per example)${iv(r.intervals?.exampleSaving)}`,
+  );
+  for (const n of notes) lines.push(`note: ${n}`);
+  return lines.join('\n');
 }
 
 /**

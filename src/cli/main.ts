@@ -9,4 +9,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exit(await runCli(process.argv));
+// Set the exit code and let Node exit once stdout and stderr have drained: process.exit() here
+// would cut piped output longer than the pipe's buffer (64 KiB) short. Worker pools and timers are
+// closed by the commands; anything left over still ends with the process once output is written.
+process.exitCode = await runCli(process.argv);

@@ -6,7 +6,7 @@ import type { ScalingFit } from '../fit/result.js';
 import { bootstrap } from '../fit/bootstrap.js';
 import { openStore } from '../io/store.js';
 import { resolveBudget } from '../plan/budget.js';
-import { fitsFromRuns } from '../plan/from-runs.js';
+import { fitsFromRuns, stabilityFromRuns } from '../plan/from-runs.js';
 import { plan, readFitFile, type PlannerFit } from '../plan/planner.js';
 import { planReport } from '../plan/plan-report.js';
 import { planHtml } from '../plan/report-html.js';
@@ -30,6 +30,7 @@ import { planSensitivity, sensitivityReport } from '../plan/sensitivity.js';
 import { observationsFromRuns } from '../fit/trajectories.js';
 import { fitLaw } from '../fit/fit.js';
 import { action, numberOption, printJson, checkOutputPath } from './util.js';
+import { formatNumber } from '../core/format.js';
 import type { CurveFit } from '../fit/result.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { lossPrediction, plannedSchedule } from '../plan/track-prediction.js';
@@ -153,9 +154,11 @@ export function register(program: Command): void {
         const fits: { fit: PlannerFit; source: string }[] = files.map((source) => ({ fit: readFitFile(source), source }));
         let storeEvidence: Awaited<ReturnType<typeof fitEvidence>> = {};
         let storeData: { N: number[]; D: number[]; loss: number[] } | undefined;
+        let storeRuns: ReturnType<ReturnType<typeof openStore>['runs']> | undefined;
         if (options.store) {
           if (!existsSync(options.store)) throw new InputError(`--store: no such directory: ${show(options.store)}`, 'store');
           const runs = openStore(options.store).runs();
+          storeRuns = runs;
           const fromRuns = await fitsFromRuns(runs, { source: options.store, bootstrap: (fit, data) => bootstrap(fit, data, { resamples: 200, seed: 0, level: 0.9 }) });
           const fraction = numberOption('checkpoints', options.checkpoints);
           let scalingFit = fromRuns.scaling;
@@ -216,6 +219,16 @@ export function register(program: Command): void {
           fitSeqLen: numberOption('fit-seq-len', options.fitSeqLen),
           batchUnit: options.batchUnit,
         });
+        // Where the store holds learning-rate sweeps at several sizes: where the planned model's rate diverges.
+        const stability = storeRuns ? stabilityFromRuns(storeRuns, result.model.N.value, { level: result.level }) : undefined;
+        if (stability) {
+          result.stability = stability;
+          const f = stability.forecast;
+          if (f && result.learningRate && result.learningRate.value > f.interval[0])
+            result.warnings.push(
+              `the peak learning rate ${formatNumber(result.learningRate.value, 3)} is above ${result.learningRate.value > f.threshold ? 'the predicted divergence threshold' : 'the lower end of the divergence interval'} at N = ${formatNumber(f.N, 3)} (${formatNumber(f.threshold, 3)}, interval ${formatNumber(f.interval[0], 3)} to ${formatNumber(f.interval[1], 3)}): lower it`,
+            );
+        }
         const constrained = unique ? dataConstrainedSummary(unique.values, result.budget.compute, unique.U, { source: unique.repetition.source }) : undefined;
         if (constrained && unique) result.warnings.push(...repetitionRangeWarnings(constrained, unique.repetition));
         if (unique && !unique.repetition.samples) result.warnings.push(`intervals under --unique-tokens hold R_D* and R_N* at ${unique.repetition.source}: their own uncertainty is not in them`);

@@ -2,6 +2,8 @@ import { InputError, show } from '../core/errors.js';
 import type { Run } from '../core/run.js';
 import { warn } from '../core/warn.js';
 import { criticalBatch, fitBcritVsLoss, type CriticalBatchAnalysis } from '../batch/critical-batch.js';
+import { peakLr } from '../batch/run-quantities.js';
+import { stabilityForecast, type StabilityForecast } from '../batch/stability-forecast.js';
 import { fitLaw } from '../fit/fit.js';
 import type { ScalingFit } from '../fit/result.js';
 
@@ -142,4 +144,44 @@ export async function fitsFromRuns(runs: readonly Run[], options: RunFitsOptions
     }
   }
   return { observations, scaling, ...(critical ? { criticalBatch: critical } : {}), notes };
+}
+
+/** Options of `stabilityFromRuns`. */
+export interface StabilityFromRunsOptions {
+  /** Distinct peak learning rates a size needs for its runs to count as a sweep. @default 3 */
+  minRates?: number;
+  /** Central coverage of the forecast interval. @default 0.9 */
+  level?: number;
+}
+
+/**
+ * The divergence forecast for the planned model from the learning-rate sweeps in a set of runs
+ * (`stabilityForecast`, Wortsman et al. 2023): the runs of every size swept over at least
+ * `minRates` peak learning rates, where two or more sizes were. Undefined where the runs hold no
+ * such sweep (a scaling sweep with one tuned rate per size is not one), so the plan says nothing.
+ * Runs with no size or no learning rate are left out of the sweep.
+ */
+export function stabilityFromRuns(runs: readonly Run[], N: number, options: StabilityFromRunsOptions = {}): StabilityForecast | undefined {
+  const { minRates = 3, level = 0.9 } = options;
+  const rates = new Map<number, Map<number, Run[]>>();
+  for (const run of runs) {
+    const n = run.config.N;
+    if (n === undefined || !(n > 0)) continue;
+    let lr: number;
+    try {
+      lr = peakLr(run);
+    } catch (error) {
+      if (error instanceof InputError) continue;
+      throw error;
+    }
+    const bySize = rates.get(n) ?? new Map<number, Run[]>();
+    bySize.set(lr, [...(bySize.get(lr) ?? []), run]);
+    rates.set(n, bySize);
+  }
+  const swept = [...rates.values()].filter((byLr) => byLr.size >= minRates);
+  if (swept.length < 2) return undefined;
+  return stabilityForecast(
+    swept.flatMap((byLr) => [...byLr.values()].flat()),
+    { at: N, level },
+  );
 }

@@ -92,6 +92,23 @@ export function planReport(plan: PlanRecord): string {
       if (ratio > 1) lines.push(`    this plan's N is ${formatNumber(ratio, 3)}x the largest fitted size`);
     }
   }
+  if (plan.stability) {
+    const st = plan.stability;
+    lines.push('', "Stability (the proxies' learning-rate sweeps, Wortsman et al. 2023)");
+    if (st.sentence) lines.push(`  ${st.sentence}`);
+    else lines.push(`  no forecast at N = ${formatNumber(model.N.value, 3)}: the sweeps bracket a divergence threshold at fewer than 2 sizes`);
+    for (const z of st.sizes) {
+      const bracket =
+        z.threshold !== undefined
+          ? `stable up to ${formatNumber(z.stableLr!, 3)}, diverged from ${formatNumber(z.divergedLr!, 3)}`
+          : z.stableLr !== undefined
+            ? `stable up to ${formatNumber(z.stableLr, 3)}, none diverged above`
+            : 'no run trained';
+      const growth = z.attentionGrowth !== undefined ? `; max attention logit ~ lr^${formatNumber(z.attentionGrowth, 3)}` : '';
+      lines.push(`    N ${formatNumber(z.N, 3)} (${z.runs} runs): ${bracket}${growth}`);
+    }
+    for (const n of st.notes) lines.push(`    note: ${n}`);
+  }
   if (plan.unanswered.length > 0) {
     lines.push('', 'Not answered');
     for (const u of plan.unanswered) lines.push(`  - ${u.item}: ${u.reason}`);

@@ -7,6 +7,7 @@ import { bestSchedule, bestWsdCooldown, budgetFromFit } from './schedule-choice.
 import { finalLosses } from '../fit/predict-curve.js';
 import { loadFit } from '../fit/load.js';
 import { resolveBudget, type BudgetInput, type ComputeBudget } from './budget.js';
+import type { StabilityForecast } from '../batch/stability-forecast.js';
 import { chinchillaOptimal, numericOptimal } from './optimal.js';
 import { backtestSummary, type ScalingBacktestRecord } from './backtest.js';
 import { checkFitValues, floorInterval, rangeWarnings, type FittedRange, type RangeMargins } from './honesty.js';
@@ -149,6 +150,11 @@ export interface PlanRecord {
   steps?: number;
   /** The best standard schedule and WSD cooldown (filled by `withSchedule`). */
   schedule?: { best: string; cooldownFraction?: number; predictedLoss: Record<string, number>; gainOverCosine: number; source: string; note?: string };
+  /**
+   * The learning-rate divergence forecast at the planned N from the proxies' LR sweeps at several
+   * sizes (Wortsman et al. 2023; filled by `scalelaw plan --store` where the store holds such sweeps).
+   */
+  stability?: StabilityForecast;
   /** Questions the plan could not answer, and why. */
   unanswered: { item: string; reason: string }[];
   /**

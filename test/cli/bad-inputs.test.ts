@@ -130,6 +130,7 @@ const c = (args: string[], error: RegExp): Case => ({ args, error });
 const w = (args: string[], warning: RegExp): Case => ({ args, warning });
 const na = (why: string): Case => ({ na: why });
 const noFile = na('reads no data file');
+const rampArgs = ['--target-loss', '3,2.9', '--n', '1e6', '--loss', '2.5', '--batch-size', '8'];
 const noJson = na('reads no JSON');
 const noOut = na('writes no file');
 
@@ -419,6 +420,27 @@ const TABLE: Record<string, Row> = {
     'absurd-number': c(['batch', 'trajectory', F.runs, '--target-loss', '3,2.9', '--n', '1e6', '--batch-size', '8', '--steps', '100', '--points', '1'], /--points: must be at least 2, got "1"/),
     'malformed-json': c(['batch', 'trajectory', write('bad-traj.jsonl', '{"run": \n'), '--target-loss', '3,2.9', '--n', '1e6', '--batch-size', '8', '--steps', '100'], /bad-traj\.jsonl/),
     folder: c(['batch', 'trajectory', F.folder, '--target-loss', '3,2.9', '--n', '1e6', '--batch-size', '8', '--steps', '100'], /folder: no runs/),
+    'unwritable-output': noOut,
+  },
+  'batch ramp': {
+    missing: c(['batch', 'ramp', F.missing, ...rampArgs], /nope\.csv: no such file/),
+    empty: c(['batch', 'ramp', F.empty, ...rampArgs], /empty\.csv: empty file/),
+    'header-only': c(['batch', 'ramp', F.runsHeader, ...rampArgs], /no rows/),
+    'nan-inf-negative': [
+      c(['batch', 'ramp', F.runs, ...rampArgs, '--batch-size', '-8'], /--batch-size: must be positive, got "-8"/),
+      c(['batch', 'ramp', F.runs, ...rampArgs, '--loss', 'Infinity'], /--loss: not a number: "Infinity"/),
+    ],
+    'non-numeric': c(['batch', 'ramp', F.runsText, ...rampArgs], /runs-text\.csv.*"abc"/),
+    'unsorted-duplicate': c(['batch', 'ramp', F.runsUnsorted, ...rampArgs], /runs-unsorted\.csv.*step/),
+    'missing-column': c(['batch', 'ramp', F.runsNoLoss, ...rampArgs], /run "a": trajectory has no evalLoss values/),
+    'unknown-name': c(['batch', 'ramp', F.runs, ...rampArgs, '--metric', 'x'], /--metric.*"x"/),
+    'absurd-number': [
+      c(['batch', 'ramp', F.runs, ...rampArgs, '--draws', '1'], /--draws: must be 0 \(no intervals\) or at least 2, got "1"/),
+      c(['batch', 'ramp', F.runs, ...rampArgs, '--min-batch', '16'], /--batch-size: must lie between --min-batch and --max-batch, got "8"/),
+      c(['batch', 'ramp', F.runs, ...rampArgs, '--target-loss', '3'], /--target-loss: B_crit\(L\) needs at least 2 target losses, got "3"/),
+    ],
+    'malformed-json': c(['batch', 'ramp', write('bad-ramp.jsonl', '{"run": \n'), ...rampArgs], /bad-ramp\.jsonl/),
+    folder: c(['batch', 'ramp', F.folder, ...rampArgs], /folder: no runs/),
     'unwritable-output': noOut,
   },
   train: {

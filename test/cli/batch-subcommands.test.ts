@@ -1,8 +1,9 @@
-// `scalelaw batch gns | lr | optimal`; `scalelaw batch` itself is in batch.test.ts (split so each file stays fast).
+// `scalelaw batch gns | lr | optimal | trajectory | ramp`; `scalelaw batch` itself is in batch.test.ts (split so each file stays fast).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { batchRamp } from '../../src/batch/batch-ramp.js';
 import { predictBatchTrajectory } from '../../src/batch/batch-trajectory.js';
 import { runCli } from './run-cli.js';
 
@@ -108,5 +109,59 @@ describe('scalelaw batch trajectory', () => {
     expect(out.trajectory.map((p: { steps: number }) => Math.round(p.steps))).toEqual([1000, 3162, 10000, 31623, 100000]);
     expect(out.reach.loss).toBe(2.6);
     expect(out.reach.tokens).toBeCloseTo(out.reach.steps * 5e5, 0);
+  });
+});
+
+describe('scalelaw batch ramp', () => {
+  // The runs of the trajectory test above: Kaplan et al. 2020's published values.
+  const loss = { Nc: 6.5e13, alphaN: 0.077, Sc: 2.1e3, alphaS: 0.76 },
+    bcrit = { Bstar: 2e8, alphaB: 0.21 };
+  const file = join(dir, 'kaplan-ramp.csv');
+  const rows = ['run,N,batch_size,step,eval_loss'];
+  for (const N of [1e7, 3e7, 1e8]) {
+    for (const B of [1e5, 3e5, 1e6]) {
+      const t = predictBatchTrajectory(loss, bcrit, { N, batchSize: B, steps: 3e5, points: 40 });
+      t.filter((p, i) => i === 0 || Math.round(p.steps) > Math.round(t[i - 1]!.steps)).forEach((p) => rows.push(`N${N}-B${B},${N},${B},${Math.round(p.steps)},${p.loss}`));
+    }
+  }
+  writeFileSync(file, rows.join('\n') + '\n');
+  const args = ['batch', 'ramp', file, '--target-loss', '4.5,4,3.6', '--n', '1e9', '--loss', '2.6', '--batch-size', '1e6'];
+
+  it('gives the saving the true laws give, an increasing schedule, and intervals from a bootstrap over the runs', () => {
+    const { code, stdout, stderr } = runCli([...args, '--draws', '10', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    const truth = batchRamp(loss, bcrit, { N: 1e9, target: 2.6, constantBatch: 1e6 });
+    expect(truth.sameExamples.stepSaving).toBeGreaterThan(0.04);
+    // The fitted laws are within a few per cent of the true ones (trajectory test); so is the saving.
+    expect(Math.abs(out.ramp.sameExamples.stepSaving - truth.sameExamples.stepSaving)).toBeLessThan(0.015);
+    expect(Math.abs(out.ramp.sameSteps.exampleSaving - truth.sameSteps.exampleSaving)).toBeLessThan(0.015);
+    expect(Math.abs(out.ramp.constant.steps / truth.constant.steps - 1)).toBeLessThan(0.1);
+    const schedule: { fromBatch: number; toBatch: number; steps: number }[] = out.ramp.sameExamples.schedule;
+    schedule.forEach((s, i) => {
+      expect(s.toBatch).toBeGreaterThanOrEqual(s.fromBatch);
+      if (i > 0) expect(s.fromBatch).toBeGreaterThan(schedule[i - 1]!.toBatch);
+    });
+    expect(schedule.reduce((a, s) => a + s.steps, 0)).toBeCloseTo(out.ramp.sameExamples.steps, 0);
+    const iv = out.ramp.intervals;
+    expect(iv.level).toBe(0.9);
+    expect(iv.draws).toBeGreaterThanOrEqual(2);
+    expect(iv.stepSaving[0]).toBeLessThanOrEqual(iv.stepSaving[1]);
+  });
+
+  it('prints the schedule and both savings; the ramp respects --max-batch', () => {
+    const { code, stdout, stderr } = runCli([...args, '--draws', '0', '--max-batch', '1.1e6']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/step saving, same examples: [\d.]+% \([\d.e]+ steps\) \(no interval: --draws 0\)/);
+    expect(stdout).toMatch(/example \/ GPU-hour saving, same steps: /);
+    // The table's rows: from the dashes under its header to the blank line after it; the batch column is the last before the steps.
+    const lines = stdout.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('---')) + 1;
+    const table = lines.slice(first, lines.indexOf('', first));
+    expect(table.length).toBeGreaterThan(3);
+    const batches = table.map((l) => Number(l.trim().split(/\s+/).at(-2)));
+    expect(Math.max(...batches)).toBeLessThanOrEqual(1.1e6);
   });
 });

@@ -1,0 +1,79 @@
+// `scalelaw plan --store`: the divergence forecast from the store's learning-rate sweeps (src/plan/from-runs stabilityFromRuns).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/io/store.js';
+import { runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'scalelaw-plan-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Chinchilla (Hoffmann et al. 2022, Approach 3) generates the scaling sweep's final losses.
+const chinchilla = (N: number, D: number) => 1.69 + 406.4 / N ** 0.34 + 410.7 / D ** 0.28;
+// The synthetic sweep's true divergence threshold: lr* = 0.1 (N / 1e7)^-0.5.
+const threshold = (N: number) => 0.1 * (N / 1e7) ** -0.5;
+
+function store(name: string, withSweep: boolean): string {
+  const path = join(dir, name);
+  const s = openStore(path);
+  for (const N of [1e7, 3e7, 1e8, 3e8]) {
+    for (const f of [5, 10, 20, 40, 80]) {
+      const D = f * N;
+      const w = s.begin({ id: `scale-${N}-${f}`, family: 'synthetic', N, D, batchSize: 32 });
+      const loss = chinchilla(N, D);
+      w.append({ step: 1, evalLoss: loss + 3 });
+      w.append({ step: 100, evalLoss: loss });
+      w.finish({ status: 'finished', steps: 100, tokens: D, finalEvalLoss: loss });
+    }
+  }
+  if (withSweep) {
+    // Rates a factor of sqrt(2) apart; a run diverges above the threshold. Another batch size than the scaling sweep's.
+    for (const N of [1e7, 3e7, 1e8]) {
+      for (const lr of Array.from({ length: 9 }, (_, k) => 0.0125 * 2 ** (k / 2))) {
+        const id = `lr-${N}-${lr}`;
+        const w = s.begin({ id, family: 'synthetic', N, D: 20 * N, batchSize: 8, tags: { lr } });
+        w.append({ step: 1, evalLoss: 10 });
+        if (lr < threshold(N)) {
+          w.append({ step: 100, evalLoss: chinchilla(N, 20 * N) + 0.1 * Math.abs(Math.log(lr / 0.02)) });
+          w.finish({ status: 'finished', steps: 100, tokens: 20 * N, finalEvalLoss: chinchilla(N, 20 * N) });
+        } else {
+          w.append({ step: 50, evalLoss: NaN });
+          w.finish({ status: 'diverged', steps: 50, reason: 'loss is NaN' });
+        }
+      }
+    }
+  }
+  return path;
+}
+
+describe('scalelaw plan --store: the learning-rate divergence forecast', () => {
+  it('says where the planned model diverges, from LR sweeps at three sizes', () => {
+    const path = store('with-sweep', true);
+    const text = runCli(['plan', '--store', path, '--compute', '1e20', '--no-backtest']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/At N = [\d.e+]+, LR above [\d.e-]+ is predicted to diverge \(90% interval [\d.e-]+-[\d.e-]+; threshold = .* from 3 proxy sizes\)\./);
+    expect(text.stdout).toMatch(/N 1\.00e7 \(9 runs\): stable up to 0\.0707, diverged from 0\.1\b/);
+    const json = runCli(['plan', '--store', path, '--compute', '1e20', '--no-backtest', '--json']);
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout);
+    const f = out.stability.forecast;
+    expect(f.N).toBe(out.model.N.value);
+    // Each measured threshold is the geometric midpoint of a factor-sqrt(2) bracket around the true one.
+    expect(f.threshold / threshold(f.N)).toBeGreaterThan(1 / 1.5);
+    expect(f.threshold / threshold(f.N)).toBeLessThan(1.5);
+    expect(f.interval[0]).toBeLessThan(threshold(f.N));
+    expect(f.interval[1]).toBeGreaterThan(threshold(f.N));
+    expect(Math.abs(out.stability.trend.e + 0.5)).toBeLessThan(0.1);
+  });
+
+  it('says nothing about stability when the store holds no LR sweep', () => {
+    const path = store('no-sweep', false);
+    const text = runCli(['plan', '--store', path, '--compute', '1e20', '--no-backtest']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Plan for a training budget/);
+    expect(text.stdout).not.toMatch(/diverge|Stability/);
+    const out = JSON.parse(runCli(['plan', '--store', path, '--compute', '1e20', '--no-backtest', '--json']).stdout);
+    expect(out.stability).toBeUndefined();
+  });
+});
