@@ -1,5 +1,7 @@
 // `scalelaw fit`, `predict` and `optimal` (src/cli/fit.ts, predict.ts, optimal.ts).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +31,21 @@ describe('scalelaw fit', () => {
     const predict = runCli(['predict', '--fit', out, '--N', '1e8', '--D', '1e10', '--json']);
     expect(predict.code).toBe(0);
     expect(JSON.parse(predict.stdout).loss).toBeCloseTo(1.7 + 400 / 1e8 ** 0.34 + 1000 / 1e10 ** 0.3, 3);
+  });
+
+  it('prints JSON longer than a pipe buffer (64 KiB) whole', () => {
+    const rows = ['params,tokens,loss'];
+    for (const n of [1e7, 3e7, 1e8, 3e8]) for (const d of [1e9, 3e9, 1e10]) rows.push(`${n},${d},${1.7 + 400 / n ** 0.34 + 1000 / d ** 0.3}`);
+    const data = join(dir, 'runs-long.csv');
+    writeFileSync(data, rows.join('\n') + '\n');
+    // Through a shell pipe whose reader starts late, as `scalelaw ... --json | jq` may: the process
+    // must not exit before its output has drained.
+    const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const command = `"${process.execPath}" --import tsx "${main}" fit "${data}" --law chinchilla --threads 1 --bootstrap 2000 --json 2>/dev/null | (sleep 2; cat)`;
+    const r = spawnSync('sh', ['-c', command], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(65536);
+    expect(JSON.parse(r.stdout).kind).toBe('scaling-fit');
   });
 
   it('rejects an unknown law with exit code 2', () => {
