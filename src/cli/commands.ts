@@ -15,6 +15,7 @@ import { register as stop } from './stop.js';
 import { register as isoflop } from './isoflop.js';
 import { register as backtest } from './backtest.js';
 import { register as track } from './track.js';
+import { register as downstream } from './downstream.js';
 
 /** Every command, one file each. Add a command by adding its register function here. */
-export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve, fit, predict, optimal, extrapolate, stop, backtest, isoflop, demo, track];
+export const commands: ((program: Command) => void)[] = [reproduce, inspect, train, sweep, plan, batch, curve, fit, predict, optimal, extrapolate, stop, backtest, isoflop, demo, track, downstream];

@@ -105,6 +105,17 @@ let configs = 0;
 const configWith = (extra: object) => write(`config-${++configs}.json`, JSON.stringify({ ...baseConfig, ...extra }));
 const specWith = (spec: object, name: string) => write(name, JSON.stringify(spec));
 
+// A small ladder for `downstream`: 6 runs of 3 checkpoints, one task in the wide layout (bpb:t, acc:t).
+const dsRows = ['run,N,tokens,bpb:t_bpb,acc:t_acc'];
+for (const n of [1e7, 2e7, 4e7, 8e7, 1.6e8, 3.2e8])
+  for (let k = 1; k <= 3; k++) {
+    const bpb = 0.5 + 30 / n ** 0.25 + 200 / ((20 * n * k) / 3) ** 0.3;
+    dsRows.push(`r${n},${n},${(20 * n * k) / 3},${bpb.toFixed(5)},${(1 - 0.75 / (1 + Math.exp(-6 * (bpb - 1)))).toFixed(5)}`);
+  }
+const ds = write('ds.csv', dsRows.join('\n') + '\n');
+const dsWith = (name: string, row: number, text: string) => write(name, dsRows.map((r, i) => (i === row ? text : r)).join('\n') + '\n');
+const dsArgs = (file: string) => ['downstream', file, '--n', '1e9', '--d', '2e10', '--bootstrap', '0'];
+
 // ---- the table ----
 const CATEGORIES = [
   'missing',
@@ -532,6 +543,54 @@ const TABLE: Record<string, Row> = {
     'malformed-json': noJson,
     folder: noFile,
     'unwritable-output': c(['demo', '--out', join(obs, 'demo')], /obs\.csv/),
+  },
+  downstream: {
+    missing: c(dsArgs(F.missing), /nope\.csv: no such file/),
+    empty: c(dsArgs(F.empty), /empty\.csv: empty file/),
+    'header-only': c(dsArgs(write('ds-header.csv', dsRows[0] + '\n')), /ds-header\.csv: no rows/),
+    'nan-inf-negative': [
+      c(dsArgs(dsWith('ds-neg.csv', 2, 'r10000000,-1e7,1.3e8,2.1,0.3')), /ds-neg\.csv: row 2, column "N": must be positive, got -10000000/),
+      c(dsArgs(dsWith('ds-nan.csv', 2, 'r10000000,1e7,1.3e8,NaN,0.3')), /ds-nan\.csv: row 2, column "bpb:t_bpb" \(task loss\): not a finite number: "NaN"/),
+      c(['downstream', ds, '--n', '-1e9', '--d', '2e10'], /--n: must be positive, got -1000000000/),
+    ],
+    'non-numeric': [
+      c(dsArgs(dsWith('ds-text.csv', 3, 'r10000000,1e7,2e8,2.0,abc')), /ds-text\.csv: row 3, column "acc:t_acc" \(accuracy\): not a number: "abc"/),
+      c(['downstream', ds, '--c', 'lots'], /--c: not a number: "lots"/),
+    ],
+    'unsorted-duplicate': c(dsArgs(dsWith('ds-twoN.csv', 2, 'r10000000,3e7,1.3e8,2.1,0.3')), /ds-twoN\.csv: run "r10000000" has two values of column "N": 10000000 \(row 1\) and 30000000 \(row 2\)/),
+    'missing-column': [
+      c(
+        dsArgs(
+          write(
+            'ds-noD.csv',
+            dsRows
+              .map((r) =>
+                r
+                  .split(',')
+                  .filter((_, j) => j !== 2)
+                  .join(','),
+              )
+              .join('\n') + '\n',
+          ),
+        ),
+        /ds-noD\.csv: no D \(tokens\) column; columns: "run", "N"/,
+      ),
+      c(dsArgs(write('ds-noacc.csv', dsRows.map((r) => r.split(',').slice(0, 4).join(',')).join('\n') + '\n')), /ds-noacc\.csv: task-loss column "bpb:t_bpb" has no accuracy column acc:t/),
+      c(['downstream', ds, '--n', '1e9'], /target: give --n and --d, or --c \(got --n alone\)/),
+    ],
+    'unknown-name': [
+      c([...dsArgs(ds), '--task', 'nosuch'], /--task: no task "nosuch"; tasks: t/),
+      c([...dsArgs(ds), '--column', 'size=N'], /--column: unknown role "size"/),
+      c([...dsArgs(ds), '--chart', at('chart.gif')], /--chart: file must end in \.svg, \.png, \.html or \.json, got ".*chart\.gif"/),
+    ],
+    'absurd-number': [
+      c([...dsArgs(ds), '--level', '95'], /--level: must lie strictly between 0 and 1, got "95"/),
+      c(dsArgs(dsWith('ds-acc.csv', 3, 'r10000000,1e7,2e8,2.0,1.5')), /ds-acc\.csv: row 3, column "acc:t_acc" \(accuracy\): must be in \[0, 1\], got 1\.5/),
+      c([...dsArgs(ds), '--chance', '1.2'], /--chance: must be in \[0, 1\), got "1\.2"/),
+    ],
+    'malformed-json': c(dsArgs(write('ds-bad.json', '[{"N": 1e9,')), /ds-bad\.json: not valid JSON/),
+    folder: c(dsArgs(F.folder), /folder: is a directory, not a data file/),
+    'unwritable-output': [c([...dsArgs(ds), '--chart', at('no-such-folder/ds.svg')], /--chart: .*does not exist/), c([...dsArgs(ds), '--chart', F.folder], /--chart: .*is a folder/)],
   },
 };
 
