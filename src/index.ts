@@ -165,3 +165,13 @@ export { rankNextRuns, nextRunsReport, type NextRuns, type NextRunsOptions, type
 // The planner's sensitivity table: which assumption moves the answer most.
 export { planSensitivity, sensitivityReport, type Sensitivity, type SensitivityRow } from './plan/sensitivity.js';
 export { stabilityFromRuns, type StabilityFromRunsOptions } from './plan/from-runs.js';
+
+// Charts, the table reader and the report of the downstream command and the data-constrained plan (issue 18).
+export { downstreamChart, stackCharts, type DownstreamChartData, type DownstreamChartOptions } from './plot/downstream.js';
+export { dataConstrainedChart, type DataConstrainedChartData } from './plot/data-constrained.js';
+export { writeChartFile, chartFileFormat } from './plot/chart-file.js';
+export { downstreamTasks, selectTasks, type DownstreamTable, type DownstreamTableOptions, type DownstreamTaskData, type DownstreamColumns } from './plan/downstream-table.js';
+export { predictTask, downstreamTarget, downstreamReport, downstreamChartData, saturationWarning, type DownstreamTaskResult, type DownstreamTarget } from './plan/downstream-report.js';
+export { dataConstrainedChartData } from './plan/data-constrained-chart.js';
+export { batchSensitivityRows } from './plan/batch-sensitivity.js';
+export { sensitivitySection, dataConstrainedSection } from './plan/report-html.js';

@@ -27,6 +27,7 @@ import { loadFit } from '../fit/load.js';
 import { nextRunsReport, rankNextRuns } from '../plan/next-runs.js';
 import { checkpointData } from '../plan/checkpoints.js';
 import { planSensitivity, sensitivityReport } from '../plan/sensitivity.js';
+import { checkDataConstrainedChart, writeDataConstrainedChart } from '../plan/data-constrained-chart.js';
 import { observationsFromRuns } from '../fit/trajectories.js';
 import { fitLaw } from '../fit/fit.js';
 import { action, numberOption, printJson, checkOutputPath } from './util.js';
@@ -60,6 +61,7 @@ interface PlanCliOptions {
   nextRuns?: string;
   checkpoints?: string;
   sensitivity?: boolean;
+  chart?: string;
 }
 
 /** Where a fit's cached backtest lives: beside it, `<name>.backtest.json`. */
@@ -134,10 +136,13 @@ export function register(program: Command): void {
     )
     .option('--sensitivity', 'a table of what moves the answer most: E, alpha, beta by one standard error, R_D* and R_N* halved and doubled under --unique-tokens')
     .option('--next-runs <k>', "rank the k proxy runs (size, tokens, seed) that would narrow the plan's loss interval most, with their cost (Fisher information of the scaling fit on its runs)")
+    .option('--chart <file>', 'with --unique-tokens: write the data-constrained chart (frontier and loss against N beside the unconstrained law): .svg, .png, .html or .json')
     .option('--repetition-fit <file>', "a saved fit of law data-constrained giving R_D* and R_N* (default: Muennighoff et al.'s published 15.387756 and 5.309743)")
     .action(
       action(async (options: PlanCliOptions) => {
         checkOutputPath('html', options.html);
+        checkOutputPath('chart', options.chart);
+        checkDataConstrainedChart(options.chart, options.uniqueTokens);
         // Check the budget before any fitting.
         const budget = {
           compute: numberOption('compute', options.compute),
@@ -231,6 +236,7 @@ export function register(program: Command): void {
         }
         const constrained = unique ? dataConstrainedSummary(unique.values, result.budget.compute, unique.U, { source: unique.repetition.source }) : undefined;
         if (constrained && unique) result.warnings.push(...repetitionRangeWarnings(constrained, unique.repetition));
+        if (constrained && options.chart) await writeDataConstrainedChart(options.chart, constrained);
         if (unique && !unique.repetition.samples) result.warnings.push(`intervals under --unique-tokens hold R_D* and R_N* at ${unique.repetition.source}: their own uncertainty is not in them`);
         const nextRuns = nextRunsOption(options, result, fits, storeData);
         let sensitivity: ReturnType<typeof planSensitivity> | undefined;
@@ -242,7 +248,7 @@ export function register(program: Command): void {
         if (options.html) {
           const source = result.fits.find((r) => r.role === 'scaling')!.source;
           const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
-          writeFileSync(options.html, await planHtml(result, scaling));
+          writeFileSync(options.html, await planHtml(result, scaling, { ...(constrained ? { dataConstrained: constrained } : {}), ...(sensitivity ? { sensitivity } : {}) }));
         }
         if (options.savePrediction) {
           // The loss-curve fit's predicted curve for the recommended schedule over the planned steps.

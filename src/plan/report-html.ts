@@ -8,6 +8,11 @@ import type { VegaLiteSpec } from '../plot/spec.js';
 import { drawAt, optimumAt, type Estimate, type PlanRecord } from './planner.js';
 import { planReport, withInterval } from './plan-report.js';
 import { honestFitReport } from './honesty.js';
+import { batchSensitivityRows } from './batch-sensitivity.js';
+import { dataConstrainedReport, type DataConstrainedSummary } from './data-constrained.js';
+import { dataConstrainedChartData } from './data-constrained-chart.js';
+import { planSensitivity, type Sensitivity, type SensitivityRow } from './sensitivity.js';
+import { dataConstrainedChart } from '../plot/data-constrained.js';
 
 export interface PlanChartsOptions {
   /** Observations the scaling fit was made from, drawn with the law. @default none */
@@ -68,6 +73,70 @@ export interface PlanHtmlOptions extends PlanChartsOptions {
   /** Page title. @default 'scalelaw plan' */
   title?: string;
   sections?: HtmlSection[];
+  /** The plan under a unique-token budget (`dataConstrainedSummary`): a section with its chart. @default none */
+  dataConstrained?: DataConstrainedSummary;
+  /**
+   * The sensitivity table (`planSensitivity`). @default computed from a chinchilla scaling fit (with
+   * R_D* and R_N* of `dataConstrained` where given); none for other laws
+   */
+  sensitivity?: Sensitivity;
+}
+
+/**
+ * The page's sensitivity section: which assumption moves the plan's N and loss most, largest
+ * first: E, alpha and beta by one standard error, R_D* and R_N* halved and doubled under a
+ * unique-token budget, and a batch of 2 and 4 x B_crit where the plan has a critical batch.
+ */
+export function sensitivitySection(plan: PlanRecord, scaling: ScalingFit, options: Pick<PlanHtmlOptions, 'dataConstrained' | 'sensitivity'> = {}): HtmlSection | undefined {
+  const dc = options.dataConstrained;
+  const s =
+    options.sensitivity ??
+    (scaling.law === 'chinchilla'
+      ? planSensitivity(scaling, plan.budget.compute, dc ? { uniqueTokens: dc.uniqueTokens, repetition: { RD: dc.values.RD, RN: dc.values.RN, source: dc.source } } : {})
+      : undefined);
+  if (!s) return undefined;
+  const batch = batchSensitivityRows(plan, scaling);
+  const rows: SensitivityRow[] = [...s.rows, ...batch].sort((a, b) => Math.abs(b.deltaLoss) - Math.abs(a.deltaLoss));
+  const notAssessed = batch.length > 0 ? s.notAssessed.filter((n) => !n.startsWith('batch size above the critical batch')) : s.notAssessed;
+  const signed = (x: number, digits: number) => `${x >= 0 ? '+' : ''}${formatNumber(x, digits)}`;
+  return {
+    heading: 'What moves the answer most',
+    paragraphs: [
+      `The plan's N = ${formatNumber(s.base.N, 3)} and loss ${formatNumber(s.base.loss, 4)} recomputed with one assumption moved at a time, largest change in loss first.`,
+      `${s.note}.`,
+      ...(batch.length > 0
+        ? [
+            'Batch rows: the same N and tokens spent at a larger batch, worth D (1 + B0 / B_crit) / (1 + B / B_crit) tokens at the planned batch B0 (McCandlish et al. 2018, E = E_min (1 + B / B_crit)).',
+          ]
+        : []),
+      ...notAssessed.map((n) => `Not assessed: ${n}.`),
+    ],
+    table: {
+      header: ['assumption', 'moved', 'N', 'change in N', 'loss', 'change in loss'],
+      rows: rows.map((r) => [r.assumption, r.setting, formatNumber(r.N, 3), `${signed(r.relativeN * 100, 3)}%`, formatNumber(r.loss, 4), signed(r.deltaLoss, 3)]),
+    },
+  };
+}
+
+/** The page's section for a unique-token budget: the two plans side by side, the chart and the report's lines. */
+export function dataConstrainedSection(s: DataConstrainedSummary): HtmlSection {
+  const row = (name: string, a: DataConstrainedSummary['constrained']) => [name, formatNumber(a.N, 3), formatNumber(a.D, 3), formatNumber(a.epochs, 3), formatNumber(a.loss, 4)];
+  return {
+    heading: `Unique tokens: ${formatNumber(s.uniqueTokens, 3)}`,
+    paragraphs: [
+      s.binding
+        ? 'The limit binds: the unconstrained optimum needs more tokens than are unique, so the plan repeats data (Muennighoff et al. 2023).'
+        : 'The limit does not bind: the unconstrained optimum fits in the unique tokens, so the two plans agree.',
+    ],
+    table: { header: ['plan', 'N', 'D', 'epochs of U', 'loss'], rows: [row('data-constrained', s.constrained), row('unconstrained (Chinchilla)', s.unconstrained)] },
+    charts: [
+      {
+        spec: dataConstrainedChart(dataConstrainedChartData(s), { title: 'The plan on limited unique data' }),
+        caption: 'Left: the compute-optimal loss on these unique tokens beside unlimited fresh data. Right: loss against N at the budget, with U_N (beyond it parameters are excess).',
+      },
+    ],
+    pre: dataConstrainedReport(s),
+  };
 }
 
 /** The plan as a self-contained HTML page: summary table, charts and the text report. */
@@ -102,6 +171,7 @@ export async function planHtml(plan: PlanRecord, scaling: ScalingFit, options: P
   if (plan.budget.gpuHours !== undefined) rows.push(['GPU-hours', formatNumber(plan.budget.gpuHours, 4)], ['wall-clock (hours)', formatNumber(plan.budget.wallHours!, 4)]);
   if (plan.budget.cost !== undefined) rows.push(['cost', formatNumber(plan.budget.cost, 4)]);
   const charts = planCharts(plan, scaling, options);
+  const sensitivity = sensitivitySection(plan, scaling, options);
   return htmlPage(
     title,
     [
@@ -119,6 +189,8 @@ export async function planHtml(plan: PlanRecord, scaling: ScalingFit, options: P
         charts: charts.map((spec) => ({ spec })),
         pre: honestFitReport(scaling, options.floor !== undefined ? { value: options.floor, source: 'the known floor' } : undefined),
       },
+      ...(options.dataConstrained ? [dataConstrainedSection(options.dataConstrained)] : []),
+      ...(sensitivity ? [sensitivity] : []),
       ...sections,
       { heading: 'Full report', pre: planReport(plan) },
     ],

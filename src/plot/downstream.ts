@@ -34,6 +34,7 @@ export interface DownstreamChartData {
   chance?: number;
 }
 
+/** Axis titles and captions of `downstreamChart`; panels default to 340 x 260 pixels. */
 export interface DownstreamChartOptions extends ChartOptions {
   /** @default 'task loss (bits per byte)' */
   taskLossLabel?: string;
