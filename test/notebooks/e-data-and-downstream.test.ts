@@ -1,0 +1,3 @@
+import { notebookTests } from './run-notebook.js';
+
+notebookTests('e-data-and-downstream.ipynb');
