@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.js';
 import type { ScalingFit } from '../fit/result.js';
 import { formatNumber } from '../core/format.js';
 import { quantile } from '../core/stats.js';
@@ -89,11 +90,16 @@ export interface PlanHtmlOptions extends PlanChartsOptions {
  */
 export function sensitivitySection(plan: PlanRecord, scaling: ScalingFit, options: Pick<PlanHtmlOptions, 'dataConstrained' | 'sensitivity'> = {}): HtmlSection | undefined {
   const dc = options.dataConstrained;
-  const s =
-    options.sensitivity ??
-    (scaling.law === 'chinchilla'
-      ? planSensitivity(scaling, plan.budget.compute, dc ? { uniqueTokens: dc.uniqueTokens, repetition: { RD: dc.values.RD, RN: dc.values.RN, source: dc.source } } : {})
-      : undefined);
+  let s = options.sensitivity;
+  if (!s && scaling.law === 'chinchilla') {
+    try {
+      s = planSensitivity(scaling, plan.budget.compute, dc ? { uniqueTokens: dc.uniqueTokens, repetition: { RD: dc.values.RD, RN: dc.values.RN, source: dc.source } } : {});
+    } catch (error) {
+      // A fit whose values admit no optimum (a zero exponent) gets a line, not a failed page.
+      if (!(error instanceof InputError)) throw error;
+      return { heading: 'What moves the answer most', paragraphs: [`Not available: ${error.message}.`] };
+    }
+  }
   if (!s) return undefined;
   const batch = batchSensitivityRows(plan, scaling);
   const rows: SensitivityRow[] = [...s.rows, ...batch].sort((a, b) => Math.abs(b.deltaLoss) - Math.abs(a.deltaLoss));
