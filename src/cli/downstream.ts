@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
 import type { ScalingFit } from '../fit/result.js';
 import { readTable } from '../io/table-file.js';
@@ -86,9 +86,10 @@ export function register(program: Command): void {
     .option('--n <params>', 'target parameters (also --N)')
     .option('--d <tokens>', 'target training tokens (also --D)')
     .option('--c <flops>', "target compute C = 6ND: with --n or --d, the other follows; alone, each task's compute-optimal split of its task loss (also --C)")
-    .option('--N <params>')
-    .option('--D <tokens>')
-    .option('--C <flops>')
+    // The option vocabulary's upper-case names (README, Conventions), kept out of --help.
+    .addOption(new Option('--N <params>').hideHelp())
+    .addOption(new Option('--D <tokens>').hideHelp())
+    .addOption(new Option('--C <flops>').hideHelp())
     .option('--task <name...>', 'tasks to predict (a name or the start of one); default every task in the file')
     .option('--chance <level...>', "chance accuracy, where step 2's sigmoid starts: a number for every task, task=level for one (e.g. 0.25 piqa=0.5)", ['0.25'])
     .option('--maximum <acc>', 'best reachable accuracy: the ideal point (task loss 0, this accuracy)', '1')
