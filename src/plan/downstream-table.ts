@@ -208,7 +208,8 @@ export function downstreamTasks(table: ColumnTable, options: DownstreamTableOpti
         const lastAcc = accs.slice(-smooth);
         step1.push({ N: n, D: Ds.get(list.at(-1)!)!, taskLoss: last.reduce((s, v) => s + v, 0) / last.length });
         finals.push({ run: k, N: n, D: Ds.get(list.at(-1)!)!, accuracy: lastAcc.reduce((s, v) => s + v, 0) / lastAcc.length });
-        const from = Math.ceil(skip * list.length);
+        // Every run keeps at least its last checkpoint (a run evaluated once is all final).
+        const from = Math.min(Math.ceil(skip * list.length), list.length - 1);
         const xs = movingAverage(losses.slice(from), smooth);
         const ys = movingAverage(accs.slice(from), smooth);
         xs.forEach((x, j) => step2.push({ taskLoss: x, accuracy: ys[j]!, run: k }));

@@ -76,6 +76,17 @@ describe('scalelaw downstream on a synthetic ladder with known truth', () => {
     expect(b.code, b.stderr).toBe(0);
     expect(json(b.stdout).tasks.map((t) => t.accuracy.value)).toEqual(json(a.stdout).tasks.map((t) => t.accuracy.value));
   });
+  it('reads a table of finished runs without a run column: every row a run, each its own checkpoint', () => {
+    const finals = join(dir, 'finals.csv');
+    const last = rows.filter((r) => Math.abs(r.tokens / r.N - Number(r.run.split('-')[1]!.replace('x', ''))) < 1e-9);
+    writeFileSync(finals, ['params,tokens,task,task_loss,accuracy', ...last.map((r) => `${r.N},${r.tokens},${r.task},${r.task_loss},${r.accuracy}`)].join('\n') + '\n');
+    const f = runCli(['downstream', finals, '--n', `${target.N}`, '--d', `${target.D}`, '--task', 'hard', '--bootstrap', '0', '--json']);
+    expect(f.code, f.stderr).toBe(0);
+    expect(f.stderr).toContain('no run column: every row is a finished run of its own');
+    const t = JSON.parse(f.stdout).tasks[0];
+    expect([t.runs, t.checkpoints]).toEqual([15, 15]);
+    expect(Math.abs(t.accuracy.value - accuracy(TRUTH.hard, taskLoss(TRUTH.hard, target.N, target.D)))).toBeLessThan(0.03);
+  });
   it('with --c alone, predicts at the compute-optimal split of each task loss', () => {
     const c = runCli(['downstream', csv, '--c', '1e21', '--task', 'easy', '--bootstrap', '0', '--json']);
     expect(c.code, c.stderr).toBe(0);
