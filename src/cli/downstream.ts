@@ -28,6 +28,7 @@ interface DownstreamCliOptions {
   level: string;
   threads: string;
   column?: string[];
+  combine?: string[];
   chart?: string;
   json?: boolean;
 }
@@ -44,6 +45,20 @@ function parseColumns(pairs: readonly string[] | undefined): DownstreamColumns {
     out[m[1] as (typeof ROLES)[number]] = m[2]!;
   }
   return out;
+}
+
+/** `--combine mmlu=mmlu_stem:0.215,mmlu_humanities:0.335`: a task made of others, weighted. */
+function parseCombine(specs: readonly string[] | undefined): { task: string; parts: { task: string; weight: number }[] }[] {
+  return (specs ?? []).map((spec) => {
+    const m = /^([^=]+)=(.+)$/.exec(spec);
+    if (!m) throw new InputError(`--combine: expected NAME=TASK:WEIGHT,TASK:WEIGHT..., got ${show(spec)}`, 'combine');
+    const parts = m[2]!.split(',').map((part) => {
+      const p = /^([^:]+):(.+)$/.exec(part);
+      if (!p) throw new InputError(`--combine: ${m[1]}: expected TASK:WEIGHT, got ${show(part)}`, 'combine');
+      return { task: p[1]!, weight: numberOption('combine', p[2], { above: 0 })! };
+    });
+    return { task: m[1]!, parts };
+  });
 }
 
 /** `--chance 0.25 piqa=0.5`: a default chance level and per-task ones (a task named as in --task). */
@@ -100,6 +115,10 @@ export function register(program: Command): void {
     .option('--seed <n>', 'bootstrap seed', '0')
     .option('--level <p>', 'interval level', '0.9')
     .option('--threads <n>', 'worker threads for the fits', '1')
+    .option(
+      '--combine <spec...>',
+      "tasks made of others, NAME=TASK:WEIGHT,TASK:WEIGHT...: each evaluation the weighted mean of its parts' task loss and accuracy (the paper's MMLU: mmlu=mmlu_stem:0.215,mmlu_humanities:0.335,mmlu_social_sciences:0.219,mmlu_other:0.231)",
+    )
     .option('--column <role=name...>', `column names where detection fails; roles ${ROLES.join(', ')}`)
     .option('--chart <file>', 'write the chart (sigmoid with checkpoints and band; compute to accuracy with the target): .svg, .png, .html or .json')
     .option('--json', 'print the fits and predictions as JSON')
@@ -122,7 +141,7 @@ export function register(program: Command): void {
         const level = levelOption('level', options.level)!;
         const threads = countOption('threads', options.threads)!;
         const source = file === '-' ? 'standard input' : basename(file);
-        const table = downstreamTasks(readTable(file), { columns: parseColumns(options.column), skip, smooth, source: file });
+        const table = downstreamTasks(readTable(file), { columns: parseColumns(options.column), skip, smooth, source: file, combine: parseCombine(options.combine) });
         // Notes and progress without the `scalelaw: ` prefix, so that --quiet leaves them out.
         for (const note of table.notes) process.stderr.write(`note: ${note}\n`);
         const tasks = selectTasks(table.tasks, options.task);

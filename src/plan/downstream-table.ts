@@ -36,6 +36,13 @@ export interface DownstreamTableOptions {
   smooth?: number;
   /** Names the table in messages. @default 'table' */
   source?: string;
+  /**
+   * Wide layout: tasks made of others, each evaluation's task loss and accuracy the weighted mean of
+   * its parts' (Bhagia et al.'s MMLU average: the four MMLU parts weighted 0.215, 0.335, 0.219,
+   * 0.231, `WEIGHT_BY_KEY` of allenai/OLMo-ladder src/scaling/task_utils.py). Parts are named as
+   * tasks (exactly, or by the start of one). Combined tasks come after the file's. @default none
+   */
+  combine?: readonly { task: string; parts: readonly { task: string; weight: number }[] }[];
 }
 
 /** One task's data for `fitDownstream`. */
@@ -103,7 +110,7 @@ export function movingAverage(values: readonly number[], n: number): number[] {
  * @example const { tasks } = downstreamTasks(readTable('ladder.csv'), { source: 'ladder.csv' }); await fitDownstream(tasks[0].step1, tasks[0].step2)
  */
 export function downstreamTasks(table: ColumnTable, options: DownstreamTableOptions = {}): DownstreamTable {
-  const { columns: given = {}, skip = 0.1, smooth = 5, source = 'table' } = options;
+  const { columns: given = {}, skip = 0.1, smooth = 5, source = 'table', combine = [] } = options;
   if (!(skip >= 0 && skip < 1)) throw new InputError(`skip: must be in [0, 1), got ${show(skip)}`, 'skip');
   if (!(Number.isInteger(smooth) && smooth >= 1)) throw new InputError(`smooth: must be a whole number >= 1, got ${show(smooth)}`, 'smooth');
   const names = table.columnNames();
@@ -126,7 +133,8 @@ export function downstreamTasks(table: ColumnTable, options: DownstreamTableOpti
   const wideLoss = names.filter((n) => !taken.has(n) && LOSS_PREFIX.test(n));
   const wideAcc = names.filter((n) => !taken.has(n) && ACC_PREFIX.test(n));
   const layout: 'wide' | 'long' = given.taskLoss === undefined && given.accuracy === undefined && (wideLoss.length > 0 || wideAcc.length > 0) ? 'wide' : 'long';
-  const pairs: { task: string; taskLoss: string; accuracy: string }[] = [];
+  type Pair = { task: string; taskLoss: string; accuracy: string; parts?: { taskLoss: string; accuracy: string; weight: number }[] };
+  const pairs: Pair[] = [];
   let taskColumn: string | undefined;
   if (layout === 'wide') {
     const key = (n: string, prefix: RegExp, suffix: RegExp) => n.replace(prefix, '').replace(suffix, '');
@@ -140,6 +148,17 @@ export function downstreamTasks(table: ColumnTable, options: DownstreamTableOpti
     }
     const [orphan] = accByKey.values();
     if (orphan !== undefined) throw new InputError(`${source}: accuracy column ${show(orphan)} has no task-loss column bpb:${key(orphan, ACC_PREFIX, ACC_SUFFIX)}...`, 'taskLoss');
+    const single = [...pairs];
+    for (const c of combine) {
+      if (single.some((p) => p.task === c.task)) throw new InputError(`combine: ${show(c.task)} is already a task of ${source}`, 'combine');
+      if (c.parts.length < 1) throw new InputError(`combine: ${show(c.task)} has no parts`, 'combine');
+      const parts = c.parts.map((part) => {
+        if (!(part.weight > 0) || !Number.isFinite(part.weight)) throw new InputError(`combine: ${show(c.task)}: weight of ${show(part.task)} must be positive, got ${show(part.weight)}`, 'combine');
+        const [found] = selectTasks(single, [part.task], 'combine');
+        return { taskLoss: found!.taskLoss, accuracy: found!.accuracy, weight: part.weight };
+      });
+      pairs.push({ task: c.task, taskLoss: parts.map((q) => q.taskLoss).join('+'), accuracy: parts.map((q) => q.accuracy).join('+'), parts });
+    }
   } else {
     const taskLoss = given.taskLoss ?? findByNames(names, TASK_LOSS_NAMES, taken);
     if (taskLoss === undefined) throw new InputError(`${source}: no task-loss column (looked for ${TASK_LOSS_NAMES.join(', ')} or bpb:<task> columns); columns: ${listColumns(table)}`, 'taskLoss');
@@ -148,6 +167,7 @@ export function downstreamTasks(table: ColumnTable, options: DownstreamTableOpti
     if (accuracy === undefined) throw new InputError(`${source}: no accuracy column (looked for ${ACCURACY_NAMES.join(', ')} or acc:<task> columns); columns: ${listColumns(table)}`, 'accuracy');
     taken.add(accuracy);
     taskColumn = given.task ?? findByNames(names, TASK_NAMES, taken);
+    if (combine.length > 0) throw new InputError(`combine: needs the wide layout (bpb:<task> and acc:<task> columns); ${source} has one row per task`, 'combine');
     pairs.push({ task: '', taskLoss, accuracy });
   }
 
@@ -198,12 +218,25 @@ export function downstreamTasks(table: ColumnTable, options: DownstreamTableOpti
         if (other !== undefined)
           throw new InputError(`${source}: run ${show(k)} has two values of ${columnLabel(N, 'N')}: ${show(n)} (row ${list[0]! + 1}) and ${show(Ns.get(other))} (row ${other + 1})`, 'N');
         list.sort((p, q) => Ds.get(p)! - Ds.get(q)!);
-        const losses = list.map((i) => cell(pair.taskLoss, 'task loss', i, { units: false, nonNegative: true }));
-        const accs = list.map((i) => {
-          const v = cell(pair.accuracy, 'accuracy', i, { units: false, nonNegative: true });
-          if (v > 1) throw new InputError(`${source}: row ${i + 1}, ${columnLabel(pair.accuracy, 'accuracy')}: must be in [0, 1], got ${show(v)}`, 'accuracy');
+        const lossAt = (name: string, i: number) => cell(name, 'task loss', i, { units: false, nonNegative: true });
+        const accAt = (name: string, i: number) => {
+          const v = cell(name, 'accuracy', i, { units: false, nonNegative: true });
+          if (v > 1) throw new InputError(`${source}: row ${i + 1}, ${columnLabel(name, 'accuracy')}: must be in [0, 1], got ${show(v)}`, 'accuracy');
           return v;
-        });
+        };
+        // A combined task: the weighted mean of its parts at each evaluation.
+        const mean = (at: (name: string, i: number) => number, which: 'taskLoss' | 'accuracy', i: number) => {
+          if (!pair.parts) return at(pair[which], i);
+          let sum = 0,
+            total = 0;
+          for (const q of pair.parts) {
+            sum += q.weight * at(q[which], i);
+            total += q.weight;
+          }
+          return sum / total;
+        };
+        const losses = list.map((i) => mean(lossAt, 'taskLoss', i));
+        const accs = list.map((i) => mean(accAt, 'accuracy', i));
         const last = losses.slice(-smooth);
         const lastAcc = accs.slice(-smooth);
         step1.push({ N: n, D: Ds.get(list.at(-1)!)!, taskLoss: last.reduce((s, v) => s + v, 0) / last.length });

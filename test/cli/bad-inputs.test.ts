@@ -556,6 +556,7 @@ const TABLE: Record<string, Row> = {
     'non-numeric': [
       c(dsArgs(dsWith('ds-text.csv', 3, 'r10000000,1e7,2e8,2.0,abc')), /ds-text\.csv: row 3, column "acc:t_acc" \(accuracy\): not a number: "abc"/),
       c(['downstream', ds, '--c', 'lots'], /--c: not a number: "lots"/),
+      c([...dsArgs(ds), '--combine', 'both=t:heavy'], /--combine: not a number: "heavy"/),
     ],
     'unsorted-duplicate': c(dsArgs(dsWith('ds-twoN.csv', 2, 'r10000000,3e7,1.3e8,2.1,0.3')), /ds-twoN\.csv: run "r10000000" has two values of column "N": 10000000 \(row 1\) and 30000000 \(row 2\)/),
     'missing-column': [
@@ -581,6 +582,7 @@ const TABLE: Record<string, Row> = {
     'unknown-name': [
       c([...dsArgs(ds), '--task', 'nosuch'], /--task: no task "nosuch"; tasks: t/),
       c([...dsArgs(ds), '--column', 'size=N'], /--column: unknown role "size"/),
+      c([...dsArgs(ds), '--combine', 'both=t:1,u:1'], /--combine: no task "u"; tasks: t/),
       c([...dsArgs(ds), '--chart', at('chart.gif')], /--chart: file must end in \.svg, \.png, \.html or \.json, got ".*chart\.gif"/),
     ],
     'absurd-number': [

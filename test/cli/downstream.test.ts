@@ -139,4 +139,12 @@ describe('scalelaw downstream on the bundled OLMo ladder (wide layout, data/olmo
     }
     expect(r.stderr).toMatch(/left out 447 rows of mode "rerun", 12 rows of mode "eval"/);
   });
+  it("gives the paper's MMLU prediction from its four parts, weighted as the paper weights them", () => {
+    const combine = 'mmlu=mmlu_stem:0.215,mmlu_humanities:0.335,mmlu_social_sciences:0.219,mmlu_other:0.231';
+    const r = runCli(['downstream', 'data/olmo-ladder/ladder.csv', '--n', '13202396160', '--d', '5000088518656', '--combine', combine, '--task', 'mmlu', '--bootstrap', '0', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const t = json(r.stdout).tasks[0]!;
+    expect(t.task).toBe('mmlu');
+    expect(Math.abs(t.accuracy.value - 0.5126799915287485) / 0.5161402368605137).toBeLessThanOrEqual(5e-4);
+  });
 });
