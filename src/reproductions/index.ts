@@ -4,7 +4,7 @@ import { InputError, show } from '../core/errors.js';
 import { chinchillaEpochReproduction } from './chinchilla-epoch.js';
 import { lcNasReproduction } from './lc-nas.js';
 import { reproduceMpl } from './mpl.js';
-import { muennighoffReproduction } from './muennighoff-data-constrained.js';
+import { muennighoffReleasedMinimum, muennighoffReproduction } from './muennighoff-data-constrained.js';
 import { olmoLadderReproduction } from './olmo-ladder.js';
 import type { Reproduction } from './reproduction.js';
 import { zhangCbsReproduction } from './zhang-cbs.js';
@@ -17,7 +17,16 @@ const mpl = (size: '25' | '100'): Reproduction => ({
   run: async (options = {}) => reproduceMpl(size, options.onProgress, options.onWarning),
 });
 
-export const reproductions: readonly Reproduction[] = [chinchillaEpochReproduction, lcNasReproduction, mpl('100'), mpl('25'), zhangCbsReproduction, muennighoffReproduction, olmoLadderReproduction];
+export const reproductions: readonly Reproduction[] = [
+  chinchillaEpochReproduction,
+  lcNasReproduction,
+  mpl('100'),
+  mpl('25'),
+  zhangCbsReproduction,
+  muennighoffReproduction,
+  olmoLadderReproduction,
+  muennighoffReleasedMinimum,
+];
 
 export function getReproduction(id: string): Reproduction {
   const r = reproductions.find((x) => x.id === id);
