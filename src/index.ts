@@ -165,3 +165,23 @@ export { rankNextRuns, nextRunsReport, type NextRuns, type NextRunsOptions, type
 // The planner's sensitivity table: which assumption moves the answer most.
 export { planSensitivity, sensitivityReport, type Sensitivity, type SensitivityRow } from './plan/sensitivity.js';
 export { stabilityFromRuns, type StabilityFromRunsOptions } from './plan/from-runs.js';
+
+// Pre-training at a fixed unique-data budget (Kim et al. 2025): the asymptote of the regularised
+// recipe's power law in N, ensembles of K members, and the planner's comparison of recipes.
+export { ensembleMembers } from './laws/ensemble-members.js';
+export {
+  fitParameterScaling,
+  fitEnsembleScaling,
+  predictAsymptoteFit,
+  tokensBySize,
+  compareAtFixedData,
+  fixedDataReport,
+  type Asymptote,
+  type AsymptoteFit,
+  type AsymptoteFitOptions,
+  type MemberScaling,
+  type EnsembleScaling,
+  type FixedDataCandidate,
+  type FixedDataComparison,
+  type FixedDataOptions,
+} from './plan/infinite-compute.js';
