@@ -2,6 +2,7 @@
 // the package's API; imported by the CLI's `reproduce` command, bench/ and tests.
 import { InputError, show } from '../core/errors.js';
 import { chinchillaEpochReproduction } from './chinchilla-epoch.js';
+import { kimInfiniteComputeReproduction } from './kim-infinite-compute.js';
 import { lcNasReproduction } from './lc-nas.js';
 import { reproduceMpl } from './mpl.js';
 import { muennighoffReleasedMinimum, muennighoffReproduction } from './muennighoff-data-constrained.js';
@@ -26,6 +27,7 @@ export const reproductions: readonly Reproduction[] = [
   muennighoffReproduction,
   olmoLadderReproduction,
   muennighoffReleasedMinimum,
+  kimInfiniteComputeReproduction,
 ];
 
 export function getReproduction(id: string): Reproduction {
