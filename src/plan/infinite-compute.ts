@@ -2,6 +2,7 @@
 // unique tokens, the asymptote of a regularised recipe's power law in N, ensembles of K members as
 // the alternative to one larger model, and the planner's comparison of the recipes.
 import { InputError, show } from '../core/errors.js';
+import type { ObservationTable } from '../core/observations.js';
 import { formatNumber, formatTable } from '../core/format.js';
 import { rng } from '../core/rng.js';
 import { quantile } from '../core/stats.js';
@@ -482,7 +483,7 @@ export function compareAtFixedData(options: FixedDataOptions): FixedDataComparis
   }
   if (candidates.length === 0) throw new InputError(`compute: ${f(C)} FLOPs pay for none of the recipes compared`, 'compute');
   if (epochs && (parameters || ensembles)) {
-    const kim = [parameters?.source, ensembles?.source].filter(Boolean).join(', ');
+    const kim = [...new Set([parameters?.source, ensembles?.source].filter(Boolean))].join(', ');
     warnings.push(`"more epochs" comes from ${epochs.source}, the other rows from ${kim}: their losses compare only where both describe the same data, tokenizer and evaluation`);
   }
   let best = 0;
@@ -517,4 +518,83 @@ export function fixedDataReport(c: FixedDataComparison): string {
   const all = [...c.warnings, ...c.candidates.flatMap((x) => x.warnings.map((w) => `${x.recipe}: ${w}`))];
   for (const w of [...new Set(all)]) lines.push(`  warning: ${w}`);
   return lines.join('\n');
+}
+
+/** Runs at one unique-token budget, split for `fitParameterScaling` and `fitEnsembleScaling`. */
+export interface FixedDataRuns {
+  /** Single models (K = 1) of the regularised recipe, with the tokens each trained on. */
+  single: { N: number; loss: number; tokens: number }[];
+  /** Ensembles: the loss of K members of N parameters, each trained on `tokens`. */
+  ensemble: { N: number; K: number; loss: number; tokens: number }[];
+  /**
+   * Pooled seed-to-seed standard deviation of the loss over configurations run more than once
+   * (same N, K and recipe), where there are any: the intervals then use it (parametric bootstrap).
+   */
+  noise?: number;
+  warnings: string[];
+}
+
+/**
+ * Picks a table of runs apart for Kim et al.'s fits at U unique tokens. Columns: N, loss, D (tokens
+ * trained, epochs x U; or `epochs`), optional K (members of the ensemble whose loss the row is;
+ * default 1), U (rows within 1% of U are kept; without it every row is taken to be at U) and
+ * `recipe` ('single' rows feed only the parameter scaling, 'ensemble' rows only the ensemble laws;
+ * without it K = 1 rows feed both, as one model is a one-member ensemble).
+ */
+export function fixedDataRuns(table: ObservationTable, U: number, source = table.source): FixedDataRuns {
+  const f = (x: number) => formatNumber(x, 3);
+  if (!table.N) throw new InputError(`${source}: no N column (parameters); Kim et al.'s laws are in N`, 'N');
+  const number = (name: string, i: number): number | undefined => {
+    const v = table.extra[name]?.[i];
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${source}: row ${i + 1}, column ${name}: not a finite number: ${show(v)}`, name);
+    return v;
+  };
+  const warnings: string[] = [];
+  if (!('U' in table.extra)) warnings.push(`${source} has no U column: every run is taken to have seen the ${f(U)} unique tokens planned`);
+  const single: FixedDataRuns['single'] = [];
+  const ensemble: FixedDataRuns['ensemble'] = [];
+  const groups = new Map<string, number[]>();
+  const budgets = new Set<number>();
+  for (let i = 0; i < table.length; i++) {
+    const u = number('U', i);
+    if (u !== undefined) {
+      budgets.add(u);
+      if (Math.abs(u / U - 1) > 0.01) continue;
+    }
+    const N = table.N[i]!,
+      loss = table.loss[i]!;
+    const K = number('K', i) ?? 1;
+    if (!(Number.isInteger(K) && K >= 1)) throw new InputError(`${source}: row ${i + 1}, column K: must be a whole number of members, at least 1, got ${show(K)}`, 'K');
+    const epochs = number('epochs', i);
+    const tokens = table.D?.[i] ?? (epochs !== undefined ? epochs * U : undefined);
+    if (tokens === undefined) throw new InputError(`${source}: row ${i + 1}: no D (tokens trained) and no epochs: the compute of a run needs one of them`, 'D');
+    const recipe = table.extra.recipe?.[i];
+    if (recipe !== undefined && recipe !== 'single' && recipe !== 'ensemble' && recipe !== '')
+      throw new InputError(`${source}: row ${i + 1}, column recipe: must be single or ensemble, got ${show(recipe)}`, 'recipe');
+    if (recipe === 'single' && K !== 1) throw new InputError(`${source}: row ${i + 1}: recipe single with K = ${K}; a single model has K = 1`, 'K');
+    if (recipe !== 'ensemble' && K === 1) single.push({ N, loss, tokens });
+    if (recipe !== 'single') ensemble.push({ N, K, loss, tokens });
+    const key = `${N}|${K}|${recipe ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), loss]);
+  }
+  if (single.length + ensemble.length === 0)
+    throw new InputError(
+      `${source}: no runs at U = ${f(U)} (within 1%); the file's U: ${[...budgets]
+        .sort((a, b) => a - b)
+        .map(f)
+        .join(', ')}`,
+      'uniqueTokens',
+    );
+  let ss = 0,
+    dof = 0;
+  for (const losses of groups.values()) {
+    if (losses.length < 2) continue;
+    const mean = losses.reduce((s, v) => s + v, 0) / losses.length;
+    ss += losses.reduce((s, v) => s + (v - mean) ** 2, 0);
+    dof += losses.length - 1;
+  }
+  const noise = dof > 0 && ss > 0 ? Math.sqrt(ss / dof) : undefined;
+  if (noise !== undefined) warnings.push(`seed-to-seed noise ${formatNumber(noise, 3)} (pooled over ${dof} degrees of freedom of repeated configurations) sets the intervals`);
+  return { single, ensemble, ...(noise !== undefined ? { noise } : {}), warnings };
 }

@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { rng } from '../../src/core/rng.js';
+import { observations } from '../../src/core/observations.js';
 import { dataConstrainedOptimum } from '../../src/plan/data-constrained.js';
-import { compareAtFixedData, fitEnsembleScaling, fitParameterScaling, fixedDataReport, predictAsymptoteFit, tokensBySize } from '../../src/plan/infinite-compute.js';
+import { compareAtFixedData, fitEnsembleScaling, fitParameterScaling, fixedDataReport, fixedDataRuns, predictAsymptoteFit, tokensBySize } from '../../src/plan/infinite-compute.js';
 import '../../src/laws/builtins.js';
+import { runCli } from '../cli/run-cli.js';
 
 // A known truth in Kim et al.'s shape: members' asymptotes E_N = 3.0 + 50 / N^0.25 (so the joint
 // N, K -> infinity limit is 3.0), and L_N(K) = E_N + 0.3 / K at K = 1..5.
@@ -178,7 +183,7 @@ describe('compareAtFixedData', () => {
     }
     expect(c.candidates[c.best]!.loss).toBe(Math.min(...c.candidates.map((x) => x.loss)));
     expect(c.joint!.value).toBeCloseTo(ensembles.joint!.E, 12);
-    expect(c.warnings.join('\n')).toContain('"more epochs" comes from published, the other rows from runs.csv, runs.csv');
+    expect(c.warnings.join('\n')).toContain('"more epochs" comes from published, the other rows from runs.csv');
     // Far more compute: the bigger model and the largest ensembles are extrapolated, and say so.
     const far = compareAtFixedData({
       uniqueTokens: U,
@@ -202,4 +207,83 @@ describe('compareAtFixedData', () => {
       'compute: 1 FLOPs pay for none of the recipes compared',
     );
   });
+});
+
+// A runs file in Kim et al.'s layout at U = 209,715,200: the regularised single models (16 or 8
+// epochs) and ensembles of 1 to 5 members (double the epochs), losses from known laws with noise.
+const dir = mkdtempSync(join(tmpdir(), 'scalelaw-kim-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const U = 209715200;
+function runsFile(name: string, extra: string[] = []): string {
+  const r = rng(0);
+  const lines = ['N,D,U,K,recipe,loss'];
+  for (const [N, epochs] of [
+    [1.5e8, 16],
+    [3e8, 16],
+    [6e8, 8],
+    [1.4e9, 8],
+  ] as const)
+    lines.push(`${N},${epochs * U},${U},1,single,${3.43 + 0.05 / (N / 1e9) ** 1.02 + 0.003 * r.normal()}`);
+  for (const [N, epochs] of [
+    [1.5e8, 32],
+    [3e8, 32],
+    [6e8, 16],
+    [1.4e9, 16],
+  ] as const)
+    for (let K = 1; K <= 5; K++) lines.push(`${N},${epochs * U},${U},${K},ensemble,${memberE(N * 10) + 0.35 / K + 0.003 * r.normal()}`);
+  const path = join(dir, name);
+  writeFileSync(path, [...lines, ...extra].join('\n') + '\n');
+  return path;
+}
+
+describe('fixedDataRuns', () => {
+  it('splits single models from ensembles, keeps the runs at U, and pools repeated seeds into a noise level', () => {
+    const table = observations(
+      { N: [1e8, 1e8, 2e8, 2e8, 4e8, 1e8], D: [4e9, 4e9, 4e9, 4e9, 4e9, 8e9], loss: [3.5, 3.52, 3.4, 3.3, 3.3, 3.6], extra: { U: [2e8, 2e8, 2e8, 2e8, 2e8, 4e8], K: [1, 1, 1, 2, 1, 1] } },
+      { source: 't' },
+    );
+    const runs = fixedDataRuns(table, 2e8);
+    expect(runs.single.map((x) => x.N)).toEqual([1e8, 1e8, 2e8, 4e8]);
+    expect(runs.ensemble).toHaveLength(5);
+    expect(runs.noise).toBeCloseTo(Math.sqrt(0.0002), 12);
+    expect(() => fixedDataRuns(table, 1e9)).toThrow("t: no runs at U = 1.00e9 (within 1%); the file's U: 2.00e8, 4.00e8");
+  });
+});
+
+describe('scalelaw plan --unique-tokens --compare-ensembles', () => {
+  it('compares more epochs, a bigger model and ensembles of K at the budget, in JSON and text', () => {
+    const path = runsFile('runs.csv');
+    const { code, stdout, stderr } = runCli(['plan', '--compute', '1e20', '--no-backtest', '--unique-tokens', String(U), '--compare-ensembles', path, '--json']);
+    expect(code, stderr).toBe(0);
+    const c = JSON.parse(stdout).fixedData;
+    expect(c.uniqueTokens).toBe(U);
+    expect(c.candidates.map((x: { recipe: string }) => x.recipe)).toEqual(['more epochs', 'bigger model', 'ensemble', 'ensemble', 'ensemble', 'ensemble']);
+    for (const x of c.candidates) {
+      expect(x.compute).toBeLessThanOrEqual(1e20 * (1 + 1e-12));
+      expect(x.interval[0]).toBeLessThanOrEqual(x.loss);
+      expect(x.interval[1]).toBeGreaterThanOrEqual(x.loss);
+    }
+    // The regularised recipe's asymptote is near the truth it was drawn from, 3.43.
+    expect(Math.abs(c.candidates[1].limit.value - 3.43)).toBeLessThan(0.05);
+    expect(c.joint.interval).toHaveLength(2);
+    const text = runCli(['plan', '--compute', '1e20', '--no-backtest', '--unique-tokens', String(U), '--compare-ensembles', path]);
+    expect(text.stdout).toContain('At U = 2.10e8 unique tokens and 1.00e20 FLOPs (Kim et al. 2025; * lowest predicted loss):');
+    expect(text.stdout).toContain('ensembles as N, K -> infinity (asymptote of the asymptotes)');
+  }, 60_000);
+
+  it('refuses bad input with one-line messages and exit code 2', () => {
+    const good = runsFile('good.csv');
+    const bad = runsFile('bad-k.csv', [`3e8,${32 * U},${U},2.5,ensemble,3.4`]);
+    const cases: [string[], string][] = [
+      [['--compare-ensembles', good], 'scalelaw: --compare-ensembles: needs --unique-tokens (the unique-token budget the runs were trained at)\n'],
+      [['--unique-tokens', String(U), '--compare-ensembles', join(dir, 'none.csv')], `scalelaw: --compare-ensembles: no such file: "${join(dir, 'none.csv')}"\n`],
+      [['--unique-tokens', '1e9', '--compare-ensembles', good], `scalelaw: ${good}: no runs at U = 1.00e9 (within 1%); the file's U: 2.10e8\n`],
+      [['--unique-tokens', String(U), '--compare-ensembles', bad], `scalelaw: ${bad}: row 25, column K: must be a whole number of members, at least 1, got 2.5\n`],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = runCli(['plan', '--compute', '1e20', '--no-backtest', ...args]);
+      expect(stderr).toBe(message);
+      expect(code).toBe(2);
+    }
+  }, 60_000);
 });
