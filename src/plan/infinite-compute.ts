@@ -376,6 +376,8 @@ export interface FixedDataComparison {
   candidates: FixedDataCandidate[];
   /** Index into `candidates` of the lowest predicted loss. */
   best: number;
+  /** E_D: the regularised recipe's asymptote in N, the best loss one model reaches on these tokens. */
+  regularized?: Asymptote;
   /** The N, K -> infinity asymptote of the ensemble scaling, where there is one. */
   joint?: Asymptote;
   warnings: string[];
@@ -490,7 +492,16 @@ export function compareAtFixedData(options: FixedDataOptions): FixedDataComparis
   candidates.forEach((c, i) => {
     if (c.loss < candidates[best]!.loss) best = i;
   });
-  return { uniqueTokens: U, compute: C, level, candidates, best, ...(ensembles?.fit.joint ? { joint: ensembles.fit.joint.asymptote } : {}), warnings };
+  return {
+    uniqueTokens: U,
+    compute: C,
+    level,
+    candidates,
+    best,
+    ...(parameters ? { regularized: parameters.fit.asymptote } : {}),
+    ...(ensembles?.fit.joint ? { joint: ensembles.fit.joint.asymptote } : {}),
+    warnings,
+  };
 }
 
 /** The comparison as a table and a few lines, for the plan's text report. */
@@ -513,6 +524,10 @@ export function fixedDataReport(c: FixedDataComparison): string {
     formatTable(rows, ['recipe', 'N', 'K', 'epochs', 'FLOPs', 'loss', `${pct} interval`, 'limit (infinite compute)', `${pct} interval`]),
     ...c.candidates.map((x) => `  ${x.recipe}: ${x.description}${x.limit ? `; limit: ${x.limit.what}` : ''}`),
   ];
+  if (c.regularized)
+    lines.push(
+      `  best loss one model reaches on these tokens (regularised recipe, N -> infinity): E_D = ${formatNumber(c.regularized.value, 4)}${c.regularized.interval ? `, ${pct} interval ${interval(c.regularized.interval)}` : ''}`,
+    );
   if (c.joint)
     lines.push(`  ensembles as N, K -> infinity (asymptote of the asymptotes): ${formatNumber(c.joint.value, 4)}${c.joint.interval ? `, ${pct} interval ${interval(c.joint.interval)}` : ''}`);
   const all = [...c.warnings, ...c.candidates.flatMap((x) => x.warnings.map((w) => `${x.recipe}: ${w}`))];

@@ -196,6 +196,8 @@ describe('compareAtFixedData', () => {
     const report = fixedDataReport(c);
     expect(report).toContain('At U = 2.00e8 unique tokens and 1.00e20 FLOPs');
     expect(report).toContain('ensembles as N, K -> infinity');
+    expect(report).toMatch(/best loss one model reaches on these tokens \(regularised recipe, N -> infinity\): E_D = 3\.\d+, 90% interval/);
+    expect(c.regularized!.value).toBe(parameters.asymptote.value);
   }, 60_000);
 
   it('refuses a budget that pays for nothing', async () => {
