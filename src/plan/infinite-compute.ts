@@ -509,19 +509,22 @@ export function fixedDataReport(c: FixedDataComparison): string {
   const pct = `${Math.round(c.level * 100)}%`;
   const interval = (i?: [number, number]) => (i ? `${formatNumber(i[0], 4)} to ${formatNumber(i[1], 4)}` : '-');
   const rows = c.candidates.map((x, i) => [
-    `${i === c.best ? '* ' : '  '}${x.recipe}`,
+    x.recipe,
+    i === c.best ? '*' : '',
     x.N,
     x.K,
-    formatNumber(x.epochs, 3),
+    x.epochs,
     x.compute,
     x.loss,
-    interval(x.interval),
+    x.interval?.[0] ?? '-',
+    x.interval?.[1] ?? '-',
     x.limit ? x.limit.value : '-',
-    interval(x.limit?.interval),
+    x.limit?.interval?.[0] ?? '-',
+    x.limit?.interval?.[1] ?? '-',
   ]);
   const lines = [
-    `At U = ${formatNumber(c.uniqueTokens, 3)} unique tokens and ${formatNumber(c.compute, 3)} FLOPs (Kim et al. 2025; * lowest predicted loss):`,
-    formatTable(rows, ['recipe', 'N', 'K', 'epochs', 'FLOPs', 'loss', `${pct} interval`, 'limit (infinite compute)', `${pct} interval`]),
+    `At U = ${formatNumber(c.uniqueTokens, 3)} unique tokens and ${formatNumber(c.compute, 3)} FLOPs (Kim et al. 2025; * lowest predicted loss; limit: the loss with unlimited compute):`,
+    formatTable(rows, ['recipe', 'best', 'N', 'K', 'epochs', 'FLOPs', 'loss', `${pct} low`, `${pct} high`, 'limit', `limit ${pct} low`, `limit ${pct} high`]),
     ...c.candidates.map((x) => `  ${x.recipe}: ${x.description}${x.limit ? `; limit: ${x.limit.what}` : ''}`),
   ];
   if (c.regularized)

@@ -269,7 +269,7 @@ describe('scalelaw plan --unique-tokens --compare-ensembles', () => {
     expect(Math.abs(c.candidates[1].limit.value - 3.43)).toBeLessThan(0.05);
     expect(c.joint.interval).toHaveLength(2);
     const text = runCli(['plan', '--compute', '1e20', '--no-backtest', '--unique-tokens', String(U), '--compare-ensembles', path]);
-    expect(text.stdout).toContain('At U = 2.10e8 unique tokens and 1.00e20 FLOPs (Kim et al. 2025; * lowest predicted loss):');
+    expect(text.stdout).toContain('At U = 2.10e8 unique tokens and 1.00e20 FLOPs (Kim et al. 2025; * lowest predicted loss; limit: the loss with unlimited compute):');
     expect(text.stdout).toContain('ensembles as N, K -> infinity (asymptote of the asymptotes)');
   }, 60_000);
 
