@@ -176,6 +176,8 @@ export {
   tokensBySize,
   compareAtFixedData,
   fixedDataReport,
+  fixedDataRuns,
+  type FixedDataRuns,
   type Asymptote,
   type AsymptoteFit,
   type AsymptoteFitOptions,
