@@ -173,5 +173,27 @@ export { writeChartFile, chartFileFormat } from './plot/chart-file.js';
 export { downstreamTasks, selectTasks, type DownstreamTable, type DownstreamTableOptions, type DownstreamTaskData, type DownstreamColumns } from './plan/downstream-table.js';
 export { predictTask, downstreamTarget, downstreamReport, downstreamChartData, saturationWarning, type DownstreamTaskResult, type DownstreamTarget } from './plan/downstream-report.js';
 export { dataConstrainedChartData } from './plan/data-constrained-chart.js';
-export { batchSensitivityRows } from './plan/batch-sensitivity.js';
+export { batchSensitivityRows, withBatchSensitivity } from './plan/batch-sensitivity.js';
 export { sensitivitySection, dataConstrainedSection } from './plan/report-html.js';
+
+// Pre-training at a fixed unique-data budget (Kim et al. 2025): the asymptote of the regularised
+// recipe's power law in N, ensembles of K members, and the planner's comparison of recipes.
+export { ensembleMembers } from './laws/ensemble-members.js';
+export {
+  fitParameterScaling,
+  fitEnsembleScaling,
+  predictAsymptoteFit,
+  tokensBySize,
+  compareAtFixedData,
+  fixedDataReport,
+  fixedDataRuns,
+  type FixedDataRuns,
+  type Asymptote,
+  type AsymptoteFit,
+  type AsymptoteFitOptions,
+  type MemberScaling,
+  type EnsembleScaling,
+  type FixedDataCandidate,
+  type FixedDataComparison,
+  type FixedDataOptions,
+} from './plan/infinite-compute.js';

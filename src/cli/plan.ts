@@ -26,6 +26,7 @@ import {
 import { loadFit } from '../fit/load.js';
 import { nextRunsReport, rankNextRuns } from '../plan/next-runs.js';
 import { checkpointData } from '../plan/checkpoints.js';
+import { withBatchSensitivity } from '../plan/batch-sensitivity.js';
 import { planSensitivity, sensitivityReport } from '../plan/sensitivity.js';
 import { checkDataConstrainedChart, writeDataConstrainedChart } from '../plan/data-constrained-chart.js';
 import { observationsFromRuns } from '../fit/trajectories.js';
@@ -35,6 +36,9 @@ import { formatNumber } from '../core/format.js';
 import type { CurveFit } from '../fit/result.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { lossPrediction, plannedSchedule } from '../plan/track-prediction.js';
+import { readObservations } from '../io/read-observations.js';
+import { compareAtFixedData, fitEnsembleScaling, fitParameterScaling, fixedDataReport, fixedDataRuns, tokensBySize, type FixedDataComparison } from '../plan/infinite-compute.js';
+import type { DataConstrainedValues } from '../laws/data-constrained.js';
 
 /** The scaling fit shipped with the package, used when no --fit is given. */
 export const DEFAULT_FIT = fileURLToPath(new URL('../../fits/chinchilla-epoch2024.json', import.meta.url));
@@ -62,6 +66,7 @@ interface PlanCliOptions {
   checkpoints?: string;
   sensitivity?: boolean;
   chart?: string;
+  compareEnsembles?: string;
 }
 
 /** Where a fit's cached backtest lives: beside it, `<name>.backtest.json`. */
@@ -137,6 +142,10 @@ export function register(program: Command): void {
     .option('--sensitivity', 'a table of what moves the answer most: E, alpha, beta by one standard error, R_D* and R_N* halved and doubled under --unique-tokens')
     .option('--next-runs <k>', "rank the k proxy runs (size, tokens, seed) that would narrow the plan's loss interval most, with their cost (Fisher information of the scaling fit on its runs)")
     .option('--chart <file>', 'with --unique-tokens: write the data-constrained chart (frontier and loss against N beside the unconstrained law): .svg, .png, .html or .json')
+    .option(
+      '--compare-ensembles <runs>',
+      'with --unique-tokens: runs at that budget (N, D, loss, optional K, U, recipe): compare "more epochs", "bigger model" (regularised power law in N to its asymptote) and "ensemble of K" (Kim et al. 2025) at the budget',
+    )
     .option('--repetition-fit <file>', "a saved fit of law data-constrained giving R_D* and R_N* (default: Muennighoff et al.'s published 15.387756 and 5.309743)")
     .action(
       action(async (options: PlanCliOptions) => {
@@ -238,12 +247,13 @@ export function register(program: Command): void {
         if (constrained && unique) result.warnings.push(...repetitionRangeWarnings(constrained, unique.repetition));
         if (constrained && options.chart) await writeDataConstrainedChart(options.chart, constrained);
         if (unique && !unique.repetition.samples) result.warnings.push(`intervals under --unique-tokens hold R_D* and R_N* at ${unique.repetition.source}: their own uncertainty is not in them`);
+        const fixedData = await compareEnsemblesOption(options, unique, result.budget.compute, fits);
         const nextRuns = nextRunsOption(options, result, fits, storeData);
         let sensitivity: ReturnType<typeof planSensitivity> | undefined;
         if (options.sensitivity) {
           const source = result.fits.find((f) => f.role === 'scaling')!.source;
           const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
-          sensitivity = planSensitivity(scaling, result.budget.compute, unique ? { uniqueTokens: unique.U, repetition: unique.repetition } : {});
+          sensitivity = withBatchSensitivity(planSensitivity(scaling, result.budget.compute, unique ? { uniqueTokens: unique.U, repetition: unique.repetition } : {}), result, scaling);
         }
         if (options.html) {
           const source = result.fits.find((r) => r.role === 'scaling')!.source;
@@ -259,9 +269,17 @@ export function register(program: Command): void {
           writeFileAtomic(options.savePrediction, JSON.stringify(saved) + '\n');
           process.stderr.write(`scalelaw: wrote the predicted loss curve of the planned schedule to ${options.savePrediction}\n`);
         }
-        if (options.json) return printJson({ ...result, ...(constrained ? { dataConstrained: constrained } : {}), ...(nextRuns ? { nextRuns } : {}), ...(sensitivity ? { sensitivity } : {}) });
+        if (options.json)
+          return printJson({
+            ...result,
+            ...(constrained ? { dataConstrained: constrained } : {}),
+            ...(nextRuns ? { nextRuns } : {}),
+            ...(sensitivity ? { sensitivity } : {}),
+            ...(fixedData ? { fixedData } : {}),
+          });
         process.stdout.write(planReport(result) + '\n');
         if (constrained) process.stdout.write('\n' + dataConstrainedReport(constrained) + '\n');
+        if (fixedData) process.stdout.write('\n' + fixedDataReport(fixedData) + '\n');
         if (nextRuns) process.stdout.write('\n' + nextRunsReport(nextRuns, result.level) + '\n');
         if (sensitivity) process.stdout.write('\n' + sensitivityReport(sensitivity) + '\n');
         if (options.html) process.stdout.write(`\nHTML report: ${options.html}\n`);
@@ -309,4 +327,48 @@ function nextRunsOption(
     data = { N: Array.from(t.N), D: Array.from(t.D), loss: Array.from(t.loss) };
   }
   return rankNextRuns(scaling, data, { N: result.model.N.value, D: result.model.D.value }, { count });
+}
+
+/**
+ * --compare-ensembles: Kim et al. 2025's fits on the runs at the unique-token budget, and the
+ * comparison of "more epochs" (the data-constrained law of --unique-tokens, with the scaling fit's
+ * resamples), "bigger model" and "ensemble of K" at the plan's compute.
+ */
+async function compareEnsemblesOption(
+  options: PlanCliOptions,
+  unique: ReturnType<typeof uniqueTokensOption>,
+  compute: number,
+  fits: readonly { fit: PlannerFit; source: string }[],
+): Promise<FixedDataComparison | undefined> {
+  const path = options.compareEnsembles;
+  if (path === undefined) return undefined;
+  if (!unique) throw new InputError('--compare-ensembles: needs --unique-tokens (the unique-token budget the runs were trained at)', 'compareEnsembles');
+  if (!existsSync(path)) throw new InputError(`--compare-ensembles: no such file: ${show(path)}`, 'compareEnsembles');
+  const runs = fixedDataRuns(readObservations(path, { derive: false }), unique.U, path);
+  const fitOptions = { seed: 0, resamples: 200, level: 0.9, source: path, ...(runs.noise !== undefined ? { noise: runs.noise } : {}) };
+  const notes = [...runs.warnings];
+  const sizes = new Set(runs.single.map((r) => r.N)).size;
+  const parameters = sizes >= 3 ? await fitParameterScaling(runs.single, fitOptions) : undefined;
+  if (!parameters) notes.push(`bigger model: ${sizes} model size${sizes === 1 ? '' : 's'} with K = 1 in ${path}; the power law in N needs 3 or more`);
+  const withLaw = [...new Set(runs.ensemble.map((r) => r.N))].filter((N) => new Set(runs.ensemble.filter((r) => r.N === N).map((r) => r.K)).size >= 3);
+  const ensembles = withLaw.length > 0 ? await fitEnsembleScaling(runs.ensemble, fitOptions) : undefined;
+  if (!ensembles) notes.push(`ensemble of K: no model size in ${path} has runs at 3 or more distinct K`);
+  // "More epochs" carries the scaling fit's resamples (A, B, E, alpha, beta) with R_D*, R_N* paired in turn.
+  const scaling = fits.find((f) => f.fit.kind === 'scaling-fit' && f.fit.law === 'chinchilla')?.fit as ScalingFit | undefined;
+  const names = scaling?.params.map((q) => q.name) ?? [];
+  const draws = (scaling?.bootstrap?.samples ?? []).slice(0, 200);
+  const samples: DataConstrainedValues[] = draws.map((s, k) => {
+    const v = Object.fromEntries(names.map((name, j) => [name, s[j]!]));
+    const r = unique.repetition.samples?.length ? unique.repetition.samples[k % unique.repetition.samples.length]! : unique.repetition;
+    return { A: v.A!, B: v.B!, E: v.E!, alpha: v.alpha!, beta: v.beta!, RD: r.RD, RN: r.RN };
+  });
+  const comparison = compareAtFixedData({
+    uniqueTokens: unique.U,
+    compute,
+    epochs: { values: unique.values, samples, source: `the data-constrained law (${unique.repetition.source})` },
+    ...(parameters ? { parameters: { fit: parameters, tokens: tokensBySize(runs.single), source: path } } : {}),
+    ...(ensembles ? { ensembles: { fit: ensembles, tokens: tokensBySize(runs.ensemble), source: path } } : {}),
+  });
+  comparison.warnings.unshift(...notes);
+  return comparison;
 }

@@ -4,6 +4,7 @@ import { batchOptInC, bcritInD, bcritInN, lrOptInC, lrOptInN } from './batch-pow
 import { chinchilla } from './chinchilla.js';
 import { convexBound } from './convex-bound.js';
 import { dataConstrained } from './data-constrained.js';
+import { ensembleMembers } from './ensemble-members.js';
 import { curveFamilies, flat } from './families.js';
 import { kaplan } from './kaplan.js';
 import { kaplanBcrit, kaplanLossSteps } from './kaplan-batch.js';
@@ -44,4 +45,6 @@ export const builtinLaws: readonly Law<any>[] = [
   dataConstrained,
   // Downstream accuracy from task loss (Bhagia et al. 2024).
   accuracySigmoid,
+  // Ensembles of K members at a fixed data budget (Kim et al. 2025).
+  ensembleMembers,
 ];

@@ -1,7 +1,7 @@
 import { formatNumber } from '../core/format.js';
 import type { ScalingFit } from '../fit/result.js';
 import type { PlanRecord } from './planner.js';
-import type { SensitivityRow } from './sensitivity.js';
+import type { Sensitivity, SensitivityRow } from './sensitivity.js';
 
 /**
  * Rows of the sensitivity table for a batch above the critical batch: the plan's loss when its
@@ -22,4 +22,21 @@ export function batchSensitivityRows(plan: PlanRecord, scaling: ScalingFit, fact
     const loss = scaling.predict({ N, D: (D * (1 + planned)) / (1 + f) })[0]!;
     return { assumption: 'batch size above the critical batch', setting: `${f} x B_crit (${formatNumber(f * critical, 3)} tokens)`, N, loss, relativeN: 0, deltaLoss: loss - base };
   });
+}
+
+/**
+ * The sensitivity table with the batch rows of `batchSensitivityRows` joined in (sorted by how far
+ * each row moves the loss, the batch no longer "not assessed"); unchanged where the plan has no
+ * critical batch or the rows are already there.
+ */
+export function withBatchSensitivity(s: Sensitivity, plan: PlanRecord, scaling: ScalingFit): Sensitivity {
+  const label = 'batch size above the critical batch';
+  if (s.rows.some((r) => r.assumption === label)) return s;
+  const batch = batchSensitivityRows(plan, scaling);
+  if (batch.length === 0) return s;
+  return {
+    ...s,
+    rows: [...s.rows, ...batch].sort((a, b) => Math.abs(b.deltaLoss) - Math.abs(a.deltaLoss)),
+    notAssessed: s.notAssessed.filter((n) => !n.startsWith(label)),
+  };
 }

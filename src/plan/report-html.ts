@@ -9,7 +9,7 @@ import type { VegaLiteSpec } from '../plot/spec.js';
 import { drawAt, optimumAt, type Estimate, type PlanRecord } from './planner.js';
 import { planReport, withInterval } from './plan-report.js';
 import { honestFitReport } from './honesty.js';
-import { batchSensitivityRows } from './batch-sensitivity.js';
+import { withBatchSensitivity } from './batch-sensitivity.js';
 import { dataConstrainedReport, type DataConstrainedSummary } from './data-constrained.js';
 import { dataConstrainedChartData } from './data-constrained-chart.js';
 import { planSensitivity, type Sensitivity, type SensitivityRow } from './sensitivity.js';
@@ -101,9 +101,10 @@ export function sensitivitySection(plan: PlanRecord, scaling: ScalingFit, option
     }
   }
   if (!s) return undefined;
-  const batch = batchSensitivityRows(plan, scaling);
-  const rows: SensitivityRow[] = [...s.rows, ...batch].sort((a, b) => Math.abs(b.deltaLoss) - Math.abs(a.deltaLoss));
-  const notAssessed = batch.length > 0 ? s.notAssessed.filter((n) => !n.startsWith('batch size above the critical batch')) : s.notAssessed;
+  s = withBatchSensitivity(s, plan, scaling);
+  const rows: SensitivityRow[] = s.rows;
+  const notAssessed = s.notAssessed;
+  const batch = rows.filter((r) => r.assumption === 'batch size above the critical batch');
   const signed = (x: number, digits: number) => `${x >= 0 ? '+' : ''}${formatNumber(x, digits)}`;
   return {
     heading: 'What moves the answer most',

@@ -2,9 +2,10 @@
 // the package's API; imported by the CLI's `reproduce` command, bench/ and tests.
 import { InputError, show } from '../core/errors.js';
 import { chinchillaEpochReproduction } from './chinchilla-epoch.js';
+import { kimInfiniteComputeReproduction } from './kim-infinite-compute.js';
 import { lcNasReproduction } from './lc-nas.js';
 import { reproduceMpl } from './mpl.js';
-import { muennighoffReproduction } from './muennighoff-data-constrained.js';
+import { muennighoffReleasedMinimum, muennighoffReproduction } from './muennighoff-data-constrained.js';
 import { olmoLadderReproduction } from './olmo-ladder.js';
 import type { Reproduction } from './reproduction.js';
 import { zhangCbsReproduction } from './zhang-cbs.js';
@@ -17,7 +18,17 @@ const mpl = (size: '25' | '100'): Reproduction => ({
   run: async (options = {}) => reproduceMpl(size, options.onProgress, options.onWarning),
 });
 
-export const reproductions: readonly Reproduction[] = [chinchillaEpochReproduction, lcNasReproduction, mpl('100'), mpl('25'), zhangCbsReproduction, muennighoffReproduction, olmoLadderReproduction];
+export const reproductions: readonly Reproduction[] = [
+  chinchillaEpochReproduction,
+  lcNasReproduction,
+  mpl('100'),
+  mpl('25'),
+  zhangCbsReproduction,
+  muennighoffReproduction,
+  olmoLadderReproduction,
+  muennighoffReleasedMinimum,
+  kimInfiniteComputeReproduction,
+];
 
 export function getReproduction(id: string): Reproduction {
   const r = reproductions.find((x) => x.id === id);

@@ -29,9 +29,10 @@ export const MUENNIGHOFF_RELEASED = { RD: 15.387756, RN: 5.309743 } as const;
  * released fit from float32 arithmetic (about 7 significant digits): 1e-6 relative. The README
  * prints two losses at the released constants to 16 digits from float64, as ours are: 1e-9. Its
  * allocation is a grid search over 500 ratios in steps of 0.4% of N: 1%. The paper rounds R_D* and
- * R_N* to one decimal (15.4, 5.3), half a unit of which is 0.05; but the released fit is not a
- * minimum of its own objective (ours, from the same starts, is lower), so our fitted constants are
- * compared through their bootstrap interval, which must contain the published ones.
+ * R_N* to one decimal (15.4, 5.3), half a unit of which is 0.05; but the released fit is the higher
+ * of two local minima the authors' starts reach (ours, the lowest, is 0.12% lower; see
+ * `muennighoffReleasedMinimum`), so our fitted constants are compared through their bootstrap
+ * interval, which must contain the published ones.
  */
 export const MUENNIGHOFF_TOLERANCE = { objective: 1e-6, loss: 1e-9, allocation: 0.01, decayConstant: 0.05 } as const;
 
@@ -45,6 +46,91 @@ const WIDE_STARTS = [1, 3, 10, 30, 100, 300];
 
 /** The notebook's printed objective at the released fit (utils/parametric_fit.ipynb, "Min Loss"). */
 export const MUENNIGHOFF_OBJECTIVE = 0.015825936570763588;
+
+/**
+ * Tolerances of `muennighoff-released-minimum`. The released constants are a float32 stopping point
+ * of torch.optim.LBFGS near a local minimum of the objective: rerunning the authors' notebook code
+ * (utils/parametric_fit.ipynb, cell "FIT OUR DOTS", torch 1.13, float32) on these 182 runs, the
+ * starts that end in that basin stop at R_D* 15.337-15.385 and R_N* 5.307-5.321, within 0.4% of the
+ * float64 minimum; 0.5% covers that scatter. The paper's rounding (15.4, 5.3) allows half a unit
+ * of the last digit, 0.05. The objective is compared as in `MUENNIGHOFF_TOLERANCE` (float32, 1e-6).
+ */
+export const RELEASED_MINIMUM_TOLERANCE = { released: 0.005, paper: 0.05, objective: 1e-6 } as const;
+
+/** One end point of the authors' procedure from one of their starts, and the basin it falls in. */
+export interface StartEnd {
+  start: { RD: number; RN: number };
+  RD: number;
+  RN: number;
+  objective: number;
+  /** Index into the basins, in order of first appearance in the authors' loop order. */
+  basin: number;
+}
+
+/**
+ * Each of the authors' nine starts (R_D*, R_N* in 20/3, 40/3, 20, in the notebook's loop order)
+ * fitted on its own by L-BFGS-B to convergence (polished), with the C4 constants fixed, and the end
+ * points grouped into basins (within 1e-4 relative in both constants). The objective has two
+ * minima reachable from these starts: the released constants sit in the one the notebook's first
+ * finite start (20/3, 20/3) falls into; the lower one lies at R_D* = 47, R_N* = 2.33.
+ */
+export async function fitFromEachStart(): Promise<{ ends: StartEnd[]; basins: { RD: number; RN: number; objective: number; starts: number }[] }> {
+  const { readObservations } = await import('../io/read-observations.js');
+  const { fitLaw } = await import('../fit/fit.js');
+  const table = readObservations(muennighoffRunsPath(), { source: 'muennighoff2023/runs.csv' });
+  const ends: StartEnd[] = [];
+  const basins: { RD: number; RN: number; objective: number; starts: number }[] = [];
+  for (const RD of MUENNIGHOFF_STARTS) {
+    for (const RN of MUENNIGHOFF_STARTS) {
+      const fit = await fitLaw('data-constrained', table, { fixed: { ...MUENNIGHOFF_C4 }, starts: [{ ...MUENNIGHOFF_C4, RD, RN }], threads: 1 });
+      const end = { RD: fit.values.RD!, RN: fit.values.RN!, objective: fit.objective.value! };
+      let basin = basins.findIndex((b) => Math.abs(b.RD / end.RD - 1) < 1e-4 && Math.abs(b.RN / end.RN - 1) < 1e-4);
+      if (basin < 0) basin = basins.push({ ...end, starts: 0 }) - 1;
+      basins[basin]!.starts++;
+      ends.push({ start: { RD, RN }, ...end, basin });
+    }
+  }
+  return { ends, basins };
+}
+
+/**
+ * `scalelaw reproduce muennighoff-released-minimum`: the procedure that gives the released R_D* and
+ * R_N*. Their fit is not the lowest objective over their starts (ours, 47 and 2.33, is 0.12% lower)
+ * but the other local minimum, the one the notebook's loop reaches first: six of the nine starts
+ * end there under L-BFGS-B (all nine under torch's LBFGS in float64), and the notebook's float32
+ * run printed a stopping point 0.1% from it. `muennighoff-data-constrained` keeps the lowest
+ * objective as its report line.
+ */
+export const muennighoffReleasedMinimum: Reproduction = {
+  id: 'muennighoff-released-minimum',
+  description:
+    "Muennighoff et al. 2023's released R_D*, R_N* as the local minimum their first start reaches (the procedure that gives their numbers; the lower minimum is muennighoff-data-constrained's report)",
+  async run(options = {}) {
+    options.onProgress?.("fitting R_D* and R_N* from each of the authors' 9 starts on its own, to convergence");
+    const { ends, basins } = await fitFromEachStart();
+    const first = ends[0]!;
+    const released = basins[first.basin]!;
+    const lowest = basins.reduce((a, b) => (b.objective < a.objective ? b : a));
+    const reached = `reached from ${released.starts} of the ${ends.length} starts`;
+    if (lowest !== released)
+      options.onWarning?.(
+        `data-constrained fit: the released constants are a local minimum, not the lowest: R_D* = ${lowest.RD.toPrecision(4)}, R_N* = ${lowest.RN.toPrecision(4)} has an objective ${(((released.objective - lowest.objective) / released.objective) * 100).toFixed(2)}% lower`,
+      );
+    return [
+      { metric: "R_D* at the first start's minimum (released)", published: MUENNIGHOFF_RELEASED.RD, ours: released.RD, note: `${reached}; float32 stopping scatter: tolerance 0.5% relative` },
+      { metric: "R_N* at the first start's minimum (released)", published: MUENNIGHOFF_RELEASED.RN, ours: released.RN, note: 'tolerance 0.5% relative' },
+      { metric: "R_D* at the first start's minimum (paper)", published: 15.4, ours: released.RD, note: 'paper rounds to one decimal: tolerance 0.05' },
+      { metric: "R_N* at the first start's minimum (paper)", published: 5.3, ours: released.RN, note: 'tolerance 0.05' },
+      { metric: "objective at the first start's minimum", published: MUENNIGHOFF_OBJECTIVE, ours: released.objective, note: "the notebook's printed float32 objective; tolerance 1e-6 relative" },
+      {
+        metric: 'objective at the lowest minimum',
+        published: MUENNIGHOFF_OBJECTIVE,
+        ours: lowest.objective,
+        note: `R_D* = ${lowest.RD.toPrecision(4)}, R_N* = ${lowest.RN.toPrecision(4)}, reached from ${lowest.starts} starts: lower than the released fit's`,
+      },
+    ];
+  },
+};
 
 /** Huber(1e-3) on the log residual of one row, as the authors' objective. */
 function huberLog(predicted: number, observed: number): number {
@@ -110,7 +196,12 @@ export const muennighoffReproduction: Reproduction = {
       { metric: 'R_D* 90% interval, upper', published: 15.4, ours: rd[1], note: 'at or above the published value' },
       { metric: 'R_N* 90% interval, lower', published: 5.3, ours: rn[0], note: 'at or below the published value' },
       { metric: 'R_N* 90% interval, upper', published: 5.3, ours: rn[1], note: 'at or above the published value' },
-      { metric: 'objective at our fit', published: MUENNIGHOFF_OBJECTIVE, ours: fit.objective.value!, note: 'lower than at the released constants: theirs is not a minimum' },
+      {
+        metric: 'objective at our fit',
+        published: MUENNIGHOFF_OBJECTIVE,
+        ours: fit.objective.value!,
+        note: 'lower than at the released constants: theirs is the higher of two local minima (scalelaw reproduce muennighoff-released-minimum)',
+      },
     ];
     return metrics;
   },

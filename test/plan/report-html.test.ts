@@ -3,10 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../src/core/rng.js';
 import { ScalingFit, type FitParam } from '../../src/fit/result.js';
-import { batchSensitivityRows } from '../../src/plan/batch-sensitivity.js';
+import { batchSensitivityRows, withBatchSensitivity } from '../../src/plan/batch-sensitivity.js';
 import { dataConstrainedSummary, PUBLISHED_REPETITION, combineRepetition } from '../../src/plan/data-constrained.js';
 import { plan } from '../../src/plan/planner.js';
 import { planHtml, sensitivitySection } from '../../src/plan/report-html.js';
+import { planSensitivity, sensitivityReport } from '../../src/plan/sensitivity.js';
 
 const param = (name: string, value: number, stderr?: number): FitParam => ({ name, value, min: -Infinity, max: Infinity, fixed: false, atBound: false, ...(stderr ? { stderr } : {}) });
 
@@ -65,6 +66,19 @@ describe('batchSensitivityRows', () => {
   });
   it('has no rows without a critical batch', () => {
     expect(batchSensitivityRows(plan({ budget: { compute: 1e22 }, fits: [fit] }), fit)).toEqual([]);
+  });
+  it('joins the table of plan --sensitivity once, sorted, and no longer lists the batch as not assessed', () => {
+    const base = planSensitivity(fit, 1e22);
+    expect(base.notAssessed.some((n) => n.startsWith('batch size above the critical batch'))).toBe(true);
+    const joined = withBatchSensitivity(base, p, fit);
+    expect(joined.rows.filter((r) => r.assumption === 'batch size above the critical batch')).toHaveLength(2);
+    expect(joined.rows).toHaveLength(base.rows.length + 2);
+    const changes = joined.rows.map((r) => Math.abs(r.deltaLoss));
+    expect(changes).toEqual([...changes].sort((a, b) => b - a));
+    expect(joined.notAssessed.some((n) => n.startsWith('batch size above the critical batch'))).toBe(false);
+    expect(sensitivityReport(joined)).toContain('2 x B_crit');
+    expect(withBatchSensitivity(joined, p, fit)).toBe(joined);
+    expect(withBatchSensitivity(base, plan({ budget: { compute: 1e22 }, fits: [fit] }), fit)).toBe(base);
   });
 });
 
