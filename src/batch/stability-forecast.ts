@@ -51,6 +51,11 @@ export interface SeedStability {
 export interface SizeStability {
   readonly N: number;
   readonly runs: number;
+  /**
+   * The loss at initialisation a run must end below to count as trained: `initialLoss` if given, else
+   * the median first logged loss of the size's runs (of a mitigation's runs, the baseline's at its size).
+   */
+  readonly initialLoss: number;
   /** Every run: its rate, seed and whether it trained (did not diverge, ended below the loss at initialisation). */
   readonly points: readonly { readonly runId: string; readonly lr: number; readonly seed?: number; readonly trained: boolean }[];
   /** Per seed: its own bracket of the threshold. */
@@ -182,15 +187,21 @@ export function stabilityForecast(runs: readonly Run[], options: StabilityOption
     g.runs.push(run);
     groups.set(key, g);
   }
-  const read = [...groups.values()].map((g) => ({ variant: g.variant, runs: g.runs.length, sizes: readSizes(g.runs, metric, options.initialLoss, notes) }));
-  read.sort((a, b) => b.sizes.length - a.sizes.length || mitigationCount(a.variant) - mitigationCount(b.variant) || b.runs - a.runs);
+  const order = [...groups.values()].map((g) => ({ ...g, sizes: new Set(g.runs.map((r) => r.config.N)).size }));
+  order.sort((a, b) => b.sizes - a.sizes || mitigationCount(a.variant) - mitigationCount(b.variant) || b.runs.length - a.runs.length);
+  const sizes = readSizes(order[0]!.runs, metric, () => options.initialLoss, notes);
+  // A mitigation leaves the loss at initialisation as it is: its runs are read against the baseline's L0 at the same size.
+  const near = (N: number) => sizes.filter((s) => Math.abs(Math.log(s.N / N)) < Math.log(1.1)).sort((a, b) => Math.abs(Math.log(a.N / N)) - Math.abs(Math.log(b.N / N)))[0];
+  const read = [
+    { variant: order[0]!.variant, sizes },
+    ...order.slice(1).map((g) => ({ variant: g.variant, sizes: readSizes(g.runs, metric, (N) => options.initialLoss ?? near(N)?.initialLoss, notes) })),
+  ];
   const base = read[0]!;
-  const sizes = base.sizes;
   if (read.length > 1) notes.push(`${read.length} set-ups in the runs: the trend uses the one swept at the most sizes (${describeVariant(base.variant)}), the others are compared with it`);
   const mitigations: MitigationEffect[] = [];
   for (const other of read.slice(1)) {
     for (const size of other.sizes) {
-      const match = sizes.filter((s) => Math.abs(Math.log(s.N / size.N)) < Math.log(1.1)).sort((a, b) => Math.abs(Math.log(a.N / size.N)) - Math.abs(Math.log(b.N / size.N)))[0];
+      const match = near(size.N);
       const name = variantName(other.variant, base.variant);
       if (!match) {
         notes.push(`${name} at N = ${size.N}: no baseline sweep within 10% of that size to compare with`);
@@ -288,12 +299,12 @@ export function stabilityForecast(runs: readonly Run[], options: StabilityOption
 }
 
 /** Reads one set-up's runs: per size, per seed brackets, and their summary. */
-function readSizes(runs: readonly Run[], metric: 'evalLoss' | 'trainLoss', fixedL0: number | undefined, notes: string[]): SizeStability[] {
+function readSizes(runs: readonly Run[], metric: 'evalLoss' | 'trainLoss', fixedL0: (N: number) => number | undefined, notes: string[]): SizeStability[] {
   const sizes: SizeStability[] = [];
   for (const [N, list] of [...runsBySize(runs)].sort((a, b) => a[0] - b[0])) {
     const starts = list.map((r) => initialLoss(r, metric)).filter((v): v is number => v !== undefined);
     const L0 =
-      fixedL0 ??
+      fixedL0(N) ??
       (starts.length
         ? quantile(
             [...starts].sort((a, b) => a - b),
@@ -364,6 +375,7 @@ function readSizes(runs: readonly Run[], metric: 'evalLoss' | 'trainLoss', fixed
     sizes.push({
       N,
       runs: list.length,
+      initialLoss: L0,
       points: points.map((p) => ({ runId: p.runId, lr: p.lr, ...(p.seed !== undefined ? { seed: p.seed } : {}), trained: p.trained })),
       seeds,
       ...(stableLr !== undefined ? { stableLr } : {}),

@@ -97,6 +97,18 @@ describe('stabilityForecast', () => {
     const s = stabilityForecast(runs, { metric: 'trainLoss' }).sizes[0]!;
     expect([s.stableLr, s.divergedLr]).toEqual([0.04, 0.08]);
     expect(stabilityForecast(runs, { metric: 'trainLoss', initialLoss: 7 }).sizes[0]!.divergedLr).toBeUndefined();
+    // A mitigation swept over high rates only, whose first logged losses are all high: read against the baseline's L0 (5).
+    const upper = [0.04, 0.08].map((lr, k) => ({
+      config: { id: `z${k}`, family: 'synthetic', N: 1e6, extra: { zLoss: 1e-4 }, schedule: { type: 'constant' as const, peak: lr, steps: 100 } },
+      trajectory: [
+        { step: 10, trainLoss: 9 },
+        { step: 100, trainLoss: k === 0 ? 4 : 6 },
+      ],
+      summary: { status: 'finished' as const, steps: 100, finalTrainLoss: k === 0 ? 4 : 6 },
+    }));
+    const m = stabilityForecast([...runs, ...upper], { metric: 'trainLoss' }).mitigations[0]!;
+    expect(m.size.initialLoss).toBe(5);
+    expect([m.size.stableLr, m.size.divergedLr]).toEqual([0.04, 0.08]);
   });
 
   // Per-seed thresholds scattered log-normally (sd 0.25) about a known trend, rates bisected to a factor 2^(1/4).
