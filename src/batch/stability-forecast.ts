@@ -112,7 +112,16 @@ export interface StabilityForecast {
   /** The set-up swept at the most sizes (ties: the fewest mitigations). */
   readonly baseline: StabilityVariant;
   /** threshold = k N^e, least squares in log-log over the sizes with a threshold. */
-  readonly trend?: { readonly k: number; readonly e: number; readonly sizes: number };
+  readonly trend?: {
+    readonly k: number;
+    readonly e: number;
+    readonly sizes: number;
+    /**
+     * Scatter of the sizes' log thresholds about the trend beyond what their seeds and brackets
+     * explain (lack of fit; 3 or more sizes). The forecast's intervals count it, with n - 2 degrees of freedom.
+     */
+    readonly scatter?: number;
+  };
   readonly forecast?: {
     readonly N: number;
     readonly threshold: number;
@@ -168,7 +177,9 @@ function variantName(v: StabilityVariant, base: StabilityVariant): string {
  * each size's seeds and place each seed's threshold uniformly in log within its bracket:
  * `meanInterval` for the trend (the mean over seeds), and `interval` for one run, which adds a
  * seed's deviation from its size's mean drawn from the pooled seeds (with one seed per size there
- * is no spread to add, and a note says so). Runs of other set-ups (qk-layernorm, z-loss, another
+ * is no spread to add, and a note says so). With 3 or more sizes both intervals also count the
+ * sizes' scatter about the power law beyond their measurement noise (`trend.scatter`), as a Student
+ * t with n - 2 degrees of freedom at the target's leverage. Runs of other set-ups (qk-layernorm, z-loss, another
  * warmup) are compared with the baseline at the same size (`mitigations`).
  */
 export function stabilityForecast(runs: readonly Run[], options: StabilityOptions = {}): StabilityForecast {
@@ -227,7 +238,20 @@ export function stabilityForecast(runs: readonly Run[], options: StabilityOption
     return { e, logk: my - e * mx };
   };
   const central = fitLine(bracketed.map((s) => Math.log(s.threshold!)));
-  const trend = { k: Math.exp(central.logk), e: central.e, sizes: bracketed.length };
+  // Scatter about the trend beyond what the seeds and brackets explain (lack of fit of the power law):
+  // tau^2 = RSS / (n - 2) minus the mean variance of a size's measured mean (seeds' spread^2 / n and
+  // the brackets' width^2 / 12 / n), at least 0. It needs 3 or more sizes.
+  const measVar = bracketed.map((s) => {
+    const closed = s.seeds.filter((q) => q.threshold !== undefined);
+    const n = closed.length;
+    return (s.spread !== undefined ? s.spread ** 2 / n : 0) + closed.reduce((a, q) => a + Math.log(q.divergedLr! / q.stableLr!) ** 2 / 12, 0) / n ** 2;
+  });
+  let scatter: number | undefined;
+  if (bracketed.length >= 3) {
+    const rss = bracketed.reduce((a, s, i) => a + (Math.log(s.threshold!) - central.logk - central.e * x[i]!) ** 2, 0);
+    scatter = Math.sqrt(Math.max(0, rss / (bracketed.length - 2) - measVar.reduce((a, v) => a + v, 0) / measVar.length));
+  }
+  const trend = { k: Math.exp(central.logk), e: central.e, sizes: bracketed.length, ...(scatter !== undefined ? { scatter } : {}) };
   if (bracketed.length === 2) notes.push('two sizes: the interval counts the sweeps’ rate spacing and seeds only, not scatter about the trend');
   if (options.at === undefined) return withMitigations({ sizes, baseline: base.variant, trend, notes });
   const at = options.at;
@@ -235,6 +259,9 @@ export function stabilityForecast(runs: readonly Run[], options: StabilityOption
   const pool = brackets.map((b, i) => ({ b, i })).filter((p) => p.b.length >= 2);
   const poolWeight = pool.reduce((a, p) => a + p.b.length, 0);
   const g = rng(seed);
+  const dof = bracketed.length - 2;
+  const mx = x.reduce((a, b) => a + b, 0) / x.length;
+  const sxx = x.reduce((a, v) => a + (v - mx) ** 2, 0);
   const draw = ([lo, width]: readonly [number, number]) => lo + g.next() * width;
   const means: number[] = [];
   const singles: number[] = [];
@@ -251,7 +278,14 @@ export function stabilityForecast(runs: readonly Run[], options: StabilityOption
       return centre + (sum / n - centre) * Math.sqrt(n / (n - 1));
     });
     const line = fitLine(y);
-    const m = line.logk + line.e * Math.log(at);
+    let m = line.logk + line.e * Math.log(at);
+    // The target size scatters about the trend as the proxies do: tau times a Student t with n - 2
+    // degrees of freedom (tau is estimated from that few residuals), with the line's leverage at `at`.
+    if (scatter) {
+      let chi = 0;
+      for (let k = 0; k < dof; k++) chi += g.normal() ** 2;
+      m += (g.normal() / Math.sqrt(chi / dof)) * scatter * Math.sqrt(1 + 1 / x.length + (Math.log(at) - mx) ** 2 / sxx);
+    }
     means.push(Math.exp(m));
     if (!pool.length) {
       singles.push(Math.exp(m));
@@ -287,7 +321,9 @@ export function stabilityForecast(runs: readonly Run[], options: StabilityOption
   const seedsPer = bracketed.map((s) => s.seeds.filter((z) => z.threshold !== undefined).length);
   const seedText = Math.max(...seedsPer) > 1 ? `, ${Math.min(...seedsPer) === Math.max(...seedsPer) ? seedsPer[0] : `${Math.min(...seedsPer)}-${Math.max(...seedsPer)}`} seeds each` : '';
   const spreadText = seedSpread !== undefined ? `, for one run, with a seed-to-seed spread of x${f(Math.exp(seedSpread))}` : '';
-  const sentence = `At N = ${f(at)}, LR above ${f(threshold)} is predicted to diverge (${Math.round(100 * level)}% interval ${f(interval[0])}-${f(interval[1])}${spreadText}; threshold = ${f(trend.k)} N^${f(trend.e)} from ${bracketed.length} proxy sizes${seedText}).`;
+  const scatterText = scatter ? `, scatter about it x${f(Math.exp(scatter))}` : '';
+  if (scatter) notes.push(`the sizes scatter about the power law by x${f(Math.exp(scatter))} beyond their seeds and rate brackets; the intervals count it with ${dof} degree(s) of freedom`);
+  const sentence = `At N = ${f(at)}, LR above ${f(threshold)} is predicted to diverge (${Math.round(100 * level)}% interval ${f(interval[0])}-${f(interval[1])}${spreadText}; threshold = ${f(trend.k)} N^${f(trend.e)} from ${bracketed.length} proxy sizes${seedText}${scatterText}).`;
   return withMitigations({
     sizes,
     baseline: base.variant,

@@ -47,7 +47,9 @@ describe('stabilityForecast', () => {
     const [lo, hi] = f.forecast!.interval;
     expect(lo).toBeLessThanOrEqual(threshold(next));
     expect(hi).toBeGreaterThanOrEqual(threshold(next));
-    expect(f.sentence).toMatch(/^At N = 64000000, LR above [0-9.e+-]+ is predicted to diverge \(90% interval [0-9.e+-]+-[0-9.e+-]+; threshold = [0-9.e+-]+ N\^-0\.[0-9]+ from 3 proxy sizes\)\.$/);
+    expect(f.sentence).toMatch(
+      /^At N = 64000000, LR above [0-9.e+-]+ is predicted to diverge \(90% interval [0-9.e+-]+-[0-9.e+-]+; threshold = [0-9.e+-]+ N\^-0\.[0-9]+ from 3 proxy sizes(, scatter about it x[0-9.]+)?\)\.$/,
+    );
   });
 
   it('says when a sweep never diverged or never trained, and needs two bracketed sizes for a trend', () => {
@@ -140,6 +142,7 @@ describe('stabilityForecast', () => {
     let inMean = 0;
     let inMeanForRun = 0;
     const trials = 60;
+    const widths = { run: 0, mean: 0 };
     for (let t = 0; t < trials; t++) {
       const runs = sizes.flatMap((N) => seeded(N, 4, g).runs);
       const fc = stabilityForecast(runs, { metric: 'trainLoss', at: next, draws: 1000, seed: t }).forecast!;
@@ -148,20 +151,22 @@ describe('stabilityForecast', () => {
       if (one >= fc.interval[0] && one <= fc.interval[1]) inRun++;
       if (one >= fc.meanInterval[0] && one <= fc.meanInterval[1]) inMeanForRun++;
       if (threshold(next) >= fc.meanInterval[0] && threshold(next) <= fc.meanInterval[1]) inMean++;
-      expect(fc.interval[1] / fc.interval[0]).toBeGreaterThan(fc.meanInterval[1] / fc.meanInterval[0]);
+      widths.run += Math.log(fc.interval[1] / fc.interval[0]);
+      widths.mean += Math.log(fc.meanInterval[1] / fc.meanInterval[0]);
       expect(Math.abs(fc.seedSpread! - sigma)).toBeLessThan(0.2);
     }
     // Nominal 90%; the mean interval alone (the trend's uncertainty) misses one run's threshold far more often.
     expect(inRun / trials).toBeGreaterThan(0.8);
     expect(inMean / trials).toBeGreaterThan(0.75);
     expect(inMeanForRun).toBeLessThan(inRun);
+    expect(widths.run).toBeGreaterThan(widths.mean);
   });
 
   it('says in the sentence that the interval is for one run, with the seeds’ spread', () => {
     const runs = sizes.flatMap((N) => seeded(N, 3, rng(1)).runs);
     const fc = stabilityForecast(runs, { metric: 'trainLoss', at: next });
     expect(fc.sentence).toMatch(
-      /^At N = 64000000, LR above [0-9.e+-]+ is predicted to diverge \(90% interval [0-9.e+-]+-[0-9.e+-]+, for one run, with a seed-to-seed spread of x1\.[0-9]+; threshold = .* from 3 proxy sizes, 3 seeds each\)\.$/,
+      /^At N = 64000000, LR above [0-9.e+-]+ is predicted to diverge \(90% interval [0-9.e+-]+-[0-9.e+-]+, for one run, with a seed-to-seed spread of x1\.[0-9]+; threshold = .* from 3 proxy sizes, 3 seeds each(, scatter about it x[0-9.]+)?\)\.$/,
     );
     expect(fc.notes.join(' ')).not.toMatch(/one seed per size/);
     expect(f.notes).toContain('one seed per size: the interval does not count the seed-to-seed spread of the threshold (sweep 2 or more seeds)');
@@ -204,5 +209,33 @@ describe('stabilityForecast', () => {
     );
     expect(alone.mitigations).toEqual([]);
     expect(alone.mitigationSentence).toBeUndefined();
+  });
+
+  it('counts the sizes’ scatter about the power law in the interval (lack of fit, a t with n - 2 degrees of freedom)', () => {
+    // Four sizes on a fine grid (rates 10^0.02 apart), their thresholds off the power law by x1.6, x0.7, x1.3, x0.8.
+    const fine = Array.from({ length: 151 }, (_, k) => 10 ** (-3 + k / 50));
+    const off = [1.6, 0.7, 1.3, 0.8];
+    const four = [1e6, 4e6, 1.6e7, 6.4e7];
+    const sweepOff = (kink: boolean) =>
+      four.flatMap((N, i) =>
+        fine.map((lr, k) => {
+          const ok = lr < threshold(N) * (kink ? off[i]! : 1);
+          return {
+            config: { id: `${kink}-N${N}-${k}`, family: 'synthetic', N, schedule: { type: 'constant' as const, peak: lr, steps: 100 } },
+            trajectory: [{ step: 10, trainLoss: 5 }, ...(ok ? [{ step: 100, trainLoss: 3 }] : [])],
+            summary: ok ? { status: 'finished' as const, steps: 100, finalTrainLoss: 3 } : { status: 'diverged' as const, steps: 40 },
+          };
+        }),
+      );
+    const at = 2.56e8;
+    const kinked = stabilityForecast(sweepOff(true), { metric: 'trainLoss', at });
+    const straight = stabilityForecast(sweepOff(false), { metric: 'trainLoss', at });
+    expect(straight.trend!.scatter!).toBeLessThan(0.02);
+    expect(kinked.trend!.scatter!).toBeGreaterThan(0.3);
+    const width = (r: typeof kinked) => r.forecast!.interval[1] / r.forecast!.interval[0];
+    expect(width(kinked)).toBeGreaterThan(3 * width(straight));
+    expect(kinked.forecast!.interval[0]).toBeLessThan(threshold(at));
+    expect(kinked.forecast!.interval[1]).toBeGreaterThan(threshold(at));
+    expect(kinked.notes.join('\n')).toMatch(/scatter about the power law by x1\.[0-9]+ .* with 2 degree\(s\) of freedom/);
   });
 });
