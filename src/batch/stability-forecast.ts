@@ -179,8 +179,8 @@ function variantName(v: StabilityVariant, base: StabilityVariant): string {
  * seed's deviation from its size's mean drawn from the pooled seeds (with one seed per size there
  * is no spread to add, and a note says so). With 3 or more sizes both intervals also count the
  * sizes' scatter about the power law beyond their measurement noise (`trend.scatter`), as a Student
- * t with n - 2 degrees of freedom at the target's leverage. Runs of other set-ups (qk-layernorm, z-loss, another
- * warmup) are compared with the baseline at the same size (`mitigations`).
+ * t with n - 2 degrees of freedom at the target's leverage. Runs of other set-ups (qk-layernorm,
+ * z-loss, another warmup) are compared with the baseline at the same size (`mitigations`).
  */
 export function stabilityForecast(runs: readonly Run[], options: StabilityOptions = {}): StabilityForecast {
   const { metric = 'evalLoss', level = 0.9, draws = 2000, seed = 0 } = options;
@@ -205,7 +205,7 @@ export function stabilityForecast(runs: readonly Run[], options: StabilityOption
   const near = (N: number) => sizes.filter((s) => Math.abs(Math.log(s.N / N)) < Math.log(1.1)).sort((a, b) => Math.abs(Math.log(a.N / N)) - Math.abs(Math.log(b.N / N)))[0];
   const read = [
     { variant: order[0]!.variant, sizes },
-    ...order.slice(1).map((g) => ({ variant: g.variant, sizes: readSizes(g.runs, metric, (N) => options.initialLoss ?? near(N)?.initialLoss, notes) })),
+    ...order.slice(1).map((g) => ({ variant: g.variant, sizes: readSizes(g.runs, metric, (N) => options.initialLoss ?? near(N)?.initialLoss, notes, variantName(g.variant, order[0]!.variant)) })),
   ];
   const base = read[0]!;
   if (read.length > 1) notes.push(`${read.length} set-ups in the runs: the trend uses the one swept at the most sizes (${describeVariant(base.variant)}), the others are compared with it`);
@@ -335,7 +335,8 @@ export function stabilityForecast(runs: readonly Run[], options: StabilityOption
 }
 
 /** Reads one set-up's runs: per size, per seed brackets, and their summary. */
-function readSizes(runs: readonly Run[], metric: 'evalLoss' | 'trainLoss', fixedL0: (N: number) => number | undefined, notes: string[]): SizeStability[] {
+function readSizes(runs: readonly Run[], metric: 'evalLoss' | 'trainLoss', fixedL0: (N: number) => number | undefined, notes: string[], label?: string): SizeStability[] {
+  const tag = label ? `${label}, ` : '';
   const sizes: SizeStability[] = [];
   for (const [N, list] of [...runsBySize(runs)].sort((a, b) => a[0] - b[0])) {
     const starts = list.map((r) => initialLoss(r, metric)).filter((v): v is number => v !== undefined);
@@ -368,7 +369,7 @@ function readSizes(runs: readonly Run[], metric: 'evalLoss' | 'trainLoss', fixed
       const stableLr = stable.length ? Math.max(...stable) : undefined;
       const above = ps.filter((p) => !p.trained && (stableLr === undefined || p.lr > stableLr)).map((p) => p.lr);
       const divergedLr = above.length ? Math.min(...above) : undefined;
-      const who = `N = ${N}${bySeed.size > 1 || s !== undefined ? `, seed ${s ?? 'unnamed'}` : ''}`;
+      const who = `${tag}N = ${N}${bySeed.size > 1 || s !== undefined ? `, seed ${s ?? 'unnamed'}` : ''}`;
       if (stableLr !== undefined && ps.some((p) => !p.trained && p.lr < stableLr))
         notes.push(`${who}: a run below the largest stable rate ${stableLr} did not train either (seed noise or too low a rate)`);
       if (stableLr === undefined) notes.push(`${who}: no run trained; the threshold is below ${Math.min(...ps.map((p) => p.lr))}`);
@@ -392,7 +393,7 @@ function readSizes(runs: readonly Run[], metric: 'evalLoss' | 'trainLoss', fixed
       divergedLr = gmean(closed.map((q) => q.divergedLr!));
       threshold = gmean(closed.map((q) => q.threshold!));
       if (closed.length >= 2) spread = sd(closed.map((q) => Math.log(q.threshold!)));
-      if (closed.length < seeds.length) notes.push(`N = ${N}: ${seeds.length - closed.length} of ${seeds.length} seeds have no bracket; the threshold is over the other ${closed.length}`);
+      if (closed.length < seeds.length) notes.push(`${tag}N = ${N}: ${seeds.length - closed.length} of ${seeds.length} seeds have no bracket; the threshold is over the other ${closed.length}`);
     } else {
       const open = seeds.filter((q) => q.stableLr !== undefined).map((q) => q.stableLr!);
       if (open.length) stableLr = Math.max(...open);

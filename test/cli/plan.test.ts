@@ -52,7 +52,7 @@ describe('scalelaw plan --store: the learning-rate divergence forecast', () => {
     const path = store('with-sweep', true);
     const text = runCli(['plan', '--store', path, '--compute', '1e20', '--no-backtest']);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/At N = [\d.e+]+, LR above [\d.e-]+ is predicted to diverge \(90% interval [\d.e-]+-[\d.e-]+; threshold = .* from 3 proxy sizes\)\./);
+    expect(text.stdout).toMatch(/At N = [\d.e+]+, LR above [\d.e-]+ is predicted to diverge \(90% interval [\d.e-]+-[\d.e-]+; threshold = .* from 3 proxy sizes(, scatter about it x[\d.]+)?\)\./);
     expect(text.stdout).toMatch(/N 1\.00e7 \(9 runs\): stable up to 0\.0707, diverged from 0\.1\b/);
     const json = runCli(['plan', '--store', path, '--compute', '1e20', '--no-backtest', '--json']);
     expect(json.code).toBe(0);
