@@ -175,6 +175,19 @@ function bar(label: string, runs: Run[], measuredRuns: Run[]) {
   );
 }
 bar(`forecast from the ${all.sizes.length - 1} smaller sizes, seeds ${seeds.join(',')} pooled, refined grid`, baseRuns, baseRuns);
+// The same forecast one size earlier: the third size from the two smallest (two sizes: no scatter term).
+{
+  const [, , third] = all.sizes.map((z) => z.N);
+  const fc = stabilityForecast(
+    baseRuns.filter((r) => r.config.N! < third!),
+    { at: third! },
+  ).forecast!;
+  const measured = all.sizes[2]!.threshold!;
+  const ratio = fc.threshold / measured;
+  console.log(
+    `  one size earlier: from N ${all.sizes[0]!.N} and ${all.sizes[1]!.N}, at N = ${third}: ${f(fc.threshold)} (${f(fc.interval[0])}-${f(fc.interval[1])}) against ${f(measured)} measured, a factor of ${f(Math.max(ratio, 1 / ratio))}`,
+  );
+}
 const isCoarse = (r: Run) => rates.some((lr) => Math.abs(lrOf(r) / lr - 1) < 1e-9);
 const coarse = baseRuns.filter(isCoarse);
 bar('same, coarse grid only (factor-2 brackets), seeds pooled', coarse, coarse);
