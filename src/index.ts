@@ -140,6 +140,7 @@ export { trackChart, type TrackChartData } from './plot/track.js';
 export { batchRamp, rampGrid, scheduleCost, type BatchRamp, type BatchRampOptions, type RampGrid, type RampStage } from './batch/batch-ramp.js';
 // Instability forecast from proxy sweeps (issue 20).
 export { stabilityForecast, type SizeStability, type StabilityForecast, type StabilityOptions } from './batch/stability-forecast.js';
+export { stabilityVariant, type MitigationEffect, type SeedStability, type StabilityVariant } from './batch/stability-forecast.js';
 // Data-constrained scaling (Muennighoff et al. 2023): the law, and the plan under a unique-token budget.
 export { dataConstrained, dataConstrainedLoss, effectiveSize, parametersForUniqueTokens, type DataConstrainedValues } from './laws/data-constrained.js';
 export {

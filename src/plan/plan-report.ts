@@ -97,6 +97,7 @@ export function planReport(plan: PlanRecord): string {
     lines.push('', "Stability (the proxies' learning-rate sweeps, Wortsman et al. 2023)");
     if (st.sentence) lines.push(`  ${st.sentence}`);
     else lines.push(`  no forecast at N = ${formatNumber(model.N.value, 3)}: the sweeps bracket a divergence threshold at fewer than 2 sizes`);
+    if (st.mitigationSentence) lines.push(`  ${st.mitigationSentence}`);
     for (const z of st.sizes) {
       const bracket =
         z.threshold !== undefined
@@ -105,7 +106,9 @@ export function planReport(plan: PlanRecord): string {
             ? `stable up to ${formatNumber(z.stableLr, 3)}, none diverged above`
             : 'no run trained';
       const growth = z.attentionGrowth !== undefined ? `; max attention logit ~ lr^${formatNumber(z.attentionGrowth, 3)}` : '';
-      lines.push(`    N ${formatNumber(z.N, 3)} (${z.runs} runs): ${bracket}${growth}`);
+      const seeds = z.seeds && z.seeds.length > 1 ? `, ${z.seeds.length} seeds` : '';
+      const spread = z.spread !== undefined ? `; thresholds over seeds within x${formatNumber(Math.exp(z.spread), 3)} (one sd)` : '';
+      lines.push(`    N ${formatNumber(z.N, 3)} (${z.runs} runs${seeds}): ${bracket}${spread}${growth}`);
     }
     for (const n of st.notes) lines.push(`    note: ${n}`);
   }

@@ -14,6 +14,11 @@ export type Batch = { kind: 'tokens'; tokens: Int32Array; batch: number; seqLen:
 export interface ForwardStats {
   maxAttentionLogit?: tf.Scalar;
   outputLogitRms?: tf.Scalar;
+  /**
+   * Mean log Z = logsumexp of the output logits over the scored positions: 0 when the logits are
+   * log-probabilities; its drift is Wortsman et al.'s output-logit divergence, which z-loss holds back.
+   */
+  outputLogZ?: tf.Scalar;
   /** The task loss without auxiliary terms (z-loss), which is what a scaling law fits. */
   taskLoss?: tf.Scalar;
 }

@@ -90,15 +90,16 @@ function loop(run: ResolvedRun, model: Model, optimizer: ReturnType<typeof adamW
       const task = tf.stack(statsList.map((st) => st.taskLoss!)).mean();
       const rms = tf.stack(statsList.map((st) => st.outputLogitRms!)).mean();
       const att = statsList[0]!.maxAttentionLogit ? tf.stack(statsList.map((st) => st.maxAttentionLogit!)).max() : tf.scalar(NaN);
-      const values = tf.stack([task, sqBig, rms, att, ...readouts]);
+      const logZ = statsList[0]!.outputLogZ ? tf.stack(statsList.map((st) => st.outputLogZ!)).mean() : tf.scalar(NaN);
+      const values = tf.stack([task, sqBig, rms, att, logZ, ...readouts]);
       statsList.forEach((st) => Object.values(st).forEach((t) => (t as tf.Tensor).dispose()));
       return { grads: mean.map((t) => tf.keep(t)), values: tf.keep(values) };
     });
     const v = measured.values.dataSync();
     measured.values.dispose();
-    const [trainLoss, sqBig, logitRms, maxAttention] = [v[0]!, v[1]!, v[2]!, v[3]!];
+    const [trainLoss, sqBig, logitRms, maxAttention, logZ] = [v[0]!, v[1]!, v[2]!, v[3]!, v[4]!];
     let sqSmall = 0;
-    for (let j = 0; j < microBatches; j++) sqSmall += v[4 + j]! / microBatches;
+    for (let j = 0; j < microBatches; j++) sqSmall += v[5 + j]! / microBatches;
     const gradNorm = Math.sqrt(sqBig);
     firstLoss ??= trainLoss;
     const diverged =
@@ -124,6 +125,7 @@ function loop(run: ResolvedRun, model: Model, optimizer: ReturnType<typeof adamW
       ...(microBatches > 1 ? { gradSqSmall: sqSmall, gradSqBig: sqBig, bSmall: micro, bBig: B } : {}),
       outputLogitRms: logitRms,
       ...(Number.isNaN(maxAttention) ? {} : { maxAttentionLogit: maxAttention }),
+      ...(Number.isNaN(logZ) ? {} : { outputLogZ: logZ }),
     };
     lastTrain = trainLoss;
     if (diverged) {

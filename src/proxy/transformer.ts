@@ -156,8 +156,11 @@ export function tokenLoss(
     o.stats.outputLogitRms = tf.keep(logits.square().mean().sqrt() as tf.Scalar);
     if (o.maxLogit) o.stats.maxAttentionLogit = tf.keep(o.maxLogit as tf.Scalar);
   }
+  if (!(o.zLoss > 0) && !o.stats) return ce;
+  const logZ = tf.logSumExp(logits, -1);
+  if (o.stats) o.stats.outputLogZ = tf.keep(logZ.mul(w).sum().div(count) as tf.Scalar);
   if (!(o.zLoss > 0)) return ce;
-  return ce.add(tf.logSumExp(logits, -1).square().mul(w).sum().div(count).mul(o.zLoss)) as tf.Scalar;
+  return ce.add(logZ.square().mul(w).sum().div(count).mul(o.zLoss)) as tf.Scalar;
 }
 
 /**

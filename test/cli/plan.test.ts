@@ -52,7 +52,7 @@ describe('scalelaw plan --store: the learning-rate divergence forecast', () => {
     const path = store('with-sweep', true);
     const text = runCli(['plan', '--store', path, '--compute', '1e20', '--no-backtest']);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/At N = [\d.e+]+, LR above [\d.e-]+ is predicted to diverge \(90% interval [\d.e-]+-[\d.e-]+; threshold = .* from 3 proxy sizes\)\./);
+    expect(text.stdout).toMatch(/At N = [\d.e+]+, LR above [\d.e-]+ is predicted to diverge \(90% interval [\d.e-]+-[\d.e-]+; threshold = .* from 3 proxy sizes(, scatter about it x[\d.]+)?\)\./);
     expect(text.stdout).toMatch(/N 1\.00e7 \(9 runs\): stable up to 0\.0707, diverged from 0\.1\b/);
     const json = runCli(['plan', '--store', path, '--compute', '1e20', '--no-backtest', '--json']);
     expect(json.code).toBe(0);
@@ -75,5 +75,41 @@ describe('scalelaw plan --store: the learning-rate divergence forecast', () => {
     expect(text.stdout).not.toMatch(/diverge|Stability/);
     const out = JSON.parse(runCli(['plan', '--store', path, '--compute', '1e20', '--no-backtest', '--json']).stdout);
     expect(out.stability).toBeUndefined();
+  });
+});
+
+describe('scalelaw plan --store: seeds and mitigations in the sweep', () => {
+  it('reads each seed apart, gives the one-run interval with the seeds’ spread, and says which mitigation widened the stable range', () => {
+    const path = store('with-seeds', false);
+    const s = openStore(path);
+    // Three seeds per size, each seed's threshold a factor 2^(±1/4) off the trend; qk-layernorm at 1e8 doubles it.
+    const shift = [2 ** -0.25, 1, 2 ** 0.25];
+    const sweep = (N: number, seed: number, factor: number, tags: Record<string, boolean>) => {
+      for (const lr of Array.from({ length: 15 }, (_, k) => 0.0125 * 2 ** (k / 4))) {
+        const id = `lr-${N}-${seed}-${lr}-${Object.keys(tags).join('')}`;
+        const w = s.begin({ id, family: 'synthetic', N, D: 20 * N, batchSize: 8, seed, tags: { lr, ...tags } });
+        w.append({ step: 1, evalLoss: 10 });
+        if (lr < factor * shift[seed]! * threshold(N)) {
+          w.append({ step: 100, evalLoss: chinchilla(N, 20 * N) });
+          w.finish({ status: 'finished', steps: 100, tokens: 20 * N, finalEvalLoss: chinchilla(N, 20 * N) });
+        } else {
+          w.append({ step: 50, evalLoss: NaN });
+          w.finish({ status: 'diverged', steps: 50, reason: 'loss is NaN' });
+        }
+      }
+    };
+    for (const N of [1e7, 3e7, 1e8]) for (const seed of [0, 1, 2]) sweep(N, seed, 1, {});
+    for (const seed of [0, 1, 2]) sweep(1e8, seed, 2, { qkNorm: true });
+    const text = runCli(['plan', '--store', path, '--compute', '1e20', '--no-backtest']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /LR above [\d.e-]+ is predicted to diverge \(90% interval [\d.e-]+-[\d.e-]+, for one run, with a seed-to-seed spread of x1\.[0-9]+; threshold = .* from 3 proxy sizes, 3 seeds each\)\./,
+    );
+    expect(text.stdout).toMatch(/The proxies showed qk-layernorm to widen the stable range: qk-layernorm at N = 100000000: widened the stable range \(threshold x[0-9.]+/);
+    expect(text.stdout).toMatch(/N 1\.00e7 \(45 runs, 3 seeds\): stable up to [\d.]+, diverged from [\d.]+; thresholds over seeds within x1\.[0-9]+ \(one sd\)/);
+    const out = JSON.parse(runCli(['plan', '--store', path, '--compute', '1e20', '--no-backtest', '--json']).stdout);
+    expect(out.stability.sizes.map((z: { N: number }) => z.N)).toEqual([1e7, 3e7, 1e8]);
+    expect(out.stability.mitigations[0].ratio).toBeGreaterThan(1.5);
+    expect(out.stability.forecast.interval[1] / out.stability.forecast.interval[0]).toBeGreaterThan(out.stability.forecast.meanInterval[1] / out.stability.forecast.meanInterval[0]);
   });
 });

@@ -83,6 +83,23 @@ describe('train', () => {
   });
 });
 
+describe('z-loss in the built-in trainer', () => {
+  it('logs mean log Z every step, keeps z-loss out of the logged loss, and pulls log Z towards 0', async () => {
+    const dir = tmp();
+    const plain = await train({ ...tiny, steps: 40 }, { store: dir });
+    const withZ = await train({ ...tiny, steps: 40, zLoss: 0.5 }, { store: dir });
+    const [a, b] = [openStore(dir).load(plain.id), openStore(dir).load(withZ.id)];
+    expect(a.config.id).not.toBe(b.config.id);
+    expect((b.config.extra as { zLoss: number }).zLoss).toBe(0.5);
+    expect(a.trajectory.every((p) => Number.isFinite(p.outputLogZ))).toBe(true);
+    // Same weights and data at step 1: the logged (task) loss is the same, the z-loss term is not in it.
+    expect(b.trajectory[0]!.trainLoss).toBeCloseTo(a.trajectory[0]!.trainLoss!, 6);
+    // At initialisation log Z is about log V (near-uniform logits); z-loss pulls it towards 0, the plain run leaves it there.
+    expect(a.trajectory[0]!.outputLogZ!).toBeGreaterThan(1);
+    expect(Math.abs(b.trajectory.at(-1)!.outputLogZ!)).toBeLessThan(0.5 * Math.abs(a.trajectory.at(-1)!.outputLogZ!));
+  });
+});
+
 describe('bad input is refused before any training', () => {
   const refuses = async (config: TrainConfig, message: string) => {
     const dir = join(tmp(), 'store');
