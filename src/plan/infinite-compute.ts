@@ -23,6 +23,20 @@ export interface Asymptote {
   level: number;
 }
 
+/** An asymptote E with its percentile interval over resampled fits (none from fewer than 2). */
+function asymptoteOf(value: number, level: number, samples: readonly { E: number }[]): Asymptote {
+  return samples.length >= 2
+    ? {
+        value,
+        level,
+        interval: percentile(
+          samples.map((s) => s.E),
+          level,
+        ),
+      }
+    : { value, level };
+}
+
 /** Options of `fitParameterScaling` and `fitEnsembleScaling`. */
 export interface AsymptoteFitOptions {
   /** Resampled fits for the intervals (0: none). @default 200 */
@@ -142,18 +156,7 @@ async function fitAsymptoteLaw(variable: 'N' | 'K', x: readonly number[], y: rea
     }
     if (failed > 0) warnings.push(`${what}: ${failed} of ${resamples} resamples drew a non-positive loss and were left out`);
   }
-  const asymptote: Asymptote = {
-    value: E,
-    level,
-    ...(samples.length >= 2
-      ? {
-          interval: percentile(
-            samples.map((s) => s.E),
-            level,
-          ),
-        }
-      : {}),
-  };
+  const asymptote = asymptoteOf(E, level, samples);
   if (asymptote.interval && asymptote.interval[0] <= 1e-6 * Math.max(E, 1))
     warnings.push(`${what}: the asymptote's interval reaches 0: the points do not bound it from below (more or larger ${variable === 'N' ? 'models' : 'ensembles'} would)`);
   if (alpha <= 1e-6) warnings.push(`${what}: the exponent is 0: the loss does not fall with ${variable} in these points, so there is no asymptote to speak of`);
@@ -275,18 +278,7 @@ export async function fitEnsembleScaling(points: readonly { N: number; K: number
     ...joint,
     samples,
     resampling: draws > 0 ? members[0]!.resampling : 'none',
-    asymptote: {
-      value: joint.E,
-      level,
-      ...(samples.length >= 2
-        ? {
-            interval: percentile(
-              samples.map((s) => s.E),
-              level,
-            ),
-          }
-        : {}),
-    },
+    asymptote: asymptoteOf(joint.E, level, samples),
     warnings: joint.warnings.filter((w) => !w.includes('no residual scatter')),
   };
   if (members.length === 3) withInterval.warnings.push('joint scaling: 3 member sizes for 3 parameters: the law in N passes through every asymptote, so its own fit says nothing of its error');
