@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { fixedDataChart, type FixedDataChartData } from '../../src/plot/fixed-data.js';
+import { renderSVG } from '../../src/plot/render.js';
+
+// A small hand-made comparison: a power law in N with its band, two member sizes against K, and their asymptotes.
+const law = (N: number) => 3.4 + 7e7 / N;
+const data: FixedDataChartData = {
+  single: {
+    runs: [1.5e8, 3e8, 6e8, 1.4e9].map((N) => ({ N, loss: law(N) })),
+    curve: [1e8, 1e9, 1e10].map((x) => ({ x, y: law(x), lower: law(x) - 0.01, upper: law(x) + 0.01 })),
+    asymptote: { value: 3.4, lower: 3.39, upper: 3.41, label: 'E_D = 3.4 (90%: 3.39 to 3.41)' },
+  },
+  members: [1.5e8, 6e8].map((N, i) => ({
+    series: `N = ${N}`,
+    N,
+    runs: [1, 2, 3, 4, 5].map((K) => ({ K, loss: 3.3 - 0.05 * i + 0.3 / K })),
+    curve: [1, 3, 8].map((x) => ({ x, y: 3.3 - 0.05 * i + 0.3 / x, lower: 3.29 - 0.05 * i + 0.3 / x, upper: 3.31 - 0.05 * i + 0.3 / x })),
+    asymptote: { value: 3.3 - 0.05 * i, lower: 3.28 - 0.05 * i, upper: 3.32 - 0.05 * i },
+  })),
+  joint: {
+    points: [
+      { N: 1.5e8, value: 3.3, lower: 3.28, upper: 3.32, series: 'N = 150000000' },
+      { N: 6e8, value: 3.25, lower: 3.23, upper: 3.27, series: 'N = 600000000' },
+    ],
+    curve: [1e8, 1e9].map((x) => ({ x, y: 3.2 + 1.5e7 / x })),
+    // An interval that reaches 0: the points do not bound the limit from below.
+    asymptote: { value: 3.2, lower: 1e-7, upper: 3.24, label: 'N, K -> infinity = 3.2 (90%: 1e-7 to 3.24)' },
+    reference: { value: 3.4, label: 'one model, E_D = 3.4' },
+  },
+  candidates: [
+    { recipe: 'more epochs', label: 'more epochs: N = 5e8', N: 5e8, K: 1, loss: 3.45, lower: 3.44, upper: 3.46 },
+    { recipe: 'bigger model', label: 'bigger model: N = 5e9', N: 5e9, K: 1, loss: 3.414 },
+    { recipe: 'ensemble', label: '8 x 6e8 (lowest)', N: 6e8, K: 8, loss: 3.29, lower: 3.28, upper: 3.3, series: 'N = 600000000' },
+  ],
+};
+
+describe('fixedDataChart', () => {
+  it('draws the power law in N, the ensembles against K and the asymptote of the asymptotes, with the candidates', async () => {
+    const spec = fixedDataChart(data, { title: 'U = 2.1e8' }) as any;
+    expect(spec.hconcat).toHaveLength(3);
+    const svg = await renderSVG(spec);
+    for (const text of [
+      'one model, regularised recipe: loss against N',
+      'ensembles: loss against K (dashed: K -> infinity)',
+      'asymptote of the asymptotes: N, K -> infinity',
+      'E_D = 3.4 (90%: 3.39 to 3.41)',
+      'N, K -> infinity = 3.2 (90%: 1e-7 to 3.24)',
+      'one model, E_D = 3.4',
+      'more epochs: N = 5e8',
+      'bigger model: N = 5e9',
+      '8 x 6e8 (lowest)',
+      'ensemble members',
+    ])
+      expect(svg).toContain(text.replaceAll('>', '&gt;'));
+  });
+
+  it('keeps an interval that reaches 0 from flattening the loss axis', () => {
+    const spec = fixedDataChart(data) as any;
+    const joint = spec.hconcat[2].layer;
+    const domain = joint.find((l: any) => l.mark.type === 'line').encoding.y.scale.domain as [number, number];
+    // The core values span 3.2 to 3.4; the interval's lower end (1e-7) widens the axis by at most that span (to 3.0), plus a margin.
+    expect(domain[0]).toBeGreaterThan(2.9);
+    expect(domain[0]).toBeLessThan(3.0);
+    expect(domain[1]).toBeGreaterThan(3.4);
+    expect(domain[1]).toBeLessThan(3.45);
+  });
+
+  it('draws only the panels it has data for', () => {
+    const onlyJoint = fixedDataChart({ joint: data.joint! }) as any;
+    expect(onlyJoint.hconcat).toHaveLength(1);
+    expect(onlyJoint.hconcat[0].title).toBe('asymptote of the asymptotes: N, K -> infinity');
+    const candidatesOnly = fixedDataChart({ candidates: data.candidates! }) as any;
+    expect(candidatesOnly.hconcat.map((p: any) => p.title)).toEqual(['one model, regularised recipe: loss against N', 'ensembles: loss against K (dashed: K -> infinity)']);
+  });
+
+  it('names the field of a bad value, and refuses an empty chart', () => {
+    expect(() => fixedDataChart({ ...data, candidates: [{ ...data.candidates![0]!, loss: Number.NaN }] })).toThrow('fixedDataChart: candidates[0].loss must be a finite number; got NaN');
+    expect(() => fixedDataChart({ ...data, members: [{ ...data.members![0]!, runs: [{ K: 0 / 0, loss: 3 }] }] })).toThrow('fixedDataChart: members[0].runs[0].K must be a finite number; got NaN');
+    expect(() => fixedDataChart({})).toThrow('fixedDataChart: nothing to draw: give single, members, joint or candidates');
+  });
+});
