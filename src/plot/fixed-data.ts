@@ -1,4 +1,4 @@
-import { InputError } from '../core/errors.js';
+import { InputError, show } from '../core/errors.js';
 import { axisFormat, axisScale, requireFinite } from './axes.js';
 import type { BandPoint } from './downstream.js';
 import { frame, layered, VEGA_LITE_SCHEMA, type ChartOptions, type VegaLiteSpec } from './spec.js';
@@ -58,6 +58,12 @@ export interface FixedDataChartData {
   };
   /** The plan's candidates, each with its interval. */
   candidates?: readonly FixedDataMark[];
+}
+
+/** Layout of `fixedDataChart`; each panel defaults to 300 x 250 pixels. */
+export interface FixedDataChartOptions extends ChartOptions {
+  /** Panels per row: 2 keeps the chart within a report page's width, 3 puts them side by side. @default 2 */
+  columns?: number;
 }
 
 const SINGLE = '#4c78a8';
@@ -149,14 +155,14 @@ function lossScale(core: readonly number[], extra: readonly number[]): { type: '
 }
 
 /**
- * Kim et al. 2025 at a fixed budget of unique tokens, up to three panels side by side: the
+ * Kim et al. 2025 at a fixed budget of unique tokens, up to three panels, two to a row by default: the
  * regularised single-model recipe's loss against N with its fitted power law, band and asymptote
  * E_D (figure 3); each member size's ensembles against K with its law in K and K -> infinity
  * asymptote (figure 4); and those asymptotes against N with their own power law, whose limit is
  * the best loss on these tokens (figure 6), beside E_D. The plan's candidates ("more epochs",
  * "bigger model", "ensemble of K") are diamonds with their interval bars.
  */
-export function fixedDataChart(data: FixedDataChartData, options: ChartOptions = {}): VegaLiteSpec {
+export function fixedDataChart(data: FixedDataChartData, options: FixedDataChartOptions = {}): VegaLiteSpec {
   const { single, members = [], joint, candidates = [] } = data;
   const name = 'fixedDataChart';
   if (single) {
@@ -174,7 +180,8 @@ export function fixedDataChart(data: FixedDataChartData, options: ChartOptions =
     requireFinite(name, 'joint.curve', joint.curve, ['x', 'y']);
   }
   requireFinite(name, 'candidates', candidates, ['N', 'K', 'loss']);
-  const { width = 290, height = 250 } = options;
+  const { width = 300, height = 250, columns = 2 } = options;
+  if (!(Number.isInteger(columns) && columns >= 1)) throw new InputError(`${name}: columns must be a positive integer; got ${show(columns)}`, 'columns');
   const seriesOrder = members.map((m) => m.series);
   const seriesColor = { color: { field: 'series', type: 'nominal', title: 'ensemble members', scale: { domain: seriesOrder }, legend: { orient: 'bottom', labelLimit: 200 } } };
   const fixed = (c: string) => ({ color: { value: c } });
@@ -261,5 +268,5 @@ export function fixedDataChart(data: FixedDataChartData, options: ChartOptions =
   }
   if (panels.length === 0) throw new InputError(`${name}: nothing to draw: give single, members, joint or candidates`, 'data');
   const { width: _w, height: _h, ...head } = frame(options);
-  return { ...head, $schema: VEGA_LITE_SCHEMA, hconcat: panels, resolve: { scale: { color: 'shared' } } } as unknown as VegaLiteSpec;
+  return { ...head, $schema: VEGA_LITE_SCHEMA, concat: panels, columns, resolve: { scale: { color: 'shared' } } } as unknown as VegaLiteSpec;
 }

@@ -102,11 +102,11 @@ describe('scalelaw plan --unique-tokens --compare-ensembles --chart / --html', (
     expect(page).toContain('<h2>Fixed data budget</h2>');
     expect(page).toContain('<h2>Unique tokens: 2.10e8</h2>');
     expect(page.indexOf('Unique tokens: 2.10e8')).toBeLessThan(page.indexOf('Fixed data budget'));
-    // The .json chart is the stacked spec: the data-constrained chart, then the fixed-data chart's three panels.
+    // The .json chart is the stacked spec: the data-constrained chart, then the fixed-data chart's three panels, two to a row.
     expect(runCli([...base, '--chart', json]).code).toBe(0);
     const spec = JSON.parse(readFileSync(json, 'utf8'));
     expect(spec.vconcat).toHaveLength(2);
-    expect(spec.vconcat[1].hconcat).toHaveLength(3);
+    expect(spec.vconcat[1].concat).toHaveLength(3);
     // Without --compare-ensembles, --chart keeps its single data-constrained chart.
     expect(runCli(['plan', '--compute', '1e20', '--no-backtest', '--unique-tokens', String(KIM_U), '--chart', json]).code).toBe(0);
     expect(JSON.parse(readFileSync(json, 'utf8')).hconcat).toHaveLength(2);

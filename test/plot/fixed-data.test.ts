@@ -37,7 +37,7 @@ const data: FixedDataChartData = {
 describe('fixedDataChart', () => {
   it('draws the power law in N, the ensembles against K and the asymptote of the asymptotes, with the candidates', async () => {
     const spec = fixedDataChart(data, { title: 'U = 2.1e8' }) as any;
-    expect(spec.hconcat).toHaveLength(3);
+    expect(spec.concat).toHaveLength(3);
     const svg = await renderSVG(spec);
     for (const text of [
       'one model, regularised recipe: loss against N',
@@ -56,7 +56,7 @@ describe('fixedDataChart', () => {
 
   it('keeps an interval that reaches 0 from flattening the loss axis', () => {
     const spec = fixedDataChart(data) as any;
-    const joint = spec.hconcat[2].layer;
+    const joint = spec.concat[2].layer;
     const domain = joint.find((l: any) => l.mark.type === 'line').encoding.y.scale.domain as [number, number];
     // The core values span 3.2 to 3.4; the interval's lower end (1e-7) widens the axis by at most that span (to 3.0), plus a margin.
     expect(domain[0]).toBeGreaterThan(2.9);
@@ -65,12 +65,18 @@ describe('fixedDataChart', () => {
     expect(domain[1]).toBeLessThan(3.45);
   });
 
+  it('puts two panels to a row by default, as many as asked', () => {
+    expect((fixedDataChart(data) as any).columns).toBe(2);
+    expect((fixedDataChart(data, { columns: 3 }) as any).columns).toBe(3);
+    expect(() => fixedDataChart(data, { columns: 0 })).toThrow('fixedDataChart: columns must be a positive integer; got 0');
+  });
+
   it('draws only the panels it has data for', () => {
     const onlyJoint = fixedDataChart({ joint: data.joint! }) as any;
-    expect(onlyJoint.hconcat).toHaveLength(1);
-    expect(onlyJoint.hconcat[0].title).toBe('asymptote of the asymptotes: N, K -> infinity');
+    expect(onlyJoint.concat).toHaveLength(1);
+    expect(onlyJoint.concat[0].title).toBe('asymptote of the asymptotes: N, K -> infinity');
     const candidatesOnly = fixedDataChart({ candidates: data.candidates! }) as any;
-    expect(candidatesOnly.hconcat.map((p: any) => p.title)).toEqual(['one model, regularised recipe: loss against N', 'ensembles: loss against K (dashed: K -> infinity)']);
+    expect(candidatesOnly.concat.map((p: any) => p.title)).toEqual(['one model, regularised recipe: loss against N', 'ensembles: loss against K (dashed: K -> infinity)']);
   });
 
   it('names the field of a bad value, and refuses an empty chart', () => {
