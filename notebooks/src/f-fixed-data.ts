@@ -109,10 +109,10 @@ await display({
 });
 
 // %% [markdown]
-// Left: the single models and their power law run down to E_D (true value 3.43); the "bigger model"
-// is the largest the budget pays for at 8 epochs, far past the sizes fitted (its warning says how
-// far). Middle: each member size's ensembles against K with the law in K out to the K the budget
-// buys; dashed, each K -> infinity asymptote. Right: those asymptotes against N, with their power
+// Top left: the single models and their power law run down to E_D (true value 3.43); the "bigger model"
+// is the largest the budget pays for at 8 epochs, 7 times the largest size fitted (the planner
+// warns from 10 times). Top right: each member size's ensembles against K with the law in K out to the K the budget
+// buys; dashed, each K -> infinity asymptote. Below: those asymptotes against N, with their power
 // law and its limit, 2.999 (true value 3.0), below the single model's E_D. That limit's interval
 // reaches 0: four member sizes whose asymptotes fall slowly in N (exponent 0.25 here) do not bound
 // it from below, and the warning says so; more or larger member sizes would. With these synthetic

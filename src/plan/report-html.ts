@@ -198,7 +198,7 @@ export function fixedDataSection(input: FixedDataChartInput & { comparison: Fixe
             {
               spec: fixedDataChartSpec(input, 'At a fixed unique-token budget'),
               caption:
-                "Left: one model of the regularised recipe against N, its fitted power law with its band and asymptote E_D. Middle: each member size's ensembles against K, the law in K and its K -> infinity asymptote (dashed). Right: those asymptotes against N, their power law and its limit beside E_D. Diamonds: the plan's candidates, bars: their intervals.",
+                "In order, where their fits are given: one model of the regularised recipe against N, its fitted power law with its band and asymptote E_D; each member size's ensembles against K, the law in K and its K -> infinity asymptote (dashed); those asymptotes against N, their power law and its limit beside E_D. Diamonds: the plan's candidates, bars: their intervals.",
             },
           ],
         }
