@@ -68,6 +68,28 @@ describe('fixedDataChartData', () => {
     expect(svg).toContain('(lowest)');
   }, 60_000);
 
+  it('leaves out what was not fitted: no single-model law, no E_D beside the joint limit', async () => {
+    const { runs, ensembles } = await setup();
+    const comparison = compareAtFixedData({
+      uniqueTokens: KIM_U,
+      compute: 1e20,
+      epochs: { values, source: 'published' },
+      ensembles: { fit: ensembles, tokens: tokensBySize(runs.ensemble), source: 'runs' },
+    });
+    const d = fixedDataChartData({ comparison, ensembles: { fit: ensembles } });
+    expect(d.single).toBeUndefined();
+    expect(d.joint!.reference).toBeUndefined();
+    expect(d.members!.every((m) => m.runs.length === 0)).toBe(true);
+    expect(d.candidates!.map((c) => c.recipe)).toEqual(['more epochs', 'ensemble', 'ensemble', 'ensemble', 'ensemble']);
+    // The "more epochs" diamond still gets the panel in N, without a curve.
+    const spec = fixedDataChartSpec({ comparison, ensembles: { fit: ensembles } }) as { concat: { title: string }[] };
+    expect(spec.concat.map((p) => p.title)).toEqual([
+      'one model, regularised recipe: loss against N',
+      'ensembles: loss against K (dashed: K -> infinity)',
+      'asymptote of the asymptotes: N, K -> infinity',
+    ]);
+  }, 60_000);
+
   it('draws given K -> infinity asymptotes (no ensemble runs) with their power law in N', async () => {
     // Kim et al.'s released asymptotes at 200M tokens (data/kim2025/ensemble-asymptotes.csv).
     const points = [
