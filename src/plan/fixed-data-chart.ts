@@ -66,12 +66,13 @@ export function fixedDataChartData(input: FixedDataChartInput, options: FixedDat
   const best = comparison ? comparison.candidates[comparison.best] : undefined;
   const marks: FixedDataMark[] = candidates.map((c) => ({
     recipe: c.recipe,
-    label: (c.recipe === 'ensemble' ? `${c.K} x ${f3(c.N)}` : `${c.recipe}: N = ${f3(c.N)}, ${formatNumber(c.epochs, 3)} ep`) + (c === best ? ' (lowest)' : ''),
+    label: (c.recipe === 'ensemble' ? `${c.K} members of ${f3(c.N)}` : `${c.recipe}: N = ${f3(c.N)}, ${formatNumber(c.epochs, 3)} ep`) + (c === best ? ' (lowest)' : ''),
     N: c.N,
     K: c.K,
     loss: c.loss,
     ...(c.interval ? { lower: c.interval[0], upper: c.interval[1] } : {}),
     ...(c.recipe === 'ensemble' ? { series: series(c.N) } : {}),
+    ...(c === best ? { best: true } : {}),
   }));
   const data: FixedDataChartData = { candidates: marks };
   if (parameters) {

@@ -26,6 +26,8 @@ export interface FixedDataMark {
   upper?: number;
   /** The member size's series (see `members`), for an ensemble's colour. */
   series?: string;
+  /** The lowest predicted loss of the comparison. On the panel in K only this ensemble is labelled (the others are told apart by colour and K). @default false */
+  best?: boolean;
 }
 
 /** What the fixed-data chart draws; each panel appears only where its data are given. */
@@ -94,24 +96,36 @@ function curveLayers(values: readonly (BandPoint & { series?: string })[], x: En
   ];
 }
 
-/** A dashed rule across the panel, its interval as a band behind it, and its label at the left. */
-function ruleLayers(rule: AsymptoteRule | undefined, y: Enc, color: string, dy = 3): Record<string, unknown>[] {
+/**
+ * A dashed rule across the panel, its interval as a band behind it, and its label: at the left
+ * just above (dy < 0) or below (dy > 0) the rule, or, with `corner` (the panel's width), in the
+ * top right corner, "dashed: ...", where a curve falling towards its asymptote leaves room.
+ */
+function ruleLayers(rule: AsymptoteRule | undefined, y: Enc, color: string, dy = 3, corner?: number): Record<string, unknown>[] {
   if (!rule) return [];
   const values = [{ ...rule }];
+  const label =
+    corner !== undefined
+      ? {
+          data: { values: [{ label: `dashed: ${rule.label}` }] },
+          mark: { type: 'text', align: 'right', baseline: 'top', x: corner - 4, y: 4, fontSize: 10, color },
+          encoding: { text: { field: 'label' } },
+        }
+      : {
+          data: { values },
+          mark: { type: 'text', align: 'left', baseline: dy >= 0 ? 'top' : 'bottom', dy, x: 4, fontSize: 10, color },
+          encoding: { y: { ...y, field: 'value' }, text: { field: 'label' } },
+        };
   return [
     ...(rule.lower !== undefined && rule.upper !== undefined
       ? [{ data: { values }, mark: { type: 'rect', color, opacity: 0.12, clip: true }, encoding: { y: { ...y, field: 'lower' }, y2: { field: 'upper' } } }]
       : []),
     { data: { values }, mark: { type: 'rule', strokeDash: [5, 3], color }, encoding: { y: { ...y, field: 'value' } } },
-    {
-      data: { values },
-      mark: { type: 'text', align: 'left', baseline: dy >= 0 ? 'top' : 'bottom', dy, x: 4, fontSize: 10, color },
-      encoding: { y: { ...y, field: 'value' }, text: { field: 'label' } },
-    },
+    label,
   ];
 }
 
-/** Diamonds with their interval bars and labels (to the right, or alternating above and below). */
+/** Diamonds with their interval bars; labels on those with `labelled` set (alternating below and above, or beside). */
 function markLayers(values: readonly Record<string, unknown>[], x: Enc, y: Enc, color: Enc, alternate: boolean): Record<string, unknown>[] {
   if (values.length === 0) return [];
   return [
@@ -126,13 +140,23 @@ function markLayers(values: readonly Record<string, unknown>[], x: Enc, y: Enc, 
         tooltip: [{ field: 'label' }, { field: 'loss', format: '.4f' }, { field: 'lower', format: '.4f' }, { field: 'upper', format: '.4f' }],
       },
     },
-    // Alternating labels below and above keep neighbours at a similar loss apart.
-    ...[0, 1].map((side) => ({
-      data: { values: values.filter((_, i) => i % 2 === side) },
-      mark: { type: 'text', align: 'left', baseline: 'middle', dx: 9, dy: alternate ? (side === 0 ? 12 : -12) : 0, fontSize: 10 },
-      encoding: { x: { ...x, field: 'x' }, y: { ...y, field: 'loss' }, text: { field: 'label' } },
-    })),
+    // Alternating labels below and above keep neighbours at a similar loss apart; a label in the
+    // right part of the panel goes to the left of its diamond, so that it stays inside the panel.
+    ...[0, 1].flatMap((side) =>
+      [false, true].map((left) => ({
+        data: { values: values.filter((v) => v.labelled).filter((v, i) => i % 2 === side && fraction(x, v.x as number) > 0.55 === left) },
+        mark: { type: 'text', align: left ? 'right' : 'left', baseline: 'middle', dx: left ? -9 : 9, dy: alternate ? (side === 0 ? 12 : -12) : 0, fontSize: 10 },
+        encoding: { x: { ...x, field: 'x' }, y: { ...y, field: 'loss' }, text: { field: 'label' } },
+      })),
+    ),
   ];
+}
+
+/** Where v lies along a log axis's domain, 0 at its left end and 1 at its right. */
+function fraction(axis: Enc, v: number): number {
+  const domain = (axis.scale as { domain?: [number, number] } | undefined)?.domain;
+  if (!domain || !(domain[1] > domain[0])) return 0;
+  return Math.log(v / domain[0]) / Math.log(domain[1] / domain[0]);
 }
 
 const ends = (p: { lower?: number; upper?: number }) => [p.lower, p.upper].filter((v): v is number => v !== undefined);
@@ -185,7 +209,7 @@ export function fixedDataChart(data: FixedDataChartData, options: FixedDataChart
   const seriesOrder = members.map((m) => m.series);
   const seriesColor = { color: { field: 'series', type: 'nominal', title: 'ensemble members', scale: { domain: seriesOrder }, legend: { orient: 'bottom', labelLimit: 200 } } };
   const fixed = (c: string) => ({ color: { value: c } });
-  const mark = (c: FixedDataMark, x: number) => ({ x, loss: c.loss, lower: c.lower ?? c.loss, upper: c.upper ?? c.loss, label: c.label, series: c.series ?? c.recipe });
+  const mark = (c: FixedDataMark, x: number, labelled: boolean) => ({ x, loss: c.loss, lower: c.lower ?? c.loss, upper: c.upper ?? c.loss, label: c.label, series: c.series ?? c.recipe, labelled });
   const panels: Record<string, unknown>[] = [];
 
   const singles = candidates.filter((c) => c.recipe !== 'ensemble');
@@ -201,12 +225,12 @@ export function fixedDataChart(data: FixedDataChartData, options: FixedDataChart
     const y = { type: 'quantitative', title: 'loss', scale: sy, axis: axisFormat(sy) };
     panels.push(
       strip(
-        layered({ width, height, title: 'one model, regularised recipe: loss against N' }, [
-          ...ruleLayers(single?.asymptote, y, SINGLE, -3),
+        layered({ width, height, title: 'one model: loss against N' }, [
+          ...ruleLayers(single?.asymptote, y, SINGLE, -3, width),
           ...curveLayers(curve, x, y, fixed(SINGLE)),
           ...(runs.length > 0 ? [{ data: { values: runs }, mark: { type: 'point', filled: true, size: 45, color: SINGLE }, encoding: { x: { ...x, field: 'N' }, y: { ...y, field: 'loss' } } }] : []),
           ...markLayers(
-            singles.map((c) => mark(c, c.N)),
+            singles.map((c) => mark(c, c.N, true)),
             x,
             y,
             fixed(MARK),
@@ -228,12 +252,13 @@ export function fixedDataChart(data: FixedDataChartData, options: FixedDataChart
     const y = { type: 'quantitative', title: 'loss', scale: sy, axis: axisFormat(sy) };
     panels.push(
       strip(
-        layered({ width, height, title: 'ensembles: loss against K (dashed: K -> infinity)' }, [
+        layered({ width, height, title: 'ensembles: loss against K' }, [
           ...(rules.length > 0 ? [{ data: { values: rules }, mark: { type: 'rule', strokeDash: [5, 3], opacity: 0.8 }, encoding: { y: { ...y, field: 'value' }, ...seriesColor } }] : []),
           ...curveLayers(curve, x, y, seriesColor),
           ...(runs.length > 0 ? [{ data: { values: runs }, mark: { type: 'point', filled: true, size: 40 }, encoding: { x: { ...x, field: 'K' }, y: { ...y, field: 'loss' }, ...seriesColor } }] : []),
           ...markLayers(
-            ensembles.map((c) => mark(c, c.K)),
+            // Ensembles are told apart by colour (member size) and position (K); only the best is labelled.
+            ensembles.map((c) => mark(c, c.K, c.best === true || ensembles.length === 1)),
             x,
             y,
             seriesColor,
@@ -256,7 +281,7 @@ export function fixedDataChart(data: FixedDataChartData, options: FixedDataChart
     const pointColor = members.length > 0 ? seriesColor : fixed(JOINT);
     panels.push(
       strip(
-        layered({ width, height, title: 'asymptote of the asymptotes: N, K -> infinity' }, [
+        layered({ width, height, title: 'K -> infinity asymptotes in N' }, [
           ...ruleLayers(joint.reference, y, SINGLE, -3),
           ...ruleLayers(joint.asymptote, y, JOINT),
           ...curveLayers(joint.curve, x, y, fixed(JOINT)),

@@ -93,9 +93,9 @@ describe('scalelaw plan --unique-tokens --compare-ensembles --chart / --html', (
     for (const title of [
       'loss against N at the budget',
       'Kim et al. 2025 at U = 2.10e8 unique tokens, 1.00e20 FLOPs',
-      'one model, regularised recipe: loss against N',
+      'one model: loss against N',
       'ensembles: loss against K',
-      'asymptote of the asymptotes',
+      'K -&gt; infinity asymptotes in N',
     ])
       expect(chart).toContain(title);
     const page = readFileSync(html, 'utf8');

@@ -141,7 +141,7 @@ describe('planHtml: the fixed-data section (Kim et al. 2025)', () => {
     const p = plan({ budget: { compute: 1e20 }, fits: [fit] });
     const html = await planHtml(p, fit, { fixedData: input });
     expect(html).toContain('<h2>Fixed data budget</h2>');
-    expect(html).toContain('asymptote of the asymptotes: N, K -&gt; infinity');
+    expect(html).toContain('K -&gt; infinity asymptotes in N');
     // Without the fits there is the table and no chart.
     expect(fixedDataSection({ comparison }).charts).toBeUndefined();
     expect(await planHtml(p, fit)).not.toContain('Fixed data budget');
