@@ -198,3 +198,8 @@ export {
   type FixedDataComparison,
   type FixedDataOptions,
 } from './plan/infinite-compute.js';
+
+// The fixed-data chart and the planner page's section for Kim et al. 2025's comparison (issue 18).
+export { fixedDataChart, type FixedDataChartData, type FixedDataChartOptions, type FixedDataMark, type AsymptoteRule } from './plot/fixed-data.js';
+export { fixedDataChartData, fixedDataChartSpec, writeFixedDataChart, type FixedDataChartInput, type FixedDataChartDataOptions } from './plan/fixed-data-chart.js';
+export { fixedDataSection } from './plan/report-html.js';

@@ -29,6 +29,7 @@ import { checkpointData } from '../plan/checkpoints.js';
 import { withBatchSensitivity } from '../plan/batch-sensitivity.js';
 import { planSensitivity, sensitivityReport } from '../plan/sensitivity.js';
 import { checkDataConstrainedChart, writeDataConstrainedChart } from '../plan/data-constrained-chart.js';
+import { writeFixedDataChart, type FixedDataChartInput } from '../plan/fixed-data-chart.js';
 import { observationsFromRuns } from '../fit/trajectories.js';
 import { fitLaw } from '../fit/fit.js';
 import { action, numberOption, printJson, checkOutputPath } from './util.js';
@@ -141,7 +142,10 @@ export function register(program: Command): void {
     )
     .option('--sensitivity', 'a table of what moves the answer most: E, alpha, beta by one standard error, R_D* and R_N* halved and doubled under --unique-tokens')
     .option('--next-runs <k>', "rank the k proxy runs (size, tokens, seed) that would narrow the plan's loss interval most, with their cost (Fisher information of the scaling fit on its runs)")
-    .option('--chart <file>', 'with --unique-tokens: write the data-constrained chart (frontier and loss against N beside the unconstrained law): .svg, .png, .html or .json')
+    .option(
+      '--chart <file>',
+      'with --unique-tokens: write the data-constrained chart (frontier and loss against N beside the unconstrained law), and with --compare-ensembles the fixed-data chart under it (Kim et al. 2025: the power law in N, ensembles against K, the asymptotes): .svg, .png, .html or .json',
+    )
     .option(
       '--compare-ensembles <runs>',
       'with --unique-tokens: runs at that budget (N, D, loss, optional K, U, recipe): compare "more epochs", "bigger model" (regularised power law in N to its asymptote) and "ensemble of K" (Kim et al. 2025) at the budget',
@@ -245,9 +249,11 @@ export function register(program: Command): void {
         }
         const constrained = unique ? dataConstrainedSummary(unique.values, result.budget.compute, unique.U, { source: unique.repetition.source }) : undefined;
         if (constrained && unique) result.warnings.push(...repetitionRangeWarnings(constrained, unique.repetition));
-        if (constrained && options.chart) await writeDataConstrainedChart(options.chart, constrained);
         if (unique && !unique.repetition.samples) result.warnings.push(`intervals under --unique-tokens hold R_D* and R_N* at ${unique.repetition.source}: their own uncertainty is not in them`);
-        const fixedData = await compareEnsemblesOption(options, unique, result.budget.compute, fits);
+        const fixedDataFits = await compareEnsemblesOption(options, unique, result.budget.compute, fits);
+        const fixedData = fixedDataFits?.comparison;
+        // With --compare-ensembles, one --chart file holds both charts, the fixed-data one under the data-constrained one.
+        if (constrained && options.chart) await (fixedDataFits ? writeFixedDataChart(options.chart, fixedDataFits, constrained) : writeDataConstrainedChart(options.chart, constrained));
         const nextRuns = nextRunsOption(options, result, fits, storeData);
         let sensitivity: ReturnType<typeof planSensitivity> | undefined;
         if (options.sensitivity) {
@@ -258,7 +264,14 @@ export function register(program: Command): void {
         if (options.html) {
           const source = result.fits.find((r) => r.role === 'scaling')!.source;
           const scaling = fits.find((f) => f.source === source)!.fit as ScalingFit;
-          writeFileSync(options.html, await planHtml(result, scaling, { ...(constrained ? { dataConstrained: constrained } : {}), ...(sensitivity ? { sensitivity } : {}) }));
+          writeFileSync(
+            options.html,
+            await planHtml(result, scaling, {
+              ...(constrained ? { dataConstrained: constrained } : {}),
+              ...(sensitivity ? { sensitivity } : {}),
+              ...(fixedDataFits ? { fixedData: fixedDataFits } : {}),
+            }),
+          );
         }
         if (options.savePrediction) {
           // The loss-curve fit's predicted curve for the recommended schedule over the planned steps.
@@ -339,7 +352,7 @@ async function compareEnsemblesOption(
   unique: ReturnType<typeof uniqueTokensOption>,
   compute: number,
   fits: readonly { fit: PlannerFit; source: string }[],
-): Promise<FixedDataComparison | undefined> {
+): Promise<(FixedDataChartInput & { comparison: FixedDataComparison }) | undefined> {
   const path = options.compareEnsembles;
   if (path === undefined) return undefined;
   if (!unique) throw new InputError('--compare-ensembles: needs --unique-tokens (the unique-token budget the runs were trained at)', 'compareEnsembles');
@@ -370,5 +383,9 @@ async function compareEnsemblesOption(
     ...(ensembles ? { ensembles: { fit: ensembles, tokens: tokensBySize(runs.ensemble), source: path } } : {}),
   });
   comparison.warnings.unshift(...notes);
-  return comparison;
+  return {
+    comparison,
+    ...(parameters ? { parameters: { fit: parameters, runs: runs.single } } : {}),
+    ...(ensembles ? { ensembles: { fit: ensembles, runs: runs.ensemble } } : {}),
+  };
 }

@@ -14,6 +14,8 @@ import { dataConstrainedReport, type DataConstrainedSummary } from './data-const
 import { dataConstrainedChartData } from './data-constrained-chart.js';
 import { planSensitivity, type Sensitivity, type SensitivityRow } from './sensitivity.js';
 import { dataConstrainedChart } from '../plot/data-constrained.js';
+import { fixedDataChartSpec, type FixedDataChartInput } from './fixed-data-chart.js';
+import type { FixedDataComparison } from './infinite-compute.js';
 
 export interface PlanChartsOptions {
   /** Observations the scaling fit was made from, drawn with the law. @default none */
@@ -81,6 +83,11 @@ export interface PlanHtmlOptions extends PlanChartsOptions {
    * R_D* and R_N* of `dataConstrained` where given); none for other laws
    */
   sensitivity?: Sensitivity;
+  /**
+   * The comparison at a fixed unique-token budget (`compareAtFixedData`) with the fits and runs
+   * behind it: a "Fixed data budget" section with the candidates, the asymptotes and the chart. @default none
+   */
+  fixedData?: FixedDataChartInput & { comparison: FixedDataComparison };
 }
 
 /**
@@ -146,6 +153,59 @@ export function dataConstrainedSection(s: DataConstrainedSummary): HtmlSection {
   };
 }
 
+/**
+ * The page's section for a fixed unique-token budget (Kim et al. 2025): each way of spending the
+ * compute with its predicted loss, interval and limit, the asymptotes with their intervals, every
+ * warning, and the fixed-data chart where the fits are given.
+ */
+export function fixedDataSection(input: FixedDataChartInput & { comparison: FixedDataComparison }): HtmlSection {
+  const c = input.comparison;
+  const pct = `${Math.round(c.level * 100)}%`;
+  const f3 = (x: number) => formatNumber(x, 3);
+  const f4 = (x: number) => formatNumber(x, 4);
+  const interval = (i?: readonly [number, number]) => (i ? `${f4(i[0])} to ${f4(i[1])}` : 'none');
+  const best = c.candidates[c.best]!;
+  const limit = (name: string, a: { value: number; interval?: [number, number] }) => `${name}: ${f4(a.value)}, ${pct} interval ${interval(a.interval)}.`;
+  const warnings = [...new Set([...c.warnings, ...c.candidates.flatMap((x) => x.warnings.map((w) => `${x.recipe}: ${w}`))])];
+  const hasChart = input.parameters !== undefined || input.ensembles !== undefined || input.asymptotes !== undefined;
+  return {
+    heading: 'Fixed data budget',
+    paragraphs: [
+      `At U = ${f3(c.uniqueTokens)} unique tokens and ${f3(c.compute)} FLOPs, each way of spending the compute: "more epochs" on Muennighoff et al. 2023's data-constrained law, "bigger model" on the regularised recipe's power law in N and "ensemble of K" on each member size's law in K (Kim et al. 2025). Intervals are central ${pct} intervals over resampled fits; the limit is the loss the recipe approaches with unlimited compute on these tokens.`,
+      `Lowest predicted loss: ${best.recipe}, ${best.description}: ${f4(best.loss)}, ${pct} interval ${interval(best.interval)}.`,
+      ...(c.regularized ? [limit('Best loss one model reaches on these tokens (regularised recipe, N -> infinity), E_D', c.regularized)] : []),
+      ...(c.joint ? [limit('Ensembles as N, K -> infinity (the asymptote of the K -> infinity asymptotes)', c.joint)] : []),
+      ...warnings.map((w) => `Warning: ${w}.`),
+    ],
+    table: {
+      header: ['recipe', 'what is trained', 'N', 'K', 'epochs', 'FLOPs', 'loss', `${pct} interval`, 'limit', `limit ${pct} interval`],
+      rows: c.candidates.map((x, i) => [
+        `${x.recipe}${i === c.best ? ' (lowest)' : ''}`,
+        x.description,
+        f3(x.N),
+        x.K,
+        formatNumber(x.epochs, 3),
+        f3(x.compute),
+        f4(x.loss),
+        interval(x.interval),
+        x.limit ? f4(x.limit.value) : '-',
+        x.limit ? interval(x.limit.interval) : '-',
+      ]),
+    },
+    ...(hasChart
+      ? {
+          charts: [
+            {
+              spec: fixedDataChartSpec(input, 'At a fixed unique-token budget'),
+              caption:
+                "In order, where their fits are given: one model of the regularised recipe against N, its fitted power law with its band and asymptote E_D; each member size's ensembles against K, the law in K and its K -> infinity asymptote (dashed); those asymptotes against N, their power law and its limit beside E_D. Diamonds: the plan's candidates, bars: their intervals.",
+            },
+          ],
+        }
+      : {}),
+  };
+}
+
 /** The plan as a self-contained HTML page: summary table, charts and the text report. */
 export async function planHtml(plan: PlanRecord, scaling: ScalingFit, options: PlanHtmlOptions = {}): Promise<string> {
   const { title = 'scalelaw plan', sections = [] } = options;
@@ -197,6 +257,7 @@ export async function planHtml(plan: PlanRecord, scaling: ScalingFit, options: P
         pre: honestFitReport(scaling, options.floor !== undefined ? { value: options.floor, source: 'the known floor' } : undefined),
       },
       ...(options.dataConstrained ? [dataConstrainedSection(options.dataConstrained)] : []),
+      ...(options.fixedData ? [fixedDataSection(options.fixedData)] : []),
       ...(sensitivity ? [sensitivity] : []),
       ...sections,
       { heading: 'Full report', pre: planReport(plan) },

@@ -113,3 +113,38 @@ describe('scalelaw plan --store: seeds and mitigations in the sweep', () => {
     expect(out.stability.forecast.interval[1] / out.stability.forecast.interval[0]).toBeGreaterThan(out.stability.forecast.meanInterval[1] / out.stability.forecast.meanInterval[0]);
   });
 });
+
+describe('scalelaw plan --unique-tokens --compare-ensembles --chart / --html', () => {
+  it('writes the fixed-data chart under the data-constrained one, and the fixed-data section of the HTML page', async () => {
+    // Imported here, so that this block stays an append to the file.
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const { KIM_U, kimRunsCsv } = await import('../plan/kim-runs.js');
+    const runs = join(dir, 'kim-runs.csv');
+    writeFileSync(runs, kimRunsCsv(0));
+    const [svg, html, json] = [join(dir, 'chart.svg'), join(dir, 'plan.html'), join(dir, 'chart.json')];
+    const base = ['plan', '--compute', '1e20', '--no-backtest', '--unique-tokens', String(KIM_U), '--compare-ensembles', runs];
+    const r = runCli([...base, '--chart', svg, '--html', html]);
+    expect(r.code, r.stderr).toBe(0);
+    const chart = readFileSync(svg, 'utf8');
+    for (const title of [
+      'loss against N at the budget',
+      'Kim et al. 2025 at U = 2.10e8 unique tokens, 1.00e20 FLOPs',
+      'one model: loss against N',
+      'ensembles: loss against K',
+      'K -&gt; infinity asymptotes in N',
+    ])
+      expect(chart).toContain(title);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<h2>Fixed data budget</h2>');
+    expect(page).toContain('<h2>Unique tokens: 2.10e8</h2>');
+    expect(page.indexOf('Unique tokens: 2.10e8')).toBeLessThan(page.indexOf('Fixed data budget'));
+    // The .json chart is the stacked spec: the data-constrained chart, then the fixed-data chart's three panels, two to a row.
+    expect(runCli([...base, '--chart', json]).code).toBe(0);
+    const spec = JSON.parse(readFileSync(json, 'utf8'));
+    expect(spec.vconcat).toHaveLength(2);
+    expect(spec.vconcat[1].concat).toHaveLength(3);
+    // Without --compare-ensembles, --chart keeps its single data-constrained chart.
+    expect(runCli(['plan', '--compute', '1e20', '--no-backtest', '--unique-tokens', String(KIM_U), '--chart', json]).code).toBe(0);
+    expect(JSON.parse(readFileSync(json, 'utf8')).hconcat).toHaveLength(2);
+  }, 120_000);
+});

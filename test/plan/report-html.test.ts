@@ -109,3 +109,41 @@ describe('planHtml', () => {
     expect(html.indexOf('Unique tokens')).toBeLessThan(html.indexOf('What moves the answer most'));
   });
 });
+
+describe('planHtml: the fixed-data section (Kim et al. 2025)', () => {
+  it('shows the candidates, the asymptotes with their intervals, the warnings and the chart', async () => {
+    // Imported here, so that this block stays an append to the file.
+    const { compareAtFixedData, fitEnsembleScaling, fitParameterScaling, tokensBySize } = await import('../../src/plan/infinite-compute.js');
+    const { fixedDataSection } = await import('../../src/plan/report-html.js');
+    const { KIM_U, kimRuns } = await import('./kim-runs.js');
+    await import('../../src/laws/builtins.js');
+    const fit = epochFit();
+    const runs = kimRuns(1);
+    const parameters = await fitParameterScaling(runs.single, { resamples: 30, noise: 0.003 });
+    const ensembles = await fitEnsembleScaling(runs.ensemble, { resamples: 30, noise: 0.003 });
+    const comparison = compareAtFixedData({
+      uniqueTokens: KIM_U,
+      compute: 1e20,
+      epochs: { values: combineRepetition(fit, PUBLISHED_REPETITION, 'epoch'), source: 'epoch with published R_D*, R_N*' },
+      parameters: { fit: parameters, tokens: tokensBySize(runs.single), source: 'runs.csv' },
+      ensembles: { fit: ensembles, tokens: tokensBySize(runs.ensemble), source: 'runs.csv' },
+    });
+    const input = { comparison, parameters: { fit: parameters, runs: runs.single }, ensembles: { fit: ensembles, runs: runs.ensemble } };
+    const section = fixedDataSection(input);
+    expect(section.heading).toBe('Fixed data budget');
+    expect(section.table!.rows.map((r) => String(r[0]).replace(' (lowest)', ''))).toEqual(comparison.candidates.map((c) => c.recipe));
+    expect(section.table!.rows.filter((r) => String(r[0]).endsWith(' (lowest)'))).toHaveLength(1);
+    const text = section.paragraphs!.join('\n');
+    expect(text).toMatch(/E_D: 3\.4\d*, 90% interval 3\.\d+ to 3\.\d+\./);
+    expect(text).toMatch(/N, K -> infinity \(the asymptote of the K -> infinity asymptotes\): \d\.\d+, 90% interval /);
+    expect(text).toContain('Warning: "more epochs" comes from epoch with published R_D*, R_N*, the other rows from runs.csv');
+    expect(section.charts).toHaveLength(1);
+    const p = plan({ budget: { compute: 1e20 }, fits: [fit] });
+    const html = await planHtml(p, fit, { fixedData: input });
+    expect(html).toContain('<h2>Fixed data budget</h2>');
+    expect(html).toContain('K -&gt; infinity asymptotes in N');
+    // Without the fits there is the table and no chart.
+    expect(fixedDataSection({ comparison }).charts).toBeUndefined();
+    expect(await planHtml(p, fit)).not.toContain('Fixed data budget');
+  }, 60_000);
+});

@@ -1,0 +1,3 @@
+import { notebookTests } from './run-notebook.js';
+
+notebookTests('f-fixed-data.ipynb');
