@@ -8,32 +8,15 @@
 // on each side); noise 0.01 per logged point.
 import { rng } from '../src/core/rng.js';
 import { predictCurve } from '../src/fit/predict-curve.js';
-import { CurveFit } from '../src/fit/result.js';
 import { lossPrediction } from '../src/plan/track-prediction.js';
 import { detectDeparture, type Band } from '../src/plan/track.js';
+import { savedFit, values } from '../test/plan/published-25m-fit.js';
 
 const seeds = Number(process.argv[2] ?? 1000);
 const departureSeeds = Number(process.argv[3] ?? 40);
-const names = ['L0', 'A', 'alpha', 'B', 'C', 'beta', 'gamma'];
-const values = [3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257];
 const jitter = rng(1);
 const samples = Array.from({ length: 100 }, () => values.map((v) => v * (1 + 0.005 * jitter.normal())));
-const fit = CurveFit.fromJSON({
-  kind: 'curve-fit',
-  version: 1,
-  law: 'mpl',
-  params: Object.fromEntries(names.map((n, i) => [n, values[i]!])),
-  values,
-  fixed: [],
-  objective: 0,
-  converged: true,
-  message: '',
-  atBound: [],
-  loss: { name: 'huber', settings: { delta: 1e-3 } },
-  curves: [],
-  bootstrap: { by: 'points', seed: 0, values: samples },
-  date: '2026-12-03',
-});
+const fit = savedFit(samples);
 const schedule = { type: 'cosine', peak: 3e-4, final: 3e-5, warmup: 2160, steps: 24000 } as const;
 const T = 24000;
 const sigma = 0.01;
