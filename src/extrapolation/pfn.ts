@@ -6,7 +6,7 @@ import { learningCurve, type Goal, type LearningCurve } from './curve.js';
 import { PFN_EDGES, PFN_FEATURES, PFN_OUTPUT_BINS, pfnFeatures, type PfnScale } from './pfn-features.js';
 import { parsePfnWeights, pfnLogits, type PfnNetwork, type PfnWeightsFile } from './pfn-network.js';
 import { PFN_PRIOR, PFN_PRIOR_VERSION } from './pfn-prior.js';
-import { centralInterval, predictive, type PointPredictive, type Predictive } from './predictive.js';
+import { fromDistribution, predictive, type PointPredictive, type Predictive } from './predictive.js';
 
 /**
  * The amortised learning-curve extrapolator (LC-PFN style, Adriaensen et al. 2023): a network
@@ -126,22 +126,7 @@ export function binnedPredictive(step: number, goal: Goal, edges: Float64Array, 
     second += (probs[j]! / total) * mid * mid;
   }
   const sd = Math.sqrt(Math.max(0, second - mean * mean));
-  const median = quantile(0.5);
-  const interval = centralInterval(quantile);
-  return {
-    step,
-    goal,
-    mean,
-    median,
-    sd,
-    cdf,
-    quantile,
-    quantiles: (levels) => Float64Array.from(levels, quantile),
-    interval,
-    probBetter: (threshold) => (goal === 'max' ? 1 - cdf(threshold) : cdf(threshold)),
-    logDensity,
-    toJSON: () => ({ step, mean, median, sd, q05: quantile(0.05), q95: quantile(0.95) }),
-  };
+  return fromDistribution({ step, goal, mean, median: quantile(0.5), sd, cdf, quantile, logDensity });
 }
 
 /** The predictive in original units from a row of logits and the curve's scale. */

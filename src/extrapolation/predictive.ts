@@ -129,19 +129,15 @@ export function pointPredictive(step: number, goal: Goal, mu: Float64Array, sigm
     }
     return out;
   };
-  const interval = centralInterval(quantile);
-  const median = quantile(0.5);
-  return {
+  return fromDistribution({
     step,
     goal,
     mean,
-    median,
+    median: quantile(0.5),
     sd,
     cdf,
     quantile,
     quantiles,
-    interval,
-    probBetter: (threshold) => (goal === 'max' ? 1 - cdf(threshold) : cdf(threshold)),
     logDensity: (y) => {
       // log mean_s N(y; mu_s, sigma_s), computed with a shift for stability.
       let maxLog = -Infinity;
@@ -156,8 +152,7 @@ export function pointPredictive(step: number, goal: Goal, mu: Float64Array, sigm
       for (let s = 0; s < n; s++) sum += Math.exp(logs[s]! - maxLog);
       return maxLog + Math.log(sum / n);
     },
-    toJSON: () => ({ step, mean, median, sd, q05: quantile(0.05), q95: quantile(0.95) }),
-  };
+  });
 }
 
 export function predictive(method: string, goal: Goal, points: PointPredictive[], weights: Record<string, number>): Predictive {
@@ -202,6 +197,41 @@ export function predictiveReport(p: Predictive, options: PredictiveReportOptions
     .sort((a, b) => b[1] - a[1]);
   if (weights.length) lines.push(`weights: ${weights.map(([k, w]) => `${k} ${w.toFixed(2)}`).join(', ')}`);
   return lines.join('\n');
+}
+
+/** What a distribution must give for `fromDistribution` to make it a `PointPredictive`. */
+export interface PointPredictiveParts {
+  step: number;
+  goal: Goal;
+  mean: number;
+  median: number;
+  sd: number;
+  cdf(y: number): number;
+  quantile(q: number): number;
+  logDensity(y: number): number;
+  /** @default one `quantile` call per level */
+  quantiles?(levels: ArrayLike<number>): Float64Array;
+  /** @default `centralInterval(quantile)` */
+  interval?(level?: number): [number, number];
+}
+
+/** A `PointPredictive` from its distribution: the interval, `probBetter` and `toJSON` derived in one place. */
+export function fromDistribution(parts: PointPredictiveParts): PointPredictive {
+  const { step, goal, mean, median, sd, cdf, quantile, logDensity } = parts;
+  return {
+    step,
+    goal,
+    mean,
+    median,
+    sd,
+    cdf,
+    quantile,
+    quantiles: parts.quantiles ?? ((levels) => Float64Array.from(levels, quantile)),
+    interval: parts.interval ?? centralInterval(quantile),
+    probBetter: (threshold) => (goal === 'max' ? 1 - cdf(threshold) : cdf(threshold)),
+    logDensity,
+    toJSON: () => ({ step, mean, median, sd, q05: quantile(0.05), q95: quantile(0.95) }),
+  };
 }
 
 /** The central interval at `level` (default 0.9) of a distribution given by its quantile function. */

@@ -1,5 +1,5 @@
 import { InputError, show } from '../core/errors.js';
-import type { PointPredictive } from './predictive.js';
+import { fromDistribution, type PointPredictive } from './predictive.js';
 
 /**
  * A predictive widened by a factor c about its median: Y' = m + c (Y - m). This is how a conformal
@@ -15,7 +15,7 @@ export function widenPredictive(p: PointPredictive, c: number): PointPredictive 
   const back = (y: number) => m + (y - m) / c;
   const quantile = (q: number) => m + c * (p.quantile(q) - m);
   const cdf = (y: number) => p.cdf(back(y));
-  return {
+  return fromDistribution({
     step: p.step,
     goal: p.goal,
     median: m,
@@ -28,8 +28,6 @@ export function widenPredictive(p: PointPredictive, c: number): PointPredictive 
       const [lo, hi] = p.interval(level);
       return [m + c * (lo - m), m + c * (hi - m)];
     },
-    probBetter: (threshold) => (p.goal === 'max' ? 1 - cdf(threshold) : cdf(threshold)),
     logDensity: (y) => p.logDensity(back(y)) - Math.log(c),
-    toJSON: () => ({ step: p.step, mean: m + c * (p.mean - m), median: m, sd: c * p.sd, q05: quantile(0.05), q95: quantile(0.95) }),
-  };
+  });
 }
