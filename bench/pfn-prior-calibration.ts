@@ -1,6 +1,6 @@
 // Calibration of the learning-curve PFN on its own prior: held-out prior curves (a seed the training
 // never draws), the share whose observed target value lies in the network's central 90% interval,
-// by goal, point count, seen fraction and estimated noise. Under the prior the network should cover
+// by goal, point count, seen fraction, estimated noise and learning-rate schedule. Under the prior the network should cover
 // about 0.9 in every cell; where it does and a real file is covered far from 0.9, the gap is the
 // prior's, not the network's. Not a timing.
 //   npx tsx bench/pfn-prior-calibration.ts [count=20000] [seed=12345] [weights.json]
@@ -14,12 +14,29 @@ const network = loadPfn(weights);
 // Prefixes within the prior's reach (the network warns beyond 25x the last seen step).
 const samples = samplePrior(Number(count), Number(seed)).filter((s) => s.steps[s.steps.length - 1]! / s.target >= 0.04);
 const preds = pfnPredictMany(
-  samples.map((s) => ({ steps: s.steps, values: s.values, goal: s.goal, range: s.range, target: s.target })),
+  samples.map((s) => ({ steps: s.steps, values: s.values, goal: s.goal, range: s.range, target: s.target, horizon: s.horizon })),
   { network },
 );
 const features = new Float32Array(PFN_FEATURES);
 const NOISE = 2 * 24 + 2 * 8 + 3; // index of the robust-noise feature, (log10(noise) + 2) / 2
-const order = ['all', 'goal max', 'goal min', 'points < 20', 'points >= 20', 'seen < 20%', 'seen 20-50%', 'seen >= 50%', 'noise < 1%', 'noise 1-10%', 'noise > 10%'];
+const order = [
+  'all',
+  'goal max',
+  'goal min',
+  'points < 20',
+  'points >= 20',
+  'seen < 20%',
+  'seen 20-50%',
+  'seen >= 50%',
+  'noise < 1%',
+  'noise 1-10%',
+  'noise > 10%',
+  'schedule constant',
+  'schedule step',
+  'schedule multistep',
+  'schedule cosine',
+  'schedule linear',
+];
 const cells = new Map<string, { n: number; inside: number }>(order.map((k) => [k, { n: 0, inside: 0 }]));
 const add = (key: string, inside: boolean) => {
   const c = cells.get(key) ?? { n: 0, inside: 0 };
@@ -30,7 +47,7 @@ const add = (key: string, inside: boolean) => {
 samples.forEach((s, i) => {
   const [lo, hi] = preds[i]!.interval(0.9);
   const inside = s.truth >= lo && s.truth <= hi;
-  pfnFeatures(s.steps, s.values, s.goal, s.range, s.target, features);
+  pfnFeatures(s.steps, s.values, s.goal, s.range, s.target, s.horizon, features);
   const seen = s.steps[s.steps.length - 1]! / s.target;
   const noise = features[NOISE]! < 0 ? 'noise < 1%' : features[NOISE]! < 0.5 ? 'noise 1-10%' : 'noise > 10%';
   add('all', inside);
@@ -38,6 +55,7 @@ samples.forEach((s, i) => {
   add(s.steps.length < 20 ? 'points < 20' : 'points >= 20', inside);
   add(seen < 0.2 ? 'seen < 20%' : seen < 0.5 ? 'seen 20-50%' : 'seen >= 50%', inside);
   add(noise, inside);
+  add(`schedule ${s.schedule}`, inside);
 });
 console.log(
   table(

@@ -36,6 +36,13 @@ export interface ExtrapolateOptions extends EnsembleOptions, FastOptions {
    * fitted: the drops are modelled, not cut away).
    */
   schedule?: LrSchedule;
+  /**
+   * The step the run is planned to end at (where its learning-rate schedule ends), when known. Only
+   * `method: 'pfn'` uses it: its prior ties schedules to the run's length, so it judges by it
+   * whether a drop or a decay may still come. It must be at or beyond every step predicted.
+   * @default unknown
+   */
+  horizon?: number;
 }
 
 /** Options that make `extrapolate` one pow3 least-squares fit on every seen point: the pow3 baseline. */
@@ -68,8 +75,8 @@ export function extrapolate(curve: LearningCurve, options: ExtrapolateOptions): 
     return predictive('constant', curve.goal, points, {});
   }
   if (method === 'pfn') {
-    if (options.schedule) throw new InputError('schedule: not used by method "pfn" (its prior has step drops at unknown times instead)', 'schedule');
-    return pfnExtrapolate(curve, steps);
+    if (options.schedule) throw new InputError('schedule: not used by method "pfn" (its prior draws the schedule; give the run\'s planned end as horizon)', 'schedule');
+    return pfnExtrapolate(curve, steps, { horizon: options.horizon });
   }
   if (options.schedule) {
     const withSchedule = scheduleDraws(curve, steps, method, options);
@@ -93,6 +100,7 @@ export function checkExtrapolateOptions(options: Partial<ExtrapolateOptions>): v
   if (method !== 'ensemble' && method !== 'fast' && method !== 'pfn') throw new InputError(`method: must be "ensemble", "fast" or "pfn", got ${show(method)}`, 'method');
   if (weighting !== undefined && weighting !== 'evidence' && weighting !== 'equal') throw new InputError(`weighting: must be "evidence" or "equal", got ${show(weighting)}`, 'weighting');
   if (weighting !== undefined && method !== 'ensemble') throw new InputError(`weighting: weights the ensemble's families; not used with method "${method}", got ${show(weighting)}`, 'weighting');
+  if (options.horizon !== undefined && method !== 'pfn') throw new InputError(`horizon: the run's planned end is used by method "pfn" only, not "${method}"; got ${show(options.horizon)}`, 'horizon');
 }
 
 /** Drops of the rate (seen by the curve) that each get their own fitted jump. */

@@ -30,7 +30,7 @@ export function extrapolateMany(curves: readonly { steps: ArrayLike<number>; val
   if (typeof options.to !== 'number') throw new InputError('to: give one step for every curve', 'to');
   if (method === 'pfn' && !finished) {
     if (goal !== undefined && goal !== 'min' && goal !== 'max') throw new InputError(`goal: must be "min" or "max", got ${show(goal)}`, 'goal');
-    return pfnPredictMany(curves.map((c, i) => ({ steps: c.steps, values: c.values, goal: goal ?? 'min', range, target: options.to, source: `curve ${i + 1}` })));
+    return pfnPredictMany(curves.map((c, i) => ({ steps: c.steps, values: c.values, goal: goal ?? 'min', range, target: options.to, horizon: options.horizon, source: `curve ${i + 1}` })));
   }
   const corrections = new Map<number, LearnedCorrection>();
   return curves.map((c, i) => {

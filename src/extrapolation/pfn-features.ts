@@ -15,7 +15,12 @@ import type { Goal } from './curve.js';
  * - scalars: log x of the first and last point, log of the point count, a robust noise level
  *   (median absolute second difference of z), the mean of z over the last quarter, the slope of z
  *   in log x over the last half, and the headroom to the metric's bound ((bound - hi) / (hi - lo),
- *   with a flag; none for a metric of unknown range).
+ *   with a flag; none for a metric of unknown range),
+ * - the two largest one-point gains of z (not adjacent): where they are (log x) and their size in
+ *   units of the noise level. A learning-rate drop shows as such a jump, and periodic drops (one
+ *   at t, the next at 2t) can be read off their positions,
+ * - the run's planned length H (where its learning-rate schedule ends) as log(H / T), with a flag;
+ *   none when the caller does not know it.
  *
  * The target value is predicted as d = (s(y_T) - lo) / (hi - lo), binned into `PFN_OUTPUT_BINS`
  * cells uniform in w = asinh((d - 1) / PFN_W_SCALE) over d in [-3, 9]: cells are about 0.001 wide
@@ -24,7 +29,7 @@ import type { Goal } from './curve.js';
 
 export const PFN_GRID = 24;
 export const PFN_LAST = 8;
-const SCALARS = 8;
+const SCALARS = 14;
 export const PFN_FEATURES = 2 * PFN_GRID + 2 * PFN_LAST + SCALARS;
 export const PFN_OUTPUT_BINS = 200;
 export const PFN_W_SCALE = 0.02;
@@ -52,9 +57,19 @@ export const PFN_EDGES: Float64Array = Float64Array.from({ length: PFN_OUTPUT_BI
 /**
  * Writes the features of a curve at `out[offset .. offset + PFN_FEATURES)` and returns its scale.
  * The curve must have at least 3 points, increasing positive steps, finite values that are not all
- * equal, and a target beyond its last step (the callers check).
+ * equal, a target beyond its last step, and a horizon (if known) at or beyond the target (the
+ * callers check).
  */
-export function pfnFeatures(steps: ArrayLike<number>, values: ArrayLike<number>, goal: Goal, range: readonly [number, number], target: number, out: Float32Array, offset = 0): PfnScale {
+export function pfnFeatures(
+  steps: ArrayLike<number>,
+  values: ArrayLike<number>,
+  goal: Goal,
+  range: readonly [number, number],
+  target: number,
+  horizon: number | undefined,
+  out: Float32Array,
+  offset = 0,
+): PfnScale {
   const n = values.length;
   const sign = goal === 'max' ? 1 : -1;
   let lo = Infinity,
@@ -121,5 +136,17 @@ export function pfnFeatures(steps: ArrayLike<number>, values: ArrayLike<number>,
   out[o++] = Math.max(-5, Math.min(5, slope)) / 5;
   out[o++] = headroom === undefined ? 0 : 1;
   out[o++] = headroom === undefined ? 0 : Math.log1p(Math.min(headroom, 1000)) / 7;
+  // The two largest gains between consecutive points, the second not next to the first.
+  let i1 = -1,
+    i2 = -1;
+  for (let i = 1; i < n; i++) if (i1 < 0 || z[i]! - z[i - 1]! > z[i1]! - z[i1 - 1]!) i1 = i;
+  for (let i = 1; i < n; i++) if (Math.abs(i - i1) > 1 && (i2 < 0 || z[i]! - z[i - 1]! > z[i2]! - z[i2 - 1]!)) i2 = i;
+  for (const i of [i1, i2]) {
+    const gain = i > 0 ? Math.max(0, z[i]! - z[i - 1]!) : 0;
+    out[o++] = i > 0 ? u[i]! : 0;
+    out[o++] = Math.log10(1 + gain / (noise + 1e-3)) / 2;
+  }
+  out[o++] = horizon === undefined ? 0 : 1;
+  out[o++] = horizon === undefined ? 0 : Math.log(horizon / target) / LOG_SPAN;
   return { sign, lo, width };
 }

@@ -11,7 +11,7 @@ import type { Goal } from './curve.js';
  */
 
 /** Bumped whenever the generator changes: the shipped weights record the version they were trained on. */
-export const PFN_PRIOR_VERSION = 1;
+export const PFN_PRIOR_VERSION = 2;
 
 /** The prior's settings, recorded with the weights. */
 export const PFN_PRIOR = {
@@ -24,10 +24,24 @@ export const PFN_PRIOR = {
   stuck: 0.06,
   /** P(a flat start before learning begins), its length up to this fraction of the curve. */
   plateau: [0.12, 0.25],
-  /** P(learning-rate step drops), 1 to 3 of them, between these fractions of the curve. */
-  drops: [0.3, 0.15, 0.9],
-  /** P(the metric worsens after a peak: overfitting), by up to this fraction of the gain. */
-  overfit: [0.2, 0.3],
+  /**
+   * The learning-rate schedule of the run, by probability: constant; periodic steps (StepLR,
+   * Caffe's "step": the rate falls by gamma every `period` steps); 1 to 3 steps at milestones
+   * (MultiStepLR); cosine and linear decay over the curve's length (the planned budget).
+   */
+  schedule: { constant: 0.4, step: 0.15, multistep: 0.15, cosine: 0.2, linear: 0.1 },
+  /** Period of the periodic steps, as a fraction of the length, uniform. */
+  period: [0.1, 0.7],
+  /** Milestones of the multistep schedule, uniform in these fractions of the length. */
+  milestones: [0.15, 0.9],
+  /** Rate factor at each step, log-uniform. */
+  gamma: [0.05, 0.6],
+  /** Final rate of cosine and linear decay as a fraction of the peak, uniform. */
+  floor: [0, 0.1],
+  /** Share of the progress made so far that annealing the rate to 0 adds, log-uniform. */
+  anneal: [0.02, 0.5],
+  /** P(the metric worsens after a peak: overfitting), by a log-uniform share of the gain. */
+  overfit: [0.2, 0.01, 0.3],
   /** Noise sd, log-uniform: accuracy in absolute units, loss relative to the level. */
   noise: [0.0007, 0.04],
   /** AR(1) coefficient of the noise, uniform. */
@@ -42,6 +56,8 @@ export const PFN_PRIOR = {
   last: 0.7,
   /** P(the metric's bound is hidden from the network, as for a metric given with no range). */
   hideBound: 0.3,
+  /** P(the run's planned length, where its schedule ends, is hidden from the network). */
+  hideHorizon: 0.3,
 } as const;
 
 /** One draw of the prior: a partial curve, the step to predict, and the value observed there. */
@@ -55,6 +71,10 @@ export interface PriorSample {
   truth: number;
   /** Index of the family in `curveFamilies`. */
   family: number;
+  /** The learning-rate schedule (a key of `PFN_PRIOR.schedule`). */
+  schedule: string;
+  /** The run's length L (where its schedule ends), or undefined where the network is not told it. */
+  horizon: number | undefined;
 }
 
 const logUniform = (r: Rng, lo: number, hi: number) => Math.exp(Math.log(lo) + r.next() * (Math.log(hi) - Math.log(lo)));
@@ -94,11 +114,13 @@ function familyParams(k: number, r: Rng, L: number): number[] {
   }
 }
 
-/** The family's curve over steps 1..L mapped to start at 0 and end at 1; undefined when degenerate. */
-function progress(k: number, r: Rng, L: number, from: number): Float64Array | undefined {
+/**
+ * The family's curve at (possibly warped, non-integer) times `x`, mapped to start at 0 and end at
+ * 1; undefined when degenerate.
+ */
+function progress(k: number, r: Rng, L: number, x: Float64Array): Float64Array | undefined {
   const law = curveFamilies[k]!;
   const p = Float64Array.from(familyParams(k, r, L));
-  const x = Float64Array.from({ length: L }, (_, i) => Math.max(1, i + 1 - from));
   const f = new Float64Array(L);
   law.evaluate(p, { step: x }, f);
   const a = f[0]!,
@@ -116,27 +138,60 @@ function progress(k: number, r: Rng, L: number, from: number): Float64Array | un
   return lo < -0.3 || hi > 1.5 ? undefined : f;
 }
 
+/** The rate multiplier of each step 1..L (1 at the start) under one schedule of the prior, and its kind (exported for tests). */
+export function lrSchedule(r: Rng, L: number): { eta: Float64Array; kind: string } {
+  const P = PFN_PRIOR;
+  const eta = new Float64Array(L).fill(1);
+  let u = r.next();
+  const kind = (Object.keys(P.schedule) as (keyof typeof P.schedule)[]).find((k) => (u -= P.schedule[k]) < 0) ?? 'constant';
+  if (kind === 'step') {
+    const period = Math.max(2, Math.round(uniform(r, P.period[0], P.period[1]) * L));
+    const gamma = logUniform(r, P.gamma[0], P.gamma[1]);
+    for (let i = 0; i < L; i++) eta[i] = gamma ** Math.floor((i + 1) / period);
+  } else if (kind === 'multistep') {
+    const n = 1 + r.int(3);
+    const at = Array.from({ length: n }, () => Math.floor(uniform(r, P.milestones[0], P.milestones[1]) * L)).sort((a, b) => a - b);
+    for (const t of at) {
+      const gamma = logUniform(r, P.gamma[0], P.gamma[1]);
+      for (let i = Math.max(1, t); i < L; i++) eta[i]! *= gamma;
+    }
+  } else if (kind === 'cosine' || kind === 'linear') {
+    const floor = uniform(r, P.floor[0], P.floor[1]);
+    for (let i = 0; i < L; i++) {
+      const f = i / Math.max(1, L - 1);
+      eta[i] = floor + (1 - floor) * (kind === 'cosine' ? 0.5 * (1 + Math.cos(Math.PI * f)) : 1 - f);
+    }
+  }
+  return { eta, kind };
+}
+
 /**
  * One curve of the prior, and a cut of it:
  *
  * - A length L log-uniform in [10, 1000], steps 1..L; one of the eleven families of Domhan et al.
- *   2015 (uniform) with its shape parameters (`familyParams`), mapped to a progress c(x) from 0
- *   at the first step to 1 at the last.
+ *   2015 (uniform) with its shape parameters (`familyParams`).
+ * - A learning-rate schedule (`PFN_PRIOR.schedule`): constant (p 0.4), periodic steps (0.15),
+ *   1-3 milestones (0.15), cosine (0.2) or linear (0.1) decay over the length. The family runs on
+ *   the schedule's clock, the cumulative rate (a run at a tenth of the rate moves a tenth as fast),
+ *   and annealing adds a gain: a log-uniform share in [0.02, 0.5] of the progress made so far,
+ *   times how far the rate has fallen, reached with a lag of a few steps. This is the shape of the
+ *   multi-power law (Luo et al. 2025) and of stepped CIFAR and PTB curves: a jump at each drop,
+ *   then a slower climb; a steady late gain under cosine decay.
+ * - The progress is mapped from 0 at the first step to 1 at its best point.
  * - With probability 0.12 a flat start of up to a quarter of the curve; with 0.06 no learning at
  *   all (chance-level runs, as in the MetaQNN file).
- * - With probability 0.3, one to three learning-rate drops at uniform times in [0.15 L, 0.9 L]:
- *   at each the curve jumps by a log-uniform share of what is left to gain (within a few steps)
- *   and its later progress slows by a factor in [0.05, 0.6], as on stepped CIFAR curves.
  * - With probability 0.2, overfitting: after a peak (uniform in [0.2 L, 0.95 L]) the metric
- *   worsens by up to 30% of the gain, as a power 1-2 of the time since the peak.
- * - Accuracy (p 0.5): starting level uniform in [0, 0.7], final level a uniform share of the way
+ *   worsens by a log-uniform 1-30% of the gain, as a power 1-2 of the time since the peak.
+ * - Accuracy (p 0.5): starting level uniform in [0, 0.7], best level a uniform share of the way
  *   to a ceiling in [0.6, 1]; loss: starting level log-uniform in [0.3, 1000] (plus 1 for
- *   perplexity-like metrics bounded by 1), final a log-uniform ratio in [0.03, 0.97] of it.
+ *   perplexity-like metrics bounded by 1), best a log-uniform ratio in [0.03, 0.97] of it.
  * - Noise: sd log-uniform in [0.0007, 0.04] (absolute for accuracy, relative to the level for
  *   losses; NAS curves have 0.002-0.01), AR(1) with a coefficient uniform in [0, 0.7], Student-t
  *   (3 d.o.f.) with probability 0.15; accuracy clipped to [0, 1].
  * - The cut: a target step (the last with p 0.7, else uniform in 4..L), a seen fraction
  *   of it uniform in [0.04, 0.97] (at least 3 points), logged every step or every k-th (p 0.25).
+ * - The network is told the run's length L (where its schedule ends) except with probability 0.3,
+ *   and the metric's bound except with probability 0.3.
  */
 export function samplePriorCurve(r: Rng): PriorSample {
   const P = PFN_PRIOR;
@@ -144,27 +199,36 @@ export function samplePriorCurve(r: Rng): PriorSample {
     const L = Math.round(logUniform(r, P.length[0], P.length[1]));
     const k = r.int(curveFamilies.length);
     const from = r.next() < P.plateau[0] ? Math.floor(r.next() * P.plateau[1] * L) : 0;
-    const base = progress(k, r, L, from);
+    const { eta, kind: schedule } = lrSchedule(r, L);
+    // The schedule's clock: cumulative rate, so a constant rate gives steps 1..L.
+    const x = new Float64Array(L);
+    let area = 0;
+    for (let i = 0; i < L; i++) {
+      area += eta[i]!;
+      x[i] = Math.max(1, area - from);
+    }
+    const base = progress(k, r, L, x);
     if (!base) continue;
     const c = base;
     const stuck = r.next() < P.stuck;
     if (stuck) c.fill(0);
-    if (!stuck && r.next() < P.drops[0]) {
-      const n = 1 + r.int(3);
-      const at = Array.from({ length: n }, () => Math.floor(uniform(r, P.drops[1], P.drops[2]) * L)).sort((a, b) => a - b);
-      for (const t of at) {
-        if (t < 2 || t >= L - 1) continue;
-        const left = Math.max(0.02, 1 - c[t]!);
-        const jump = logUniform(r, 0.1, 1.5) * left;
-        const slow = uniform(r, 0.05, 0.6);
-        const width = logUniform(r, 0.3, 3);
-        const ref = c[t]!;
-        for (let i = t; i < L; i++) c[i] = ref + jump * (1 - Math.exp(-(i - t + 1) / width)) + slow * (c[i]! - ref);
+    else if (eta[L - 1]! < 1) {
+      const share = logUniform(r, P.anneal[0], P.anneal[1]);
+      const lag = logUniform(r, 0.3, Math.max(3, 0.03 * L));
+      const keep = Math.exp(-1 / lag);
+      let lagged = 1;
+      for (let i = 0; i < L; i++) {
+        lagged = keep * lagged + (1 - keep) * eta[i]!;
+        c[i] = c[i]! + share * Math.max(0, c[i]!) * (1 - lagged);
       }
+      let best = 0;
+      for (let i = 0; i < L; i++) best = Math.max(best, c[i]!);
+      if (!(best > 1e-9)) continue;
+      for (let i = 0; i < L; i++) c[i] = c[i]! / best;
     }
     if (!stuck && r.next() < P.overfit[0]) {
       const peak = Math.floor(uniform(r, 0.2, 0.95) * L);
-      const by = r.next() * P.overfit[1] * (c[peak]! - c[0]!);
+      const by = logUniform(r, P.overfit[1], P.overfit[2]) * (c[peak]! - c[0]!);
       const curv = uniform(r, 1, 2);
       for (let i = peak; i < L; i++) c[i] = c[i]! - by * ((i - peak) / Math.max(1, L - 1 - peak)) ** curv;
     }
@@ -217,7 +281,8 @@ export function samplePriorCurve(r: Rng): PriorSample {
     }
     if (!(hi > lo)) continue;
     const hide = r.next() < P.hideBound;
-    return { steps: Float64Array.from(steps), values, goal, range: hide ? [-Infinity, Infinity] : range, target, truth: y[target - 1]!, family: k };
+    const horizon = r.next() < P.hideHorizon ? undefined : L;
+    return { steps: Float64Array.from(steps), values, goal, range: hide ? [-Infinity, Infinity] : range, target, truth: y[target - 1]!, family: k, schedule, horizon };
   }
 }
 

@@ -49,6 +49,12 @@ export interface PfnQuery {
   range?: readonly [number, number];
   /** The step to predict, beyond the last seen one. */
   target: number;
+  /**
+   * The step the run is planned to end at (where its learning-rate schedule ends), at or beyond
+   * `target`, when known: the prior ties schedules to a run's length, so a drop or a decay still to
+   * come is judged by it. @default unknown
+   */
+  horizon?: number;
   /** Names the curve in warnings. @default 'curve' */
   source?: string;
 }
@@ -172,9 +178,12 @@ export function pfnPredictMany(queries: readonly PfnQuery[], options: { network?
     const curve = learningCurve(q.steps, q.values, { goal: q.goal, range: q.range, source: q.source ?? `curve ${i + 1}` });
     const last = curve.step[curve.step.length - 1]!;
     if (!(Number.isFinite(q.target) && q.target > last)) throw new InputError(`to: step ${show(q.target)} is not beyond the curve's last step ${show(last)}`, 'to');
+    if (q.horizon !== undefined && !(Number.isFinite(q.horizon) && q.horizon >= q.target)) {
+      throw new InputError(`horizon: the run's planned end ${show(q.horizon)} must be a step at or beyond the predicted step ${show(q.target)}`, 'horizon');
+    }
     if (curve.constant) return undefined;
     checkInPrior(q);
-    return pfnFeatures(curve.step, curve.value, q.goal, q.range ?? [-Infinity, Infinity], q.target, x, i * PFN_FEATURES);
+    return pfnFeatures(curve.step, curve.value, q.goal, q.range ?? [-Infinity, Infinity], q.target, q.horizon, x, i * PFN_FEATURES);
   });
   const logits = pfnLogits(net, x, rows);
   return queries.map((q, i) => {
@@ -189,9 +198,10 @@ export function pfnPredictMany(queries: readonly PfnQuery[], options: { network?
 }
 
 /** `extrapolate` with method 'pfn': the PFN's predictive at each step (one batched pass). */
-export function pfnExtrapolate(curve: LearningCurve, steps: Float64Array, options: { network?: PfnNetwork } = {}): Predictive {
+export function pfnExtrapolate(curve: LearningCurve, steps: Float64Array, options: { network?: PfnNetwork; horizon?: number } = {}): Predictive {
+  const { horizon } = options;
   const points = pfnPredictMany(
-    Array.from(steps, (target) => ({ steps: curve.step, values: curve.value, goal: curve.goal, range: curve.range, target, source: curve.source })),
+    Array.from(steps, (target) => ({ steps: curve.step, values: curve.value, goal: curve.goal, range: curve.range, target, horizon, source: curve.source })),
     options,
   );
   return predictive('pfn', curve.goal, points, { pfn: 1 });

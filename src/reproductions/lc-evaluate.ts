@@ -62,7 +62,8 @@ export function predictCutoffs(job: PredictJob): StoredPrediction[][] {
       try {
         // The ensemble's weighting means nothing to the fast and pow3 fits (extrapolate refuses it there).
         const { weighting, ...rest } = options;
-        const shared = method === 'ensemble' && weighting !== undefined ? { ...rest, weighting } : method === 'pfn' ? {} : rest;
+        // The PFN is told that the cutoff's target is the run's last epoch (the end of its schedule).
+        const shared = method === 'ensemble' && weighting !== undefined ? { ...rest, weighting } : method === 'pfn' ? { horizon: length } : rest;
         p = extrapolate(curve, { ...shared, method, ...extra, to: length, seed: seed + index[i]! }).at(length);
       } catch (error) {
         // A curve no family can describe counts with the last-value prediction, and is flagged.

@@ -29,7 +29,7 @@ export function extrapolatingPredictor(options: Partial<ExtrapolateOptions> = {}
   checkExtrapolateOptions({ ...rest, method });
   return (view) => {
     const curve = learningCurve(view.steps, view.values, { goal: view.goal, range: view.range, source: 'run' });
-    return extrapolate(curve, { ...rest, method, to: view.horizon }).at(view.horizon);
+    return extrapolate(curve, { ...rest, method, to: view.horizon, ...(method === 'pfn' ? { horizon: view.horizon } : {}) }).at(view.horizon);
   };
 }
 

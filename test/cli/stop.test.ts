@@ -84,7 +84,17 @@ describe('scalelaw stop --method pfn and --watch', () => {
     expect(hi).toBeGreaterThan(out.points[0].median);
     let bad = runCli(['extrapolate', partial, '--to', '30', '--method', 'pfn', '--schedule', partial]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('scalelaw: --schedule: not used by --method pfn (its prior has step drops at unknown times instead)\n');
+    expect(bad.stderr).toBe("scalelaw: --schedule: not used by --method pfn (its prior draws the schedule; give the run's planned end with --horizon)\n");
+    // The run's planned end: taken by the pfn, refused before the predicted step and by other methods.
+    const told = runCli(['extrapolate', partial, '--to', '30', '--method', 'pfn', '--horizon', '30', '--json']);
+    expect(told.code).toBe(0);
+    expect(JSON.parse(told.stdout).points[0].median).toBeLessThan(loss(10, 1.5));
+    bad = runCli(['extrapolate', partial, '--to', '30', '--method', 'pfn', '--horizon', '20']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("scalelaw: horizon: the run's planned end 20 must be a step at or beyond the predicted step 30\n");
+    bad = runCli(['extrapolate', partial, '--to', '30', '--method', 'fast', '--horizon', '30']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('scalelaw: --horizon: used by --method pfn only, not fast; got "30"\n');
     bad = runCli(['extrapolate', partial, '--to', '30', '--method', 'pfn', '--weighting', 'equal']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe("scalelaw: --weighting: weights the ensemble's families; give it with --method ensemble\n");

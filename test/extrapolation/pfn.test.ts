@@ -7,7 +7,7 @@ import { extrapolateMany } from '../../src/extrapolation/many.js';
 import { binnedPredictive, loadPfn, pfnPredictMany } from '../../src/extrapolation/pfn.js';
 import { PFN_EDGES, PFN_FEATURES, PFN_OUTPUT_BINS, pfnBin, pfnFeatures } from '../../src/extrapolation/pfn-features.js';
 import { pfnLogits, type PfnNetwork } from '../../src/extrapolation/pfn-network.js';
-import { PFN_PRIOR, samplePrior } from '../../src/extrapolation/pfn-prior.js';
+import { lrSchedule, PFN_PRIOR, samplePrior } from '../../src/extrapolation/pfn-prior.js';
 import { curveFamilies } from '../../src/laws/families.js';
 
 afterEach(() => resetWarnings());
@@ -49,22 +49,100 @@ describe('PFN prior', () => {
   });
 });
 
+describe('PFN prior schedules', () => {
+  it('draws each schedule at its documented rate, with the documented shapes', () => {
+    const r = rng(5);
+    const L = 60;
+    const seen: Record<string, number> = {};
+    const n = 4000;
+    for (let t = 0; t < n; t++) {
+      const { eta, kind } = lrSchedule(r, L);
+      seen[kind] = (seen[kind] ?? 0) + 1;
+      expect(eta[0]).toBe(1);
+      for (let i = 1; i < L; i++) expect(eta[i]!).toBeLessThanOrEqual(eta[i - 1]! + 1e-15);
+      const drops = [];
+      for (let i = 1; i < L; i++) if (eta[i]! < eta[i - 1]! - 1e-12) drops.push(i);
+      if (kind === 'constant') expect(drops).toEqual([]);
+      if (kind === 'step') {
+        // Periodic: drops at period - 1, 2 period - 1, ... (0-based), each by the same factor.
+        const period = drops[0]! + 1;
+        drops.forEach((d, k) => expect(d).toBe((k + 1) * period - 1));
+        for (const d of drops) expect(eta[d]! / eta[d - 1]!).toBeCloseTo(eta[drops[0]!]!, 10);
+        expect(period).toBeGreaterThanOrEqual(Math.round(PFN_PRIOR.period[0] * L));
+        expect(period).toBeLessThanOrEqual(Math.round(PFN_PRIOR.period[1] * L));
+      }
+      if (kind === 'multistep') {
+        expect(drops.length).toBeGreaterThanOrEqual(1);
+        expect(drops.length).toBeLessThanOrEqual(3);
+        for (const d of drops) expect(d / L).toBeGreaterThanOrEqual(PFN_PRIOR.milestones[0] - 0.02);
+      }
+      if (kind === 'cosine' || kind === 'linear') {
+        expect(eta[L - 1]!).toBeGreaterThanOrEqual(PFN_PRIOR.floor[0]);
+        expect(eta[L - 1]!).toBeLessThanOrEqual(PFN_PRIOR.floor[1]);
+        // Cosine is flat at both ends, linear falls evenly.
+        const early = 1 - eta[1]!,
+          mid = eta[L / 2 - 1]! - eta[L / 2]!;
+        if (kind === 'cosine') expect(early).toBeLessThan(mid / 10);
+        else expect(early).toBeCloseTo(mid, 10);
+      }
+    }
+    for (const [kind, p] of Object.entries(PFN_PRIOR.schedule)) {
+      const sd = Math.sqrt((p * (1 - p)) / n);
+      expect(Math.abs((seen[kind] ?? 0) / n - p)).toBeLessThan(4 * sd);
+    }
+  });
+
+  it('make step-decay curves jumpier than constant-rate ones', () => {
+    const samples = samplePrior(3000, 17).filter((s) => s.steps.length >= 40 && s.steps[1]! - s.steps[0]! === 1);
+    // Per curve, the largest one-step gain over the median absolute step; its median over curves.
+    const jumpiness = (kind: string) => {
+      const rs = samples
+        .filter((s) => s.schedule === kind)
+        .map((s) => {
+          const sign = s.goal === 'max' ? 1 : -1;
+          const d = Array.from(s.values.subarray(1), (v, i) => sign * (v - s.values[i]!));
+          const abs = d.map(Math.abs).sort((x, y) => x - y);
+          return Math.max(...d) / (abs[Math.floor(abs.length / 2)]! + 1e-12);
+        })
+        .sort((x, y) => x - y);
+      expect(rs.length).toBeGreaterThan(30);
+      return rs[Math.floor(rs.length / 2)]!;
+    };
+    expect(jumpiness('step')).toBeGreaterThan(1.2 * jumpiness('constant'));
+  });
+});
+
 describe('PFN features', () => {
   it('do not change when the values are shifted and scaled, or the steps rescaled with the target', () => {
     const steps = [1, 2, 3, 4, 5, 6, 7, 8];
     const values = [0.3, 0.45, 0.52, 0.6, 0.61, 0.66, 0.65, 0.69];
     const a = new Float32Array(PFN_FEATURES),
       b = new Float32Array(PFN_FEATURES);
-    pfnFeatures(steps, values, 'max', [-Infinity, Infinity], 20, a);
+    pfnFeatures(steps, values, 'max', [-Infinity, Infinity], 20, 30, a);
     pfnFeatures(
       steps.map((s) => s * 100),
       values.map((v) => 3 - 2 * v),
       'min',
       [-Infinity, Infinity],
       2000,
+      3000,
       b,
     );
     for (let i = 0; i < PFN_FEATURES; i++) expect(b[i]).toBeCloseTo(a[i]!, 5);
+  });
+
+  it('locate the two largest jumps of a curve', () => {
+    const steps = Array.from({ length: 30 }, (_, i) => i + 1);
+    // A slow climb with jumps after steps 10 and 20 (the second larger).
+    const values = steps.map((s) => 0.3 + 0.002 * s + (s > 10 ? 0.05 : 0) + (s > 20 ? 0.08 : 0));
+    const f = new Float32Array(PFN_FEATURES);
+    pfnFeatures(steps, values, 'max', [0, 1], 40, undefined, f);
+    const u = (s: number) => Math.max(-1, Math.log(s / 40) / Math.log(1000)) + 1;
+    const tail = f.subarray(PFN_FEATURES - 6, PFN_FEATURES - 2);
+    expect(tail[0]).toBeCloseTo(u(21), 5);
+    expect(tail[2]).toBeCloseTo(u(11), 5);
+    expect(tail[1]!).toBeGreaterThan(tail[3]!);
+    expect(tail[3]!).toBeGreaterThan(0.3);
   });
 
   it('bin a target by the edges they publish', () => {
@@ -118,7 +196,7 @@ describe('pfnPredictMany', () => {
     expect(batch[1]!.interval(0.9)).toEqual(alone.interval(0.9));
     // The bins map back through the curve's own scale: logits of the network, edges in accuracy units.
     const x = new Float32Array(PFN_FEATURES);
-    const scale = pfnFeatures(curve(1).steps, curve(1).values, 'max', [0, 1], 21, x);
+    const scale = pfnFeatures(curve(1).steps, curve(1).values, 'max', [0, 1], 21, undefined, x);
     const logits = pfnLogits(net, x, 1);
     let best = 0;
     for (let j = 1; j < PFN_OUTPUT_BINS; j++) if (logits[j]! > logits[best]!) best = j;
@@ -161,8 +239,13 @@ describe('the shipped PFN', () => {
     expect(hi).toBeLessThanOrEqual(1);
     const [many] = extrapolateMany([{ steps, values }], { to: 50, goal: 'max', range: [0, 1], method: 'pfn' });
     expect(many!.median).toBeCloseTo(at50.median, 12);
+    // Told the run ends at step 50, the network is given another input, and its answer moves.
+    const told = extrapolate(learningCurve(steps, values, { goal: 'max', range: [0, 1] }), { to: 50, method: 'pfn', horizon: 50 }).at(50);
+    expect(told.median).not.toBe(at50.median);
+    expect(() => extrapolate(learningCurve(steps, values), { to: 50, method: 'pfn', horizon: 40 })).toThrow("horizon: the run's planned end 40 must be a step at or beyond the predicted step 50");
+    expect(() => extrapolate(learningCurve(steps, values), { to: 50, method: 'fast', horizon: 50 })).toThrow('horizon: the run\'s planned end is used by method "pfn" only, not "fast"; got 50');
     expect(() => extrapolate(learningCurve(steps, values), { to: 20, method: 'pfn', schedule: { steps: [0], lr: [1] } as never })).toThrow(
-      'schedule: not used by method "pfn" (its prior has step drops at unknown times instead)',
+      'schedule: not used by method "pfn" (its prior draws the schedule; give the run\'s planned end as horizon)',
     );
   });
 });

@@ -73,7 +73,7 @@ export function priorBatch(count: number, seed: number): { x: Float32Array; labe
   const labels = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const s = samplePriorCurve(r);
-    const scale = pfnFeatures(s.steps, s.values, s.goal, s.range, s.target, x, i * PFN_FEATURES);
+    const scale = pfnFeatures(s.steps, s.values, s.goal, s.range, s.target, s.horizon, x, i * PFN_FEATURES);
     labels[i] = pfnBin((scale.sign * s.truth - scale.lo) / scale.width);
   }
   return { x, labels };
