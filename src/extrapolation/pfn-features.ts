@@ -16,9 +16,10 @@ import type { Goal } from './curve.js';
  *   (median absolute second difference of z), the mean of z over the last quarter, the slope of z
  *   in log x over the last half, and the headroom to the metric's bound ((bound - hi) / (hi - lo),
  *   with a flag; none for a metric of unknown range),
- * - the two largest one-point gains of z (not adjacent): where they are (log x) and their size in
- *   units of the noise level. A learning-rate drop shows as such a jump, and periodic drops (one
- *   at t, the next at 2t) can be read off their positions,
+ * - the two largest accelerations of z (second differences, z_i - 2 z_(i-1) + z_(i-2); not
+ *   adjacent): where they are (log x) and their size in units of the noise level. A learning-rate
+ *   drop shows as a gain larger than the one before it, while the fast start of a curve, whose
+ *   gains shrink, does not; periodic drops (one at t, the next at 2t) can be read off the positions,
  * - the run's planned length H (where its learning-rate schedule ends) as log(H / T), with a flag;
  *   none when the caller does not know it.
  *
@@ -136,15 +137,16 @@ export function pfnFeatures(
   out[o++] = Math.max(-5, Math.min(5, slope)) / 5;
   out[o++] = headroom === undefined ? 0 : 1;
   out[o++] = headroom === undefined ? 0 : Math.log1p(Math.min(headroom, 1000)) / 7;
-  // The two largest gains between consecutive points, the second not next to the first.
+  // The two largest accelerations (a gain larger than the one before), the second not next to the first.
+  const acc = (i: number) => z[i]! - 2 * z[i - 1]! + z[i - 2]!;
   let i1 = -1,
     i2 = -1;
-  for (let i = 1; i < n; i++) if (i1 < 0 || z[i]! - z[i - 1]! > z[i1]! - z[i1 - 1]!) i1 = i;
-  for (let i = 1; i < n; i++) if (Math.abs(i - i1) > 1 && (i2 < 0 || z[i]! - z[i - 1]! > z[i2]! - z[i2 - 1]!)) i2 = i;
+  for (let i = 2; i < n; i++) if (i1 < 0 || acc(i) > acc(i1)) i1 = i;
+  for (let i = 2; i < n; i++) if (Math.abs(i - i1) > 1 && (i2 < 0 || acc(i) > acc(i2))) i2 = i;
   for (const i of [i1, i2]) {
-    const gain = i > 0 ? Math.max(0, z[i]! - z[i - 1]!) : 0;
-    out[o++] = i > 0 ? u[i]! : 0;
-    out[o++] = Math.log10(1 + gain / (noise + 1e-3)) / 2;
+    const jump = i >= 2 ? Math.max(0, acc(i)) : 0;
+    out[o++] = i >= 2 ? u[i]! : 0;
+    out[o++] = Math.log10(1 + jump / (noise + 1e-3)) / 2;
   }
   out[o++] = horizon === undefined ? 0 : 1;
   out[o++] = horizon === undefined ? 0 : Math.log(horizon / target) / LOG_SPAN;

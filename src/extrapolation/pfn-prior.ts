@@ -177,7 +177,8 @@ export function lrSchedule(r: Rng, L: number): { eta: Float64Array; kind: string
  *   times how far the rate has fallen, reached with a lag of a few steps. This is the shape of the
  *   multi-power law (Luo et al. 2025) and of stepped CIFAR and PTB curves: a jump at each drop,
  *   then a slower climb; a steady late gain under cosine decay.
- * - The progress is mapped from 0 at the first step to 1 at its best point.
+ * - The progress is mapped from 0 at the first step to 1 at the last (at its best point when the
+ *   schedule decays, since annealing can overshoot the family's end).
  * - With probability 0.12 a flat start of up to a quarter of the curve; with 0.06 no learning at
  *   all (chance-level runs, as in the MetaQNN file).
  * - With probability 0.2, overfitting: after a peak (uniform in [0.2 L, 0.95 L]) the metric
