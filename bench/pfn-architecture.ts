@@ -11,6 +11,7 @@ import { rng } from '../src/core/rng.js';
 import { pfnBin, pfnFeatures, PFN_FEATURES, PFN_OUTPUT_BINS } from '../src/extrapolation/pfn-features.js';
 import { samplePriorCurve } from '../src/extrapolation/pfn-prior.js';
 import { tf, useBackend } from '../src/proxy/backend.js';
+import { batchSeed } from '../src/proxy/pfn/train.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -34,8 +35,7 @@ const TOKENS = 48;
 const LAST = 16;
 const LOG_SPAN = Math.log(1000);
 
-// The same streams as src/proxy/pfn/train.ts: batch k from seed and k, validation from k = -2.
-const batchSeed = (seed: number, k: number) => (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca6b)) >>> 0;
+// The same streams as `npm run train:pfn`: batch k from seed and k, validation from k = -2.
 
 /** Tokens (u, z, valid) of up to TOKENS points (the last LAST and an even spread of the rest), the summary features, the bin labels. */
 function batchOf(count: number, seed: number) {

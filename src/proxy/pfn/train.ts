@@ -79,8 +79,8 @@ export function priorBatch(count: number, seed: number): { x: Float32Array; labe
   return { x, labels };
 }
 
-// Batch k's seed: distinct streams for training batches and the validation set.
-const batchSeed = (seed: number, k: number) => (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca6b)) >>> 0;
+/** Batch k's seed: distinct streams for training batches (k >= 0) and the validation set (k = -2). */
+export const batchSeed = (seed: number, k: number) => (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca6b)) >>> 0;
 
 function nll(model: PfnModel, x: Float32Array, labels: Int32Array): tf.Scalar {
   return tf.tidy(() => {
