@@ -10,8 +10,8 @@ import { fromDistribution, predictive, type PointPredictive, type Predictive } f
 
 /**
  * The amortised learning-curve extrapolator (LC-PFN style, Adriaensen et al. 2023): a network
- * trained on curves drawn from a prior (`samplePriorCurve`: the eleven Domhan families, step
- * drops, plateaus, overfitting, noise) returns the posterior predictive of the value at a later
+ * trained on curves drawn from a prior (`samplePriorCurve`: the eleven Domhan families under
+ * learning-rate schedules, plateaus, overfitting, noise) returns the posterior predictive of the value at a later
  * step in one forward pass, as a distribution over `PFN_OUTPUT_BINS` bins. No fit, no sampling,
  * no finished curves: its intervals are calibrated only as far as the prior describes the curve.
  *
