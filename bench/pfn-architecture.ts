@@ -8,10 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { rng } from '../src/core/rng.js';
-import { pfnBin, pfnFeatures, PFN_FEATURES, PFN_OUTPUT_BINS } from '../src/extrapolation/pfn-features.js';
-import { samplePriorCurve } from '../src/extrapolation/pfn-prior.js';
+import { PFN_FEATURES, PFN_OUTPUT_BINS } from '../src/extrapolation/pfn-features.js';
 import { tf, useBackend } from '../src/proxy/backend.js';
-import { batchSeed } from '../src/proxy/pfn/train.js';
+import { batchSeed, priorBatch } from '../src/proxy/pfn/train.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -39,15 +38,10 @@ const LOG_SPAN = Math.log(1000);
 
 /** Tokens (u, z, valid) of up to TOKENS points (the last LAST and an even spread of the rest), the summary features, the bin labels. */
 function batchOf(count: number, seed: number) {
-  const r = rng(seed);
   const tokens = new Float32Array(count * TOKENS * 3);
   const mask = new Float32Array(count * (TOKENS + 1));
-  const summary = new Float32Array(count * PFN_FEATURES);
-  const labels = new Int32Array(count);
-  for (let b = 0; b < count; b++) {
-    const s = samplePriorCurve(r);
-    const scale = pfnFeatures(s.steps, s.values, s.goal, s.range, s.target, s.horizon, summary, b * PFN_FEATURES);
-    labels[b] = pfnBin((scale.sign * s.truth - scale.lo) / scale.width);
+  // The same draws, summary features and labels as the MLP's training batches.
+  const { x: summary, labels } = priorBatch(count, seed, (s, scale, b) => {
     const n = s.values.length;
     const pick: number[] = [];
     if (n <= TOKENS) for (let i = 0; i < n; i++) pick.push(i);
@@ -64,7 +58,7 @@ function batchOf(count: number, seed: number) {
       tokens[o + 2] = 1;
       mask[b * (TOKENS + 1) + 1 + t] = 1;
     });
-  }
+  });
   return { tokens, mask, summary, labels, count };
 }
 

@@ -199,21 +199,12 @@ export function predictiveReport(p: Predictive, options: PredictiveReportOptions
   return lines.join('\n');
 }
 
-/** What a distribution must give for `fromDistribution` to make it a `PointPredictive`. */
-export interface PointPredictiveParts {
-  step: number;
-  goal: Goal;
-  mean: number;
-  median: number;
-  sd: number;
-  cdf(y: number): number;
-  quantile(q: number): number;
-  logDensity(y: number): number;
-  /** @default one `quantile` call per level */
-  quantiles?(levels: ArrayLike<number>): Float64Array;
-  /** @default `centralInterval(quantile)` */
-  interval?(level?: number): [number, number];
-}
+/**
+ * What a distribution must give for `fromDistribution` to make it a `PointPredictive`: its fields
+ * and functions, without what is derived from them. `quantiles` defaults to one `quantile` call
+ * per level, `interval` to `centralInterval(quantile)`.
+ */
+export type PointPredictiveParts = Pick<PointPredictive, 'step' | 'goal' | 'mean' | 'median' | 'sd' | 'cdf' | 'quantile' | 'logDensity'> & Partial<Pick<PointPredictive, 'quantiles' | 'interval'>>;
 
 /** A `PointPredictive` from its distribution: the interval, `probBetter` and `toJSON` derived in one place. */
 export function fromDistribution(parts: PointPredictiveParts): PointPredictive {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { InputError, show } from '../../core/errors.js';
 import { rng } from '../../core/rng.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { pfnBin, pfnFeatures, PFN_FEATURES, PFN_OUTPUT_BINS } from '../../extrapolation/pfn-features.js';
+import { pfnBin, pfnFeatures, PFN_FEATURES, PFN_OUTPUT_BINS, type PfnScale } from '../../extrapolation/pfn-features.js';
 import { decodeFloat32, encodeFloat32, type PfnLayer, type PfnWeightsFile } from '../../extrapolation/pfn-network.js';
-import { PFN_PRIOR, PFN_PRIOR_VERSION, samplePriorCurve } from '../../extrapolation/pfn-prior.js';
+import { PFN_PRIOR, PFN_PRIOR_VERSION, samplePriorCurve, type PriorSample } from '../../extrapolation/pfn-prior.js';
 import { tf, useBackend } from '../backend.js';
 import { layersOf, pfnModel, setLayers, type PfnModel } from './model.js';
 
@@ -66,8 +66,11 @@ interface Checkpoint {
 
 const VALIDATION = 4096;
 
-/** Features and bin labels of `count` prior curves drawn from `seed`. */
-export function priorBatch(count: number, seed: number): { x: Float32Array; labels: Int32Array } {
+/**
+ * Features and bin labels of `count` prior curves drawn from `seed`; `each` also sees every curve
+ * with its scale (for inputs of another architecture, built from the same draws).
+ */
+export function priorBatch(count: number, seed: number, each?: (sample: PriorSample, scale: PfnScale, i: number) => void): { x: Float32Array; labels: Int32Array } {
   const r = rng(seed);
   const x = new Float32Array(count * PFN_FEATURES);
   const labels = new Int32Array(count);
@@ -75,6 +78,7 @@ export function priorBatch(count: number, seed: number): { x: Float32Array; labe
     const s = samplePriorCurve(r);
     const scale = pfnFeatures(s.steps, s.values, s.goal, s.range, s.target, s.horizon, x, i * PFN_FEATURES);
     labels[i] = pfnBin((scale.sign * s.truth - scale.lo) / scale.width);
+    each?.(s, scale, i);
   }
   return { x, labels };
 }
