@@ -17,7 +17,10 @@ export interface PfnLayer {
   bias: Float32Array;
 }
 
-/** The weights file: the layers (base64 little-endian float32) and how they were made. */
+/** One network's layers in a weights file (base64 little-endian float32). */
+export type PfnLayerFile = { inputs: number; outputs: number; activation: 'relu' | 'linear'; kernel: string; bias: string };
+
+/** The weights file of one network (what `npm run train:pfn` writes): its layers and how they were made. */
 export interface PfnWeightsFile {
   format: 'scalelaw-pfn';
   /** Version of the file layout. */
@@ -26,15 +29,42 @@ export interface PfnWeightsFile {
   priorVersion: number;
   features: number;
   outputBins: number;
-  layers: { inputs: number; outputs: number; activation: 'relu' | 'linear'; kernel: string; bias: string }[];
+  layers: PfnLayerFile[];
   /** How the weights were made: command, seed, steps, curves seen, seconds, backend, date, losses. */
   training: Record<string, unknown>;
 }
 
+/**
+ * The weights file of an ensemble: networks trained on one prior from different seeds, each with
+ * the record of how it was made (`npm run train:pfn -- --combine` writes it).
+ */
+export interface PfnEnsembleFile {
+  format: 'scalelaw-pfn';
+  formatVersion: 2;
+  priorVersion: number;
+  features: number;
+  outputBins: number;
+  members: { layers: PfnLayerFile[]; training: Record<string, unknown> }[];
+  /** The command that combined the members. */
+  combined: string;
+}
+
+/** One trained network. */
 export interface PfnNetwork {
   layers: readonly PfnLayer[];
   priorVersion: number;
   training: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Networks trained on the same prior from different seeds. Their predictive is the equal-weight
+ * mixture of the members' (a deep ensemble, Lakshminarayanan et al. 2017): each member is an
+ * approximation of the same posterior predictive, and the mixture averages out the error of any
+ * one training.
+ */
+export interface PfnEnsemble {
+  members: readonly PfnNetwork[];
+  priorVersion: number;
 }
 
 export function encodeFloat32(a: Float32Array): string {
@@ -49,26 +79,65 @@ export function decodeFloat32(s: string, length: number, what: string): Float32A
   return out;
 }
 
-/** Reads a weights file's JSON into a network, checking shapes. */
-export function parsePfnWeights(json: PfnWeightsFile): PfnNetwork {
-  if (json.format !== 'scalelaw-pfn' || json.formatVersion !== 1) throw new InputError(`pfn weights: not a scalelaw-pfn file of format 1: ${show(json.format)} ${show(json.formatVersion)}`, 'weights');
+/**
+ * Reads a weights file's JSON, of one network (format 1) or an ensemble (format 2), into an
+ * ensemble (of one member for format 1), checking shapes.
+ */
+export function parsePfnWeights(json: PfnWeightsFile | PfnEnsembleFile): PfnEnsemble {
+  if (json.format !== 'scalelaw-pfn' || !(json.formatVersion === 1 || json.formatVersion === 2)) {
+    throw new InputError(`pfn weights: not a scalelaw-pfn file of format 1 or 2: ${show(json.format)} ${show(json.formatVersion)}`, 'weights');
+  }
   if (json.features !== PFN_FEATURES || json.outputBins !== PFN_OUTPUT_BINS) {
     throw new InputError(`pfn weights: made for ${json.features} features and ${json.outputBins} bins, this version uses ${PFN_FEATURES} and ${PFN_OUTPUT_BINS}`, 'weights');
   }
+  const members = json.formatVersion === 1 ? [{ layers: json.layers, training: json.training }] : json.members;
+  if (!Array.isArray(members) || members.length === 0) throw new InputError(`pfn weights: members: expected one or more networks, got ${show(members)}`, 'weights');
+  return {
+    priorVersion: json.priorVersion,
+    members: members.map((m, k) => ({ layers: parseLayers(m.layers, members.length > 1 ? `member ${k + 1} ` : ''), priorVersion: json.priorVersion, training: m.training ?? {} })),
+  };
+}
+
+function parseLayers(file: readonly PfnLayerFile[], member: string): PfnLayer[] {
   let width = PFN_FEATURES;
-  const layers = json.layers.map((l, i) => {
-    if (l.inputs !== width) throw new InputError(`pfn weights: layer ${i + 1} takes ${l.inputs} inputs, expected ${width}`, 'weights');
+  const layers = file.map((l, i) => {
+    if (l.inputs !== width) throw new InputError(`pfn weights: ${member}layer ${i + 1} takes ${l.inputs} inputs, expected ${width}`, 'weights');
     width = l.outputs;
     return {
       inputs: l.inputs,
       outputs: l.outputs,
       activation: l.activation,
-      kernel: decodeFloat32(l.kernel, l.inputs * l.outputs, `layer ${i + 1} kernel`),
-      bias: decodeFloat32(l.bias, l.outputs, `layer ${i + 1} bias`),
+      kernel: decodeFloat32(l.kernel, l.inputs * l.outputs, `${member}layer ${i + 1} kernel`),
+      bias: decodeFloat32(l.bias, l.outputs, `${member}layer ${i + 1} bias`),
     };
   });
-  if (width !== PFN_OUTPUT_BINS) throw new InputError(`pfn weights: last layer gives ${width} outputs, expected ${PFN_OUTPUT_BINS}`, 'weights');
-  return { layers, priorVersion: json.priorVersion, training: json.training };
+  if (width !== PFN_OUTPUT_BINS) throw new InputError(`pfn weights: ${member}last layer gives ${width} outputs, expected ${PFN_OUTPUT_BINS}`, 'weights');
+  return layers;
+}
+
+/** A network or an ensemble as an ensemble (a network is an ensemble of one). */
+export const asEnsemble = (model: PfnNetwork | PfnEnsemble): PfnEnsemble => ('members' in model ? model : { members: [model], priorVersion: model.priorVersion });
+
+/**
+ * Bin probabilities of a batch (rows x PFN_OUTPUT_BINS, each row summing to 1): the softmax of each
+ * member's logits, averaged over the members.
+ */
+export function pfnProbabilities(model: PfnNetwork | PfnEnsemble, x: Float32Array, rows: number): Float64Array {
+  const { members } = asEnsemble(model);
+  const B = PFN_OUTPUT_BINS;
+  const out = new Float64Array(rows * B);
+  for (const net of members) {
+    const logits = pfnLogits(net, x, rows);
+    for (let r = 0; r < rows; r++) {
+      const o = r * B;
+      let max = -Infinity;
+      for (let j = 0; j < B; j++) max = Math.max(max, logits[o + j]!);
+      let total = 0;
+      for (let j = 0; j < B; j++) total += Math.exp(logits[o + j]! - max);
+      for (let j = 0; j < B; j++) out[o + j]! += Math.exp(logits[o + j]! - max) / (total * members.length);
+    }
+  }
+  return out;
 }
 
 /**

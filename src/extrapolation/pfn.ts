@@ -4,7 +4,7 @@ import { InputError, show } from '../core/errors.js';
 import { warn } from '../core/warn.js';
 import { learningCurve, type Goal, type LearningCurve } from './curve.js';
 import { PFN_EDGES, PFN_FEATURES, PFN_OUTPUT_BINS, pfnFeatures, type PfnScale } from './pfn-features.js';
-import { parsePfnWeights, pfnLogits, type PfnNetwork, type PfnWeightsFile } from './pfn-network.js';
+import { parsePfnWeights, pfnProbabilities, type PfnEnsemble, type PfnEnsembleFile, type PfnNetwork, type PfnWeightsFile } from './pfn-network.js';
 import { PFN_PRIOR, PFN_PRIOR_VERSION } from './pfn-prior.js';
 import { fromDistribution, predictive, type PointPredictive, type Predictive } from './predictive.js';
 
@@ -15,22 +15,23 @@ import { fromDistribution, predictive, type PointPredictive, type Predictive } f
  * step in one forward pass, as a distribution over `PFN_OUTPUT_BINS` bins. No fit, no sampling,
  * no finished curves: its intervals are calibrated only as far as the prior describes the curve.
  *
- * The weights ship in fits/pfn-lc.json (made by `npm run train:pfn`) and are read on first use.
+ * The weights ship in fits/pfn-lc.json (made by `npm run train:pfn`: an ensemble of networks
+ * trained from different seeds, whose predictive is the mixture of theirs) and are read on first use.
  */
 
-/** The network in fits/pfn-lc.json, read once on first use. */
-let shipped: PfnNetwork | undefined;
+/** The networks in fits/pfn-lc.json, read once on first use. */
+let shipped: PfnEnsemble | undefined;
 
 /** Where the shipped weights are. */
 export const PFN_WEIGHTS_PATH = fileURLToPath(new URL('../../fits/pfn-lc.json', import.meta.url));
 
-/** Reads a weights file (the shipped one by default; cached). */
-export function loadPfn(path?: string): PfnNetwork {
+/** Reads a weights file, of one network or an ensemble (the shipped one by default; cached). */
+export function loadPfn(path?: string): PfnEnsemble {
   if (path === undefined && shipped) return shipped;
   const file = path ?? PFN_WEIGHTS_PATH;
-  let json: PfnWeightsFile;
+  let json: PfnWeightsFile | PfnEnsembleFile;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8')) as PfnWeightsFile;
+    json = JSON.parse(readFileSync(file, 'utf8')) as PfnWeightsFile | PfnEnsembleFile;
   } catch (error) {
     throw new InputError(`pfn weights: cannot read ${file}: ${(error as Error).message}`, 'weights');
   }
@@ -135,12 +136,9 @@ export function binnedPredictive(step: number, goal: Goal, edges: Float64Array, 
   return fromDistribution({ step, goal, mean, median: quantile(0.5), sd, cdf, quantile, logDensity });
 }
 
-/** The predictive in original units from a row of logits and the curve's scale. */
-function toPoint(logits: Float32Array, at: number, scale: PfnScale, step: number, goal: Goal, range: readonly [number, number]): PointPredictive {
-  let max = -Infinity;
-  for (let j = 0; j < PFN_OUTPUT_BINS; j++) max = Math.max(max, logits[at + j]!);
-  const probs = new Float64Array(PFN_OUTPUT_BINS);
-  for (let j = 0; j < PFN_OUTPUT_BINS; j++) probs[j] = Math.exp(logits[at + j]! - max);
+/** The predictive in original units from a row of bin probabilities and the curve's scale. */
+function toPoint(rows: Float64Array, at: number, scale: PfnScale, step: number, goal: Goal, range: readonly [number, number]): PointPredictive {
+  const probs = rows.slice(at, at + PFN_OUTPUT_BINS);
   const edges = PFN_EDGES.map((d) => scale.sign * (scale.lo + scale.width * d));
   // For 'min' the value falls as d rises: reverse so that edges increase.
   if (scale.sign < 0) {
@@ -170,7 +168,7 @@ function checkInPrior(q: PfnQuery): void {
  *
  * @example pfnPredictMany([{ steps: [1, 2, 3, 4], values: [0.3, 0.5, 0.6, 0.65], goal: 'max', range: [0, 1], target: 20 }])
  */
-export function pfnPredictMany(queries: readonly PfnQuery[], options: { network?: PfnNetwork } = {}): PointPredictive[] {
+export function pfnPredictMany(queries: readonly PfnQuery[], options: { network?: PfnNetwork | PfnEnsemble } = {}): PointPredictive[] {
   const net = options.network ?? loadPfn();
   const rows = queries.length;
   const x = new Float32Array(rows * PFN_FEATURES);
@@ -185,7 +183,7 @@ export function pfnPredictMany(queries: readonly PfnQuery[], options: { network?
     checkInPrior(q);
     return pfnFeatures(curve.step, curve.value, q.goal, q.range ?? [-Infinity, Infinity], q.target, q.horizon, x, i * PFN_FEATURES);
   });
-  const logits = pfnLogits(net, x, rows);
+  const probs = pfnProbabilities(net, x, rows);
   return queries.map((q, i) => {
     const scale = scales[i];
     const range = q.range ?? [-Infinity, Infinity];
@@ -193,12 +191,12 @@ export function pfnPredictMany(queries: readonly PfnQuery[], options: { network?
       const v = q.values[0]!;
       return binnedPredictive(q.target, q.goal, Float64Array.of(v, v + 1e-12 * Math.max(1, Math.abs(v))), Float64Array.of(1), range);
     }
-    return toPoint(logits, i * PFN_OUTPUT_BINS, scale, q.target, q.goal, range);
+    return toPoint(probs, i * PFN_OUTPUT_BINS, scale, q.target, q.goal, range);
   });
 }
 
 /** `extrapolate` with method 'pfn': the PFN's predictive at each step (one batched pass). */
-export function pfnExtrapolate(curve: LearningCurve, steps: Float64Array, options: { network?: PfnNetwork; horizon?: number } = {}): Predictive {
+export function pfnExtrapolate(curve: LearningCurve, steps: Float64Array, options: { network?: PfnNetwork | PfnEnsemble; horizon?: number } = {}): Predictive {
   const { horizon } = options;
   const points = pfnPredictMany(
     Array.from(steps, (target) => ({ steps: curve.step, values: curve.value, goal: curve.goal, range: curve.range, target, horizon, source: curve.source })),

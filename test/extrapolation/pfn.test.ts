@@ -6,7 +6,7 @@ import { extrapolate } from '../../src/extrapolation/extrapolate.js';
 import { extrapolateMany } from '../../src/extrapolation/many.js';
 import { binnedPredictive, loadPfn, pfnPredictMany } from '../../src/extrapolation/pfn.js';
 import { PFN_EDGES, PFN_FEATURES, PFN_OUTPUT_BINS, pfnBin, pfnFeatures } from '../../src/extrapolation/pfn-features.js';
-import { pfnLogits, type PfnNetwork } from '../../src/extrapolation/pfn-network.js';
+import { parsePfnWeights, pfnLogits, pfnProbabilities, type PfnNetwork } from '../../src/extrapolation/pfn-network.js';
 import { lrSchedule, PFN_PRIOR, samplePrior } from '../../src/extrapolation/pfn-prior.js';
 import { curveFamilies } from '../../src/laws/families.js';
 
@@ -223,11 +223,71 @@ describe('pfnPredictMany', () => {
   });
 });
 
+describe('a PFN ensemble', () => {
+  const a = randomNetwork(3),
+    b = randomNetwork(4);
+  const ensemble = { members: [a, b], priorVersion: PFN_PRIOR.version };
+  const curve = { steps: [1, 2, 3, 4, 5, 6], values: [0.2, 0.4, 0.5, 0.55, 0.6, 0.62], goal: 'max' as const, range: [0, 1] as const, target: 20 };
+
+  it("gives the average of its members' bin probabilities", () => {
+    const x = new Float32Array(2 * PFN_FEATURES);
+    pfnFeatures(curve.steps, curve.values, 'max', [0, 1], 20, undefined, x, 0);
+    pfnFeatures(
+      curve.steps,
+      curve.values.map((v) => v * 0.9),
+      'max',
+      [0, 1],
+      40,
+      40,
+      x,
+      PFN_FEATURES,
+    );
+    const softmax = (net: PfnNetwork, row: number) => {
+      const l = Array.from(pfnLogits(net, x, 2).slice(row * PFN_OUTPUT_BINS, (row + 1) * PFN_OUTPUT_BINS));
+      const e = l.map((v) => Math.exp(v - Math.max(...l)));
+      const total = e.reduce((s, v) => s + v, 0);
+      return e.map((v) => v / total);
+    };
+    const mixed = pfnProbabilities(ensemble, x, 2);
+    for (const row of [0, 1]) {
+      const pa = softmax(a, row),
+        pb = softmax(b, row);
+      let sum = 0;
+      for (let j = 0; j < PFN_OUTPUT_BINS; j++) {
+        expect(mixed[row * PFN_OUTPUT_BINS + j]!).toBeCloseTo(0.5 * (pa[j]! + pb[j]!), 12);
+        sum += mixed[row * PFN_OUTPUT_BINS + j]!;
+      }
+      expect(sum).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('predicts the mixture of its members (the cdf is their average), and a network is an ensemble of one', () => {
+    const [pa] = pfnPredictMany([curve], { network: a });
+    const [pb] = pfnPredictMany([curve], { network: b });
+    const [pm] = pfnPredictMany([curve], { network: ensemble });
+    for (const y of [0.55, 0.62, 0.7, 0.8, 0.95]) expect(pm!.cdf(y)).toBeCloseTo(0.5 * (pa!.cdf(y) + pb!.cdf(y)), 10);
+    const [alone] = pfnPredictMany([curve], { network: { members: [a], priorVersion: PFN_PRIOR.version } });
+    expect(alone!.interval(0.9)).toEqual(pa!.interval(0.9));
+  });
+
+  it('refuses a weights file with no members, naming the field', () => {
+    expect(() =>
+      parsePfnWeights({ format: 'scalelaw-pfn', formatVersion: 2, priorVersion: PFN_PRIOR.version, features: PFN_FEATURES, outputBins: PFN_OUTPUT_BINS, members: [], combined: '' }),
+    ).toThrow('pfn weights: members: expected one or more networks, got []');
+    expect(() => parsePfnWeights({ format: 'scalelaw-pfn', formatVersion: 3 as never, priorVersion: 2, features: PFN_FEATURES, outputBins: PFN_OUTPUT_BINS, layers: [], training: {} })).toThrow(
+      'pfn weights: not a scalelaw-pfn file of format 1 or 2: "scalelaw-pfn" 3',
+    );
+  });
+});
+
 describe('the shipped PFN', () => {
   it('loads, and extrapolates through extrapolate and extrapolateMany alike', () => {
     const net = loadPfn();
     expect(net.priorVersion).toBe(PFN_PRIOR.version);
-    expect(net.training).toMatchObject({ command: expect.stringContaining('train:pfn'), seed: 0 });
+    // Every member records the command that trained it; no seed twice.
+    for (const m of net.members) expect(m.training).toMatchObject({ command: expect.stringContaining('train:pfn'), prior: { version: PFN_PRIOR.version } });
+    const seeds = net.members.map((m) => m.training.seed);
+    expect(new Set(seeds).size).toBe(seeds.length);
     const steps = Array.from({ length: 10 }, (_, i) => i + 1);
     const values = steps.map((s) => 0.9 - 0.6 * s ** -0.7);
     const p = extrapolate(learningCurve(steps, values, { goal: 'max', range: [0, 1] }), { to: [20, 50], method: 'pfn' });

@@ -3,10 +3,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InputError } from '../../core/errors.js';
-import { trainPfn } from './train.js';
+import { combinePfn, trainPfn } from './train.js';
 
-// `npm run train:pfn -- [--steps N] [--minutes M] [--until STEP] [--dir checkpoint-dir] [--out weights.json] [--seed S]`:
+// `npm run train:pfn -- [--steps N] [--minutes M] [--until STEP] [--dir checkpoint-dir] [--out weights.json] [--seed S] [--members K]`:
 // trains (or resumes) the learning-curve PFN and writes the weights shipped in fits/pfn-lc.json.
+// With --members K it trains K networks from seeds S..S+K-1, one after the other, each in
+// dir/member-<seed> (each resumable), and writes their ensemble to --out.
+// `npm run train:pfn -- --combine a.json,b.json --out weights.json` writes the ensemble of networks
+// trained before (by separate invocations, e.g. one per core, with distinct --seed).
 // Run it niced on one thread on a shared machine: `nice -n 10 npm run train:pfn -- --minutes 30`.
 const { values } = parseArgs({
   options: {
@@ -20,6 +24,8 @@ const { values } = parseArgs({
     backend: { type: 'string' },
     dir: { type: 'string' },
     out: { type: 'string' },
+    members: { type: 'string' },
+    combine: { type: 'string' },
   },
 });
 const num = (name: string, v: string | undefined) => {
@@ -29,21 +35,44 @@ const num = (name: string, v: string | undefined) => {
   return n;
 };
 try {
-  const record = await trainPfn({
-    dir: values.dir ?? join(tmpdir(), 'scalelaw-pfn-train'),
-    out: values.out ?? fileURLToPath(new URL('../../../fits/pfn-lc.json', import.meta.url)),
-    steps: num('steps', values.steps),
-    minutes: num('minutes', values.minutes),
-    batch: num('batch', values.batch),
-    seed: num('seed', values.seed),
-    every: num('every', values.every),
-    lr: num('lr', values.lr),
-    until: num('until', values.until),
-    backend: values.backend as 'wasm' | undefined,
-    command: `npm run train:pfn -- ${process.argv.slice(2).join(' ')}`.trim(),
-    onProgress: (m) => console.log(m),
-  });
-  console.log(`done: step ${record.step}/${record.steps}, ${record.curvesSeen} curves, ${record.seconds.toFixed(0)} s on ${record.backends.join(', ')}`);
+  const out = values.out ?? fileURLToPath(new URL('../../../fits/pfn-lc.json', import.meta.url));
+  const command = `npm run train:pfn -- ${process.argv.slice(2).join(' ')}`.trim();
+  if (values.combine !== undefined) {
+    const file = combinePfn(values.combine.split(','), out, command);
+    console.log(`wrote ${out}: an ensemble of ${file.members.length} networks (seeds ${file.members.map((m) => String(m.training.seed)).join(', ')})`);
+  } else {
+    const members = num('members', values.members);
+    if (members !== undefined && !(Number.isInteger(members) && members >= 1)) throw new InputError(`--members: a whole number of networks >= 1, got ${JSON.stringify(values.members)}`, 'members');
+    const dir = values.dir ?? join(tmpdir(), 'scalelaw-pfn-train');
+    const first = num('seed', values.seed) ?? 0;
+    const seeds = members === undefined ? [first] : Array.from({ length: members }, (_, k) => first + k);
+    const files: string[] = [];
+    for (const seed of seeds) {
+      const memberDir = members === undefined ? dir : join(dir, `member-${seed}`);
+      const memberOut = members === undefined ? out : join(memberDir, 'weights.json');
+      const record = await trainPfn({
+        dir: memberDir,
+        out: memberOut,
+        steps: num('steps', values.steps),
+        minutes: num('minutes', values.minutes),
+        batch: num('batch', values.batch),
+        seed,
+        every: num('every', values.every),
+        lr: num('lr', values.lr),
+        until: num('until', values.until),
+        backend: values.backend as 'wasm' | undefined,
+        command,
+        onProgress: (m) => console.log(members === undefined ? m : `seed ${seed}: ${m}`),
+      });
+      console.log(`done: seed ${seed}, step ${record.step}/${record.steps}, ${record.curvesSeen} curves, ${record.seconds.toFixed(0)} s on ${record.backends.join(', ')}`);
+      files.push(memberOut);
+      if (record.step < record.steps) break; // stopped on --minutes or --until: resume later
+    }
+    if (members !== undefined && members > 1 && files.length === members) {
+      combinePfn(files, out, command);
+      console.log(`wrote ${out}: an ensemble of ${members} networks`);
+    } else if (members !== undefined && members > 1) console.log(`${files.length} of ${members} networks begun; run the same command again to go on`);
+  }
 } catch (error) {
   if (error instanceof InputError) {
     console.error(error.message);

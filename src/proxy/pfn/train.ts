@@ -4,7 +4,7 @@ import { InputError, show } from '../../core/errors.js';
 import { rng } from '../../core/rng.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { pfnBin, pfnFeatures, PFN_FEATURES, PFN_OUTPUT_BINS, type PfnScale } from '../../extrapolation/pfn-features.js';
-import { decodeFloat32, encodeFloat32, type PfnLayer, type PfnWeightsFile } from '../../extrapolation/pfn-network.js';
+import { decodeFloat32, encodeFloat32, parsePfnWeights, type PfnEnsembleFile, type PfnLayer, type PfnWeightsFile } from '../../extrapolation/pfn-network.js';
 import { PFN_PRIOR, PFN_PRIOR_VERSION, samplePriorCurve, type PriorSample } from '../../extrapolation/pfn-prior.js';
 import { tf, useBackend } from '../backend.js';
 import { layersOf, pfnModel, setLayers, type PfnModel } from './model.js';
@@ -236,4 +236,35 @@ function writeWeights(out: string, layers: PfnLayer[], state: Checkpoint, comman
     },
   };
   writeFileAtomic(out, JSON.stringify(file) + '\n');
+}
+
+/**
+ * Writes the ensemble of the networks in `files` (weights files of `trainPfn`, one network each)
+ * to `out`: every member keeps the record of how it was made. The members must be trained on this
+ * code's prior version from distinct seeds (the same seed twice is the same network, not a second
+ * opinion).
+ */
+export function combinePfn(files: readonly string[], out: string, command: string): PfnEnsembleFile {
+  if (files.length < 2) throw new InputError(`combine: an ensemble needs two or more weights files, got ${files.length}`, 'combine');
+  const seeds = new Map<unknown, string>();
+  const members = files.map((file) => {
+    let json: PfnWeightsFile;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8')) as PfnWeightsFile;
+    } catch (error) {
+      throw new InputError(`combine: cannot read ${file}: ${(error as Error).message}`, 'combine');
+    }
+    if (json.format !== 'scalelaw-pfn' || json.formatVersion !== 1) throw new InputError(`combine: ${file} is not the weights file of one network (format 1): ${show(json.formatVersion)}`, 'combine');
+    if (json.priorVersion !== PFN_PRIOR_VERSION)
+      throw new InputError(`combine: ${file} was trained on prior version ${show(json.priorVersion)}, this code's prior is version ${PFN_PRIOR_VERSION}`, 'combine');
+    const seed = json.training.seed;
+    const twin = seeds.get(seed);
+    if (twin !== undefined) throw new InputError(`combine: ${file} and ${twin} were both trained from seed ${show(seed)}`, 'combine');
+    seeds.set(seed, file);
+    return { layers: json.layers, training: json.training };
+  });
+  const file: PfnEnsembleFile = { format: 'scalelaw-pfn', formatVersion: 2, priorVersion: PFN_PRIOR_VERSION, features: PFN_FEATURES, outputBins: PFN_OUTPUT_BINS, members, combined: command };
+  parsePfnWeights(file);
+  writeFileAtomic(out, JSON.stringify(file) + '\n');
+  return file;
 }

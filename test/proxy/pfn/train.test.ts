@@ -7,7 +7,7 @@ import { parsePfnWeights, pfnLogits, type PfnWeightsFile } from '../../../src/ex
 import { PFN_PRIOR_VERSION } from '../../../src/extrapolation/pfn-prior.js';
 import { tf, useBackend } from '../../../src/proxy/backend.js';
 import { layersOf, pfnModel } from '../../../src/proxy/pfn/model.js';
-import { priorBatch, trainPfn } from '../../../src/proxy/pfn/train.js';
+import { combinePfn, priorBatch, trainPfn } from '../../../src/proxy/pfn/train.js';
 
 const dirs: string[] = [];
 const temp = () => {
@@ -50,7 +50,7 @@ describe('learning-curve PFN in TensorFlow.js', () => {
     expect(wb.layers).toEqual(wa.layers);
     expect(wa.priorVersion).toBe(PFN_PRIOR_VERSION);
     expect(wa.training).toMatchObject({ seed: 5, step: 4, steps: 4, curvesSeen: 64, backends: ['cpu'] });
-    expect(parsePfnWeights(wa).layers.map((l) => [l.inputs, l.outputs])).toEqual([
+    expect(parsePfnWeights(wa).members[0]!.layers.map((l) => [l.inputs, l.outputs])).toEqual([
       [PFN_FEATURES, 8],
       [8, PFN_OUTPUT_BINS],
     ]);
@@ -63,5 +63,22 @@ describe('learning-curve PFN in TensorFlow.js', () => {
     await expect(trainPfn({ steps: 2, batch: 8, hidden: [4], every: 1, seed: 2, backend: 'cpu', dir: d, out: join(d, 'w.json') })).rejects.toThrow(
       'the checkpoint was made with seed 1, not 2; use another --dir',
     );
+  });
+
+  it('combines networks trained from different seeds into an ensemble that keeps the record of each, and refuses a seed twice', async () => {
+    const d = temp();
+    const common = { steps: 2, batch: 8, hidden: [4], every: 1, backend: 'cpu' as const };
+    await trainPfn({ ...common, seed: 1, dir: join(d, 'a'), out: join(d, 'a.json'), command: 'npm run train:pfn -- --seed 1' });
+    await trainPfn({ ...common, seed: 2, dir: join(d, 'b'), out: join(d, 'b.json'), command: 'npm run train:pfn -- --seed 2' });
+    const file = combinePfn([join(d, 'a.json'), join(d, 'b.json')], join(d, 'ens.json'), 'npm run train:pfn -- --combine a.json,b.json');
+    const read = parsePfnWeights(JSON.parse(readFileSync(join(d, 'ens.json'), 'utf8')) as typeof file);
+    expect(read.members.map((m) => m.training.seed)).toEqual([1, 2]);
+    expect(read.members.map((m) => m.training.command)).toEqual(['npm run train:pfn -- --seed 1', 'npm run train:pfn -- --seed 2']);
+    const single = parsePfnWeights(JSON.parse(readFileSync(join(d, 'a.json'), 'utf8')) as PfnWeightsFile);
+    expect(read.members[0]!.layers).toEqual(single.members[0]!.layers);
+    expect(file.combined).toBe('npm run train:pfn -- --combine a.json,b.json');
+    expect(() => combinePfn([join(d, 'a.json'), join(d, 'a.json')], join(d, 'x.json'), '')).toThrow(`combine: ${join(d, 'a.json')} and ${join(d, 'a.json')} were both trained from seed 1`);
+    expect(() => combinePfn([join(d, 'a.json')], join(d, 'x.json'), '')).toThrow('combine: an ensemble needs two or more weights files, got 1');
+    expect(() => combinePfn([join(d, 'ens.json'), join(d, 'a.json')], join(d, 'x.json'), '')).toThrow(`combine: ${join(d, 'ens.json')} is not the weights file of one network (format 1): 2`);
   });
 });
