@@ -14,6 +14,7 @@ interface ExtrapolateFlags {
   weighting?: string;
   schedule?: string;
   horizon?: string;
+  pfnWeights?: string;
   goal?: string;
   x?: string;
   y?: string;
@@ -34,6 +35,7 @@ export function register(program: Command): void {
     .option('--weighting <name>', 'how the ensemble weights its families: evidence (Schwarz, the default) or equal')
     .option('--schedule <lr.csv>', "the run's learning-rate schedule (a step column and an lr column; the rate from each step on): fit over the area under the rate, with a jump at each drop")
     .option('--horizon <step>', 'the step the run is planned to end at (where its learning-rate schedule ends), for --method pfn: it judges by it whether a drop or a decay may still come')
+    .option('--pfn-weights <file>', 'for --method pfn: a weights file written by npm run train:pfn (default: the shipped fits/pfn-lc.json)')
     .option('--goal <min|max>', 'whether lower or higher is better (default: guessed from the column name)')
     .option('--x <column>', 'step column (default: step, else the first)')
     .option('--y <column>', 'metric column (default: the first other column)')
@@ -65,12 +67,14 @@ export function register(program: Command): void {
           throw new InputError("--schedule: not used by --method pfn (its prior draws the schedule; give the run's planned end with --horizon)", 'schedule');
         const horizon = numberOption('horizon', flags.horizon);
         if (horizon !== undefined && flags.method !== 'pfn') throw new InputError(`--horizon: used by --method pfn only, not ${flags.method}; got ${show(flags.horizon)}`, 'horizon');
+        if (flags.pfnWeights !== undefined && flags.method !== 'pfn')
+          throw new InputError(`--pfn-weights: used by --method pfn only, not ${flags.method}; got ${show(flags.pfnWeights)}`, 'pfnWeights');
         if (flags.finished) return printLearned(path, file, flags, { goal, level, to, threshold, seed, method: flags.method as 'ensemble' | 'fast' });
         // As `stop` does: an accuracy column is kept in [0, 1] (the pfn also reads its headroom).
         const range = goal === 'max' && /acc/i.test(file.column) ? ([0, 1] as const) : undefined;
         const curve = learningCurve(file.steps, file.values, { goal, source: path, range: flags.method === 'pfn' ? range : undefined });
         const schedule = flags.schedule ? readLrStepsCsv(flags.schedule) : undefined;
-        const p = extrapolate(curve, { to, method: flags.method as 'ensemble' | 'fast' | 'pfn', weighting, seed, schedule, horizon });
+        const p = extrapolate(curve, { to, method: flags.method as 'ensemble' | 'fast' | 'pfn', weighting, seed, schedule, horizon, pfnWeights: flags.pfnWeights });
         if (flags.json) {
           return printJson({
             ...p.toJSON(),

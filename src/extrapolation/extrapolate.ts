@@ -7,7 +7,7 @@ import { fitWindowStart } from './window.js';
 import { scheduleTime, withDrops } from './schedule-aware.js';
 import type { LrSchedule } from '../schedules/lr-steps.js';
 import { pointPredictive, predictive, type Predictive } from './predictive.js';
-import { pfnExtrapolate } from './pfn.js';
+import { loadPfn, pfnExtrapolate } from './pfn.js';
 
 /** Options of `extrapolate`: the method, the step to extrapolate to, and the options of the chosen method. */
 export interface ExtrapolateOptions extends EnsembleOptions, FastOptions {
@@ -43,6 +43,11 @@ export interface ExtrapolateOptions extends EnsembleOptions, FastOptions {
    * @default unknown
    */
   horizon?: number;
+  /**
+   * A weights file for `method: 'pfn'` (a network or an ensemble written by `npm run train:pfn`,
+   * e.g. one trained on a prior of your own). @default the shipped fits/pfn-lc.json
+   */
+  pfnWeights?: string;
 }
 
 /** Options that make `extrapolate` one pow3 least-squares fit on every seen point: the pow3 baseline. */
@@ -76,7 +81,7 @@ export function extrapolate(curve: LearningCurve, options: ExtrapolateOptions): 
   }
   if (method === 'pfn') {
     if (options.schedule) throw new InputError('schedule: not used by method "pfn" (its prior draws the schedule; give the run\'s planned end as horizon)', 'schedule');
-    return pfnExtrapolate(curve, steps, { horizon: options.horizon });
+    return pfnExtrapolate(curve, steps, { horizon: options.horizon, network: options.pfnWeights === undefined ? undefined : loadPfn(options.pfnWeights) });
   }
   if (options.schedule) {
     const withSchedule = scheduleDraws(curve, steps, method, options);
@@ -101,6 +106,8 @@ export function checkExtrapolateOptions(options: Partial<ExtrapolateOptions>): v
   if (weighting !== undefined && weighting !== 'evidence' && weighting !== 'equal') throw new InputError(`weighting: must be "evidence" or "equal", got ${show(weighting)}`, 'weighting');
   if (weighting !== undefined && method !== 'ensemble') throw new InputError(`weighting: weights the ensemble's families; not used with method "${method}", got ${show(weighting)}`, 'weighting');
   if (options.horizon !== undefined && method !== 'pfn') throw new InputError(`horizon: the run's planned end is used by method "pfn" only, not "${method}"; got ${show(options.horizon)}`, 'horizon');
+  if (options.pfnWeights !== undefined && method !== 'pfn')
+    throw new InputError(`pfnWeights: weights of the prior-fitted network, used by method "pfn" only, not "${method}"; got ${show(options.pfnWeights)}`, 'pfnWeights');
 }
 
 /** Drops of the rate (seen by the curve) that each get their own fitted jump. */

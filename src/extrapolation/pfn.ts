@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError, show } from '../core/errors.js';
 import { warn } from '../core/warn.js';
@@ -19,8 +19,9 @@ import { fromDistribution, predictive, type PointPredictive, type Predictive } f
  * trained from different seeds, whose predictive is the mixture of theirs) and are read on first use.
  */
 
-/** The networks in fits/pfn-lc.json, read once on first use. */
+/** The networks in fits/pfn-lc.json, read once on first use, and other files read, by path (while unchanged on disk). */
 let shipped: PfnEnsemble | undefined;
+const others = new Map<string, { mtimeMs: number; net: PfnEnsemble }>();
 
 /** Where the shipped weights are. */
 export const PFN_WEIGHTS_PATH = fileURLToPath(new URL('../../fits/pfn-lc.json', import.meta.url));
@@ -29,6 +30,9 @@ export const PFN_WEIGHTS_PATH = fileURLToPath(new URL('../../fits/pfn-lc.json', 
 export function loadPfn(path?: string): PfnEnsemble {
   if (path === undefined && shipped) return shipped;
   const file = path ?? PFN_WEIGHTS_PATH;
+  const mtimeMs = path === undefined ? 0 : modified(path);
+  const known = path === undefined ? undefined : others.get(path);
+  if (known && known.mtimeMs === mtimeMs) return known.net;
   let json: PfnWeightsFile | PfnEnsembleFile;
   try {
     json = JSON.parse(readFileSync(file, 'utf8')) as PfnWeightsFile | PfnEnsembleFile;
@@ -38,7 +42,16 @@ export function loadPfn(path?: string): PfnEnsemble {
   const net = parsePfnWeights(json);
   if (net.priorVersion !== PFN_PRIOR_VERSION) warn(`pfn weights ${file}: trained on prior version ${net.priorVersion}, this code's prior is version ${PFN_PRIOR_VERSION}`);
   if (path === undefined) shipped = net;
+  else others.set(path, { mtimeMs, net });
   return net;
+}
+
+function modified(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch (error) {
+    throw new InputError(`pfn weights: cannot read ${path}: ${(error as Error).message}`, 'weights');
+  }
 }
 
 /** One curve to predict at one step. */

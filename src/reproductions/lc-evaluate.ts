@@ -62,8 +62,10 @@ export function predictCutoffs(job: PredictJob): StoredPrediction[][] {
       try {
         // The ensemble's weighting means nothing to the fast and pow3 fits (extrapolate refuses it there).
         const { weighting, ...rest } = options;
-        // The PFN is told that the cutoff's target is the run's last epoch (the end of its schedule).
-        const shared = method === 'ensemble' && weighting !== undefined ? { ...rest, weighting } : method === 'pfn' ? { horizon: length } : rest;
+        // The PFN is told that the cutoff's target is the run's last epoch (the end of its schedule),
+        // and takes no fit options (only another weights file).
+        const shared =
+          method === 'ensemble' && weighting !== undefined ? { ...rest, weighting } : method === 'pfn' ? { pfnWeights: rest.pfnWeights, horizon: length } : { ...rest, pfnWeights: undefined };
         p = extrapolate(curve, { ...shared, method, ...extra, to: length, seed: seed + index[i]! }).at(length);
       } catch (error) {
         // A curve no family can describe counts with the last-value prediction, and is flagged.

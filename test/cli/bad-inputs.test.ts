@@ -326,8 +326,14 @@ const TABLE: Record<string, Row> = {
     'missing-column': c(['extrapolate', curve, '--to', '9000', '--y', 'accuracy'], /no column "accuracy"; columns: step, loss/),
     'unknown-name': c(['extrapolate', curve, '--to', '9000', '--method', 'magic'], /--method.*"magic"/),
     'absurd-number': [c(['extrapolate', curve, '--to', '9000', '--level', '1'], /--level: must lie strictly between 0 and 1, got "1"/), c(['extrapolate', curve, '--to', '10'], /--to|beyond|after/)],
-    'malformed-json': noJson,
-    folder: c(['extrapolate', F.folder, '--to', '9000'], /folder: cannot read the file: it is a folder/),
+    'malformed-json': [
+      c(['extrapolate', curve, '--to', '9000', '--method', 'pfn', '--pfn-weights', F.badJson], /pfn weights: cannot read .*bad\.json/),
+      c(['extrapolate', curve, '--to', '9000', '--pfn-weights', F.badJson], /--pfn-weights: used by --method pfn only, not ensemble/),
+    ],
+    folder: [
+      c(['extrapolate', F.folder, '--to', '9000'], /folder: cannot read the file: it is a folder/),
+      c(['extrapolate', curve, '--to', '9000', '--method', 'pfn', '--pfn-weights', F.folder], /pfn weights: cannot read .*folder/),
+    ],
     'unwritable-output': noOut,
   },
   stop: {

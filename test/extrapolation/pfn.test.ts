@@ -4,7 +4,7 @@ import { resetWarnings, setWarn } from '../../src/core/warn.js';
 import { learningCurve } from '../../src/extrapolation/curve.js';
 import { extrapolate } from '../../src/extrapolation/extrapolate.js';
 import { extrapolateMany } from '../../src/extrapolation/many.js';
-import { binnedPredictive, loadPfn, pfnPredictMany } from '../../src/extrapolation/pfn.js';
+import { binnedPredictive, loadPfn, PFN_WEIGHTS_PATH, pfnPredictMany } from '../../src/extrapolation/pfn.js';
 import { PFN_EDGES, PFN_FEATURES, PFN_OUTPUT_BINS, pfnBin, pfnFeatures } from '../../src/extrapolation/pfn-features.js';
 import { parsePfnWeights, pfnLogits, pfnProbabilities, type PfnNetwork } from '../../src/extrapolation/pfn-network.js';
 import { lrSchedule, PFN_PRIOR, samplePrior } from '../../src/extrapolation/pfn-prior.js';
@@ -303,6 +303,13 @@ describe('the shipped PFN', () => {
     const told = extrapolate(learningCurve(steps, values, { goal: 'max', range: [0, 1] }), { to: 50, method: 'pfn', horizon: 50 }).at(50);
     expect(told.median).not.toBe(at50.median);
     expect(() => extrapolate(learningCurve(steps, values), { to: 50, method: 'pfn', horizon: 40 })).toThrow("horizon: the run's planned end 40 must be a step at or beyond the predicted step 50");
+    // Another weights file by path (here the shipped one's, so the same answer).
+    const byPath = extrapolate(learningCurve(steps, values, { goal: 'max', range: [0, 1] }), { to: 50, method: 'pfn', pfnWeights: PFN_WEIGHTS_PATH }).at(50);
+    expect(byPath.interval(0.9)).toEqual(at50.interval(0.9));
+    expect(() => extrapolate(learningCurve(steps, values), { to: 50, method: 'fast', pfnWeights: PFN_WEIGHTS_PATH })).toThrow(
+      'pfnWeights: weights of the prior-fitted network, used by method "pfn" only, not "fast"',
+    );
+    expect(() => extrapolate(learningCurve(steps, values), { to: 50, method: 'pfn', pfnWeights: '/nonexistent/w.json' })).toThrow('pfn weights: cannot read /nonexistent/w.json');
     expect(() => extrapolate(learningCurve(steps, values), { to: 50, method: 'fast', horizon: 50 })).toThrow('horizon: the run\'s planned end is used by method "pfn" only, not "fast"; got 50');
     expect(() => extrapolate(learningCurve(steps, values), { to: 20, method: 'pfn', schedule: { steps: [0], lr: [1] } as never })).toThrow(
       'schedule: not used by method "pfn" (its prior draws the schedule; give the run\'s planned end as horizon)',
