@@ -16,7 +16,7 @@ export interface ExtrapolateOptions extends EnsembleOptions, FastOptions {
   /**
    * 'ensemble': the Bayesian ensemble of the eleven families, sampled by MCMC (about 0.1-1 s a
    * curve). 'fast': least-squares fits of a few families with Laplace intervals (milliseconds).
-   * 'pfn': the prior-fitted network of `pfn.ts` (one forward pass, well under a millisecond; no
+   * 'pfn': the prior-fitted network of `pfn.ts` (one forward pass per network, about a millisecond; no
    * fit, so `window`, `families` and `schedule` do not apply).
    * @default 'ensemble'
    */

@@ -15,13 +15,20 @@ describe('saved fits in fits/', () => {
 
   for (const file of files) {
     const json = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as { kind?: string; date?: string; source?: string; data?: { source?: string } };
-    const weights = json as { format?: string; priorVersion?: number; training?: { date?: string; command?: string } };
+    type TrainingRecord = { date?: string; command?: string };
+    const weights = json as { format?: string; formatVersion?: number; priorVersion?: number; training?: TrainingRecord; members?: { training?: TrainingRecord }[]; combined?: string };
     if (weights.format === 'scalelaw-pfn') {
       // The learning-curve PFN's weights: what made them, from which prior, and when.
       it(`${file} names its prior version, training command and date`, () => {
         expect(weights.priorVersion).toBeGreaterThanOrEqual(1);
-        expect(weights.training?.date).toMatch(/^\d{4}-\d{2}-\d{2}/);
-        expect(weights.training?.command).toMatch(/^npm run train:pfn/);
+        // One network (format 1), or an ensemble (format 2) whose every member says how it was made.
+        const records = weights.formatVersion === 2 ? (weights.members ?? []).map((m) => m.training) : [weights.training];
+        expect(records.length).toBeGreaterThanOrEqual(1);
+        if (weights.formatVersion === 2) expect(weights.combined).toMatch(/^npm run train:pfn/);
+        for (const training of records) {
+          expect(training?.date).toMatch(/^\d{4}-\d{2}-\d{2}/);
+          expect(training?.command).toMatch(/^npm run train:pfn/);
+        }
       });
       continue;
     }
