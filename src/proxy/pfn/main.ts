@@ -37,6 +37,8 @@ const num = (name: string, v: string | undefined) => {
 try {
   const out = values.out ?? fileURLToPath(new URL('../../../fits/pfn-lc.json', import.meta.url));
   const command = `npm run train:pfn -- ${process.argv.slice(2).join(' ')}`.trim();
+  if (values.combine !== undefined && values.members !== undefined)
+    throw new InputError(`--combine: joins networks already trained; it takes no --members (got ${JSON.stringify(values.members)})`, 'combine');
   if (values.combine !== undefined) {
     const file = combinePfn(values.combine.split(','), out, command);
     console.log(`wrote ${out}: an ensemble of ${file.members.length} networks (seeds ${file.members.map((m) => String(m.training.seed)).join(', ')})`);
