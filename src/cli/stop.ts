@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, show } from '../core/errors.js';
+import { loadPfn } from '../extrapolation/pfn.js';
 import type { Goal } from '../extrapolation/curve.js';
 import { readCurveCsv } from '../extrapolation/read-curve.js';
 import { readLrStepsCsv } from '../schedules/lr-steps.js';
@@ -23,6 +24,7 @@ interface StopFlags {
   weighting?: string;
   schedule?: string;
   horizon?: string;
+  pfnWeights?: string;
   goal?: string;
   y?: string;
   json?: boolean;
@@ -42,6 +44,7 @@ export function register(program: Command): void {
     .option('--min-delta <x>', 'patience: smallest improvement that counts')
     .option('--method <name>', 'predictive: fast (least squares + Laplace, the default), ensemble (Bayesian, MCMC) or pfn (prior-fitted network)')
     .option('--weighting <name>', 'predictive with --method ensemble: evidence (the default) or equal')
+    .option('--pfn-weights <file>', 'predictive with --method pfn: a weights file written by npm run train:pfn (default: the shipped fits/pfn-lc.json)')
     .option('--schedule <lr.csv>', "predictive: the runs' learning-rate schedule (step and lr columns), as for extrapolate")
     .option('--alpha <x>', 'gl / pq: threshold')
     .option('--eta <x>', 'asha: reduction factor (default 3)')
@@ -64,6 +67,7 @@ export function register(program: Command): void {
           ['--method', flags.method],
           ['--weighting', flags.weighting],
           ['--schedule', flags.schedule],
+          ['--pfn-weights', flags.pfnWeights],
         ] as const) {
           if (value !== undefined && flags.rule !== 'predictive') throw new InputError(`${flag}: only the predictive rule extrapolates, not ${show(flags.rule)}`, flag.slice(2));
         }
@@ -73,6 +77,10 @@ export function register(program: Command): void {
         ] as const) {
           if (value !== undefined && flags.rule !== 'asha') throw new InputError(`${flag}: only the asha rule has rungs, not ${show(flags.rule)}`, flag.slice(2));
         }
+        if (flags.pfnWeights !== undefined && flags.method !== 'pfn')
+          throw new InputError(`--pfn-weights: used by --method pfn only, not ${flags.method ?? 'fast'}; got ${show(flags.pfnWeights)}`, 'pfnWeights');
+        // Read now, so a bad file is refused before any run is judged (finished runs need no prediction).
+        if (flags.pfnWeights !== undefined) loadPfn(flags.pfnWeights);
         const schedule = flags.schedule ? readLrStepsCsv(flags.schedule) : undefined;
         const rule = stopRule(flags.rule, {
           extrapolate:
@@ -82,6 +90,7 @@ export function register(program: Command): void {
                   method: (flags.method ?? 'fast') as 'fast' | 'ensemble' | 'pfn',
                   weighting,
                   schedule,
+                  pfnWeights: flags.pfnWeights,
                 },
           delta: numberOption('delta', flags.delta),
           patience: countOption('patience', flags.patience),

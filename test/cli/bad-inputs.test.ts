@@ -357,7 +357,11 @@ const TABLE: Record<string, Row> = {
       c([...stopArgs(curve), '--rule', 'asha', '--eta', '1'], /--eta: must be above 1, got "1"/),
       c([...stopArgs(curve), '--rule', 'patience', '--grace', '3'], /--grace: only the asha rule has rungs, not "patience"/),
     ],
-    'malformed-json': noJson,
+    'malformed-json': [
+      c([...stopArgs(curve), '--method', 'pfn', '--pfn-weights', F.badJson], /pfn weights: cannot read .*bad\.json/),
+      c([...stopArgs(curve), '--pfn-weights', F.badJson], /--pfn-weights: used by --method pfn only, not fast/),
+      c([...stopArgs(curve), '--rule', 'patience', '--pfn-weights', F.badJson], /--pfn-weights: only the predictive rule extrapolates, not "patience"/),
+    ],
     folder: c(stopArgs(F.folder), /folder: cannot read the file: it is a folder/),
     'unwritable-output': noOut,
   },

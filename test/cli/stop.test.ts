@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PFN_WEIGHTS_PATH } from '../../src/extrapolation/pfn.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scalelaw-stop-'));
@@ -42,6 +43,10 @@ describe('scalelaw stop --method pfn and --watch', () => {
     const out = JSON.parse(stdout);
     expect(out.decisions.map((d: { stop: boolean }) => d.stop)).toEqual([false, true]);
     expect(out.decisions[1].reason).toMatch(/^predictive\(delta=0\.05\): P\(final better than 1\.4[0-9]*\) = /);
+    // Another weights file (here the shipped one's path, so the same decisions).
+    const other = runCli(['stop', finished, behind, '--rule', 'predictive', '--method', 'pfn', '--pfn-weights', PFN_WEIGHTS_PATH, '--json']);
+    expect(other.code).toBe(0);
+    expect(JSON.parse(other.stdout).decisions).toEqual(out.decisions);
   });
 
   it('re-decides as the watched log grows, and exits once the rule says stop', async () => {
