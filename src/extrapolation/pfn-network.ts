@@ -126,6 +126,7 @@ export function pfnProbabilities(model: PfnNetwork | PfnEnsemble, x: Float32Arra
   const { members } = asEnsemble(model);
   const B = PFN_OUTPUT_BINS;
   const out = new Float64Array(rows * B);
+  const e = new Float64Array(B);
   for (const net of members) {
     const logits = pfnLogits(net, x, rows);
     for (let r = 0; r < rows; r++) {
@@ -133,8 +134,9 @@ export function pfnProbabilities(model: PfnNetwork | PfnEnsemble, x: Float32Arra
       let max = -Infinity;
       for (let j = 0; j < B; j++) max = Math.max(max, logits[o + j]!);
       let total = 0;
-      for (let j = 0; j < B; j++) total += Math.exp(logits[o + j]! - max);
-      for (let j = 0; j < B; j++) out[o + j]! += Math.exp(logits[o + j]! - max) / (total * members.length);
+      for (let j = 0; j < B; j++) total += e[j] = Math.exp(logits[o + j]! - max);
+      const scale = 1 / (total * members.length);
+      for (let j = 0; j < B; j++) out[o + j]! += e[j]! * scale;
     }
   }
   return out;

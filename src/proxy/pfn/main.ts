@@ -1,8 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InputError } from '../../core/errors.js';
+import { PFN_WEIGHTS_PATH } from '../../extrapolation/pfn.js';
 import { combinePfn, trainPfn } from './train.js';
 
 // `npm run train:pfn -- [--steps N] [--minutes M] [--until STEP] [--dir checkpoint-dir] [--out weights.json] [--seed S] [--members K]`:
@@ -35,7 +35,7 @@ const num = (name: string, v: string | undefined) => {
   return n;
 };
 try {
-  const out = values.out ?? fileURLToPath(new URL('../../../fits/pfn-lc.json', import.meta.url));
+  const out = values.out ?? PFN_WEIGHTS_PATH;
   const command = `npm run train:pfn -- ${process.argv.slice(2).join(' ')}`.trim();
   if (values.combine !== undefined && values.members !== undefined)
     throw new InputError(`--combine: joins networks already trained; it takes no --members (got ${JSON.stringify(values.members)})`, 'combine');
