@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { rng } from '../src/core/rng.js';
 import { PFN_FEATURES, PFN_OUTPUT_BINS } from '../src/extrapolation/pfn-features.js';
 import { tf, useBackend } from '../src/proxy/backend.js';
-import { batchSeed, priorBatch } from '../src/proxy/pfn/train.js';
+import { batchSeed, priorBatch } from '../src/proxy/pfn/sampler.js';
 
 const { values: flags } = parseArgs({
   options: {

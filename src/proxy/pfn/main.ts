@@ -5,8 +5,11 @@ import { InputError } from '../../core/errors.js';
 import { PFN_WEIGHTS_PATH } from '../../extrapolation/pfn.js';
 import { combinePfn, trainPfn } from './train.js';
 
-// `npm run train:pfn -- [--steps N] [--minutes M] [--until STEP] [--dir checkpoint-dir] [--out weights.json] [--seed S] [--members K]`:
+// `npm run train:pfn -- [--steps N] [--minutes M] [--until STEP] [--dir checkpoint-dir] [--out weights.json] [--seed S] [--members K]
+//   [--batch B] [--lr R] [--hidden 256,256,256] [--workers W] [--backend wasm|webgpu|tensorflow|cpu|auto]`:
 // trains (or resumes) the learning-curve PFN and writes the weights shipped in fits/pfn-lc.json.
+// --workers W draws the prior's curves in W worker threads while the network trains (on a GPU
+// backend the drawing is the bottleneck); the curves are the same for any W.
 // With --members K it trains K networks from seeds S..S+K-1, one after the other, each in
 // dir/member-<seed> (each resumable), and writes their ensemble to --out.
 // `npm run train:pfn -- --combine a.json,b.json --out weights.json` writes the ensemble of networks
@@ -22,6 +25,8 @@ const { values } = parseArgs({
     lr: { type: 'string' },
     until: { type: 'string' },
     backend: { type: 'string' },
+    hidden: { type: 'string' },
+    workers: { type: 'string' },
     dir: { type: 'string' },
     out: { type: 'string' },
     members: { type: 'string' },
@@ -62,6 +67,8 @@ try {
         every: num('every', values.every),
         lr: num('lr', values.lr),
         until: num('until', values.until),
+        hidden: values.hidden?.split(',').map((h) => num('hidden', h)!),
+        workers: num('workers', values.workers),
         backend: values.backend as 'wasm' | undefined,
         command,
         onProgress: (m) => console.log(members === undefined ? m : `seed ${seed}: ${m}`),

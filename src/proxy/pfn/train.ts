@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, show } from '../../core/errors.js';
-import { rng } from '../../core/rng.js';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { pfnBin, pfnFeatures, PFN_FEATURES, PFN_OUTPUT_BINS, type PfnScale } from '../../extrapolation/pfn-features.js';
+import { PFN_FEATURES, PFN_OUTPUT_BINS } from '../../extrapolation/pfn-features.js';
 import { decodeFloat32, encodeFloat32, parsePfnWeights, type PfnEnsembleFile, type PfnLayer, type PfnWeightsFile } from '../../extrapolation/pfn-network.js';
-import { PFN_PRIOR, PFN_PRIOR_VERSION, samplePriorCurve, type PriorSample } from '../../extrapolation/pfn-prior.js';
+import { PFN_PRIOR, PFN_PRIOR_VERSION } from '../../extrapolation/pfn-prior.js';
 import { tf, useBackend } from '../backend.js';
 import { layersOf, pfnModel, setLayers, type PfnModel } from './model.js';
+import { batchSeed, chunkedBatch, priorBatch, PriorSampler, type PriorBatch } from './sampler.js';
 
 /**
  * Training of the learning-curve PFN on its prior (`samplePriorCurve`): each step draws a fresh
@@ -39,6 +39,11 @@ export interface PfnTrainOptions {
   seed?: number;
   /** Steps between checkpoints (and validation). @default 500 */
   every?: number;
+  /**
+   * Worker threads that draw the prior curves while the network trains (0: drawn in this thread,
+   * between steps). The curves are the same either way. @default 0
+   */
+  workers?: number;
   /** @default 'wasm' */
   backend?: 'wasm' | 'cpu' | 'auto' | 'tensorflow' | 'webgpu';
   /** The command line that made the weights, recorded in the file. */
@@ -66,26 +71,6 @@ interface Checkpoint {
 
 const VALIDATION = 4096;
 
-/**
- * Features and bin labels of `count` prior curves drawn from `seed`; `each` also sees every curve
- * with its scale (for inputs of another architecture, built from the same draws).
- */
-export function priorBatch(count: number, seed: number, each?: (sample: PriorSample, scale: PfnScale, i: number) => void): { x: Float32Array; labels: Int32Array } {
-  const r = rng(seed);
-  const x = new Float32Array(count * PFN_FEATURES);
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const s = samplePriorCurve(r);
-    const scale = pfnFeatures(s.steps, s.values, s.goal, s.range, s.target, s.horizon, x, i * PFN_FEATURES);
-    labels[i] = pfnBin((scale.sign * s.truth - scale.lo) / scale.width);
-    each?.(s, scale, i);
-  }
-  return { x, labels };
-}
-
-/** Batch k's seed: distinct streams for training batches (k >= 0) and the validation set (k = -2). */
-export const batchSeed = (seed: number, k: number) => (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca6b)) >>> 0;
-
 function nll(model: PfnModel, x: Float32Array, labels: Int32Array): tf.Scalar {
   return tf.tidy(() => {
     const logits = model.logits(tf.tensor2d(x, [labels.length, PFN_FEATURES]));
@@ -96,7 +81,7 @@ function nll(model: PfnModel, x: Float32Array, labels: Int32Array): tf.Scalar {
 
 /** Trains (or resumes) and writes the weights file; returns the checkpoint's record. */
 export async function trainPfn(options: PfnTrainOptions): Promise<Omit<Checkpoint, 'layers' | 'moments'>> {
-  const { dir, out, steps = 20000, minutes = Infinity, batch = 512, hidden = [256, 256, 256], lr = 1e-3, seed = 0, every = 500, backend = 'wasm', onProgress } = options;
+  const { dir, out, steps = 20000, minutes = Infinity, batch = 512, hidden = [256, 256, 256], lr = 1e-3, seed = 0, every = 500, workers = 0, backend = 'wasm', onProgress } = options;
   for (const [name, v] of [
     ['steps', steps],
     ['batch', batch],
@@ -104,6 +89,10 @@ export async function trainPfn(options: PfnTrainOptions): Promise<Omit<Checkpoin
   ] as const) {
     if (!(Number.isInteger(v) && v > 0)) throw new InputError(`${name}: must be a positive integer, got ${show(v)}`, name);
   }
+  if (!(Number.isInteger(workers) && workers >= 0)) throw new InputError(`workers: must be a whole number >= 0, got ${show(workers)}`, 'workers');
+  hidden.forEach((h) => {
+    if (!(Number.isInteger(h) && h > 0)) throw new InputError(`hidden: each width must be a positive integer, got ${show(h)} in ${show(hidden)}`, 'hidden');
+  });
   if (!(minutes > 0)) throw new InputError(`minutes: must be positive, got ${show(minutes)}`, 'minutes');
   const used = await useBackend(backend);
   mkdirSync(dir, { recursive: true });
@@ -170,41 +159,64 @@ export async function trainPfn(options: PfnTrainOptions): Promise<Omit<Checkpoin
     eps = 1e-8;
   const t0 = performance.now();
   const start = state.seconds;
-  let recent = 0,
-    count = 0;
+  // The training loss is summed on the device and read at each checkpoint, so the steps between
+  // checkpoints need no round trip (which on a GPU would stall it every step).
+  const lossSum = tf.variable(tf.scalar(0));
+  let count = 0;
   const until = Math.min(steps, options.until ?? steps);
-  while (state.step < until && (performance.now() - t0) / 60000 < minutes) {
-    const k = state.step;
-    const { x, labels } = priorBatch(batch, batchSeed(seed, k));
-    // Cosine decay to 1% of the peak after a 2% warm-up.
-    const warm = Math.max(1, Math.round(0.02 * steps));
-    const rate = k < warm ? (lr * (k + 1)) / warm : lr * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * (k - warm)) / Math.max(1, steps - warm))));
-    const t = k + 1;
-    tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => nll(model, x, labels), params);
-      recent += value.dataSync()[0]!;
-      count++;
-      params.forEach((p, i) => {
-        const g = grads[p.name]!;
-        m[i]!.assign(tf.add(tf.mul(m[i]!, b1), tf.mul(g, 1 - b1)));
-        vv[i]!.assign(tf.add(tf.mul(vv[i]!, b2), tf.mul(tf.square(g), 1 - b2)));
-        const mh = tf.div(m[i]!, 1 - b1 ** t);
-        const vh = tf.div(vv[i]!, 1 - b2 ** t);
-        p.assign(tf.sub(p, tf.mul(rate, tf.div(mh, tf.add(tf.sqrt(vh), eps)))));
-      });
-    });
-    state.step++;
-    state.curvesSeen += batch;
-    state.seconds = start + (performance.now() - t0) / 1000;
-    if (state.step % every === 0 || state.step === steps) {
-      const val = tf.tidy(() => nll(model, validation.x, validation.labels).dataSync()[0]!);
-      state.history.push({ step: state.step, train: recent / count, validation: val, seconds: Math.round(state.seconds) });
-      onProgress?.(`step ${state.step}/${steps}: train ${(recent / count).toFixed(4)}, validation ${val.toFixed(4)}, ${state.seconds.toFixed(0)} s`);
-      recent = 0;
-      count = 0;
-      save();
+  const sampler = workers > 0 ? new PriorSampler(workers) : undefined;
+  const ahead = new Map<number, Promise<PriorBatch>>();
+  const draw = (k: number): Promise<PriorBatch> => {
+    let p = ahead.get(k);
+    if (!p) {
+      p = sampler ? sampler.batch(batch, batchSeed(seed, k)) : Promise.resolve(chunkedBatch(batch, batchSeed(seed, k)));
+      ahead.set(k, p);
     }
+    return p;
+  };
+  try {
+    while (state.step < until && (performance.now() - t0) / 60000 < minutes) {
+      const k = state.step;
+      // With workers, the next two batches are drawn while this step trains.
+      if (sampler) for (let j = 1; j <= 2 && k + j < until; j++) void draw(k + j);
+      const { x, labels } = await draw(k);
+      ahead.delete(k);
+      // Cosine decay to 1% of the peak after a 2% warm-up.
+      const warm = Math.max(1, Math.round(0.02 * steps));
+      const rate = k < warm ? (lr * (k + 1)) / warm : lr * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * (k - warm)) / Math.max(1, steps - warm))));
+      const t = k + 1;
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => nll(model, x, labels), params);
+        lossSum.assign(tf.add(lossSum, value));
+        params.forEach((p, i) => {
+          const g = grads[p.name]!;
+          m[i]!.assign(tf.add(tf.mul(m[i]!, b1), tf.mul(g, 1 - b1)));
+          vv[i]!.assign(tf.add(tf.mul(vv[i]!, b2), tf.mul(tf.square(g), 1 - b2)));
+          const mh = tf.div(m[i]!, 1 - b1 ** t);
+          const vh = tf.div(vv[i]!, 1 - b2 ** t);
+          p.assign(tf.sub(p, tf.mul(rate, tf.div(mh, tf.add(tf.sqrt(vh), eps)))));
+        });
+      });
+      count++;
+      state.step++;
+      state.curvesSeen += batch;
+      if (state.step % every === 0 || state.step === steps) {
+        const train = (lossSum.dataSync()[0] ?? 0) / count;
+        const val = tf.tidy(() => nll(model, validation.x, validation.labels).dataSync()[0]!);
+        state.seconds = start + (performance.now() - t0) / 1000;
+        state.history.push({ step: state.step, train, validation: val, seconds: Math.round(state.seconds * 100) / 100 });
+        onProgress?.(`step ${state.step}/${steps}: train ${train.toFixed(4)}, validation ${val.toFixed(4)}, ${state.seconds.toFixed(0)} s`);
+        lossSum.assign(tf.scalar(0));
+        count = 0;
+        save();
+      }
+    }
+  } finally {
+    await sampler?.close();
+    await Promise.allSettled(ahead.values());
+    lossSum.dispose();
   }
+  state.seconds = start + (performance.now() - t0) / 1000;
   save();
   const { layers: _l, moments: _m, ...record } = state;
   return record;

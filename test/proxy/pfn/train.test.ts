@@ -7,7 +7,8 @@ import { parsePfnWeights, pfnLogits, type PfnWeightsFile } from '../../../src/ex
 import { PFN_PRIOR_VERSION } from '../../../src/extrapolation/pfn-prior.js';
 import { tf, useBackend } from '../../../src/proxy/backend.js';
 import { layersOf, pfnModel } from '../../../src/proxy/pfn/model.js';
-import { combinePfn, priorBatch, trainPfn } from '../../../src/proxy/pfn/train.js';
+import { priorBatch } from '../../../src/proxy/pfn/sampler.js';
+import { combinePfn, trainPfn } from '../../../src/proxy/pfn/train.js';
 
 const dirs: string[] = [];
 const temp = () => {
