@@ -6,7 +6,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'bench/out/', 'notebooks/*.ipynb', 'runs/', 'scalelaw-demo/', 'tmp/', '.scratch*/'] },
+  { ignores: ['dist/', 'node_modules/', 'bench/out/', 'notebooks/*.ipynb', 'runs/', 'scalelaw-demo/', 'tmp/', '.scratch*/', '.device/', '.gl/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

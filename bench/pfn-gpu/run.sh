@@ -23,7 +23,7 @@ workers=$(($(nproc) - 2))
 per_step() { $node -e "const h=require('$1/checkpoint.json').history; const a=h[h.length-2], b=h[h.length-1]; console.log(((b.seconds-a.seconds)/(b.step-a.step)).toFixed(4))"; }
 probe() { # name backend hidden batch workers steps every
   rm -rf "/tmp/$1"
-  $node entry.js --backend "$2" --hidden "$3" --batch "$4" --workers "$5" --steps "$6" --every "$7" --dir "/tmp/$1" --out "/tmp/$1/w.json" >"/tmp/$1.log" 2>&1 || { echo "$1 failed:"; tail -5 "/tmp/$1.log"; return 1; }
+  $node entry.js --backend "$2" --hidden "$3" --batch "$4" --workers "$5" --steps "$6" --every "$7" --dir "/tmp/$1" --out "/tmp/$1/w.json" >"/tmp/$1.log" 2>&1 || { echo "$1 failed (rc $?):"; tail -30 "/tmp/$1.log"; return 1; }
   echo "$1: backend $2, hidden $3, batch $4, workers $5: $(per_step /tmp/$1) s per step after warm-up ($(tail -1 /tmp/$1.log))"
 }
 {
@@ -38,5 +38,5 @@ steps=$($node -e "console.log(Math.max(100, Math.floor($secs / $s / 100) * 100))
 echo "training $steps steps (${s} s per step, ${secs} s planned)" | tee -a "$out/probes.txt"
 set -o pipefail
 $node entry.js --backend webgpu --hidden "$hidden" --batch "$batch" --lr "$lr" --seed "$seed" --workers "$workers" --steps "$steps" --every 250 \
-  --minutes $(($secs / 60 + 2)) --dir /tmp/big --out "$out/weights.json" 2>&1 | tee "$out/train.log"
-cp /tmp/big/checkpoint.json "$out/checkpoint.json"
+  --minutes $(($secs / 60 + 2)) --dir "/tmp/big-$seed" --out "$out/weights.json" 2>&1 | tee "$out/train.log"
+cp "/tmp/big-$seed/checkpoint.json" "$out/checkpoint.json"

@@ -15,8 +15,9 @@ import { fromDistribution, predictive, type PointPredictive, type Predictive } f
  * step in one forward pass, as a distribution over `PFN_OUTPUT_BINS` bins. No fit, no sampling,
  * no finished curves: its intervals are calibrated only as far as the prior describes the curve.
  *
- * The weights ship in fits/pfn-lc.json (made by `npm run train:pfn`: an ensemble of networks
- * trained from different seeds, whose predictive is the mixture of theirs) and are read on first use.
+ * The weights ship in fits/pfn-lc.json (made by `npm run train:pfn`: one network, or an ensemble
+ * of networks trained from different seeds whose predictive is the mixture of theirs) and are read
+ * on first use.
  */
 
 /** The networks in fits/pfn-lc.json, read once on first use, and other files read, by path (while unchanged on disk). */

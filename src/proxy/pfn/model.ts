@@ -38,18 +38,23 @@ export function pfnModel(hidden: readonly number[], seed: number): PfnModel {
   };
 }
 
-/** The model's weights as plain layers (kernel row-major [inputs x outputs]). */
-export function layersOf(model: PfnModel): PfnLayer[] {
-  return model.variables.map((v, i) => {
-    const [inputs, outputs] = v.kernel.shape as [number, number];
-    return {
-      inputs,
-      outputs,
-      activation: i < model.variables.length - 1 ? 'relu' : 'linear',
-      kernel: Float32Array.from(v.kernel.dataSync()),
-      bias: Float32Array.from(v.bias.dataSync()),
-    };
-  });
+/**
+ * The model's weights as plain layers (kernel row-major [inputs x outputs]), read asynchronously:
+ * a GPU backend (WebGPU) cannot read synchronously in Node.
+ */
+export async function layersOf(model: PfnModel): Promise<PfnLayer[]> {
+  return Promise.all(
+    model.variables.map(async (v, i) => {
+      const [inputs, outputs] = v.kernel.shape as [number, number];
+      return {
+        inputs,
+        outputs,
+        activation: i < model.variables.length - 1 ? ('relu' as const) : ('linear' as const),
+        kernel: Float32Array.from(await v.kernel.data()),
+        bias: Float32Array.from(await v.bias.data()),
+      };
+    }),
+  );
 }
 
 /** Overwrites the model's weights with `layers` (as read from a checkpoint). */

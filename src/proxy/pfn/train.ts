@@ -147,10 +147,11 @@ export async function trainPfn(options: PfnTrainOptions): Promise<Omit<Checkpoin
   if (!state.backends.includes(used)) state.backends.push(used);
   state.invocations.push({ from: state.step, steps, command: options.command ?? 'trainPfn' });
   const validation = priorBatch(VALIDATION, batchSeed(seed, -2));
-  const save = () => {
-    const layers = layersOf(model);
+  // Every read from the backend is asynchronous: WebGPU cannot read synchronously in Node.
+  const save = async () => {
+    const layers = await layersOf(model);
     state.layers = layers.map((l) => ({ inputs: l.inputs, outputs: l.outputs, kernel: encodeFloat32(l.kernel), bias: encodeFloat32(l.bias) }));
-    state.moments = m.map((mi, i) => ({ m: encodeFloat32(mi.dataSync() as Float32Array), v: encodeFloat32(vv[i]!.dataSync() as Float32Array) }));
+    state.moments = await Promise.all(m.map(async (mi, i) => ({ m: encodeFloat32((await mi.data()) as Float32Array), v: encodeFloat32((await vv[i]!.data()) as Float32Array) })));
     writeFileAtomic(path, JSON.stringify(state));
     writeWeights(out, layers, state, options.command);
   };
@@ -201,14 +202,16 @@ export async function trainPfn(options: PfnTrainOptions): Promise<Omit<Checkpoin
       state.step++;
       state.curvesSeen += batch;
       if (state.step % every === 0 || state.step === steps) {
-        const train = (lossSum.dataSync()[0] ?? 0) / count;
-        const val = tf.tidy(() => nll(model, validation.x, validation.labels).dataSync()[0]!);
+        const train = ((await lossSum.data())[0] ?? 0) / count;
+        const valLoss = nll(model, validation.x, validation.labels);
+        const val = (await valLoss.data())[0]!;
+        valLoss.dispose();
         state.seconds = start + (performance.now() - t0) / 1000;
         state.history.push({ step: state.step, train, validation: val, seconds: Math.round(state.seconds * 100) / 100 });
         onProgress?.(`step ${state.step}/${steps}: train ${train.toFixed(4)}, validation ${val.toFixed(4)}, ${state.seconds.toFixed(0)} s`);
         lossSum.assign(tf.scalar(0));
         count = 0;
-        save();
+        await save();
       }
     }
   } finally {
@@ -217,7 +220,7 @@ export async function trainPfn(options: PfnTrainOptions): Promise<Omit<Checkpoin
     lossSum.dispose();
   }
   state.seconds = start + (performance.now() - t0) / 1000;
-  save();
+  await save();
   const { layers: _l, moments: _m, ...record } = state;
   return record;
 }

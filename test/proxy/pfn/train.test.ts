@@ -26,7 +26,7 @@ describe('learning-curve PFN in TensorFlow.js', () => {
     const expected = model.logits(tf.tensor2d(x, [64, PFN_FEATURES]));
     const want = expected.dataSync();
     expected.dispose();
-    const got = pfnLogits({ layers: layersOf(model), priorVersion: PFN_PRIOR_VERSION, training: {} }, x, 64);
+    const got = pfnLogits({ layers: await layersOf(model), priorVersion: PFN_PRIOR_VERSION, training: {} }, x, 64);
     expect(got.length).toBe(64 * PFN_OUTPUT_BINS);
     let worst = 0;
     for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
