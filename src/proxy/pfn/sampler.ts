@@ -130,7 +130,9 @@ export class PriorSampler {
     return join(parts, count);
   }
 
+  /** Ends the workers; batches still being drawn are rejected, never left pending. */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
+    this.fail(new Error('the prior sampler was closed'));
   }
 }

@@ -179,7 +179,7 @@ export async function trainPfn(options: PfnTrainOptions): Promise<Omit<Checkpoin
     while (state.step < until && (performance.now() - t0) / 60000 < minutes) {
       const k = state.step;
       // With workers, the next two batches are drawn while this step trains.
-      if (sampler) for (let j = 1; j <= 2 && k + j < until; j++) void draw(k + j);
+      if (sampler) for (let j = 1; j <= 2 && k + j < until; j++) draw(k + j).catch(() => undefined); // awaited (and its failure thrown) at its step
       const { x, labels } = await draw(k);
       ahead.delete(k);
       // Cosine decay to 1% of the peak after a 2% warm-up.

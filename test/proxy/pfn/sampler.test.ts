@@ -34,6 +34,14 @@ describe('prior curves for PFN training', () => {
     }
   });
 
+  it('rejects the batches still being drawn when it is closed, rather than leaving them pending', async () => {
+    const sampler = new PriorSampler(1);
+    const pending = sampler.batch(4 * PFN_CHUNK, batchSeed(0, 0));
+    await sampler.close();
+    await expect(pending).rejects.toThrow('the prior sampler was closed');
+    await expect(sampler.batch(10, 1)).rejects.toThrow('the prior sampler was closed');
+  });
+
   it('trains to the same weights with sampling workers as without', async () => {
     const d = mkdtempSync(join(tmpdir(), 'pfn-sampler-'));
     dirs.push(d);
